@@ -1,0 +1,31 @@
+"""Terminal output (rich) shared by commands: messages go to stderr, data to stdout."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+_state = {"quiet": False}
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def set_quiet(quiet: bool) -> None:
+    _state["quiet"] = quiet
+
+
+def is_quiet() -> bool:
+    return _state["quiet"]
+
+
+def info(message: str) -> None:
+    if not _state["quiet"]:
+        err.print(message, markup=False)
+
+
+def warn(message: str) -> None:
+    if not _state["quiet"]:
+        err.print(f"warning: {message}", style="yellow", markup=False)
+
+
+def error(message: str) -> None:
+    err.print(f"error: {message}", style="bold red", markup=False)

@@ -1,0 +1,97 @@
+"""The taxonomy file (taxonomy.yaml): levels, leaves, descriptions and cues."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Leaf(BaseModel):
+    """A taxonomy leaf, e.g. ``model.quantization``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    cues: list[str] = Field(default_factory=list, description="phrases that signal this leaf")
+    title_cues: list[str] = Field(default_factory=list, description="phrases weighted in titles")
+    negative_cues: list[str] = Field(default_factory=list)
+
+    @field_validator("description", "name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: write one sentence a survey reader understands")
+        return value.strip()
+
+
+class Level(BaseModel):
+    """A top-level group of leaves: model, system or hardware."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    leaves: list[Leaf] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"level id {value!r} must be lowercase letters, digits and _")
+        return value
+
+    @model_validator(mode="after")
+    def _leaves_under_level(self) -> Level:
+        for leaf in self.leaves:
+            prefix, _, rest = leaf.id.partition(".")
+            if prefix != self.id or not _ID.match(rest):
+                raise ValueError(
+                    f"leaf id {leaf.id!r} must be '{self.id}.<name>' (lowercase, digits, _) "
+                    f"because it is listed under level {self.id!r}"
+                )
+        return self
+
+
+class Taxonomy(BaseModel):
+    """The whole taxonomy; leaf order in the file is the order in the survey."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "taxonomy"
+    version: str = "1"
+    title: str = "A Survey of Efficient Machine Learning"
+    relevance: str = Field(default="", description="the in-scope rule, shown to models")
+    levels: list[Level] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Taxonomy:
+        seen: set[str] = set()
+        for level in self.levels:
+            for ident in [level.id, *(leaf.id for leaf in level.leaves)]:
+                if ident in seen:
+                    raise ValueError(f"id {ident!r} appears twice: every level and leaf id is unique")
+                seen.add(ident)
+        return self
+
+    @property
+    def leaves(self) -> list[Leaf]:
+        return [leaf for level in self.levels for leaf in level.leaves]
+
+    @property
+    def leaf_ids(self) -> list[str]:
+        return [leaf.id for leaf in self.leaves]
+
+    def leaf(self, leaf_id: str) -> Leaf:
+        for leaf in self.leaves:
+            if leaf.id == leaf_id:
+                return leaf
+        raise KeyError(leaf_id)
+
+    def level_of(self, leaf_id: str) -> str:
+        return leaf_id.split(".", 1)[0]
