@@ -1,0 +1,130 @@
+"""The main job: ingest → screen → classify → extract → write outputs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.cache import AnswerCache
+from pipeline.keymap import load_keymap, save_keymap
+from pipeline.llm import Answer, AskSettings, ModelConfig, Seam
+from schemas.paper import Paper
+from schemas.record import PaperRecord
+from schemas.stages import Classification, Extraction, Screening
+from schemas.taxonomy import Taxonomy
+
+
+@dataclass
+class BuildOptions:
+    paths: list[Path]
+    out_dir: Path
+    cache_dir: Path
+    taxonomy: Taxonomy
+    models: dict[str, ModelConfig]
+    settings: AskSettings = field(default_factory=AskSettings)
+
+
+@dataclass
+class BuildResult:
+    records: list[PaperRecord]
+    report: dict[str, Any]
+    seam: Seam
+
+    @property
+    def ok(self) -> bool:
+        return not self.seam.failures
+
+
+def paper_input(paper: Paper) -> dict[str, str]:
+    """What a model sees of a paper: id, title, abstract (nothing else)."""
+    return {"paper_id": paper.id, "title": paper.title, "abstract": paper.abstract}
+
+
+async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Answer]]:
+    """Screen every paper; classify and extract the relevant ones (concurrently)."""
+    inputs = [paper_input(p) for p in papers]
+    screened = await seam.ask("screen", inputs)
+
+    def may_be_relevant(item: dict[str, str]) -> bool:
+        answer = screened.get(item["paper_id"])
+        if answer is None:  # only in --dry-run: not screened yet, so estimate an upper bound
+            return seam.settings.dry_run
+        return isinstance(answer.value, Screening) and answer.value.relevant
+
+    relevant = [item for item in inputs if may_be_relevant(item)]
+    classified, extracted = await asyncio.gather(
+        seam.ask("classify", relevant), seam.ask("extract", relevant)
+    )
+    return {"screen": screened, "classify": classified, "extract": extracted}
+
+
+def merge_record(paper: Paper, answers: dict[str, dict[str, Answer]]) -> PaperRecord:
+    """One papers.jsonl line: the paper plus what each stage answered (or its error)."""
+    record = PaperRecord(**paper.model_dump())
+    failed: dict[str, str] = {}
+    for stage, by_id in answers.items():
+        answer = by_id.get(paper.id)
+        if answer is not None and answer.value is None:
+            failed[stage] = answer.error or "no answer"
+    screen = answers["screen"].get(paper.id)
+    if screen is not None and isinstance(screen.value, Screening):
+        record.relevant = screen.value.relevant
+        record.kind = screen.value.kind
+        record.reason = screen.value.reason
+    classify = answers["classify"].get(paper.id)
+    if classify is not None and isinstance(classify.value, Classification):
+        value = classify.value
+        record.primary = value.primary
+        record.leaves = list(value.leaves)
+        record.levels = sorted({leaf.split(".", 1)[0] for leaf in value.leaves})
+        record.evidence = {e.leaf: e.quote for e in value.evidence}
+    extract = answers["extract"].get(paper.id)
+    if extract is not None and isinstance(extract.value, Extraction):
+        record.techniques = list(extract.value.techniques)
+        record.models = list(extract.value.models)
+        record.hardware = list(extract.value.hardware)
+        record.results = list(extract.value.results)
+    record.failed = dict(sorted(failed.items()))
+    return record
+
+
+def write_jsonl(path: Path, records: list[PaperRecord]) -> None:
+    lines = [r.model_dump_json() for r in sorted(records, key=lambda r: r.id)]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    path.write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Run the pipeline and write outputs/; failed papers are recorded, not dropped."""
+    from pipeline.ingest import ingest
+    from pipeline.local_model.registry import register_taxonomy
+
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    known_keys = load_keymap(options.out_dir)
+    ingested = ingest(options.paths, known_keys=known_keys)
+    papers = ingested.corpus.papers
+    register_taxonomy(options.taxonomy)
+    cache = AnswerCache(options.cache_dir)
+    try:
+        seam = Seam(cache, options.taxonomy, options.models, options.settings)
+        answers = asyncio.run(run_stages(seam, papers))
+    finally:
+        cache.close()
+    records = [merge_record(paper, answers) for paper in papers]
+    report: dict[str, Any] = {
+        "ingest": ingested.report.model_dump(mode="json"),
+        "stages": {stage: stats.model_dump(mode="json") for stage, stats in sorted(seam.stats.items())},
+        "failed": [f.model_dump(mode="json") for f in sorted(seam.failures, key=lambda f: (f.stage, f.paper_id))],
+    }
+    if not options.settings.dry_run:
+        write_jsonl(options.out_dir / "papers.jsonl", records)
+        save_keymap(options.out_dir, known_keys, {p.id: p.key for p in papers})
+        write_report(options.out_dir / "run-report.json", report)
+    return BuildResult(records=records, report=report, seam=seam)

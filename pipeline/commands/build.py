@@ -1,0 +1,134 @@
+"""`taxonomist build`: the main job (dumps → outputs/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from pipeline import console
+
+STAGES = ("screen", "classify", "extract")
+
+
+def build_command(
+    paths: list[Path] = typer.Argument(..., help="Dump files or directories.", exists=True),
+    out: Path = typer.Option(Path("outputs"), "--out", "-o", help="Output directory."),
+    model: str = typer.Option(
+        "local/taxonomist", "--model", "-m",
+        help="litellm model name, e.g. openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest, "
+        "ollama/qwen2.5, hosted_vllm/NAME (with --api-base). Default: the offline local model.",
+    ),
+    api_base: str | None = typer.Option(None, "--api-base", help="Base URL of the provider."),
+    screen_model: str | None = typer.Option(None, "--screen-model", help="Model for screening."),
+    classify_model: str | None = typer.Option(None, "--classify-model", help="Model for classify."),
+    extract_model: str | None = typer.Option(None, "--extract-model", help="Model for extract."),
+    taxonomy: Path | None = typer.Option(None, "--taxonomy", "-t", help="Taxonomy YAML file."),
+    cache_dir: Path | None = typer.Option(
+        None, "--cache-dir", help="Answer cache (default: $TAXONOMIST_CACHE_DIR or .taxonomist/cache)."
+    ),
+    concurrency: int = typer.Option(8, "--concurrency", "-j", min=1, help="Calls in flight at once."),
+    requests_per_minute: float | None = typer.Option(
+        None, "--rpm", min=0.1, help="Limit on requests started per minute."
+    ),
+    papers_per_call: int = typer.Option(
+        8, "--papers-per-call", min=1, max=50, help="Papers sent in one request."
+    ),
+    mode: str = typer.Option("json", "--mode", help="instructor mode: json, md_json, tools, json_schema."),
+    timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Seconds per request."),
+    max_reasks: int = typer.Option(2, "--max-reasks", min=0, help="Re-asks of an invalid answer."),
+    replay: bool = typer.Option(False, "--replay", help="Never call a model: a cache miss is an error."),
+    max_cost: float | None = typer.Option(None, "--max-cost", min=0.0, help="Budget in USD."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens and cost only."),
+) -> None:
+    """Build the survey data: ingest → screen → classify → extract → outputs/."""
+    from pipeline.build import BuildOptions, build
+    from pipeline.cache import resolve_cache_dir
+    from pipeline.llm import AskSettings, ModelConfig
+    from pipeline.taxonomy import load_taxonomy
+
+    def config(name: str | None) -> ModelConfig:
+        return ModelConfig(
+            model=name or model, api_base=api_base, mode=mode, timeout=timeout,
+            max_reasks=max_reasks, papers_per_call=papers_per_call,
+        )
+
+    models = {
+        "default": config(None),
+        "screen": config(screen_model),
+        "classify": config(classify_model),
+        "extract": config(extract_model),
+    }
+    options = BuildOptions(
+        paths=list(paths),
+        out_dir=out,
+        cache_dir=resolve_cache_dir(cache_dir),
+        taxonomy=load_taxonomy(taxonomy),
+        models=models,
+        settings=AskSettings(
+            replay=replay, dry_run=dry_run, concurrency=concurrency,
+            requests_per_minute=requests_per_minute, max_cost=max_cost,
+        ),
+    )
+    result = build(options)
+    if dry_run:
+        _print_estimate(result.seam)
+        return
+    _print_stages(result.report)
+    if result.seam.failures:
+        for failure in result.seam.failures[:10]:
+            console.error(f"{failure.stage} failed for {failure.title[:70]!r}: {failure.error}")
+        more = len(result.seam.failures) - 10
+        if more > 0:
+            console.error(f"... and {more} more (see {out / 'run-report.json'})")
+        console.error(
+            f"{len(result.seam.failures)} paper answer(s) failed; outputs were written without them. "
+            "Run the same command again to retry only the failed ones."
+        )
+        raise typer.Exit(1)
+    console.info(f"wrote {out / 'papers.jsonl'} and {out / 'run-report.json'}")
+
+
+def _print_stages(report: dict[str, object]) -> None:
+    from rich.table import Table
+
+    if console.is_quiet():
+        return
+    table = Table(title="model calls per stage")
+    for column in ("stage", "model", "papers", "calls", "cache hits", "re-asks", "retries",
+                   "failed", "in tokens", "out tokens", "cost USD"):
+        table.add_column(column, justify="left" if column in ("stage", "model") else "right")
+    stages = report.get("stages", {})
+    assert isinstance(stages, dict)
+    for stage, stats in stages.items():
+        cost = f"{stats['cost_usd']:.4f}" if stats["cost_known"] else "unknown"
+        table.add_row(stage, stats["model"], str(stats["papers"]), str(stats["calls"]),
+                      str(stats["cache_hits"]), str(stats["reasks"]), str(stats["retries"]),
+                      str(stats["failed"]), str(stats["input_tokens"]), str(stats["output_tokens"]),
+                      cost)
+    console.err.print(table)
+
+
+def _print_estimate(seam: object) -> None:
+    from rich.table import Table
+
+    from pipeline.llm import Seam
+
+    assert isinstance(seam, Seam)
+    table = Table(title="dry run: estimated model use (cache misses only)")
+    for column in ("stage", "model", "papers", "calls", "in tokens", "out tokens", "cost USD"):
+        table.add_column(column)
+    for stage in STAGES:
+        est = seam.estimates.get(stage)
+        if est is None:
+            table.add_row(stage, seam.config(stage).model, "0", "0", "0", "0", "0.0000")
+            continue
+        cost = f"{est.cost_usd:.4f}" if est.cost_known else "unknown (model not priced)"
+        table.add_row(stage, seam.config(stage).model, str(est.papers), str(est.calls),
+                      str(est.input_tokens), str(est.output_tokens), cost)
+    console.out.print(table)
+    console.out.print("classify/extract assume every unscreened paper is relevant (upper bound).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build_command)

@@ -1,0 +1,491 @@
+"""The one seam for models: every stage asks through ``Seam.ask``.
+
+``ask`` renders the stage's prompt, looks each paper's answer up in the cache, and sends the
+misses — several papers per call — to the model through litellm with instructor (response model
+validated with the paper and the taxonomy as context). Transient provider errors are retried with
+tenacity; invalid answers are re-asked by instructor with the validator's message; an item of a
+multi-paper call that fails validation is re-asked alone. Validated answers are cached per paper.
+litellm is imported only when a call is actually needed, so a fully cached run never pays for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from pipeline.cache import KEY_VERSION, AnswerCache, cache_key, canonical_json
+from pipeline.errors import BudgetExceeded, ReplayMiss
+from pipeline.prompts import Prompt, load_prompt, taxonomy_hash
+from pipeline.retry import RetryPolicy, backoff_seconds, is_transient, root_cause
+from schemas.run import FailedPaper, StageStats
+from schemas.stages import STAGE_MODELS
+from schemas.taxonomy import Taxonomy
+
+DEFAULT_MODEL = "local/taxonomist"
+# Output tokens per item, for --dry-run and --max-cost estimates before a call is made.
+OUTPUT_TOKENS_PER_ITEM = {"screen": 60, "classify": 180, "extract": 220}
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """How one stage talks to its model; everything but api_base/timeout is in the cache key."""
+
+    model: str = DEFAULT_MODEL
+    api_base: str | None = None
+    mode: str = "json"
+    temperature: float = 0.0
+    timeout: float = 120.0
+    max_reasks: int = 2
+    papers_per_call: int = 8
+
+    def parameters(self) -> dict[str, Any]:
+        return {"mode": self.mode, "temperature": self.temperature}
+
+
+@dataclass(frozen=True)
+class AskSettings:
+    """Run-wide behaviour of the seam."""
+
+    replay: bool = False
+    dry_run: bool = False
+    concurrency: int = 8
+    requests_per_minute: float | None = None
+    max_cost: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass
+class Answer:
+    """The outcome for one paper of one stage: a validated value, or the last error."""
+
+    paper_id: str
+    value: BaseModel | None
+    error: str | None = None
+    cached: bool = False
+
+
+@dataclass
+class Estimate:
+    """What --dry-run predicts for one stage."""
+
+    calls: int = 0
+    papers: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    cost_known: bool = True
+
+
+def _strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
+    """Response model for a one-paper call: exactly one fully validated item."""
+    model: type[BaseModel] = create_model(
+        f"{item_model.__name__}Answer",
+        __config__=ConfigDict(extra="forbid"),
+        items=(list[item_model], Field(min_length=1, max_length=1)),  # type: ignore[valid-type]
+    )
+    return model
+
+
+def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
+    """Response model for a multi-paper call: items are checked one by one afterwards."""
+    schema = json.dumps(item_model.model_json_schema(), separators=(",", ":"))
+    model: type[BaseModel] = create_model(
+        f"{item_model.__name__}Batch",
+        __config__=ConfigDict(extra="forbid"),
+        items=(list[dict[str, Any]], Field(description=f"one object per paper, each: {schema}")),
+    )
+    return model
+
+
+def _short_error(exc: BaseException) -> str:
+    cause = root_cause(exc)
+    text = " ".join(str(cause).split())
+    return f"{type(cause).__name__}: {text[:500]}"
+
+
+class _RateLimiter:
+    """Spaces request starts so at most ``per_minute`` begin in any minute."""
+
+    def __init__(self, per_minute: float | None):
+        self.interval = 60.0 / per_minute if per_minute else 0.0
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class Seam:
+    """Asks models for stage answers; owns the cache, retries, budget and per-stage counts."""
+
+    def __init__(
+        self,
+        cache: AnswerCache,
+        taxonomy: Taxonomy,
+        models: dict[str, ModelConfig],
+        settings: AskSettings | None = None,
+        prompt_loader: Callable[[str], Prompt] = load_prompt,
+    ):
+        self.cache = cache
+        self.taxonomy = taxonomy
+        self.models = models
+        self.settings = settings or AskSettings()
+        self._prompt_loader = prompt_loader
+        self.stats: dict[str, StageStats] = {}
+        self.failures: list[FailedPaper] = []
+        self.estimates: dict[str, Estimate] = {}
+        self.spent_usd = 0.0
+        self.budget_exhausted = False
+        self._rng = random.Random(0)
+        self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
+        self._limiter = _RateLimiter(self.settings.requests_per_minute)
+        self._taxonomy_hash = taxonomy_hash(taxonomy)
+
+    # ----------------------------------------------------------------------------------- public
+    def config(self, stage: str) -> ModelConfig:
+        return self.models.get(stage) or self.models.get("default") or ModelConfig()
+
+    async def ask(self, stage: str, papers: list[dict[str, str]]) -> dict[str, Answer]:
+        """Validated answers of ``stage`` for papers ({paper_id, title, abstract}), by paper id."""
+        config = self.config(stage)
+        prompt = self._prompt_loader(stage)
+        item_model = STAGE_MODELS[stage]
+        stats = self.stats.setdefault(stage, StageStats(model=config.model))
+        stats.papers += len(papers)
+        schema = item_model.model_json_schema()
+        answers: dict[str, Answer] = {}
+        misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
+        for paper in sorted(papers, key=lambda p: p["paper_id"]):
+            material = {
+                "model": config.model,
+                "stage": stage,
+                "prompt": prompt.hash,
+                "messages": prompt.render(self.taxonomy, [paper]),
+                "schema": schema,
+                "parameters": config.parameters(),
+            }
+            key = cache_key(material)
+            record = self.cache.get(key)
+            if record is not None:
+                stats.cache_hits += 1
+                value = item_model.model_validate(record["answer"])
+                answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
+            else:
+                misses.append((paper, key, self._fingerprint(config, prompt, paper, schema)))
+        if not misses:
+            return answers
+        for _, _, fingerprint in misses:
+            reason = self._why(stage, config, fingerprint)
+            stats.why[reason] = stats.why.get(reason, 0) + 1
+        if self.settings.replay:
+            first = misses[0][0]
+            raise ReplayMiss(
+                f"--replay: {len(misses)} answer(s) of stage '{stage}' for model "
+                f"'{config.model}' are not in the cache (first: {first['title'][:80]!r}). "
+                "Run without --replay to ask the model, or load recorded answers with "
+                "`taxonomist cache import FILE`."
+            )
+        batches = [
+            misses[i : i + max(1, config.papers_per_call)]
+            for i in range(0, len(misses), max(1, config.papers_per_call))
+        ]
+        if self.settings.dry_run:
+            self.estimates[stage] = self._estimate(stage, config, prompt, batches)
+            return answers
+        results = await asyncio.gather(
+            *(self._ask_batch(stage, config, prompt, item_model, batch) for batch in batches)
+        )
+        for batch_answers in results:
+            answers.update(batch_answers)
+        for paper, _, _ in misses:
+            answer = answers.get(paper["paper_id"])
+            if answer is None or answer.value is None:
+                stats.failed += 1
+                error = answer.error if answer else "no answer"
+                self.failures.append(
+                    FailedPaper(
+                        stage=stage,
+                        paper_id=paper["paper_id"],
+                        title=paper["title"],
+                        error=error or "no answer",
+                    )
+                )
+        return answers
+
+    # ------------------------------------------------------------------------------- batching
+    async def _ask_batch(
+        self,
+        stage: str,
+        config: ModelConfig,
+        prompt: Prompt,
+        item_model: type[BaseModel],
+        batch: list[tuple[dict[str, str], str, dict[str, Any]]],
+    ) -> dict[str, Answer]:
+        if len(batch) == 1:
+            return await self._ask_one(stage, config, prompt, item_model, batch[0])
+        papers = [paper for paper, _, _ in batch]
+        context = {"papers": {p["paper_id"]: p for p in papers}, "taxonomy": self.taxonomy}
+        messages = prompt.render(self.taxonomy, papers)
+        answers: dict[str, Answer] = {}
+        retry_alone: list[tuple[dict[str, str], str, dict[str, Any]]] = []
+        try:
+            loose, usage = await self._call(
+                stage, config, messages, _loose_batch(item_model), None, len(batch)
+            )
+        except Exception as exc:  # the whole call failed after retries: try each paper alone
+            if not is_transient(exc) and not isinstance(exc, BudgetExceeded):
+                retry_alone = list(batch)
+            else:
+                return {p["paper_id"]: Answer(p["paper_id"], None, _short_error(exc)) for p in papers}
+            usage = {}
+            loose = None
+        if loose is not None:
+            by_id: dict[str, dict[str, Any]] = {}
+            for item in getattr(loose, "items", []):
+                if isinstance(item, dict) and isinstance(item.get("paper_id"), str):
+                    by_id.setdefault(item["paper_id"], item)
+            share = {k: v / len(batch) for k, v in usage.items()}
+            to_store: list[tuple[str, dict[str, Any]]] = []
+            for paper, key, fingerprint in batch:
+                item = by_id.get(paper["paper_id"])
+                try:
+                    if item is None:
+                        raise ValueError("the answer has no item for this paper")
+                    value = item_model.model_validate(item, context=context)
+                except (ValidationError, ValueError):
+                    retry_alone.append((paper, key, fingerprint))
+                    continue
+                answers[paper["paper_id"]] = Answer(paper["paper_id"], value)
+                to_store.append((key, self._record(stage, config, value, share, fingerprint)))
+                to_store.append(self._index_entry(stage, config, paper["paper_id"], fingerprint))
+            self.cache.set_many(to_store)
+        if retry_alone:
+            self.stats[stage].reasks += len(retry_alone) if loose is not None else 0
+            singles = await asyncio.gather(
+                *(self._ask_one(stage, config, prompt, item_model, m) for m in retry_alone)
+            )
+            for single in singles:
+                answers.update(single)
+        return answers
+
+    async def _ask_one(
+        self,
+        stage: str,
+        config: ModelConfig,
+        prompt: Prompt,
+        item_model: type[BaseModel],
+        miss: tuple[dict[str, str], str, dict[str, Any]],
+    ) -> dict[str, Answer]:
+        paper, key, fingerprint = miss
+        pid = paper["paper_id"]
+        context = {"papers": {pid: paper}, "taxonomy": self.taxonomy}
+        messages = prompt.render(self.taxonomy, [paper])
+        try:
+            answer, usage = await self._call(
+                stage, config, messages, _strict_batch(item_model), context, 1
+            )
+        except Exception as exc:  # recorded as this paper's failure; the run goes on
+            return {pid: Answer(pid, None, _short_error(exc))}
+        value = answer.items[0]  # type: ignore[attr-defined]
+        self.cache.set_many(
+            [
+                (key, self._record(stage, config, value, usage, fingerprint)),
+                self._index_entry(stage, config, pid, fingerprint),
+            ]
+        )
+        return {pid: Answer(pid, value)}
+
+    # ------------------------------------------------------------------------------ the call
+    async def _call(
+        self,
+        stage: str,
+        config: ModelConfig,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any] | None,
+        n_items: int,
+    ) -> tuple[BaseModel, dict[str, float]]:
+        """One model request (plus re-asks and transport retries); returns value and usage."""
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+        from pipeline.providers import instructor_client, litellm_kwargs, response_cost
+
+        stats = self.stats[stage]
+        client, hooks_factory = instructor_client(config.mode)
+        usage = {"input_tokens": 0.0, "output_tokens": 0.0, "cost_usd": 0.0}
+
+        def on_request(**_: Any) -> None:
+            stats.calls += 1
+
+        def on_response(response: Any) -> None:
+            tokens = getattr(response, "usage", None)
+            prompt_tokens = float(getattr(tokens, "prompt_tokens", 0) or 0)
+            completion_tokens = float(getattr(tokens, "completion_tokens", 0) or 0)
+            cost = response_cost(response, config.model)
+            stats.input_tokens += int(prompt_tokens)
+            stats.output_tokens += int(completion_tokens)
+            usage["input_tokens"] += prompt_tokens
+            usage["output_tokens"] += completion_tokens
+            if cost is None:
+                stats.cost_known = False
+            else:
+                stats.cost_usd = round(stats.cost_usd + cost, 8)
+                usage["cost_usd"] += cost
+                self.spent_usd += cost
+
+        def on_parse_error(*_: Any, **__: Any) -> None:
+            stats.reasks += 1
+
+        hooks = hooks_factory()
+        hooks.on("completion:kwargs", on_request)
+        hooks.on("completion:response", on_response)
+        hooks.on("parse:error", on_parse_error)
+        policy = self.settings.retry
+
+        def wait(state: Any) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            return backoff_seconds(policy, state.attempt_number, exc or Exception(), self._rng)
+
+        def before_sleep(_: Any) -> None:
+            stats.retries += 1
+
+        async with self._semaphore:
+            # Checked inside the semaphore so calls already in flight have been paid for.
+            self._check_budget(stage, config, messages, n_items)
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception(is_transient),
+                stop=stop_after_attempt(max(1, policy.attempts)),
+                wait=wait,
+                before_sleep=before_sleep,
+                reraise=True,
+            ):
+                with attempt:
+                    await self._limiter.wait()
+                    value, _ = await client.chat.completions.create_with_completion(
+                        messages=[dict(m) for m in messages],
+                        response_model=response_model,
+                        context=context,
+                        max_retries=1 + config.max_reasks,
+                        hooks=hooks,
+                        **litellm_kwargs(config),
+                    )
+        return value, usage
+
+    # ---------------------------------------------------------------------- cost estimation
+    def _estimate_tokens(
+        self, stage: str, messages: list[dict[str, str]], n_items: int
+    ) -> tuple[int, int]:
+        chars = sum(len(m["content"]) for m in messages)
+        return chars // 4 + 400, OUTPUT_TOKENS_PER_ITEM.get(stage, 200) * n_items
+
+    def _check_budget(
+        self, stage: str, config: ModelConfig, messages: list[dict[str, str]], n_items: int
+    ) -> None:
+        if self.settings.max_cost is None:
+            return
+        from pipeline.providers import token_cost
+
+        tokens_in, tokens_out = self._estimate_tokens(stage, messages, n_items)
+        cost = token_cost(config.model, tokens_in, tokens_out) or 0.0
+        if self.spent_usd + cost > self.settings.max_cost:
+            self.budget_exhausted = True
+            raise BudgetExceeded(
+                f"--max-cost {self.settings.max_cost:.4f} USD would be exceeded by the next "
+                f"'{stage}' call (spent {self.spent_usd:.4f}, next call ~{cost:.4f}). Finished "
+                "answers are cached: raise --max-cost or use a cheaper --model to continue."
+            )
+
+    def _estimate(
+        self,
+        stage: str,
+        config: ModelConfig,
+        prompt: Prompt,
+        batches: list[list[tuple[dict[str, str], str, dict[str, Any]]]],
+    ) -> Estimate:
+        from pipeline.providers import token_cost
+
+        estimate = Estimate()
+        for batch in batches:
+            messages = prompt.render(self.taxonomy, [paper for paper, _, _ in batch])
+            tokens_in, tokens_out = self._estimate_tokens(stage, messages, len(batch))
+            estimate.calls += 1
+            estimate.papers += len(batch)
+            estimate.input_tokens += tokens_in
+            estimate.output_tokens += tokens_out
+            cost = token_cost(config.model, tokens_in, tokens_out)
+            if cost is None:
+                estimate.cost_known = False
+            else:
+                estimate.cost_usd += cost
+        return estimate
+
+    # --------------------------------------------------------------- cache records and "why"
+    def _fingerprint(
+        self, config: ModelConfig, prompt: Prompt, paper: dict[str, str], schema: dict[str, Any]
+    ) -> dict[str, Any]:
+        def digest(value: Any) -> str:
+            return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:16]
+
+        return {
+            "paper_id": paper["paper_id"],
+            "prompt": prompt.hash,
+            "taxonomy": self._taxonomy_hash,
+            "paper": digest(paper),
+            "schema": digest(schema),
+            "parameters": digest(config.parameters()),
+        }
+
+    def _why(self, stage: str, config: ModelConfig, fingerprint: dict[str, Any]) -> str:
+        previous = self.cache.get(self._index_key(stage, config, fingerprint_pid(fingerprint)))
+        if previous is None:
+            return "new paper"
+        old = previous.get("fingerprint", {})
+        changed = [name for name in fingerprint if old.get(name) != fingerprint[name]]
+        return ("changed " + "+".join(changed)) if changed else "not cached"
+
+    @staticmethod
+    def _index_key(stage: str, config: ModelConfig, paper_id: str) -> str:
+        return f"{KEY_VERSION}:idx:{stage}:{config.model}:{paper_id}"
+
+    def _index_entry(
+        self, stage: str, config: ModelConfig, paper_id: str, fingerprint: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        return (
+            self._index_key(stage, config, paper_id),
+            {"stage": "index", "model": config.model, "fingerprint": fingerprint},
+        )
+
+    @staticmethod
+    def _record(
+        stage: str,
+        config: ModelConfig,
+        value: BaseModel,
+        usage: dict[str, float],
+        fingerprint: dict[str, Any],
+    ) -> dict[str, Any]:
+        return {
+            "stage": stage,
+            "model": config.model,
+            "answer": value.model_dump(mode="json"),
+            "usage": {k: round(v, 6) for k, v in sorted(usage.items())},
+            "fingerprint": fingerprint,
+        }
+
+
+def fingerprint_pid(fingerprint: dict[str, Any]) -> str:
+    return str(fingerprint.get("paper_id", ""))

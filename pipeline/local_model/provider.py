@@ -1,0 +1,132 @@
+"""The embedded default model as a litellm custom provider (`local/taxonomist`).
+
+It reads the same rendered prompt a paid model gets (task tag, taxonomy hash, papers as JSON
+lines inside <papers>) and answers with JSON that instructor parses and the schemas validate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from functools import cache
+from typing import Any
+
+from litellm import ModelResponse
+from litellm.llms.custom_llm import CustomLLM, CustomLLMError
+from litellm.types.utils import ChatCompletionMessageToolCall, Function, Message, Usage
+
+from pipeline.local_model.registry import find_taxonomy
+from schemas.taxonomy import Taxonomy
+
+LOCAL_MODELS = ("local/taxonomist",)
+_TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
+_TAXONOMY = re.compile(r"\((sha256:[0-9a-f]+)\)")
+_PAPERS = re.compile(r"<papers>\n?(.*?)</papers>", re.S)
+
+
+@cache
+def _model_for(digest: str) -> Any:
+    from pipeline.local_model import LocalModel
+
+    taxonomy = find_taxonomy(digest)
+    if taxonomy is None:
+        raise CustomLLMError(
+            status_code=400,
+            message=f"local/taxonomist does not know taxonomy {digest}: register it first",
+        )
+    return LocalModel(taxonomy)
+
+
+def _text(messages: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            parts.extend(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return "\n".join(parts)
+
+
+def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The local model's answer to a rendered stage prompt: {"items": [...]}."""
+    text = _text(messages)
+    task = _TASK.search(text)
+    digest = _TAXONOMY.search(text)
+    papers = _PAPERS.search(text)
+    if not (task and digest and papers):
+        raise CustomLLMError(
+            status_code=400,
+            message="local/taxonomist answers taxonomist stage prompts only "
+            "(need a <task/> tag, a taxonomy hash and <papers>)",
+        )
+    model = _model_for(digest.group(1))
+    items = []
+    for line in papers.group(1).splitlines():
+        if not line.strip():
+            continue
+        paper = json.loads(line)
+        items.append(_answer_one(model, task.group(1), paper))
+    return {"items": items}
+
+
+def _answer_one(model: Any, task: str, paper: dict[str, Any]) -> dict[str, Any]:
+    title, abstract = paper.get("title", ""), paper.get("abstract", "")
+    if task == "screen":
+        result = model.screen(title, abstract)
+    elif task == "classify":
+        result = model.classify(title, abstract)
+    elif task == "extract":
+        result = model.extract(title, abstract)
+    else:
+        raise CustomLLMError(status_code=400, message=f"local/taxonomist has no task {task!r}")
+    return {"paper_id": paper["paper_id"], **result}
+
+
+def taxonomy_of(digest: str) -> Taxonomy | None:
+    return find_taxonomy(digest)
+
+
+class LocalProvider(CustomLLM):
+    """litellm handler: builds a chat completion from ``answer``; deterministic, offline."""
+
+    def completion(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        return self._respond(kwargs.get("messages") or [], kwargs.get("optional_params") or {},
+                             kwargs.get("model", LOCAL_MODELS[0]))
+
+    async def acompletion(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        return self.completion(*args, **kwargs)
+
+    def _respond(self, messages: list[dict[str, Any]], params: dict[str, Any], model: str) -> ModelResponse:
+        content = json.dumps(answer(messages), ensure_ascii=False, sort_keys=True)
+        prompt_chars = len(_text(messages))
+        tools = params.get("tools")
+        if tools:
+            name = tools[0].get("function", {}).get("name", "answer")
+            message = Message(
+                content=None,
+                role="assistant",
+                tool_calls=[
+                    ChatCompletionMessageToolCall(
+                        id="call_local", type="function",
+                        function=Function(name=name, arguments=content),
+                    )
+                ],
+            )
+            finish = "tool_calls"
+        else:
+            message = Message(content=content, role="assistant")
+            finish = "stop"
+        return ModelResponse(
+            id="local",
+            created=int(time.time()),
+            model=model,
+            object="chat.completion",
+            choices=[{"index": 0, "message": message, "finish_reason": finish}],
+            usage=Usage(
+                prompt_tokens=prompt_chars // 4,
+                completion_tokens=len(content) // 4,
+                total_tokens=prompt_chars // 4 + len(content) // 4,
+            ),
+        )

@@ -1,0 +1,82 @@
+"""Prompt templates (prompts/*.j2): one per stage, a ``system`` block (static: instructions and
+taxonomy, first so providers' prefix caching applies) and a ``user`` block (the papers)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pipeline.paths import PROMPTS_DIR
+from schemas.taxonomy import Taxonomy
+
+
+def paper_json(item: dict[str, Any]) -> str:
+    """One paper as a JSON line; <, > and & are escaped so paper text cannot close the framing."""
+    text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def oneline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def taxonomy_hash(taxonomy: Taxonomy) -> str:
+    """Content hash of the whole taxonomy (cues included), so editing it is a cache miss."""
+    canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A stage's prompt template and its content hash."""
+
+    stage: str
+    source: str
+    template: jinja2.Template
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()[:16]
+
+    def render(self, taxonomy: Taxonomy, papers: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """Chat messages for these papers: [system, user]."""
+        variables = {
+            "taxonomy": taxonomy,
+            "taxonomy_hash": taxonomy_hash(taxonomy),
+            "papers": papers,
+        }
+        context = self.template.new_context(variables)
+        system = "".join(self.template.blocks["system"](context)).strip()
+        context = self.template.new_context(variables)
+        user = "".join(self.template.blocks["user"](context)).strip()
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _environment(directory: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["paper_json"] = paper_json
+    env.filters["oneline"] = oneline
+    return env
+
+
+@cache
+def load_prompt(stage: str, directory: Path = PROMPTS_DIR) -> Prompt:
+    """The prompt of a stage from ``directory`` (default: the project's prompts/)."""
+    path = directory / f"{stage}.j2"
+    source = path.read_text(encoding="utf-8")
+    template = _environment(directory).from_string(source)
+    for block in ("system", "user"):
+        if block not in template.blocks:
+            raise ValueError(f"{path}: prompt templates need a '{{% block {block} %}}'")
+    return Prompt(stage=stage, source=source, template=template)

@@ -1,0 +1,119 @@
+"""litellm and instructor set-up: offline-safe environment, the local provider, costs.
+
+Imported only when a model call is needed (litellm costs ~2.4 s to import).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.llm import ModelConfig
+
+LOCAL_PROVIDER = "local"
+
+
+@cache
+def litellm_module() -> Any:
+    """Import litellm once, offline-safe: no cost-map fetch, no hub downloads, quiet."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("LITELLM_LOG", "ERROR")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    litellm.telemetry = False
+    _register_local_provider(litellm)
+    return litellm
+
+
+def _register_local_provider(litellm: Any) -> None:
+    from pipeline.local_model.provider import LocalProvider, LOCAL_MODELS
+
+    handler = LocalProvider()
+    providers = [p for p in litellm.custom_provider_map if p.get("provider") != LOCAL_PROVIDER]
+    litellm.custom_provider_map = [*providers, {"provider": LOCAL_PROVIDER, "custom_handler": handler}]
+    from litellm.utils import custom_llm_setup
+
+    custom_llm_setup()
+    litellm.register_model(
+        {
+            name: {
+                "input_cost_per_token": 0.0,
+                "output_cost_per_token": 0.0,
+                "litellm_provider": LOCAL_PROVIDER,
+                "mode": "chat",
+                "max_tokens": 100_000,
+                "max_input_tokens": 100_000,
+                "max_output_tokens": 100_000,
+            }
+            for name in LOCAL_MODELS
+        }
+    )
+
+
+_MODES = {
+    "json": "JSON",
+    "md_json": "MD_JSON",
+    "tools": "TOOLS",
+    "json_schema": "JSON_SCHEMA",
+}
+
+
+def instructor_client(mode: str) -> tuple[Any, Any]:
+    """An async instructor client over litellm.acompletion, and the Hooks class."""
+    return _client(mode), _hooks_class()
+
+
+@cache
+def _client(mode: str) -> Any:
+    litellm = litellm_module()
+    import instructor
+
+    if mode not in _MODES:
+        raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(sorted(_MODES))}")
+    return instructor.from_litellm(litellm.acompletion, mode=getattr(instructor.Mode, _MODES[mode]))
+
+
+@cache
+def _hooks_class() -> Any:
+    from instructor.v2.core.hooks import Hooks
+
+    return Hooks
+
+
+def litellm_kwargs(config: ModelConfig) -> dict[str, Any]:
+    """Arguments of litellm.acompletion for a stage; keys come from the environment only."""
+    kwargs: dict[str, Any] = {
+        "model": config.model,
+        "temperature": config.temperature,
+        "timeout": config.timeout,
+        # Our tenacity loop owns retries; the SDK's own retries would multiply them.
+        "num_retries": 0,
+    }
+    if config.api_base:
+        kwargs["api_base"] = config.api_base
+    return kwargs
+
+
+def response_cost(response: Any, model: str) -> float | None:
+    """USD cost of one response from litellm's price map; None when the model is not priced."""
+    litellm = litellm_module()
+    try:
+        return float(litellm.completion_cost(completion_response=response, model=model))
+    except Exception:  # unpriced model (e.g. a self-hosted one): report cost as unknown
+        return None
+
+
+def token_cost(model: str, input_tokens: int, output_tokens: int) -> float | None:
+    """Estimated USD cost of a request of this size; None when the model is not priced."""
+    litellm = litellm_module()
+    try:
+        prompt_cost, completion_cost = litellm.cost_per_token(
+            model=model, prompt_tokens=input_tokens, completion_tokens=output_tokens
+        )
+    except Exception:  # unpriced model
+        return None
+    return float(prompt_cost + completion_cost)

@@ -1,0 +1,79 @@
+"""Which provider errors are transient, and how long to wait before trying again."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+# litellm exception class names that a later attempt can cure (see DEPENDENCY-NOTES.md).
+TRANSIENT = {
+    "RateLimitError",
+    "InternalServerError",
+    "BadGatewayError",
+    "ServiceUnavailableError",
+    "Timeout",
+    "APIConnectionError",
+    "APITimeoutError",
+}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Transport retries: exponential backoff with full jitter, honouring Retry-After."""
+
+    attempts: int = 6
+    wait_base: float = 1.0
+    wait_max: float = 60.0
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """instructor wraps transport errors (InstructorRetryException); find the provider's error."""
+    seen: set[int] = set()
+    current: BaseException = exc
+    while id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__name__ in TRANSIENT:
+            return current
+        nested = current.__cause__ or current.__context__
+        if nested is None:
+            break
+        current = nested
+    return current
+
+
+def is_transient(exc: BaseException) -> bool:
+    return type(root_cause(exc)).__name__ in TRANSIENT
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The Retry-After header of a provider error, when it carries one (seconds only)."""
+    cause = root_cause(exc)
+    header_sources: list[Any] = [
+        getattr(getattr(cause, "response", None), "headers", None),
+        getattr(cause, "litellm_response_headers", None),
+        getattr(cause, "headers", None),
+    ]
+    for headers in header_sources:
+        if not headers:
+            continue
+        try:
+            value = headers.get("retry-after") or headers.get("Retry-After")
+        except AttributeError:
+            continue
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value))
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def backoff_seconds(policy: RetryPolicy, attempt: int, exc: BaseException, rng: random.Random) -> float:
+    """Seconds to wait before attempt ``attempt + 1`` (attempt counts from 1)."""
+    hinted = retry_after_seconds(exc)
+    if hinted is not None:
+        return min(hinted, policy.wait_max)
+    ceiling = min(policy.wait_max, policy.wait_base * (2 ** (attempt - 1)))
+    return rng.uniform(0, ceiling)
