@@ -6,6 +6,8 @@ from rich.console import Console
 
 _state = {"quiet": False}
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+if not err.is_terminal:  # logs and CI: wide enough for the run-report table
+    err.width = 160
 out = Console(highlight=False, soft_wrap=True)
 
 

@@ -107,7 +107,7 @@ def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
 
 def _short_error(exc: BaseException) -> str:
     cause = root_cause(exc)
-    text = " ".join(str(cause).split())
+    text = " ".join(str(cause).split("Traceback (most recent call last)")[0].split())
     return f"{type(cause).__name__}: {text[:500]}"
 
 

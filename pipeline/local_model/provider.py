@@ -22,7 +22,7 @@ from schemas.taxonomy import Taxonomy
 LOCAL_MODELS = ("local/taxonomist",)
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _TAXONOMY = re.compile(r"\((sha256:[0-9a-f]+)\)")
-_PAPERS = re.compile(r"<papers>\n?(.*?)</papers>", re.S)
+_PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
 
 
 @cache
@@ -54,7 +54,8 @@ def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
     text = _text(messages)
     task = _TASK.search(text)
     digest = _TAXONOMY.search(text)
-    papers = _PAPERS.search(text)
+    found = _PAPERS.findall(text)
+    papers = found[-1] if found else None
     if not (task and digest and papers):
         raise CustomLLMError(
             status_code=400,
@@ -63,10 +64,15 @@ def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
         )
     model = _model_for(digest.group(1))
     items = []
-    for line in papers.group(1).splitlines():
+    for number, line in enumerate(papers.splitlines(), start=1):
         if not line.strip():
             continue
-        paper = json.loads(line)
+        try:
+            paper = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CustomLLMError(
+                status_code=400, message=f"<papers> line {number} is not JSON: {exc.msg}"
+            ) from None
         items.append(_answer_one(model, task.group(1), paper))
     return {"items": items}
 

@@ -1,0 +1,91 @@
+"""BibTeX dumps (bibtexparser 2.x): one entry per @type{key, ...} block."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pipeline.ingest.entries import Layout, ParseOutcome
+from pipeline.ingest.records import entry_from_record, unknown_fields
+
+_ENTRY_START = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
+_NON_ENTRY_TYPES = {"comment", "string", "preamble"}
+# Fields a bibliography routinely carries; not worth a warning when ignored.
+_EXPECTED_EXTRA = {
+    "journal",
+    "booktitle",
+    "pages",
+    "volume",
+    "number",
+    "publisher",
+    "doi",
+    "month",
+    "archiveprefix",
+    "primaryclass",
+    "keywords",
+    "note",
+    "editor",
+}
+
+
+def looks_like_bibtex(text: str) -> bool:
+    """Some line starts a BibTeX block such as '@article{'."""
+    return _ENTRY_START.search(text[:200_000]) is not None
+
+
+def parse_bibtex(text: str, file: str) -> ParseOutcome:
+    """Entries with their LaTeX turned to text; blocks that fail to parse are rejected."""
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+
+    outcome = ParseOutcome()
+    with _quiet_logger("bibtexparser"):  # it logs failed blocks; we report them as issues
+        library = bibtexparser.parse_string(text)
+    blocks: list[Entry] = list(library.entries)
+    for failed in library.failed_blocks:
+        line = (failed.start_line or 0) + 1
+        if isinstance(failed, DuplicateBlockKeyBlock) and isinstance(
+            failed.ignore_error_block, Entry
+        ):
+            blocks.append(failed.ignore_error_block)  # same key twice: still a paper
+            continue
+        error = getattr(failed, "error", None)
+        reason = _first_line(str(getattr(error, "abort_reason", "") or error or "syntax error"))
+        outcome.reject(file, line, f"BibTeX block not parsed ({reason}); skipped — fix its braces")
+    names: set[str] = set()
+    for block in sorted(blocks, key=lambda entry: entry.start_line or 0):
+        if block.entry_type.lower() in _NON_ENTRY_TYPES:
+            continue
+        record = {field.key.lower(): field.value for field in block.fields}
+        names.update(record)
+        entry = entry_from_record(
+            record,
+            file=file,
+            line=(block.start_line or 0) + 1,
+            layout=Layout.BIBTEX,
+            outcome=outcome,
+            latex=True,
+        )
+        if entry is not None:
+            outcome.entries.append(entry)
+    unknown = [name for name in unknown_fields(sorted(names)) if name not in _EXPECTED_EXTRA]
+    if unknown:
+        outcome.warn(file, None, f"fields ignored (not used by taxonomist): {', '.join(unknown)}")
+    return outcome
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0][:160]
+
+
+@contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)

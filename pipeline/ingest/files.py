@@ -1,0 +1,122 @@
+"""Find the dump files under the given paths and decode their bytes to text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.paths import display_path
+
+# In a directory, only files with these suffixes are read; others are skipped with a warning.
+# A file named explicitly is read whatever its suffix: its layout is detected from its content.
+DUMP_SUFFIXES = frozenset({"", ".txt", ".jsonl", ".ndjson", ".csv", ".tsv", ".bib", ".bibtex"})
+FALLBACK_ENCODING = "cp1252"
+_BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read; `explicit` when it was named on the command line (not found in a folder)."""
+
+    path: Path
+    name: str  # display path: relative to the working directory
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str  # newlines normalized to "\n", BOM removed
+    encoding: str
+    warning: str | None = None
+    warning_line: int | None = None
+
+
+def collect_files(paths: Sequence[Path]) -> tuple[list[InputFile], list[tuple[str, str]]]:
+    """Files to read (sorted by display path, each once) and (file, reason) of skipped ones."""
+    found: dict[Path, InputFile] = {}
+    skipped: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or _hidden(child.relative_to(path)):
+                    continue
+                if child.suffix.lower() not in DUMP_SUFFIXES:
+                    skipped.append((source_name(child), _skip_reason(child)))
+                    continue
+                found.setdefault(child.resolve(), InputFile(child, source_name(child), False))
+        elif path.is_file():
+            found[path.resolve()] = InputFile(path, source_name(path), True)
+        else:
+            raise InputError(
+                "no such file or directory — pass dump files or folders that contain them",
+                file=source_name(path),
+            )
+    files = sorted(found.values(), key=lambda item: item.name)
+    return files, sorted(set(skipped))
+
+
+def source_name(path: Path) -> str:
+    """How a file is named in sources and messages: relative to the working directory, even
+    outside it ('../shared/dumps/a.txt'), so outputs never hold absolute, machine-specific paths.
+    """
+    name = display_path(path)
+    if not Path(name).is_absolute():
+        return name
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    except ValueError:  # another drive on Windows: no relative path exists
+        return name
+
+
+def decode(data: bytes, file: str) -> DecodedText:
+    """Text of a dump: UTF-8 (BOM allowed) or UTF-16 with BOM; else cp1252 with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return DecodedText(_newlines(data.decode("utf-16")), "utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"starts with a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason}) "
+                "— re-save the file as UTF-8",
+                file=file,
+            ) from None
+    nul = data.find(b"\x00", 0, _BINARY_PROBE)
+    if nul >= 0:
+        raise InputError(
+            "binary file (NUL byte), not a text dump — remove it from the inputs or "
+            "export the listing as text",
+            file=file,
+            line=data.count(b"\n", 0, nul) + 1,
+        )
+    try:
+        return DecodedText(_newlines(data.decode("utf-8-sig")), "utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        encoding = FALLBACK_ENCODING
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            encoding = "latin-1"  # decodes any byte sequence
+            text = data.decode(encoding)
+        warning = (
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); read as {encoding}"
+            " — re-save the file as UTF-8 to be sure every character is right"
+        )
+        return DecodedText(_newlines(text), encoding, warning, line)
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _skip_reason(path: Path) -> str:
+    return (
+        f"not a dump file ({path.suffix} files are not read from folders); skipped — "
+        "name the file explicitly to read it anyway"
+    )

@@ -1,0 +1,93 @@
+"""Merge a group of duplicate entries into one Paper, the same way whatever the input order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pipeline.ingest.dedupe import Group
+from pipeline.ingest.entries import RawEntry
+from pipeline.ingest.keys import base_key, paper_id
+from pipeline.ingest.normalize import extract_urls
+from schemas.paper import Paper, Source
+from schemas.report import Merge, MergedTitle
+
+_OPTIONAL = ("authors_count", "organization", "date", "year", "upvotes", "url", "eprint")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A merged paper before its citation key is known (keys need the whole corpus)."""
+
+    id: str
+    base_key: str
+    fields: dict[str, object]
+    group: Group
+    retired_ids: tuple[str, ...]  # known ids that this merge absorbed (warned about)
+
+
+def draft_paper(group: Group, known_keys: Mapping[str, str]) -> Draft:
+    """Id and fields of a group: a known id wins; fields come from the richest entry first."""
+    ids = sorted(paper_id(title) for title in group.titles)
+    known = [ident for ident in ids if ident in known_keys]
+    ident = known[0] if known else ids[0]
+    ranked = sorted(group.entries, key=_rank)
+    best = ranked[0]
+    fields: dict[str, object] = {"title": best.title, "abstract": best.abstract}
+    for name in _OPTIONAL:
+        fields[name] = next(
+            (getattr(e, name) for e in ranked if getattr(e, name) is not None), None
+        )
+    authors = next((e.authors for e in ranked if e.authors), [])
+    year = next((e.year for e in ranked if e.year is not None), None)
+    fields["authors"] = authors
+    fields["urls"] = _urls(ranked)
+    flags = {flag for entry in group.entries for flag in entry.flags}
+    if best.abstract:
+        flags.discard("missing_abstract")
+    fields["flags"] = sorted(flags)
+    sources = {Source(file=e.file, line=e.line, layout=e.layout.value) for e in group.entries}
+    fields["sources"] = sorted(sources, key=lambda s: (s.file, s.line))
+    return Draft(ident, base_key(best.title, authors, year), fields, group, tuple(known[1:]))
+
+
+def build_paper(draft: Draft, key: str) -> Paper:
+    return Paper.model_validate({"id": draft.id, "key": key, **draft.fields})
+
+
+def merge_record(draft: Draft, paper: Paper) -> Merge | None:
+    """The report line of a group of more than one entry, else None."""
+    if len(draft.group.entries) < 2:
+        return None
+    by_title: dict[str, list[Source]] = {}
+    for entry in draft.group.entries:
+        source = Source(file=entry.file, line=entry.line, layout=entry.layout.value)
+        by_title.setdefault(entry.title, []).append(source)
+    merged = [MergedTitle(title=t, sources=sources) for t, sources in sorted(by_title.items())]
+    return Merge(
+        kept_id=paper.id,
+        key=paper.key,
+        title=paper.title,
+        method="fuzzy" if len(draft.group.titles) > 1 else "exact",
+        scores=list(draft.group.fuzzy_scores),
+        merged=merged,
+    )
+
+
+def _rank(entry: RawEntry) -> tuple[int, int, int, str, str, int]:
+    """Longest abstract, then most metadata, then a fixed tie-break independent of input order."""
+    return (
+        -len(entry.abstract),
+        -entry.metadata_count(),
+        -len(entry.title),
+        entry.title,
+        entry.file,
+        entry.line,
+    )
+
+
+def _urls(ranked: list[RawEntry]) -> list[str]:
+    urls: list[str] = []
+    for entry in ranked:
+        urls.extend(url for url in extract_urls(entry.abstract) if url not in urls)
+    return urls

@@ -1,0 +1,185 @@
+"""De-duplication: normalized titles, the guarded fuzzy match, and order-independent merging."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import ingest
+from pipeline.ingest.dedupe import group_entries, same_paper
+from pipeline.ingest.entries import Layout, RawEntry
+from pipeline.ingest.normalize import normalize_title
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def entry(
+    title: str, abstract: str = "An abstract.", file: str = "a.txt", line: int = 1
+) -> RawEntry:
+    return RawEntry(title=title, abstract=abstract, file=file, line=line, layout=Layout.HF_BLOCKS)
+
+
+def titles_merge(a: str, b: str) -> bool:
+    return len(group_entries([entry(a, line=1), entry(b, line=2)])) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Taming Throughput–Latency TradeOff in LLM Inference with Sarathi-Serve",
+            "Taming Throughput-Latency Trade-Off in LLM Inference with Sarathi Serve",
+        ),
+        (
+            "Mesa: A Memory-saving Training Framework for Transformers",
+            "MESA:  a memory—saving training framework for transformers.",
+        ),
+        ('Sch{\\"o}lkopf Kernels for Na\\"ive Models', "Schölkopf Kernels for Naïve Models"),
+        (
+            "Towards Efficient Generative LLM Serving: A Survey",
+            "Toward Efficient Generative LLM Serving: A Survey",
+        ),
+        (
+            "Colour Quantisation Transformer for Colour Naming",
+            "Colour Quantization Transformer for Colour Naming",
+        ),
+        (
+            "A Survey of Efficient Large Language Model Inference",
+            "Survey of Efficient Large Language Model Inference",
+        ),
+    ],
+)
+def test_variants_of_one_title_merge(a: str, b: str) -> None:
+    assert titles_merge(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "SmoothQuant: Accurate and Efficient Post-Training Quantization for LLMs",
+            "SmoothQuant+: Accurate and Efficient Post-Training Quantization for LLMs",
+        ),
+        (
+            "Dissecting the NVIDIA Volta GPU Architecture via Microbenchmarking",
+            "Dissecting the Ampere GPU Architecture via Microbenchmarking",
+        ),
+        (
+            "ViTPose: Simple Vision Transformer Baselines for Human Pose Estimation",
+            "ViTPose++: Vision Transformer for Generic Body Pose Estimation",
+        ),
+        (
+            "Llama 2: Open Foundation and Fine-Tuned Chat Models",
+            "Llama 3: Open Foundation and Fine-Tuned Chat Models",
+        ),
+        (
+            "QLoRA: Efficient Finetuning of Quantized LLMs",
+            "LoRA: Efficient Finetuning of Quantized LLMs",
+        ),
+        (
+            "BERT: Pre-training of Deep Bidirectional Transformers",
+            "BART: Pre-training of Deep Bidirectional Transformers",
+        ),
+        (
+            "Scaling Laws for Neural Language Models",
+            "Unified Scaling Laws for Routed Language Models",
+        ),
+        (
+            "Efficient Streaming Language Models with Attention Sinks II",
+            "Efficient Streaming Language Models with Attention Sinks",
+        ),
+    ],
+)
+def test_different_papers_with_similar_titles_stay_apart(a: str, b: str) -> None:
+    assert not titles_merge(a, b)
+    assert not same_paper(normalize_title(a), normalize_title(b))
+
+
+def test_normalized_title_folds_case_accents_dashes_latex_and_keeps_plus() -> None:
+    assert normalize_title("Trade–Off  in {\\'E}T{\\\"o}") == "tradeoff in eto"
+    assert normalize_title("SmoothQuant+") == "smoothquantplus"
+    assert normalize_title("ViTPose++:") == "vitposeplusplus"
+
+
+def test_merged_paper_keeps_every_source_and_the_richest_fields() -> None:
+    result = ingest([FIXTURES])
+    by_title = {p.title: p for p in result.corpus.papers}
+    once = by_title["Once-for-All: Train One Network and Specialize it for Efficient Deployment"]
+    assert [(s.file, s.line, s.layout) for s in once.sources] == [
+        ("tests/fixtures/ingest/hf_blocks.txt", 17, "hf-blocks"),
+        ("tests/fixtures/ingest/papers.bib", 2, "bibtex"),
+    ]
+    assert once.abstract.startswith("We address the challenging problem")  # the listing's
+    assert (once.year, once.eprint, once.authors[0]) == (2020, "1908.09791", "Cai, Han")  # bib
+    assert once.flags == []  # the bib entry lacked the abstract, the merged paper does not
+    taming = by_title["Taming Throughput–Latency Tradeoff in LLM Inference with Sarathi-Serve"]
+    assert len(taming.sources) == 2 and taming.date == "2024-03-04"
+    merge = next(m for m in result.report.merges if m.kept_id == taming.id)
+    assert merge.method == "fuzzy" and merge.scores and merge.scores[0] >= 90
+    assert sorted(t.title for t in merge.merged) == [
+        "Taming Throughput-Latency Trade-Off in LLM Inference with Sarathi Serve",
+        "Taming Throughput–Latency Tradeoff in LLM Inference with Sarathi-Serve",
+    ]
+    assert not any(Path(s.file).is_absolute() for p in result.corpus.papers for s in p.sources)
+    assert (result.report.entries, result.report.papers, result.report.duplicates_merged) == (
+        18,
+        15,
+        3,
+    )
+
+
+def test_merge_prefers_richer_entry_whatever_the_input_order() -> None:
+    short = entry("Same Paper", "Short.", file="b.txt")
+    long = entry("Same Paper", "A much longer abstract.", file="a.txt", line=5)
+    long.year = 2021
+    for order in ([short, long], [long, short]):
+        (group,) = group_entries(order)
+        assert [e.file for e in group.entries] == ["a.txt", "b.txt"]
+
+
+@pytest.fixture()
+def _in_tmp(tmp_path: Path) -> Iterator[Path]:
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(cwd)
+
+
+def test_input_order_does_not_change_the_corpus_or_report() -> None:
+    files = sorted(FIXTURES.iterdir())
+    forward = ingest(files)
+    backward = ingest(list(reversed(files)))
+    assert forward.corpus.model_dump_json() == backward.corpus.model_dump_json()
+    assert forward.report.model_dump_json() == backward.report.model_dump_json()
+    assert [p.id for p in forward.corpus.papers] == sorted(p.id for p in forward.corpus.papers)
+
+
+def test_entries_in_shuffled_files_give_the_same_corpus(_in_tmp: Path) -> None:
+    lines = (FIXTURES / "papers.jsonl").read_text(encoding="utf-8").split("\n")
+    records = [line for line in lines if line.strip()]
+    Path("x.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    one = ingest([Path("x.jsonl")]).corpus
+    Path("x.jsonl").write_text("\n".join(reversed(records)) + "\n", encoding="utf-8")
+    two = ingest([Path("x.jsonl")]).corpus
+    strip = [
+        {k: v for k, v in json.loads(p.model_dump_json()).items() if k != "sources"}
+        for p in one.papers
+    ]
+    assert strip == [
+        {k: v for k, v in json.loads(p.model_dump_json()).items() if k != "sources"}
+        for p in two.papers
+    ]
+
+
+def test_fuzzy_matching_hundreds_of_titles_is_fast() -> None:
+    import time
+
+    entries = [entry(f"Paper Number {i} About Topic {i * 7}", line=i + 1) for i in range(800)]
+    start = time.perf_counter()
+    groups = group_entries(entries)
+    assert time.perf_counter() - start < 1.0
+    assert len(groups) == 800
