@@ -105,6 +105,11 @@ def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
     return model
 
 
+def _digest(value: Any) -> str:
+    """sha256 of canonical JSON; the schema enters cache keys as this digest (same information)."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
 def _short_error(exc: BaseException) -> str:
     cause = root_cause(exc)
     text = " ".join(str(cause).split("Traceback (most recent call last)")[0].split())
@@ -155,6 +160,7 @@ class Seam:
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._limiter = _RateLimiter(self.settings.requests_per_minute)
         self._taxonomy_hash = taxonomy_hash(taxonomy)
+        self._system_digests: dict[str, str] = {}
 
     # ----------------------------------------------------------------------------------- public
     def config(self, stage: str) -> ModelConfig:
@@ -168,6 +174,7 @@ class Seam:
         stats = self.stats.setdefault(stage, StageStats(model=config.model))
         stats.papers += len(papers)
         schema = item_model.model_json_schema()
+        schema_digest = _digest(schema)
         answers: dict[str, Answer] = {}
         misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         for paper in sorted(papers, key=lambda p: p["paper_id"]):
@@ -175,8 +182,8 @@ class Seam:
                 "model": config.model,
                 "stage": stage,
                 "prompt": prompt.hash,
-                "messages": prompt.render(self.taxonomy, [paper]),
-                "schema": schema,
+                "messages": self._key_messages(prompt.render(self.taxonomy, [paper])),
+                "schema": schema_digest,
                 "parameters": config.parameters(),
             }
             key = cache_key(material)
@@ -186,7 +193,7 @@ class Seam:
                 value = item_model.model_validate(record["answer"])
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
             else:
-                misses.append((paper, key, self._fingerprint(config, prompt, paper, schema)))
+                misses.append((paper, key, self._fingerprint(config, prompt, paper, schema_digest)))
         if not misses:
             return answers
         for _, _, fingerprint in misses:
@@ -386,6 +393,20 @@ class Seam:
                     )
         return value, usage
 
+    def _key_messages(self, messages: list[dict[str, str]]) -> list[dict[str, str]]:
+        """Messages as they enter a cache key; the long static system text by its digest."""
+        keyed = []
+        for message in messages:
+            if message["role"] == "system":
+                digest = self._system_digests.get(message["content"])
+                if digest is None:
+                    digest = hashlib.sha256(message["content"].encode()).hexdigest()
+                    self._system_digests[message["content"]] = digest
+                keyed.append({"role": "system", "sha256": digest})
+            else:
+                keyed.append(message)
+        return keyed
+
     # ---------------------------------------------------------------------- cost estimation
     def _estimate_tokens(
         self, stage: str, messages: list[dict[str, str]], n_items: int
@@ -436,18 +457,15 @@ class Seam:
 
     # --------------------------------------------------------------- cache records and "why"
     def _fingerprint(
-        self, config: ModelConfig, prompt: Prompt, paper: dict[str, str], schema: dict[str, Any]
+        self, config: ModelConfig, prompt: Prompt, paper: dict[str, str], schema_digest: str
     ) -> dict[str, Any]:
-        def digest(value: Any) -> str:
-            return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:16]
-
         return {
             "paper_id": paper["paper_id"],
             "prompt": prompt.hash,
             "taxonomy": self._taxonomy_hash,
-            "paper": digest(paper),
-            "schema": digest(schema),
-            "parameters": digest(config.parameters()),
+            "paper": _digest(paper),
+            "schema": schema_digest,
+            "parameters": _digest(config.parameters()),
         }
 
     def _why(self, stage: str, config: ModelConfig, fingerprint: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,18 @@ def oneline(text: str) -> str:
 
 def taxonomy_hash(taxonomy: Taxonomy) -> str:
     """Content hash of the whole taxonomy (cues included), so editing it is a cache miss."""
+    cached = _TAXONOMY_HASHES.get(id(taxonomy))
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    digest = _taxonomy_digest(taxonomy)
+    _TAXONOMY_HASHES[id(taxonomy)] = (taxonomy, digest)
+    return digest
+
+
+_TAXONOMY_HASHES: dict[int, tuple[Taxonomy, str]] = {}
+
+
+def _taxonomy_digest(taxonomy: Taxonomy) -> str:
     canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
@@ -39,6 +51,7 @@ class Prompt:
     stage: str
     source: str
     template: jinja2.Template
+    _systems: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def hash(self) -> str:
@@ -46,16 +59,23 @@ class Prompt:
 
     def render(self, taxonomy: Taxonomy, papers: list[dict[str, Any]]) -> list[dict[str, str]]:
         """Chat messages for these papers: [system, user]."""
-        variables = {
-            "taxonomy": taxonomy,
-            "taxonomy_hash": taxonomy_hash(taxonomy),
-            "papers": papers,
-        }
+        return [
+            {"role": "system", "content": self.system(taxonomy)},
+            {"role": "user", "content": self._block("user", taxonomy, papers)},
+        ]
+
+    def system(self, taxonomy: Taxonomy) -> str:
+        """The static part (same for every paper of a run): rendered once per taxonomy."""
+        key = taxonomy_hash(taxonomy)
+        cached = self._systems.get(key)
+        if cached is None:
+            cached = self._systems[key] = self._block("system", taxonomy, [])
+        return cached
+
+    def _block(self, name: str, taxonomy: Taxonomy, papers: list[dict[str, Any]]) -> str:
+        variables = {"taxonomy": taxonomy, "taxonomy_hash": taxonomy_hash(taxonomy), "papers": papers}
         context = self.template.new_context(variables)
-        system = "".join(self.template.blocks["system"](context)).strip()
-        context = self.template.new_context(variables)
-        user = "".join(self.template.blocks["user"](context)).strip()
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        return "".join(self.template.blocks[name](context)).strip()
 
 
 def _environment(directory: Path) -> jinja2.Environment:

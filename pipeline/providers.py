@@ -95,6 +95,9 @@ def litellm_kwargs(config: ModelConfig) -> dict[str, Any]:
     }
     if config.api_base:
         kwargs["api_base"] = config.api_base
+    if config.mode == "tools":
+        # litellm's tools path imports the optional `mcp` package otherwise (DEPENDENCY-NOTES).
+        kwargs["_skip_mcp_handler"] = True
     return kwargs
 
 

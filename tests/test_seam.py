@@ -226,3 +226,13 @@ async def test_dry_run_estimates_without_calling(tmp_path, taxonomy, openai_serv
     assert estimate.calls == 4 and estimate.papers == 16
     assert estimate.input_tokens > 1000 and estimate.cost_usd > 0
     assert openai_server.call_count == 0
+
+
+@pytest.mark.parametrize("mode", ["json", "md_json", "tools", "json_schema"])
+async def test_every_instructor_mode_works_over_http(tmp_path, taxonomy, openai_server, mode):
+    openai_server.script(Reply(answer(classification("p1"))))
+    seam = make_seam(tmp_path, taxonomy, openai_server)
+    seam.models = {"default": ModelConfig(model="openai/test-model", api_base=openai_server.base_url, mode=mode)}
+    result = await seam.ask("classify", PAPERS[:1])
+    assert result["p1"].value is not None and result["p1"].value.primary == "model.quantization"
+    assert bool(openai_server.chat_requests[0].tools) == (mode == "tools")
