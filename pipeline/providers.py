@@ -103,6 +103,9 @@ def litellm_kwargs(config: ModelConfig) -> dict[str, Any]:
 
 def response_cost(response: Any, model: str) -> float | None:
     """USD cost of one response from litellm's price map; None when the model is not priced."""
+    hidden = getattr(response, "_hidden_params", None) or {}
+    if hidden.get("response_cost") is not None:  # litellm already priced it: don't pay twice
+        return float(hidden["response_cost"])
     litellm = litellm_module()
     try:
         return float(litellm.completion_cost(completion_response=response, model=model))

@@ -495,6 +495,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real providers do
+    # Headers and body go out in separate writes; with Nagle's algorithm and the client's
+    # delayed ACK each response would wait ~40 ms on loopback: a fake latency.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def setup(self) -> None:

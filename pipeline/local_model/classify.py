@@ -1,0 +1,65 @@
+"""Leaves and primary leaf from cue scores, each leaf backed by a verbatim quote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.local_model.scoring import LeafScore
+from pipeline.local_model.text import Document, quote_around
+
+# A secondary leaf must reach this share of the primary's score and this absolute score.
+SECONDARY_SHARE = 0.45
+SECONDARY_MIN = 3.0
+# A leaf from another level than the primary needs a little more.
+CROSS_LEVEL_SHARE = 0.55
+MAX_LEAVES = 4
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The classification of one paper."""
+
+    primary: str
+    leaves: list[str]
+    evidence: dict[str, str]
+
+
+def rank_leaves(scores: dict[str, LeafScore], order: list[str]) -> list[LeafScore]:
+    """Leaves by score, title evidence breaking ties, then taxonomy order."""
+    position = {leaf: i for i, leaf in enumerate(order)}
+    return sorted(
+        scores.values(), key=lambda s: (-s.score, -s.title_score, position.get(s.leaf, 0))
+    )
+
+
+def choose_leaves(scores: dict[str, LeafScore], order: list[str]) -> list[str]:
+    """Primary first, then the secondary leaves that are a substantial part of the paper."""
+    ranked = [s for s in rank_leaves(scores, order) if s.score > 0]
+    if not ranked:
+        return [order[0]]
+    top = ranked[0]
+    level = top.leaf.split(".", 1)[0]
+    chosen = [top.leaf]
+    for candidate in ranked[1:]:
+        share = SECONDARY_SHARE if candidate.leaf.split(".", 1)[0] == level else CROSS_LEVEL_SHARE
+        if candidate.score >= max(SECONDARY_MIN, share * top.score):
+            chosen.append(candidate.leaf)
+        if len(chosen) == MAX_LEAVES:
+            break
+    return chosen
+
+
+def evidence_quote(doc: Document, score: LeafScore | None) -> str:
+    """The sentence (or clause) holding the leaf's strongest cue; the title when none."""
+    hit = score.best_hit() if score else None
+    if hit is None:
+        return doc.title.strip() or doc.abstract.strip()[:200]
+    sentence = doc.sentences[hit.sentence]
+    return quote_around(sentence.text, hit.start, hit.end)
+
+
+def classify_scores(doc: Document, scores: dict[str, LeafScore], order: list[str]) -> Choice:
+    """Pick leaves and quotes for a paper from its leaf scores."""
+    leaves = choose_leaves(scores, order)
+    evidence = {leaf: evidence_quote(doc, scores.get(leaf)) for leaf in leaves}
+    return Choice(primary=leaves[0], leaves=leaves, evidence=evidence)

@@ -1,0 +1,273 @@
+"""The embedded local model: valid answers on real dumps, determinism, custom taxonomies, speed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.ingest import ingest
+from pipeline.local_model import LocalModel
+from pipeline.local_model.lexicon import NEGATIVE, compile_taxonomy, parse_cue, tokenize
+from pipeline.local_model.text import make_document, quote_around
+from pipeline.taxonomy import load_taxonomy
+from schemas.stages import KINDS, Classification, Extraction, Screening, numbers_in
+from schemas.taxonomy import Taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GPTQ_TITLE = "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+GPTQ_ABSTRACT = (
+    "Generative Pre-trained Transformer models set themselves apart through breakthrough "
+    "performance, but also by their extremely high computational and storage costs. In this "
+    "paper, we propose GPTQ, a new one-shot weight quantization method based on approximate "
+    "second-order information, that is both highly-accurate and highly-efficient. GPTQ can "
+    "quantize GPT models with 175 billion parameters in approximately four GPU hours, reducing "
+    "the bitwidth down to 3 or 4 bits per weight. We show end-to-end inference speedups over "
+    "FP16 of around 3.25x when using NVIDIA A100 GPUs and 4.5x on NVIDIA A6000."
+)
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def model(taxonomy: Taxonomy) -> LocalModel:
+    return LocalModel(taxonomy)
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[tuple[str, str, str]]:
+    corpus = ingest([ROOT / "dumps"]).corpus
+    return [(p.id, p.title, p.abstract) for p in corpus.papers]
+
+
+def _answers(model: LocalModel, title: str, abstract: str) -> dict[str, dict[str, Any]]:
+    return {
+        "screen": model.screen(title, abstract),
+        "classify": model.classify(title, abstract),
+        "extract": model.extract(title, abstract),
+    }
+
+
+def _validate(
+    pid: str, title: str, abstract: str, answers: dict[str, dict[str, Any]], taxonomy: Taxonomy
+) -> None:
+    context = {"papers": {pid: {"title": title, "abstract": abstract}}, "taxonomy": taxonomy}
+    Screening.model_validate({"paper_id": pid, **answers["screen"]}, context=context)
+    Classification.model_validate({"paper_id": pid, **answers["classify"]}, context=context)
+    Extraction.model_validate({"paper_id": pid, **answers["extract"]}, context=context)
+
+
+def test_answers_on_every_shipped_paper_pass_the_stage_validators(
+    model: LocalModel, taxonomy: Taxonomy, papers: list[tuple[str, str, str]]
+) -> None:
+    assert len(papers) > 400
+    for pid, title, abstract in papers:
+        answers = _answers(model, title, abstract)
+        _validate(pid, title, abstract, answers, taxonomy)
+        assert answers["screen"]["kind"] in KINDS
+        for result in answers["extract"]["results"]:
+            assert set(numbers_in(result["value"])) <= set(numbers_in(result["quote"]))
+
+
+def test_answers_are_deterministic_across_instances(
+    taxonomy: Taxonomy, papers: list[tuple[str, str, str]]
+) -> None:
+    first, second = LocalModel(taxonomy), LocalModel(taxonomy)
+    for _, title, abstract in papers[:120]:
+        a = json.dumps(_answers(first, title, abstract), sort_keys=True)
+        b = json.dumps(_answers(second, title, abstract), sort_keys=True)
+        assert a == b
+    # Asking again (memoised analysis) gives the same answer too.
+    _, title, abstract = papers[0]
+    assert _answers(first, title, abstract) == _answers(second, title, abstract)
+
+
+def test_whole_corpus_is_fast(taxonomy: Taxonomy, papers: list[tuple[str, str, str]]) -> None:
+    start = time.process_time()
+    model = LocalModel(taxonomy)
+    for _, title, abstract in papers:
+        _answers(model, title, abstract)
+    elapsed = time.process_time() - start
+    # About 2-3 s of CPU on a laptop for ~511 papers; the bound leaves room for slow CI.
+    assert elapsed < 15, f"{len(papers)} papers took {elapsed:.1f} s of CPU"
+
+
+def test_a_quantization_paper(model: LocalModel) -> None:
+    screen = model.screen(GPTQ_TITLE, GPTQ_ABSTRACT)
+    classify = model.classify(GPTQ_TITLE, GPTQ_ABSTRACT)
+    extract = model.extract(GPTQ_TITLE, GPTQ_ABSTRACT)
+    assert screen["relevant"] is True
+    assert screen["kind"] == "method"
+    assert classify["primary"] == "model.quantization"
+    quote = next(e["quote"] for e in classify["evidence"] if e["leaf"] == "model.quantization")
+    assert quote in GPTQ_TITLE or quote in GPTQ_ABSTRACT
+    assert extract["techniques"][0] == "GPTQ"
+    assert "A100" in " ".join(extract["hardware"])
+    values = {r["value"] for r in extract["results"]}
+    assert any("3.25x" in v for v in values)
+    speedup = next(r for r in extract["results"] if "3.25x" in r["value"])
+    assert speedup["metric"] == "speedup"
+    assert speedup["baseline"] == "FP16"
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "primary", "kind"),
+    [
+        (
+            "Eyeriss: An Energy-Efficient Reconfigurable Accelerator for Deep Convolutional "
+            "Neural Networks",
+            "Eyeriss is an accelerator for deep convolutional neural networks. It optimizes the "
+            "energy efficiency of the accelerator chip and off-chip DRAM by using a row "
+            "stationary dataflow on a spatial architecture with 168 processing elements.",
+            "hardware.accelerator",
+            "hardware",
+        ),
+        (
+            "Efficient Memory Management for Large Language Model Serving with PagedAttention",
+            "High throughput serving of large language models requires batching many requests. "
+            "The KV cache memory for each request is huge and is wasted by fragmentation. We "
+            "propose PagedAttention, inspired by virtual memory and paging, and build vLLM, an "
+            "LLM serving system that improves throughput by 2-4x.",
+            "system.memory",
+            "system",
+        ),
+        (
+            "Parameter-Efficient Fine-Tuning for Large Models: A Comprehensive Survey",
+            "Large models are costly to fine-tune. Parameter Efficient Fine-Tuning (PEFT) adapts "
+            "them with few trainable parameters. In this survey, we review PEFT algorithms, their "
+            "performance and computational overhead.",
+            "model.training",
+            "survey",
+        ),
+    ],
+)
+def test_well_known_kinds_of_papers(
+    model: LocalModel, title: str, abstract: str, primary: str, kind: str
+) -> None:
+    assert model.screen(title, abstract)["relevant"] is True
+    assert model.screen(title, abstract)["kind"] == kind
+    assert primary in model.classify(title, abstract)["leaves"]
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        (
+            "EffiBench: Benchmarking the Efficiency of Automatically Generated Code",
+            "Code generation models are integral to software development. We present a benchmark "
+            "of coding problems for assessing the efficiency of code generated by code "
+            "generation models, and evaluate 21 LLMs.",
+        ),
+        (
+            "Towards Efficient Robotic Manipulation with a Dual-System Policy",
+            "Generalist robot policies struggle with inefficient inference. We introduce a "
+            "dual-system policy for robotic manipulation that improves success rates and "
+            "enables a 3.8 times higher control frequency.",
+        ),
+    ],
+)
+def test_incidental_efficiency_is_out_of_scope(
+    model: LocalModel, title: str, abstract: str
+) -> None:
+    screen = model.screen(title, abstract)
+    assert screen["relevant"] is False
+    assert screen["kind"] in KINDS
+    assert screen["reason"].startswith("Out of scope")
+
+
+def test_title_only_paper_still_gets_valid_answers(model: LocalModel, taxonomy: Taxonomy) -> None:
+    title = "Speculative Decoding for Fast LLM Inference"
+    answers = _answers(model, title, "")
+    _validate("p1", title, "", answers, taxonomy)
+    assert answers["classify"]["primary"] == "model.decoding"
+
+
+def test_custom_taxonomy_without_cues_uses_names_and_descriptions() -> None:
+    taxonomy = Taxonomy.model_validate(
+        {
+            "levels": [
+                {
+                    "id": "bio",
+                    "name": "Biology",
+                    "description": "Models of living systems.",
+                    "leaves": [
+                        {
+                            "id": "bio.protein",
+                            "name": "Protein folding",
+                            "description": "Predicting protein structure from amino acid "
+                            "sequences.",
+                        },
+                        {
+                            "id": "bio.genomics",
+                            "name": "Genomics",
+                            "description": "Variant calling and genome assembly from "
+                            "sequencing reads.",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+    model = LocalModel(taxonomy)
+    title = "Fast genome assembly from long sequencing reads"
+    abstract = (
+        "We present an assembler that builds a genome from long sequencing reads in hours. "
+        "Variant calling on the assembled genome matches short-read pipelines."
+    )
+    answers = _answers(model, title, abstract)
+    _validate("p1", title, abstract, answers, taxonomy)
+    assert answers["classify"]["primary"] == "bio.genomics"
+
+
+def test_cue_syntax() -> None:
+    (lowrank, joined) = parse_cue("low rank", 0, 0)
+    assert [w.value for w in lowrank.words] == ["low", "rank"]
+    assert [w.value for w in joined.words] == ["lowrank"]
+    (quant,) = [c for c in parse_cue("quantiz*", 0, 0)]
+    assert quant.words[0].prefix
+
+    taxonomy = Taxonomy.model_validate(
+        {
+            "levels": [
+                {
+                    "id": "m",
+                    "name": "M",
+                    "description": "d",
+                    "leaves": [
+                        {"id": "m.a", "name": "A", "description": "d",
+                         "title_cues": ["ZeRO", "low rank", "quantiz*"],
+                         "negative_cues": ["zero shot"]},  # fmt: skip
+                    ],
+                }
+            ]
+        }
+    )
+    matcher = compile_taxonomy(taxonomy).matcher
+
+    def found(text: str) -> list[str]:
+        matches = matcher.find(tokenize(text))
+        return [text[m.start : m.end] for m in matches if m.cue.category != NEGATIVE]
+
+    assert found("ZeRO-3 and low-rank and LowRank and quantization") == [
+        "ZeRO", "low-rank", "LowRank", "quantization",
+    ]  # fmt: skip
+    assert found("zero-shot transfer") == []  # a cased cue matches its case only
+
+
+def test_quotes_are_verbatim_sentences_or_clauses() -> None:
+    doc = make_document("A title", "First sentence, e.g. with an abbreviation. Second one here.")
+    assert [s.text for s in doc.body] == [
+        "First sentence, e.g. with an abbreviation.",
+        "Second one here.",
+    ]
+    long = "word " * 100 + "the cue is here, " + "tail " * 100
+    start = long.index("cue")
+    quote = quote_around(long, start, start + 3, limit=120)
+    assert "cue" in quote and quote in long and len(quote) <= 120
