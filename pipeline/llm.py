@@ -11,6 +11,7 @@ litellm is imported only when a call is actually needed, so a fully cached run n
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import random
@@ -44,7 +45,15 @@ class ModelConfig:
     temperature: float = 0.0
     timeout: float = 120.0
     max_reasks: int = 2
-    papers_per_call: int = 8
+    papers_per_call: int | None = None  # None: 8 for remote models, 32 for the local one
+
+    @property
+    def batch_size(self) -> int:
+        if self.papers_per_call:
+            return self.papers_per_call
+        # Remote: 8 papers amortise the static prompt prefix while a failed call stays cheap
+        # (bench/llm_path.py). Local: per-call overhead is all litellm/instructor, so batch more.
+        return 32 if self.model.startswith("local/") else 8
 
     def parameters(self) -> dict[str, Any]:
         return {"mode": self.mode, "temperature": self.temperature}
@@ -84,6 +93,7 @@ class Estimate:
     cost_known: bool = True
 
 
+@functools.cache
 def _strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
     """Response model for a one-paper call: exactly one fully validated item."""
     model: type[BaseModel] = create_model(
@@ -94,6 +104,7 @@ def _strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
     return model
 
 
+@functools.cache
 def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
     """Response model for a multi-paper call: items are checked one by one afterwards."""
     schema = json.dumps(item_model.model_json_schema(), separators=(",", ":"))
@@ -208,8 +219,7 @@ class Seam:
                 "`taxonomist cache import FILE`."
             )
         batches = [
-            misses[i : i + max(1, config.papers_per_call)]
-            for i in range(0, len(misses), max(1, config.papers_per_call))
+            misses[i : i + config.batch_size] for i in range(0, len(misses), config.batch_size)
         ]
         if self.settings.dry_run:
             self.estimates[stage] = self._estimate(stage, config, prompt, batches)

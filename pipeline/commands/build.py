@@ -31,8 +31,9 @@ def build_command(
     requests_per_minute: float | None = typer.Option(
         None, "--rpm", min=0.1, help="Limit on requests started per minute."
     ),
-    papers_per_call: int = typer.Option(
-        8, "--papers-per-call", min=1, max=50, help="Papers sent in one request."
+    papers_per_call: int | None = typer.Option(
+        None, "--papers-per-call", min=1, max=50,
+        help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
     mode: str = typer.Option("json", "--mode", help="instructor mode: json, md_json, tools, json_schema."),
     timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Seconds per request."),

@@ -27,7 +27,7 @@ from schemas.taxonomy import Taxonomy
 
 __all__ = ["Analysis", "LocalModel"]
 
-_CACHE_SIZE = 256
+_CACHE_SIZE = 4096  # a corpus of a few thousand papers passes all stages analysed once
 
 
 @dataclass(frozen=True)
