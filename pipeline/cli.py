@@ -47,3 +47,11 @@ def main() -> None:
 
         console.error(str(exc))
         sys.exit(1)
+    except KeyboardInterrupt:
+        from pipeline import console
+
+        console.error(
+            "interrupted: every answer finished so far is in the cache; run the same command "
+            "again to resume"
+        )
+        sys.exit(130)

@@ -21,8 +21,13 @@ def litellm_module() -> Any:
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("LITELLM_LOG", "ERROR")
+    import logging
+
     import litellm
 
+    # litellm warns at WARNING level about our zero-priced local model on every start.
+    for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     litellm.suppress_debug_info = True
     litellm.telemetry = False
     _register_local_provider(litellm)

@@ -7,7 +7,7 @@ import importlib
 import typer
 
 # Add a module name here to expose its commands; only commands that work are listed.
-COMMAND_MODULES = ["taxonomy", "ingest", "build", "cache", "eval"]
+COMMAND_MODULES = ["taxonomy", "ingest", "build", "cache", "eval", "diff"]
 
 
 def register_all(app: typer.Typer) -> None:

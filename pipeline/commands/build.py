@@ -71,7 +71,14 @@ def build_command(
             requests_per_minute=requests_per_minute, max_cost=max_cost,
         ),
     )
-    result = build(options)
+    try:
+        result = build(options)
+    except KeyboardInterrupt:
+        console.error(
+            "interrupted: every answer finished so far is in the cache; run the same command "
+            "again to resume"
+        )
+        raise typer.Exit(130) from None
     if dry_run:
         _print_estimate(result.seam)
         return

@@ -1,0 +1,93 @@
+"""Fill the three survey templates (Markdown, LaTeX, BibTeX) from `SurveyData`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from jinja2 import Template, TemplateNotFound
+
+from pipeline.render.bibtex import bib_entry
+from pipeline.render.data import SurveyData
+from pipeline.render.environment import make_environment
+from pipeline.render.errors import RenderError
+from pipeline.render.forest import taxonomy_trees
+from pipeline.render.latex import bib_escape, latex_cite, latex_escape, latex_prose
+from pipeline.render.markdown import md_citer, md_escape, md_prose
+from pipeline.render.mermaid import mermaid_taxonomy
+from pipeline.render.safe import Safe
+
+TEMPLATES = {"markdown": "survey.md.j2", "latex": "survey.tex.j2", "bibtex": "references.bib.j2"}
+OUTPUTS = {"markdown": "survey.md", "latex": "survey.tex", "bibtex": "references.bib"}
+
+
+def _markdown(data: SurveyData, templates_dir: Path | None) -> str:
+    refs = data.ref_by_key
+    cite = md_citer({k: r.number for k, r in refs.items()}, {k: r.anchor for k, r in refs.items()})
+
+    env = make_environment(
+        templates_dir,
+        md_escape,
+        "md",
+        {
+            "prose": lambda sentence: md_prose(sentence, refs, cite),
+            "cite": lambda keys: Safe(cite(_known_keys(keys, data))),
+        },
+    )
+    return _render(
+        env.get_template(TEMPLATES["markdown"]), data=data, mermaid=mermaid_taxonomy(data)
+    )
+
+
+def _latex(data: SurveyData, templates_dir: Path | None) -> str:
+    refs = data.ref_by_key
+    env = make_environment(
+        templates_dir,
+        latex_escape,
+        "tex",
+        {
+            "prose": lambda sentence: latex_prose(sentence, refs),
+            "cite": lambda keys: latex_cite(_known_keys(keys, data)),
+        },
+    )
+    return _render(env.get_template(TEMPLATES["latex"]), data=data, trees=taxonomy_trees(data))
+
+
+def _bibtex(data: SurveyData, templates_dir: Path | None) -> str:
+    env = make_environment(templates_dir, bib_escape, "bib")
+    entries = [bib_entry(ref.record) for ref in sorted(data.references, key=lambda r: r.key)]
+    return _render(env.get_template(TEMPLATES["bibtex"]), data=data, entries=entries)
+
+
+def _known_keys(keys: str | Iterable[str], data: SurveyData) -> tuple[str, ...]:
+    """The keys a template's ``cite`` filter got, each checked against the references."""
+    wanted = (keys,) if isinstance(keys, str) else tuple(keys)
+    known = data.ref_by_key
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise RenderError(
+            f"a template cites {', '.join(map(repr, unknown))}, which is not a relevant paper of "
+            "the corpus: cite keys from `data.references` (e.g. `{{ ref.key|cite }}`)"
+        )
+    return wanted
+
+
+def _render(template: Template, **context: object) -> str:
+    text = template.render(**context)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def render_documents(data: SurveyData, templates_dir: Path | None = None) -> dict[str, str]:
+    """{file name: text} of survey.md, survey.tex and references.bib."""
+    renderers = {"markdown": _markdown, "latex": _latex, "bibtex": _bibtex}
+    out: dict[str, str] = {}
+    for fmt, render in renderers.items():
+        try:
+            out[OUTPUTS[fmt]] = render(data, templates_dir)
+        except TemplateNotFound as exc:
+            raise RenderError(
+                f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
+                " or the built-in templates: name overrides exactly like the built-in files "
+                f"({', '.join(TEMPLATES.values())})"
+            ) from None
+    return out

@@ -1,0 +1,75 @@
+"""An interrupted build (SIGINT or SIGKILL) loses no finished answer and resumes to equal outputs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.openai_server import OpenAIServer, RecordedRequest, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+DUMP = ROOT / "dumps" / "000_e1975b30c3037422.txt"
+
+
+def local_answers(request: RecordedRequest) -> Reply:
+    from pipeline.local_model.provider import answer
+
+    return Reply(answer(request.messages))
+
+
+def build_cmd(server: OpenAIServer) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "build", str(DUMP), "--model", "openai/test-model",
+            "--api-base", server.base_url, "--papers-per-call", "1", "--concurrency", "2"]
+
+
+def environ(cache: Path) -> dict[str, str]:
+    return {**os.environ, "OPENAI_API_KEY": "sk-test-interrupt", "TAXONOMIST_CACHE_DIR": str(cache),
+            "PYTHONPATH": str(ROOT)}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_interrupted_build_resumes_to_identical_outputs(
+    tmp_path: Path, openai_server: OpenAIServer, sig: signal.Signals
+) -> None:
+    openai_server.respond_with(local_answers)
+    openai_server.latency = 0.02
+    interrupted, clean = tmp_path / "interrupted", tmp_path / "clean"
+    interrupted.mkdir()
+    clean.mkdir()
+
+    proc = subprocess.Popen(build_cmd(openai_server), cwd=interrupted, env=environ(interrupted / "cache"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while openai_server.call_count < 30 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130
+        assert "interrupted" in stderr and "resume" in stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    calls_before = openai_server.call_count
+    assert not (interrupted / "outputs" / "papers.jsonl").exists()
+
+    resumed = subprocess.run(build_cmd(openai_server), cwd=interrupted, env=environ(interrupted / "cache"),
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    resumed_calls = openai_server.call_count - calls_before
+
+    openai_server.reset()
+    full = subprocess.run(build_cmd(openai_server), cwd=clean, env=environ(clean / "cache"),
+                          capture_output=True, text=True, timeout=300)
+    assert full.returncode == 0, full.stderr
+    # every answer finished before the interruption was reused (at most the in-flight ones lost)
+    assert resumed_calls <= openai_server.call_count - (calls_before - 2 - 2)
+    assert resumed_calls < openai_server.call_count
+    for name in ("papers.jsonl", "citation-keys.json"):
+        assert (interrupted / "outputs" / name).read_bytes() == (clean / "outputs" / name).read_bytes()
