@@ -1,4 +1,4 @@
-"""The main job: ingest → screen → classify → extract → write outputs."""
+"""The main job: ingest → screen → classify → extract → synthesize → render outputs/."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from pipeline.cache import AnswerCache
 from pipeline.keymap import load_keymap, save_keymap
 from pipeline.llm import Answer, AskSettings, ModelConfig, Seam
+from pipeline.synthesize import Previous, as_section_texts, load_previous, save_sections, synthesize
 from schemas.paper import Paper
 from schemas.record import PaperRecord
 from schemas.stages import Classification, Extraction, Screening
@@ -25,6 +26,8 @@ class BuildOptions:
     taxonomy: Taxonomy
     models: dict[str, ModelConfig]
     settings: AskSettings = field(default_factory=AskSettings)
+    templates_dir: Path | None = None
+    render: bool = True
 
 
 @dataclass
@@ -101,6 +104,18 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
                     encoding="utf-8")
 
 
+async def run_all(
+    seam: Seam, taxonomy: Taxonomy, papers: list[Paper], previous: dict[str, Previous]
+) -> tuple[list[PaperRecord], dict[str, Previous]]:
+    """All model stages in one event loop: paper stages, then prose per section."""
+    answers = await run_stages(seam, papers)
+    records = [merge_record(paper, answers) for paper in papers]
+    if seam.settings.dry_run:
+        return records, {}
+    sections = await synthesize(seam, taxonomy, records, previous)
+    return records, sections
+
+
 def build(options: BuildOptions) -> BuildResult:
     """Run the pipeline and write outputs/; failed papers are recorded, not dropped."""
     from pipeline.ingest import ingest
@@ -108,16 +123,16 @@ def build(options: BuildOptions) -> BuildResult:
 
     options.out_dir.mkdir(parents=True, exist_ok=True)
     known_keys = load_keymap(options.out_dir)
+    previous = load_previous(options.out_dir)
     ingested = ingest(options.paths, known_keys=known_keys)
     papers = ingested.corpus.papers
     register_taxonomy(options.taxonomy)
     cache = AnswerCache(options.cache_dir)
     try:
         seam = Seam(cache, options.taxonomy, options.models, options.settings)
-        answers = asyncio.run(run_stages(seam, papers))
+        records, sections = asyncio.run(run_all(seam, options.taxonomy, papers, previous))
     finally:
         cache.close()
-    records = [merge_record(paper, answers) for paper in papers]
     report: dict[str, Any] = {
         "ingest": ingested.report.model_dump(mode="json"),
         "stages": {stage: stats.model_dump(mode="json") for stage, stats in sorted(seam.stats.items())},
@@ -126,5 +141,11 @@ def build(options: BuildOptions) -> BuildResult:
     if not options.settings.dry_run:
         write_jsonl(options.out_dir / "papers.jsonl", records)
         save_keymap(options.out_dir, known_keys, {p.id: p.key for p in papers})
+        save_sections(options.out_dir, sections)
+        if options.render:
+            from pipeline.render import render_survey
+
+            render_survey(records, as_section_texts(sections), options.taxonomy, options.out_dir,
+                          options.templates_dir)
         write_report(options.out_dir / "run-report.json", report)
     return BuildResult(records=records, report=report, seam=seam)

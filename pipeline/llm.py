@@ -32,7 +32,7 @@ from schemas.taxonomy import Taxonomy
 
 DEFAULT_MODEL = "local/taxonomist"
 # Output tokens per item, for --dry-run and --max-cost estimates before a call is made.
-OUTPUT_TOKENS_PER_ITEM = {"screen": 60, "classify": 180, "extract": 220}
+OUTPUT_TOKENS_PER_ITEM = {"screen": 60, "classify": 180, "extract": 220, "synthesize": 1500}
 
 
 @dataclass(frozen=True)
@@ -326,6 +326,79 @@ class Seam:
             ]
         )
         return {pid: Answer(pid, value)}
+
+    # ------------------------------------------------------------------- one-document stages
+    def document_key(self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]) -> str:
+        """The cache key of a one-document request (e.g. a survey section)."""
+        config = self.config(stage)
+        prompt = self._prompt_loader(stage)
+        return cache_key(
+            {
+                "model": config.model,
+                "stage": stage,
+                "prompt": prompt.hash,
+                "messages": self._key_messages(prompt.render(self.taxonomy, [payload])),
+                "schema": _digest(response_model.model_json_schema()),
+                "parameters": config.parameters(),
+            }
+        )
+
+    async def ask_document(
+        self,
+        stage: str,
+        item_id: str,
+        payload: dict[str, Any],
+        response_model: type[BaseModel],
+        context: dict[str, Any],
+    ) -> Answer:
+        """One request whose answer is one ``response_model`` (cached like paper answers)."""
+        config = self.config(stage)
+        prompt = self._prompt_loader(stage)
+        stats = self.stats.setdefault(stage, StageStats(model=config.model))
+        stats.papers += 1
+        key = self.document_key(stage, payload, response_model)
+        record = self.cache.get(key)
+        if record is not None:
+            stats.cache_hits += 1
+            return Answer(item_id, response_model.model_validate(record["answer"]), cached=True)
+        fingerprint = {"paper_id": item_id, "prompt": prompt.hash, "taxonomy": self._taxonomy_hash,
+                       "paper": _digest(payload)}
+        reason = self._why(stage, config, fingerprint)
+        stats.why[reason] = stats.why.get(reason, 0) + 1
+        if self.settings.replay:
+            raise ReplayMiss(
+                f"--replay: the answer of stage '{stage}' for {item_id!r} (model "
+                f"'{config.model}') is not in the cache. Run without --replay to ask the model, "
+                "or load recorded answers with `taxonomist cache import FILE`."
+            )
+        messages = prompt.render(self.taxonomy, [payload])
+        if self.settings.dry_run:
+            estimate = self.estimates.setdefault(stage, Estimate())
+            tokens_in, tokens_out = self._estimate_tokens(stage, messages, 1)
+            estimate.calls += 1
+            estimate.papers += 1
+            estimate.input_tokens += tokens_in
+            estimate.output_tokens += tokens_out
+            from pipeline.providers import token_cost
+
+            cost = token_cost(config.model, tokens_in, tokens_out)
+            estimate.cost_known = estimate.cost_known and cost is not None
+            estimate.cost_usd += cost or 0.0
+            return Answer(item_id, None, "dry run")
+        try:
+            value, usage = await self._call(stage, config, messages, response_model, context, 1)
+        except Exception as exc:  # recorded as this item's failure; the run goes on
+            error = _short_error(exc)
+            stats.failed += 1
+            self.failures.append(FailedPaper(stage=stage, paper_id=item_id, title=item_id, error=error))
+            return Answer(item_id, None, error)
+        self.cache.set_many(
+            [
+                (key, self._record(stage, config, value, usage, fingerprint)),
+                self._index_entry(stage, config, item_id, fingerprint),
+            ]
+        )
+        return Answer(item_id, value)
 
     # ------------------------------------------------------------------------------ the call
     async def _call(

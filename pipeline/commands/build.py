@@ -8,7 +8,7 @@ import typer
 
 from pipeline import console
 
-STAGES = ("screen", "classify", "extract")
+STAGES = ("screen", "classify", "extract", "synthesize")
 
 
 def build_command(
@@ -41,8 +41,13 @@ def build_command(
     replay: bool = typer.Option(False, "--replay", help="Never call a model: a cache miss is an error."),
     max_cost: float | None = typer.Option(None, "--max-cost", min=0.0, help="Budget in USD."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens and cost only."),
+    synthesize_model: str | None = typer.Option(None, "--synthesize-model", help="Model for prose."),
+    templates: Path | None = typer.Option(
+        None, "--templates", exists=True, file_okay=False,
+        help="Directory of survey templates overriding the built-in ones (same file names).",
+    ),
 ) -> None:
-    """Build the survey data: ingest → screen → classify → extract → outputs/."""
+    """Build the survey: ingest → screen → classify → extract → synthesize → render outputs/."""
     from pipeline.build import BuildOptions, build
     from pipeline.cache import resolve_cache_dir
     from pipeline.llm import AskSettings, ModelConfig
@@ -59,6 +64,7 @@ def build_command(
         "screen": config(screen_model),
         "classify": config(classify_model),
         "extract": config(extract_model),
+        "synthesize": config(synthesize_model),
     }
     options = BuildOptions(
         paths=list(paths),
@@ -70,6 +76,7 @@ def build_command(
             replay=replay, dry_run=dry_run, concurrency=concurrency,
             requests_per_minute=requests_per_minute, max_cost=max_cost,
         ),
+        templates_dir=templates,
     )
     try:
         result = build(options)
@@ -94,7 +101,7 @@ def build_command(
             "Run the same command again to retry only the failed ones."
         )
         raise typer.Exit(1)
-    console.info(f"wrote {out / 'papers.jsonl'} and {out / 'run-report.json'}")
+    console.info(f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl, run-report.json")
 
 
 def _print_stages(report: dict[str, object]) -> None:

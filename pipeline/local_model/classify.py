@@ -13,6 +13,10 @@ SECONDARY_MIN = 3.0
 # A leaf from another level than the primary needs a little more.
 CROSS_LEVEL_SHARE = 0.55
 MAX_LEAVES = 4
+# A leaf that narrows another (an FPGA design is an accelerator on an FPGA): when both are
+# chosen and the narrower one has most of the score, it is the primary.
+NARROWER = {"hardware.accelerator": "hardware.fpga"}
+NARROWER_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ def choose_leaves(scores: dict[str, LeafScore], order: list[str]) -> list[str]:
             chosen.append(candidate.leaf)
         if len(chosen) == MAX_LEAVES:
             break
+    narrower = NARROWER.get(top.leaf)
+    if narrower in chosen and scores[narrower].score >= NARROWER_SHARE * top.score:
+        chosen.remove(narrower)
+        chosen.insert(0, narrower)
     return chosen
 
 

@@ -42,14 +42,14 @@ _ANALYSIS_TITLE = _words(
     r"are we there yet", r"how (?:does|do|well|far|much|many|efficient|predictable)",
     r"scaling laws?", r"scales? predictably", r"performance model\w*", r"roofline", r"comparative",
     r"exploring", r"investigating", r"lessons", r"revisiting", r"debunking", r"limits?",
-    r"trade-?offs", r"insights", r"profiling", r"unveiled", r"demystif\w*", r"rethinking",
+    r"trade-?offs", r"insights", r"profiling", r"unveiled", r"demystif\w*",
     r"examination", r"dissect\w*", r"dilemma", r"progress in",
 )  # fmt: skip
 _ANALYSIS_BODY = _words(
     r"we (?:conduct|perform|present|carry out|provide) (?:a|an|the first)?\s?(?:\w+\s){0,3}"
     r"(?:study|analysis|evaluation|measurement|characteri[sz]ation|benchmark\w*|investigation|"
     r"comparison|examination)",
-    r"we (?:characteri[sz]e|benchmark|measure|quantify)",
+    r"we (?:characteri[sz]e|benchmark|measure|quantify|calculate|estimate)",
     r"we systematically (?:study|evaluate|analy[sz]e)",
     r"our (?:study|analysis|findings|results) (?:reveal|show)s?",
     r"(?:this|our) (?:study|analysis)",
@@ -106,6 +106,9 @@ _METHOD_BODY = _words(
 _SYSTEM_LEAVES = {"system.serving", "system.memory", "system.distributed", "system.compiler"}
 # Prior for "method" by the primary leaf's level: most model-level papers propose methods.
 _METHOD_PRIOR = {"model": 2.0, "system": 1.0, "hardware": 0.5}
+# Serving, memory, distributed and compiler papers are mostly systems even when the abstract
+# never says "system": the leaf alone is nearly enough evidence.
+SYSTEM_LEAF_BONUS = 2.0
 # Evidence a kind other than method needs.
 MIN_EVIDENCE = 2.0
 
@@ -137,7 +140,11 @@ def kind_of(doc: Document, primary_level: str | None, primary_leaf: str | None) 
     elif primary_leaf == "hardware.characterization":
         analysis += 1.5
     elif primary_leaf in _SYSTEM_LEAVES:
-        system += 1.5
+        # A title that names another kind ("A Dataset for ...", "Evaluating ...") keeps it.
+        named_other = _ANALYSIS_TITLE.search(doc.title) or _RESOURCE_TITLE.search(doc.title)
+        system += 1.5 if named_other else SYSTEM_LEAF_BONUS
+    elif primary_leaf == "system.energy":
+        analysis += 1.0  # energy papers mostly measure and account
     elif primary_level == "model":
         system -= 1.5
         hardware -= 1.5

@@ -17,12 +17,12 @@ from litellm.llms.custom_llm import CustomLLM, CustomLLMError
 from litellm.types.utils import ChatCompletionMessageToolCall, Function, Message, Usage
 
 from pipeline.local_model.registry import find_taxonomy
-from schemas.taxonomy import Taxonomy
 
 LOCAL_MODELS = ("local/taxonomist",)
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _TAXONOMY = re.compile(r"\((sha256:[0-9a-f]+)\)")
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
+_SECTION = re.compile(r"<section>\n(.*?)\n</section>", re.S)
 
 
 @cache
@@ -54,6 +54,10 @@ def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
     text = _text(messages)
     task = _TASK.search(text)
     digest = _TAXONOMY.search(text)
+    if task and digest and task.group(1) == "synthesize":
+        sections = _SECTION.findall(text)
+        if sections:
+            return _write_section(digest.group(1), json.loads(sections[-1]))
     found = _PAPERS.findall(text)
     papers = found[-1] if found else None
     if not (task and digest and papers):
@@ -90,8 +94,29 @@ def _answer_one(model: Any, task: str, paper: dict[str, Any]) -> dict[str, Any]:
     return {"paper_id": paper["paper_id"], **result}
 
 
-def taxonomy_of(digest: str) -> Taxonomy | None:
-    return find_taxonomy(digest)
+def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Deterministic prose for one section from the structured data in the request."""
+    from pipeline.local_model import synthesis
+    from pipeline.synthesize import record_from_compact
+    from schemas.record import SectionText
+
+    taxonomy = find_taxonomy(digest)
+    if taxonomy is None:
+        raise CustomLLMError(status_code=400, message=f"unknown taxonomy {digest}")
+    records = [record_from_compact(p) for p in request.get("papers", [])]
+    section = request["section"]
+    kind = request.get("kind")
+    if kind == "introduction":
+        text = synthesis.write_introduction(records, taxonomy)
+    elif kind == "surveys":
+        text = synthesis.write_surveys_section(records, taxonomy)
+    elif kind == "challenges":
+        text = synthesis.write_challenges(records, taxonomy)
+    else:
+        previous = request.get("previous") or []
+        old = SectionText(section=section, sentences=previous) if previous else None
+        text = synthesis.write_section(taxonomy.leaf(section), records, old)
+    return {"section": section, "sentences": text.sentences}
 
 
 class LocalProvider(CustomLLM):

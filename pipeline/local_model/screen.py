@@ -20,7 +20,11 @@ from pipeline.local_model.text import Document, Sentence
 
 _EFFICIENCY = re.compile(
     r"(?<![A-Za-z])(?:efficien(?:t|cy|tly|cies)|inefficien\w*|accelerat\w*|speed(?:s|ing)?[\s-]?up\w*|"
-    r"faster|latency|latencies|throughput|memory[\s-](?:footprint|usage|consumption|cost|overhead|"
+    r"faster|fast(?=\s(?:inference|training|decoding|generation|execution))|"
+    r"latency|latencies|throughput|(?:inference|training|execution|decoding) (?:time|speed)|"
+    r"costly|expensive|prohibitive\w*|power[\s-]hungry|"
+    r"(?:linear|quadratic|sub-?quadratic|sub-?linear|lower)[\s-](?:time[\s-])?complexity|"
+    r"memory[\s-](?:footprint|usage|consumption|cost|overhead|"
     r"demands?|requirements?|savings?|efficient|bound)|"
     r"(?:computational|compute|computing|inference|training|serving|deployment|energy|"
     r"hardware|monetary|memory)[\s-](?:costs?|overheads?|budgets?|demands?|burden|requirements?|"
@@ -29,7 +33,8 @@ _EFFICIENCY = re.compile(
     r"lightweight|light-weight|compress\w*|compact|resource[\s-](?:constrained|limited|efficient|"
     r"frugal|intensive)|low[\s-](?:cost|latency|power|resource|bit|precision)|cheap\w*|"
     r"cost[\s-](?:effective|efficient|saving)|(?:reduc\w*|lower\w*|cut\w*|sav\w*)\s(?:the\s)?"
-    r"(?:cost|memory|computation|latency|energy|compute)\w*|real[\s-]time|on[\s-]device|"
+    r"(?:(?:model|network|storage)\s)?"
+    r"(?:cost|memory|computation|latency|energy|compute|size|storage|footprint|complexity)\w*|real[\s-]time|on[\s-]device|"
     r"edge devices?|scalab\w*|sustainab\w*|carbon|scaling laws?|compute[\s-]optimal|budgeted|"
     r"\d+(?:\.\d+)?\s?(?:x|×|times)\s(?:faster|speedup|higher|lower|less|fewer|reduction|smaller|"
     r"more efficient|improvement))(?![A-Za-z])",
@@ -42,7 +47,7 @@ _ML_CONTEXT = re.compile(
     r"fine-?tun\w*|federated learning|reinforcement learning|MoE|mixture-of-experts|"
     r"attention|embeddings?|classifiers?|ImageNet|CIFAR-?\d*|MNIST|top-1|BLEU|perplexity|"
     r"convolution(?:al|s)?|(?:model|network) architectures?|large (?:[\w-]+ ){0,2}models?|"
-    r"reasoning models?|LRMs?|"
+    r"reasoning models?|LRMs?|language model(?:s|ing)|text generation|"
     r"(?:model|network) (?:training|inference|compression|weights|parameters))(?![A-Za-z])",
     re.IGNORECASE,
 )

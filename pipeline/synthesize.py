@@ -1,0 +1,157 @@
+"""The synthesize stage: survey prose per section, asked through the model seam.
+
+A section's request carries its papers' structured results and, on a re-run, the section's
+previous sentences, so a model updates rather than rewrites. A section whose inputs did not
+change since the last run keeps its previous text without a call (outputs/sections.json).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputError
+from pipeline.llm import Seam
+from schemas.record import PaperRecord, SectionText
+from schemas.run import StageStats
+from schemas.survey import SectionDraft, section_context
+from schemas.taxonomy import Taxonomy
+
+SECTIONS_FILE = "sections.json"
+SPECIAL_SECTIONS = ("introduction", "surveys", "challenges")
+
+
+@dataclass
+class Previous:
+    """A section as written by the last run: the digest of its inputs and its sentences."""
+
+    inputs: str
+    sentences: list[str]
+
+
+def compact(record: PaperRecord, abstract: bool = True) -> dict[str, Any]:
+    """What a model sees of a classified paper when writing prose about it."""
+    return {
+        "key": record.key,
+        "title": record.title,
+        "abstract": record.abstract if abstract else "",
+        "year": record.year,
+        "authors": record.authors,
+        "authors_count": record.authors_count,
+        "upvotes": record.upvotes,
+        "kind": record.kind,
+        "primary": record.primary,
+        "leaves": record.leaves,
+        "evidence": record.evidence,
+        "techniques": record.techniques,
+        "models": record.models,
+        "hardware": record.hardware,
+        "results": [r.model_dump(mode="json") for r in record.results],
+    }
+
+
+def record_from_compact(data: dict[str, Any]) -> PaperRecord:
+    """The inverse of `compact`, for the local model (which writes from records)."""
+    leaves = list(data.get("leaves") or [])
+    return PaperRecord(
+        id=data["key"], key=data["key"], title=data["title"], abstract=data.get("abstract") or "",
+        sources=[], year=data.get("year"), authors=data.get("authors") or [],
+        authors_count=data.get("authors_count"), upvotes=data.get("upvotes"), relevant=True,
+        kind=data.get("kind"), primary=data.get("primary"), leaves=leaves,
+        levels=sorted({leaf.split(".", 1)[0] for leaf in leaves}),
+        evidence=data.get("evidence") or {}, techniques=data.get("techniques") or [],
+        models=data.get("models") or [], hardware=data.get("hardware") or [],
+        results=data.get("results") or [],
+    )
+
+
+def section_papers(section: str, records: list[PaperRecord]) -> list[PaperRecord]:
+    """The papers a section writes about, sorted by key (stable request content)."""
+    relevant = [r for r in records if r.relevant is True]
+    if section == "surveys":
+        chosen = [r for r in relevant if r.kind in ("survey", "analysis")]
+    elif section in ("introduction", "challenges"):
+        chosen = relevant
+    else:
+        chosen = [r for r in relevant if section in r.leaves]
+    return sorted(chosen, key=lambda r: r.key)
+
+
+def section_ids(taxonomy: Taxonomy, records: list[PaperRecord]) -> list[str]:
+    leaves = [leaf.id for leaf in taxonomy.leaves if section_papers(leaf.id, records)]
+    return [*SPECIAL_SECTIONS, *leaves]
+
+
+def payload(section: str, taxonomy: Taxonomy, papers: list[PaperRecord], previous: list[str]) -> dict[str, Any]:
+    if section in SPECIAL_SECTIONS:
+        kind, name, description = section, section.capitalize(), taxonomy.relevance
+    else:
+        leaf = taxonomy.leaf(section)
+        kind, name, description = "leaf", leaf.name, leaf.description
+    return {
+        "section": section,
+        "kind": kind,
+        "name": name,
+        "description": " ".join(description.split()),
+        # The introduction only counts and names papers: abstracts would cost tokens for nothing.
+        "papers": [compact(p, abstract=section != "introduction") for p in papers],
+        "previous": previous,
+    }
+
+
+def load_previous(out_dir: Path) -> dict[str, Previous]:
+    path = out_dir / SECTIONS_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {k: Previous(v["inputs"], list(v["sentences"])) for k, v in data.items()}
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        raise InputError(
+            "not a sections file written by taxonomist: restore it from git, or delete it to "
+            "write every section afresh",
+            file=str(path),
+        ) from None
+
+
+def save_sections(out_dir: Path, written: dict[str, Previous]) -> None:
+    data = {k: {"inputs": v.inputs, "sentences": v.sentences} for k, v in sorted(written.items())}
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    (out_dir / SECTIONS_FILE).write_text(text, encoding="utf-8")
+
+
+async def synthesize(
+    seam: Seam, taxonomy: Taxonomy, records: list[PaperRecord], previous: dict[str, Previous]
+) -> dict[str, Previous]:
+    """Prose of every section with papers; unchanged sections keep their previous text."""
+
+    async def one(section: str) -> tuple[str, Previous | None]:
+        papers = section_papers(section, records)
+        inputs = seam.document_key("synthesize", payload(section, taxonomy, papers, []), SectionDraft)
+        old = previous.get(section)
+        if old is not None and old.inputs == inputs:
+            model = seam.config("synthesize").model
+            stats = seam.stats.setdefault("synthesize", StageStats(model=model))
+            stats.papers += 1
+            stats.cache_hits += 1
+            return section, old
+        old_sentences = old.sentences if old is not None else []
+        request = payload(section, taxonomy, papers, old_sentences)
+        context = section_context(section, papers, old_sentences)
+        context["section"] = section
+        answer = await seam.ask_document("synthesize", section, request, SectionDraft, context)
+        if answer.value is None:
+            return section, None
+        draft = answer.value
+        assert isinstance(draft, SectionDraft)
+        return section, Previous(inputs, list(draft.sentences))
+
+    results = await asyncio.gather(*(one(s) for s in section_ids(taxonomy, records)))
+    return {section: text for section, text in results if text is not None}
+
+
+def as_section_texts(written: dict[str, Previous]) -> dict[str, SectionText]:
+    return {k: SectionText(section=k, sentences=v.sentences) for k, v in written.items()}
