@@ -1,9 +1,11 @@
-"""Run the local model on every paper of the shipped dumps and score it on dev-gold.
+"""Run the local model on the shipped dumps and on the classics set, and score both.
 
     .venv/bin/python bench/eval_local.py [--out /tmp/local_pred.jsonl] [--gold FILE]
 
 Prints timing, the scores on the whole gold file and on its even and odd lines (a hold-out
-check: develop on one half, confirm on the other), and writes the predictions as JSON Lines.
+check: develop on one half, confirm on the other), then the scores on the classics set
+(tests/fixtures/classics: well-known efficiency papers with their own abstracts and labels,
+none of them in the dumps), and writes the dump predictions as JSON Lines.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from pipeline.local_model import LocalModel  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 DEFAULT_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
+CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
+KEYS = ["relevance_f1", "relevance_accuracy", "primary_strict", "primary_lenient",
+        "levels_f1", "leaves_f1", "kind_accuracy"]  # fmt: skip
 
 
 def load_papers(dumps: Path) -> list[dict[str, str]]:
@@ -68,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dumps", type=Path, default=ROOT / "dumps")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--classics", type=Path, default=CLASSICS)
     parser.add_argument("--out", type=Path, default=Path("/tmp/local_pred.jsonl"))
     parser.add_argument("--confusions", type=int, default=8)
     args = parser.parse_args()
@@ -83,15 +89,29 @@ def main() -> None:
         f"(cpu {timing['papers_cpu']:.2f}s); predictions in {args.out}"
     )
     gold = [json.loads(line) for line in args.gold.read_text().splitlines() if line.strip()]
-    halves = {"all": gold, "even": gold[0::2], "odd": gold[1::2]}
-    keys = ["relevance_f1", "relevance_accuracy", "primary_strict", "primary_lenient",
-            "levels_f1", "leaves_f1", "kind_accuracy"]  # fmt: skip
-    print(f"{'set':6}" + "".join(f"{k[:14]:>16}" for k in keys) + f"{'matched':>9}")
-    for name, rows in halves.items():
+    print(f"dev-gold ({args.gold.name})")
+    _table({"all": gold, "even": gold[0::2], "odd": gold[1::2]}, records)
+    _confusions(gold, records, args.confusions)
+
+    classics = [json.loads(line) for line in args.classics.read_text().splitlines() if line]
+    classic_records, _ = predict(classics)
+    print(f"classics ({len(classics)} papers, {args.classics.name})")
+    _table({"all": classics}, classic_records)
+    _confusions(classics, classic_records, args.confusions)
+
+
+def _table(sets: dict[str, list[dict[str, object]]], records: list[dict[str, object]]) -> None:
+    print(f"{'set':6}" + "".join(f"{k[:14]:>16}" for k in KEYS) + f"{'matched':>9}")
+    for name, rows in sets.items():
         half = score(rows, records).as_dict()
-        print(f"{name:6}" + "".join(f"{half[k]:16.3f}" for k in keys) + f"{half['matched']:>9}")
+        print(f"{name:6}" + "".join(f"{half[k]:16.3f}" for k in KEYS) + f"{half['matched']:>9}")
+
+
+def _confusions(
+    gold: list[dict[str, object]], records: list[dict[str, object]], limit: int
+) -> None:
     print("top confusions (gold -> predicted):")
-    for g, p, n in score(gold, records).confusions[: args.confusions]:
+    for g, p, n in score(gold, records).confusions[:limit]:
         print(f"  {n}  {g} -> {p}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.evaluate import score
 from pipeline.ingest import ingest
 from pipeline.local_model import LocalModel
 from pipeline.local_model.lexicon import NEGATIVE, compile_taxonomy, parse_cue, tokenize
@@ -271,3 +272,39 @@ def test_quotes_are_verbatim_sentences_or_clauses() -> None:
     start = long.index("cue")
     quote = quote_around(long, start, start + 3, limit=120)
     assert "cue" in quote and quote in long and len(quote) <= 120
+
+
+CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
+# Scores reached on the classics set, less a margin: a change that loses more fails here.
+CLASSICS_FLOORS = {
+    "relevance_f1": 0.95,
+    "primary_strict": 0.80,
+    "primary_lenient": 0.88,
+    "levels_f1": 0.88,
+    "leaves_f1": 0.78,
+    "kind_accuracy": 0.87,
+}
+
+
+def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
+    """Well-known efficiency papers (own abstracts and labels, none in the dumps) stay scored."""
+    gold = [json.loads(line) for line in CLASSICS.read_text().splitlines() if line.strip()]
+    assert len(gold) >= 80
+    assert {g["primary"] for g in gold if g["relevant"]} == set(load_taxonomy().leaf_ids)
+    records = []
+    for paper in gold:
+        screen = model.screen(paper["title"], paper["abstract"])
+        classify = model.classify(paper["title"], paper["abstract"])
+        leaves = classify["leaves"] if screen["relevant"] else []
+        records.append(
+            {
+                "title": paper["title"],
+                "relevant": screen["relevant"],
+                "kind": screen["kind"],
+                "primary": classify["primary"] if screen["relevant"] else None,
+                "leaves": leaves,
+            }
+        )
+    scores = score(gold, records).as_dict()
+    low = {k: round(scores[k], 3) for k, floor in CLASSICS_FLOORS.items() if scores[k] < floor}
+    assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"

@@ -25,7 +25,8 @@ _CONTRIBUTION = re.compile(
     r"(?:\W+\w+){0,4}?\W+(?:propose|present|introduce|design|develop|build|describe|"
     r"implement|offer|put forward|devise|contribute|conduct|perform|investigate|study|explore|"
     r"examine|analy[sz]e|evaluate|characteri[sz]e|measure|provide|release|report|call|name|"
-    r"focus|aim|address|tackle|revisit|leverage|train|make|extend|apply|adopt|show)",
+    r"focus|aim|address|tackle|revisit|leverage|train|make|extend|apply|adopt|show|quantify|"
+    r"calculate|estimate|dissect)",
     re.IGNORECASE,
 )
 # Sentences that describe prior work or the problem rather than the contribution.
