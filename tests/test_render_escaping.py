@@ -140,10 +140,10 @@ def test_md_escape_keeps_unicode() -> None:
 
 
 def test_md_prose_links_citations_to_references() -> None:
-    cite = md_citer({"a": 1, "b": 7}, {"a": md_anchor("ref", "a"), "b": md_anchor("ref", "b")})
+    cite = md_citer({"a": md_anchor("ref", "a"), "b": md_anchor("ref", "b")})
     sentence = "X <b>beats</b> Y [@a; @b]."
     assert md_prose(sentence, {"a", "b"}, cite) == (
-        "X &lt;b&gt;beats&lt;/b&gt; Y [[1]](#ref-a), [[7]](#ref-b)."
+        "X &lt;b&gt;beats&lt;/b&gt; Y [[a]](#ref-a), [[b]](#ref-b)."
     )
 
 

@@ -109,7 +109,7 @@ def test_references_bib_reparses_and_every_citation_resolves(rendered: Path) -> 
 
     md = (rendered / "survey.md").read_text(encoding="utf-8")
     anchors = set(re.findall(r'<a id="(ref-[A-Za-z0-9_-]+)"></a>', md))
-    links = set(re.findall(r"\[\[\d+\]\]\(#(ref-[A-Za-z0-9_-]+)\)", md))
+    links = set(re.findall(r"\[\[[^\]]+\]\]\(#(ref-[A-Za-z0-9_-]+)\)", md))
     assert links and links <= anchors
     assert len(anchors) == len(bib_keys)
 

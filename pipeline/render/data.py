@@ -304,7 +304,8 @@ def build_survey_data(
     """Check the inputs and assemble every section, table, count and reference."""
     papers = relevant_records(records)
     _check_keys(papers)
-    refs = _references(papers)
+    # References in key order: a new paper inserts its own lines and moves nothing else.
+    refs = _references(sorted(papers, key=lambda r: r.key))
     ref_of = {ref.key: ref for ref in refs}
     all_keys = set(ref_of)
     leaf_ids = set(taxonomy.leaf_ids)

@@ -23,7 +23,7 @@ OUTPUTS = {"markdown": "survey.md", "latex": "survey.tex", "bibtex": "references
 
 def _markdown(data: SurveyData, templates_dir: Path | None) -> str:
     refs = data.ref_by_key
-    cite = md_citer({k: r.number for k, r in refs.items()}, {k: r.anchor for k, r in refs.items()})
+    cite = md_citer({k: r.anchor for k, r in refs.items()})
 
     env = make_environment(
         templates_dir,

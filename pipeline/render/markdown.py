@@ -55,16 +55,16 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return match.group(2) + "\\" + match.group(3)
 
 
-def md_cite_link(number: int, anchor: str) -> Safe:
-    """``[[3]](#ref-key)``."""
-    return Safe(f"[[{number}]](#{anchor})")
+def md_cite_link(key: str, anchor: str) -> Safe:
+    """``[[key]](#ref-key)``: labelled by key, so a new paper never renumbers other citations."""
+    return Safe(f"[[{md_escape(key)}]](#{anchor})")
 
 
-def md_citer(numbers: dict[str, int], anchors: dict[str, str]) -> Callable[[tuple[str, ...]], str]:
-    """A function turning cited keys into reference links, e.g. ``[[1]](#ref-a), [[4]](#ref-b)``."""
+def md_citer(anchors: dict[str, str]) -> Callable[[tuple[str, ...]], str]:
+    """A function turning cited keys into reference links, e.g. ``[[a]](#ref-a), [[b]](#ref-b)``."""
 
     def cite(keys: tuple[str, ...]) -> str:
-        return ", ".join(md_cite_link(numbers[key], anchors[key]) for key in keys)
+        return ", ".join(md_cite_link(key, anchors[key]) for key in keys)
 
     return cite
 
