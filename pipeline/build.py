@@ -47,14 +47,57 @@ def paper_input(paper: Paper) -> dict[str, str]:
 
 
 async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Answer]]:
-    """Screen every paper; classify and extract the relevant ones (concurrently)."""
+    """Screen every paper; classify and extract the relevant ones.
+
+    Classify and extract start as soon as a full batch of relevant papers is screened, so the
+    stages overlap instead of waiting for each other (batches stay full; only their make-up
+    depends on which screening answers arrive first, and answers are cached per paper).
+    """
     inputs = [paper_input(p) for p in papers]
+    by_id = {item["paper_id"]: item for item in inputs}
+    if seam.settings.dry_run:
+        return await _estimate_stages(seam, inputs)
+    followers = ("classify", "extract")
+    pending: dict[str, list[dict[str, str]]] = {stage: [] for stage in followers}
+    tasks: list[tuple[str, asyncio.Task[dict[str, Answer]]]] = []
+
+    def dispatch(stage: str, items: list[dict[str, str]]) -> None:
+        tasks.append((stage, asyncio.ensure_future(seam.ask(stage, items))))
+
+    def on_screened(answers: dict[str, Answer], cached: bool) -> None:
+        relevant = [
+            by_id[pid] for pid, answer in sorted(answers.items())
+            if isinstance(answer.value, Screening) and answer.value.relevant
+        ]
+        for stage in followers:
+            if cached:  # known papers: one request set, the seam batches their misses itself
+                if relevant:
+                    dispatch(stage, relevant)
+                continue
+            pending[stage] += relevant
+            size = seam.config(stage).batch_size
+            while len(pending[stage]) >= size:
+                dispatch(stage, pending[stage][:size])
+                pending[stage] = pending[stage][size:]
+
+    screened = await seam.ask("screen", inputs, on_batch=on_screened)
+    for stage, rest in pending.items():
+        if rest:
+            dispatch(stage, rest)
+    answers: dict[str, dict[str, Answer]] = {"screen": screened, "classify": {}, "extract": {}}
+    for (stage, _), result in zip(tasks, await asyncio.gather(*(t for _, t in tasks)), strict=True):
+        answers[stage].update(result)
+    return answers
+
+
+async def _estimate_stages(seam: Seam, inputs: list[dict[str, str]]) -> dict[str, dict[str, Answer]]:
+    """--dry-run: unscreened papers count as relevant, so the estimate is an upper bound."""
     screened = await seam.ask("screen", inputs)
 
     def may_be_relevant(item: dict[str, str]) -> bool:
         answer = screened.get(item["paper_id"])
-        if answer is None:  # only in --dry-run: not screened yet, so estimate an upper bound
-            return seam.settings.dry_run
+        if answer is None:
+            return True
         return isinstance(answer.value, Screening) and answer.value.relevant
 
     relevant = [item for item in inputs if may_be_relevant(item)]

@@ -177,8 +177,17 @@ class Seam:
     def config(self, stage: str) -> ModelConfig:
         return self.models.get(stage) or self.models.get("default") or ModelConfig()
 
-    async def ask(self, stage: str, papers: list[dict[str, str]]) -> dict[str, Answer]:
-        """Validated answers of ``stage`` for papers ({paper_id, title, abstract}), by paper id."""
+    async def ask(
+        self,
+        stage: str,
+        papers: list[dict[str, str]],
+        on_batch: Callable[[dict[str, Answer], bool], None] | None = None,
+    ) -> dict[str, Answer]:
+        """Validated answers of ``stage`` for papers ({paper_id, title, abstract}), by paper id.
+
+        ``on_batch(answers, cached)`` is called once with the cache hits and then as each
+        request finishes, so a caller can start the next stage before this one is done.
+        """
         config = self.config(stage)
         prompt = self._prompt_loader(stage)
         item_model = STAGE_MODELS[stage]
@@ -205,6 +214,8 @@ class Seam:
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
             else:
                 misses.append((paper, key, self._fingerprint(config, prompt, paper, schema_digest)))
+        if on_batch is not None:
+            on_batch(dict(answers), True)
         if not misses:
             return answers
         for _, _, fingerprint in misses:
@@ -222,11 +233,20 @@ class Seam:
             misses[i : i + config.batch_size] for i in range(0, len(misses), config.batch_size)
         ]
         if self.settings.dry_run:
-            self.estimates[stage] = self._estimate(stage, config, prompt, batches)
+            estimate = self._estimate(stage, config, prompt, batches)
+            total = self.estimates.setdefault(stage, Estimate())
+            for name in ("calls", "papers", "input_tokens", "output_tokens", "cost_usd"):
+                setattr(total, name, getattr(total, name) + getattr(estimate, name))
+            total.cost_known = total.cost_known and estimate.cost_known
             return answers
-        results = await asyncio.gather(
-            *(self._ask_batch(stage, config, prompt, item_model, batch) for batch in batches)
-        )
+
+        async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
+            result = await self._ask_batch(stage, config, prompt, item_model, batch)
+            if on_batch is not None:
+                on_batch(result, False)
+            return result
+
+        results = await asyncio.gather(*(run(batch) for batch in batches))
         for batch_answers in results:
             answers.update(batch_answers)
         for paper, _, _ in misses:
