@@ -33,5 +33,9 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check pipeline schemas tests bench
 	$(BIN)/mypy pipeline schemas
 
+## golden: regenerate tests/golden/ (the expected outputs of tests/test_golden.py); review the diff
+golden: $(STAMP_DEV)
+	$(BIN)/python tests/golden_regen.py
+
 clean:
 	rm -rf $(VENV) .taxonomist .pytest_cache .mypy_cache .ruff_cache

@@ -68,7 +68,9 @@ class _Remote:
         self.base_url = base_url
 
 
-async def one_run(server: OpenAIServer | _Remote, papers: list, concurrency: int, cache_dir: Path) -> tuple[float, Seam]:  # type: ignore[type-arg]
+async def one_run(
+    server: OpenAIServer | _Remote, papers: list, concurrency: int, cache_dir: Path
+) -> tuple[float, Seam]:  # type: ignore[type-arg]
     taxonomy = load_taxonomy()
     config = ModelConfig(model="openai/gpt-4o-mini", api_base=server.base_url)
     seam = Seam(
@@ -96,7 +98,10 @@ def main() -> None:
 
     corpus = ingest([ROOT / "dumps"]).corpus.papers
     child = subprocess.Popen(
-        [sys.executable, __file__, "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None and child.stdin is not None
     base_url = child.stdout.readline().strip()
@@ -115,13 +120,21 @@ def main() -> None:
     for stage, stats in sorted(seam16.stats.items()):
         per_paper = stats.input_tokens / max(1, stats.papers)
         total_in += stats.input_tokens
-        print(f"stage={stage} papers={stats.papers} calls={stats.calls} "
-              f"input_tokens={stats.input_tokens} input_tokens_per_paper={per_paper:.0f}")
+        print(
+            f"stage={stage} papers={stats.papers} calls={stats.calls} "
+            f"input_tokens={stats.input_tokens} input_tokens_per_paper={per_paper:.0f}"
+        )
     print(f"wall_s concurrency_1={serial:.2f} concurrency_16={parallel:.2f}")
     print(f"client_cpu_s concurrency_1={seam1.cpu_s:.2f} concurrency_16={seam16.cpu_s:.2f}")  # type: ignore[attr-defined]
     calls = sum(s.calls for s in seam1.stats.values())
-    print(f"calls={calls} (same at both settings: {calls == sum(s.calls for s in seam16.stats.values())})")
-    print(f"concurrency_speedup={serial / parallel:.2f} input_tokens_per_paper={round(total_in / len(corpus))}")
+    print(
+        f"calls={calls} "
+        f"(same at both settings: {calls == sum(s.calls for s in seam16.stats.values())})"
+    )
+    print(
+        f"concurrency_speedup={serial / parallel:.2f} "
+        f"input_tokens_per_paper={round(total_in / len(corpus))}"
+    )
 
 
 if __name__ == "__main__":

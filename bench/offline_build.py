@@ -41,11 +41,16 @@ def main() -> None:
         workdir = Path(tmp)
         cold, cold_peak = timed_build(workdir)
         warm, warm_peak = timed_build(workdir)
-        files = sorted(p.relative_to(workdir / "outputs").as_posix()
-                       for p in (workdir / "outputs").rglob("*") if p.is_file())
+        files = sorted(
+            p.relative_to(workdir / "outputs").as_posix()
+            for p in (workdir / "outputs").rglob("*")
+            if p.is_file()
+        )
     print(f"outputs: {', '.join(files)}")
-    print(f"cold_s={cold:.2f} warm_s={warm:.2f} warm_ratio={warm / cold:.3f} "
-          f"peak_mb={max(cold_peak, warm_peak)}")
+    print(
+        f"cold_s={cold:.2f} warm_s={warm:.2f} warm_ratio={warm / cold:.3f} "
+        f"peak_mb={max(cold_peak, warm_peak)}"
+    )
 
 
 if __name__ == "__main__":

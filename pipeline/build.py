@@ -66,7 +66,8 @@ async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Ans
 
     def on_screened(answers: dict[str, Answer], cached: bool) -> None:
         relevant = [
-            by_id[pid] for pid, answer in sorted(answers.items())
+            by_id[pid]
+            for pid, answer in sorted(answers.items())
             if isinstance(answer.value, Screening) and answer.value.relevant
         ]
         for stage in followers:
@@ -90,7 +91,9 @@ async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Ans
     return answers
 
 
-async def _estimate_stages(seam: Seam, inputs: list[dict[str, str]]) -> dict[str, dict[str, Answer]]:
+async def _estimate_stages(
+    seam: Seam, inputs: list[dict[str, str]]
+) -> dict[str, dict[str, Answer]]:
     """--dry-run: unscreened papers count as relevant, so the estimate is an upper bound."""
     screened = await seam.ask("screen", inputs)
 
@@ -143,8 +146,9 @@ def write_jsonl(path: Path, records: list[PaperRecord]) -> None:
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:
-    path.write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 async def run_all(
@@ -178,8 +182,13 @@ def build(options: BuildOptions) -> BuildResult:
         cache.close()
     report: dict[str, Any] = {
         "ingest": ingested.report.model_dump(mode="json"),
-        "stages": {stage: stats.model_dump(mode="json") for stage, stats in sorted(seam.stats.items())},
-        "failed": [f.model_dump(mode="json") for f in sorted(seam.failures, key=lambda f: (f.stage, f.paper_id))],
+        "stages": {
+            stage: stats.model_dump(mode="json") for stage, stats in sorted(seam.stats.items())
+        },
+        "failed": [
+            f.model_dump(mode="json")
+            for f in sorted(seam.failures, key=lambda f: (f.stage, f.paper_id))
+        ],
     }
     if not options.settings.dry_run:
         write_jsonl(options.out_dir / "papers.jsonl", records)
@@ -188,7 +197,12 @@ def build(options: BuildOptions) -> BuildResult:
         if options.render:
             from pipeline.render import render_survey
 
-            render_survey(records, as_section_texts(sections), options.taxonomy, options.out_dir,
-                          options.templates_dir)
+            render_survey(
+                records,
+                as_section_texts(sections),
+                options.taxonomy,
+                options.out_dir,
+                options.templates_dir,
+            )
         write_report(options.out_dir / "run-report.json", report)
     return BuildResult(records=records, report=report, seam=seam)

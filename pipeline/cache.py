@@ -118,7 +118,7 @@ class AnswerCache:
                     key, value = entry["key"], entry["value"]
                 except (json.JSONDecodeError, KeyError, TypeError):
                     raise InputError(
-                        "not a cache export line: expected {\"key\": ..., \"value\": {...}} "
+                        'not a cache export line: expected {"key": ..., "value": {...}} '
                         "as written by `taxonomist cache export`",
                         file=str(path),
                         line=number,

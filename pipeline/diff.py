@@ -41,15 +41,24 @@ class OutputDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.new_by_leaf or self.new_irrelevant or self.reclassified or self.removed
-                    or self.sections or self.sources_added)
+        return not (
+            self.new_by_leaf
+            or self.new_irrelevant
+            or self.reclassified
+            or self.removed
+            or self.sections
+            or self.sources_added
+        )
 
 
 def git_show(revision: str, path: Path, repo: Path) -> str | None:
     """The file at a revision, or None when it did not exist there."""
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=repo, capture_output=True, text=True,
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
@@ -58,12 +67,17 @@ def git_show(revision: str, path: Path, repo: Path) -> str | None:
             "git revision; commit your outputs first (git init && git add outputs && git commit)"
         ) from None
     relative = path.resolve().relative_to(Path(top).resolve()).as_posix()
-    check = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
-                           cwd=repo, capture_output=True, text=True)
+    check = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
     if check.returncode != 0:
         raise TaxonomistError(f"unknown git revision {revision!r}: pass a commit, branch or tag")
-    shown = subprocess.run(["git", "show", f"{revision}:{relative}"], cwd=repo,
-                           capture_output=True, text=True)
+    shown = subprocess.run(
+        ["git", "show", f"{revision}:{relative}"], cwd=repo, capture_output=True, text=True
+    )
     return shown.stdout if shown.returncode == 0 else None
 
 
@@ -106,14 +120,18 @@ def compare_outputs(out_dir: Path, revision: str = "HEAD") -> OutputDiff:
         record = new[pid]
         if pid not in old:
             if record.get("relevant") and record.get("primary"):
-                diff.new_by_leaf.setdefault(record["primary"], []).append((record["key"], record["title"]))
+                diff.new_by_leaf.setdefault(record["primary"], []).append(
+                    (record["key"], record["title"])
+                )
             else:
                 diff.new_irrelevant += 1
             continue
         before, after = _label(old[pid]), _label(record)
         if before != after:
             diff.reclassified.append(PaperChange(record["key"], record["title"], before, after))
-        diff.sources_added += max(0, len(record.get("sources", [])) - len(old[pid].get("sources", [])))
+        diff.sources_added += max(
+            0, len(record.get("sources", [])) - len(old[pid].get("sources", []))
+        )
     diff.removed = [(old[pid]["key"], old[pid]["title"]) for pid in sorted(old) if pid not in new]
     diff.new_by_leaf = dict(sorted(diff.new_by_leaf.items()))
     if survey_path.exists():
@@ -153,12 +171,20 @@ def format_markdown(diff: OutputDiff) -> str:
     if diff.reclassified:
         lines += ["", "### Reclassified", "", "| paper | before | after |", "|---|---|---|"]
         for change in diff.reclassified:
-            lines.append(f"| `{change.key}` {md_inline(change.title)} | {change.old} | {change.new} |")
+            lines.append(
+                f"| `{change.key}` {md_inline(change.title)} | {change.old} | {change.new} |"
+            )
     if diff.removed:
         lines += ["", "### Removed", ""]
         lines += [f"- `{key}` {md_inline(title)}" for key, title in diff.removed]
     if diff.sections:
-        lines += ["", "### survey.md sections changed", "", "| section | + | − |", "|---|---:|---:|"]
+        lines += [
+            "",
+            "### survey.md sections changed",
+            "",
+            "| section | + | − |",
+            "|---|---:|---:|",
+        ]
         for section in diff.sections:
             lines.append(f"| {md_inline(section.heading)} | {section.added} | {section.removed} |")
     return "\n".join(lines) + "\n"

@@ -288,7 +288,9 @@ class Seam:
             if not is_transient(exc) and not isinstance(exc, BudgetExceeded):
                 retry_alone = list(batch)
             else:
-                return {p["paper_id"]: Answer(p["paper_id"], None, _short_error(exc)) for p in papers}
+                return {
+                    p["paper_id"]: Answer(p["paper_id"], None, _short_error(exc)) for p in papers
+                }
             usage = {}
             loose = None
         if loose is not None:
@@ -348,7 +350,9 @@ class Seam:
         return {pid: Answer(pid, value)}
 
     # ------------------------------------------------------------------- one-document stages
-    def document_key(self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]) -> str:
+    def document_key(
+        self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]
+    ) -> str:
         """The cache key of a one-document request (e.g. a survey section)."""
         config = self.config(stage)
         prompt = self._prompt_loader(stage)
@@ -381,8 +385,12 @@ class Seam:
         if record is not None:
             stats.cache_hits += 1
             return Answer(item_id, response_model.model_validate(record["answer"]), cached=True)
-        fingerprint = {"paper_id": item_id, "prompt": prompt.hash, "taxonomy": self._taxonomy_hash,
-                       "paper": _digest(payload)}
+        fingerprint = {
+            "paper_id": item_id,
+            "prompt": prompt.hash,
+            "taxonomy": self._taxonomy_hash,
+            "paper": _digest(payload),
+        }
         reason = self._why(stage, config, fingerprint)
         stats.why[reason] = stats.why.get(reason, 0) + 1
         if self.settings.replay:
@@ -410,7 +418,9 @@ class Seam:
         except Exception as exc:  # recorded as this item's failure; the run goes on
             error = _short_error(exc)
             stats.failed += 1
-            self.failures.append(FailedPaper(stage=stage, paper_id=item_id, title=item_id, error=error))
+            self.failures.append(
+                FailedPaper(stage=stage, paper_id=item_id, title=item_id, error=error)
+            )
             return Answer(item_id, None, error)
         self.cache.set_many(
             [

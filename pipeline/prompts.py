@@ -73,7 +73,11 @@ class Prompt:
         return cached
 
     def _block(self, name: str, taxonomy: Taxonomy, papers: list[dict[str, Any]]) -> str:
-        variables = {"taxonomy": taxonomy, "taxonomy_hash": taxonomy_hash(taxonomy), "papers": papers}
+        variables = {
+            "taxonomy": taxonomy,
+            "taxonomy_hash": taxonomy_hash(taxonomy),
+            "papers": papers,
+        }
         context = self.template.new_context(variables)
         return "".join(self.template.blocks[name](context)).strip()
 

@@ -35,11 +35,14 @@ def litellm_module() -> Any:
 
 
 def _register_local_provider(litellm: Any) -> None:
-    from pipeline.local_model.provider import LocalProvider, LOCAL_MODELS
+    from pipeline.local_model.provider import LOCAL_MODELS, LocalProvider
 
     handler = LocalProvider()
     providers = [p for p in litellm.custom_provider_map if p.get("provider") != LOCAL_PROVIDER]
-    litellm.custom_provider_map = [*providers, {"provider": LOCAL_PROVIDER, "custom_handler": handler}]
+    litellm.custom_provider_map = [
+        *providers,
+        {"provider": LOCAL_PROVIDER, "custom_handler": handler},
+    ]
     from litellm.utils import custom_llm_setup
 
     custom_llm_setup()

@@ -70,7 +70,9 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     return None
 
 
-def backoff_seconds(policy: RetryPolicy, attempt: int, exc: BaseException, rng: random.Random) -> float:
+def backoff_seconds(
+    policy: RetryPolicy, attempt: int, exc: BaseException, rng: random.Random
+) -> float:
     """Seconds to wait before attempt ``attempt + 1`` (attempt counts from 1)."""
     hinted = retry_after_seconds(exc)
     if hinted is not None:

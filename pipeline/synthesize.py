@@ -57,13 +57,24 @@ def record_from_compact(data: dict[str, Any]) -> PaperRecord:
     """The inverse of `compact`, for the local model (which writes from records)."""
     leaves = list(data.get("leaves") or [])
     return PaperRecord(
-        id=data["key"], key=data["key"], title=data["title"], abstract=data.get("abstract") or "",
-        sources=[], year=data.get("year"), authors=data.get("authors") or [],
-        authors_count=data.get("authors_count"), upvotes=data.get("upvotes"), relevant=True,
-        kind=data.get("kind"), primary=data.get("primary"), leaves=leaves,
+        id=data["key"],
+        key=data["key"],
+        title=data["title"],
+        abstract=data.get("abstract") or "",
+        sources=[],
+        year=data.get("year"),
+        authors=data.get("authors") or [],
+        authors_count=data.get("authors_count"),
+        upvotes=data.get("upvotes"),
+        relevant=True,
+        kind=data.get("kind"),
+        primary=data.get("primary"),
+        leaves=leaves,
         levels=sorted({leaf.split(".", 1)[0] for leaf in leaves}),
-        evidence=data.get("evidence") or {}, techniques=data.get("techniques") or [],
-        models=data.get("models") or [], hardware=data.get("hardware") or [],
+        evidence=data.get("evidence") or {},
+        techniques=data.get("techniques") or [],
+        models=data.get("models") or [],
+        hardware=data.get("hardware") or [],
         results=data.get("results") or [],
     )
 
@@ -85,7 +96,9 @@ def section_ids(taxonomy: Taxonomy, records: list[PaperRecord]) -> list[str]:
     return [*SPECIAL_SECTIONS, *leaves]
 
 
-def payload(section: str, taxonomy: Taxonomy, papers: list[PaperRecord], previous: list[str]) -> dict[str, Any]:
+def payload(
+    section: str, taxonomy: Taxonomy, papers: list[PaperRecord], previous: list[str]
+) -> dict[str, Any]:
     if section in SPECIAL_SECTIONS:
         kind, name, description = section, section.capitalize(), taxonomy.relevance
     else:
@@ -130,7 +143,9 @@ async def synthesize(
 
     async def one(section: str) -> tuple[str, Previous | None]:
         papers = section_papers(section, records)
-        inputs = seam.document_key("synthesize", payload(section, taxonomy, papers, []), SectionDraft)
+        inputs = seam.document_key(
+            "synthesize", payload(section, taxonomy, papers, []), SectionDraft
+        )
         old = previous.get(section)
         if old is not None and old.inputs == inputs:
             model = seam.config("synthesize").model

@@ -18,9 +18,13 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError("taxonomy file not found: pass an existing YAML file", file=str(path)) from None
+        raise InputError(
+            "taxonomy file not found: pass an existing YAML file", file=str(path)
+        ) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason}): save it as UTF-8", file=str(path)) from None
+        raise InputError(
+            f"not UTF-8 text ({exc.reason}): save it as UTF-8", file=str(path)
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -29,7 +33,8 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         raise InputError(f"invalid YAML: {exc}", file=str(path), line=line) from None
     if not isinstance(data, dict):
         raise InputError(
-            "a taxonomy is a mapping with `levels:` (see taxonomy.yaml in the project)", file=str(path)
+            "a taxonomy is a mapping with `levels:` (see taxonomy.yaml in the project)",
+            file=str(path),
         )
     try:
         return Taxonomy.model_validate(data)

@@ -75,7 +75,9 @@ class Taxonomy(BaseModel):
         for level in self.levels:
             for ident in [level.id, *(leaf.id for leaf in level.leaves)]:
                 if ident in seen:
-                    raise ValueError(f"id {ident!r} appears twice: every level and leaf id is unique")
+                    raise ValueError(
+                        f"id {ident!r} appears twice: every level and leaf id is unique"
+                    )
                 seen.add(ident)
         return self
 

@@ -28,7 +28,11 @@ def local_answers(request: RecordedRequest) -> Reply:
 def run_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pipeline", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=180,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -48,22 +52,37 @@ def test_build_over_http_caches_replays_and_never_stores_the_key(
     dump = tmp_path / "dumps" / "small.txt"
     dump.parent.mkdir()
     dump.write_text(FIXTURE.read_text())
-    args = ["build", "dumps", "--model", "openai/test-model", "--api-base", openai_server.base_url,
-            "--papers-per-call", "2"]
+    args = [
+        "build",
+        "dumps",
+        "--model",
+        "openai/test-model",
+        "--api-base",
+        openai_server.base_url,
+        "--papers-per-call",
+        "2",
+    ]
     first = run_cli(args, tmp_path, env)
     assert first.returncode == 0, first.stderr
     calls = openai_server.call_count
     assert calls >= 3
     # the key was used on the wire ...
-    assert any(PLANTED_KEY in r.headers.get("Authorization", "") for r in openai_server.chat_requests)
-    records = [json.loads(line) for line in (tmp_path / "outputs" / "papers.jsonl").read_text().splitlines()]
+    assert any(
+        PLANTED_KEY in r.headers.get("Authorization", "") for r in openai_server.chat_requests
+    )
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "outputs" / "papers.jsonl").read_text().splitlines()
+    ]
     assert len(records) == 4
     by_title = {r["title"]: r for r in records}
     assert by_title["A Benchmark of Robot Dexterity for Household Tasks"]["relevant"] is False
     gptq = next(r for r in records if r["title"].startswith("GPTQ"))
     assert gptq["relevant"] and gptq["primary"] == "model.quantization"
     report = json.loads((tmp_path / "outputs" / "run-report.json").read_text())
-    assert report["stages"]["screen"]["calls"] == 2 and report["stages"]["screen"]["cache_hits"] == 0
+    assert (
+        report["stages"]["screen"]["calls"] == 2 and report["stages"]["screen"]["cache_hits"] == 0
+    )
 
     # second run: zero calls, same papers.jsonl
     before = (tmp_path / "outputs" / "papers.jsonl").read_bytes()
@@ -94,19 +113,37 @@ def test_failed_papers_exit_nonzero_and_are_reported(
 
     def responder(request: RecordedRequest) -> Any:
         if "GPTQ" in request.text() and '<task name="classify"/>' in request.text():
-            return Fault(400, body={"error": {"message": "context too long", "type": "invalid_request_error"}})
+            return Fault(
+                400,
+                body={"error": {"message": "context too long", "type": "invalid_request_error"}},
+            )
         return local_answers(request)
 
     openai_server.respond_with(responder)
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "small.txt").write_text(FIXTURE.read_text())
-    result = run_cli(["build", "d", "--model", "openai/test-model", "--api-base",
-                      openai_server.base_url, "--papers-per-call", "1"], tmp_path, env)
+    result = run_cli(
+        [
+            "build",
+            "d",
+            "--model",
+            "openai/test-model",
+            "--api-base",
+            openai_server.base_url,
+            "--papers-per-call",
+            "1",
+        ],
+        tmp_path,
+        env,
+    )
     assert result.returncode == 1
     assert "classify failed for 'GPTQ" in result.stderr
     report = json.loads((tmp_path / "outputs" / "run-report.json").read_text())
     assert [f["stage"] for f in report["failed"]] == ["classify"]
-    records = [json.loads(line) for line in (tmp_path / "outputs" / "papers.jsonl").read_text().splitlines()]
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "outputs" / "papers.jsonl").read_text().splitlines()
+    ]
     gptq = next(r for r in records if r["title"].startswith("GPTQ"))
     assert "classify" in gptq["failed"] and gptq["primary"] is None and gptq["relevant"] is True
 

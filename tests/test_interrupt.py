@@ -1,4 +1,4 @@
-"""An interrupted build (SIGINT or SIGKILL) loses no finished answer and resumes to equal outputs."""
+"""An interrupted build (SIGINT, SIGKILL) loses no finished answer and resumes to equal outputs."""
 
 from __future__ import annotations
 
@@ -24,13 +24,30 @@ def local_answers(request: RecordedRequest) -> Reply:
 
 
 def build_cmd(server: OpenAIServer) -> list[str]:
-    return [sys.executable, "-m", "pipeline", "build", str(DUMP), "--model", "openai/test-model",
-            "--api-base", server.base_url, "--papers-per-call", "1", "--concurrency", "2"]
+    return [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "build",
+        str(DUMP),
+        "--model",
+        "openai/test-model",
+        "--api-base",
+        server.base_url,
+        "--papers-per-call",
+        "1",
+        "--concurrency",
+        "2",
+    ]
 
 
 def environ(cache: Path) -> dict[str, str]:
-    return {**os.environ, "OPENAI_API_KEY": "sk-test-interrupt", "TAXONOMIST_CACHE_DIR": str(cache),
-            "PYTHONPATH": str(ROOT)}
+    return {
+        **os.environ,
+        "OPENAI_API_KEY": "sk-test-interrupt",
+        "TAXONOMIST_CACHE_DIR": str(cache),
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
@@ -43,8 +60,14 @@ def test_interrupted_build_resumes_to_identical_outputs(
     interrupted.mkdir()
     clean.mkdir()
 
-    proc = subprocess.Popen(build_cmd(openai_server), cwd=interrupted, env=environ(interrupted / "cache"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        build_cmd(openai_server),
+        cwd=interrupted,
+        env=environ(interrupted / "cache"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while openai_server.call_count < 30 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
@@ -59,17 +82,31 @@ def test_interrupted_build_resumes_to_identical_outputs(
     calls_before = openai_server.call_count
     assert not (interrupted / "outputs" / "papers.jsonl").exists()
 
-    resumed = subprocess.run(build_cmd(openai_server), cwd=interrupted, env=environ(interrupted / "cache"),
-                             capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        build_cmd(openai_server),
+        cwd=interrupted,
+        env=environ(interrupted / "cache"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 0, resumed.stderr
     resumed_calls = openai_server.call_count - calls_before
 
     openai_server.reset()
-    full = subprocess.run(build_cmd(openai_server), cwd=clean, env=environ(clean / "cache"),
-                          capture_output=True, text=True, timeout=300)
+    full = subprocess.run(
+        build_cmd(openai_server),
+        cwd=clean,
+        env=environ(clean / "cache"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert full.returncode == 0, full.stderr
     # every answer finished before the interruption was reused (at most the in-flight ones lost)
     assert resumed_calls <= openai_server.call_count - (calls_before - 2 - 2)
     assert resumed_calls < openai_server.call_count
     for name in ("papers.jsonl", "citation-keys.json"):
-        assert (interrupted / "outputs" / name).read_bytes() == (clean / "outputs" / name).read_bytes()
+        assert (interrupted / "outputs" / name).read_bytes() == (
+            clean / "outputs" / name
+        ).read_bytes()

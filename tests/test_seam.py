@@ -12,7 +12,14 @@ from pipeline.errors import ReplayMiss
 from pipeline.llm import AskSettings, ModelConfig, Seam
 from pipeline.retry import RetryPolicy
 from pipeline.taxonomy import load_taxonomy
-from tests.openai_server import Fault, Hang, Latency, Malformed, OpenAIServer, RecordedRequest, Reply
+from tests.openai_server import (
+    Fault,
+    Hang,
+    Malformed,
+    OpenAIServer,
+    RecordedRequest,
+    Reply,
+)
 
 PAPERS = [
     {
@@ -27,8 +34,15 @@ QUOTE = "We quantize weights to 4 bits"
 FAST_RETRY = RetryPolicy(attempts=4, wait_base=0.01, wait_max=0.05)
 
 
-def classification(pid: str, leaf: str = "model.quantization", quote: str = QUOTE) -> dict[str, Any]:
-    return {"paper_id": pid, "primary": leaf, "leaves": [leaf], "evidence": [{"leaf": leaf, "quote": quote}]}
+def classification(
+    pid: str, leaf: str = "model.quantization", quote: str = QUOTE
+) -> dict[str, Any]:
+    return {
+        "paper_id": pid,
+        "primary": leaf,
+        "leaves": [leaf],
+        "evidence": [{"leaf": leaf, "quote": quote}],
+    }
 
 
 def answer(*items: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +54,7 @@ def taxonomy():  # type: ignore[no-untyped-def]
     return load_taxonomy()
 
 
-def make_seam(
-    tmp_path: Path, taxonomy: Any, server: OpenAIServer, **overrides: Any
-) -> Seam:
+def make_seam(tmp_path: Path, taxonomy: Any, server: OpenAIServer, **overrides: Any) -> Seam:
     settings = AskSettings(
         retry=FAST_RETRY,
         concurrency=overrides.pop("concurrency", 4),
@@ -78,7 +90,9 @@ async def test_answer_is_validated_cached_and_reused(tmp_path, taxonomy, openai_
     assert second.stats["classify"].cache_hits == 1 and second.stats["classify"].calls == 0
 
 
-async def test_unknown_leaf_is_reasked_with_the_validator_message(tmp_path, taxonomy, openai_server):
+async def test_unknown_leaf_is_reasked_with_the_validator_message(
+    tmp_path, taxonomy, openai_server
+):
     openai_server.script(
         Reply(answer(classification("p1", leaf="model.magic"))),
         Reply(answer(classification("p1"))),
@@ -133,7 +147,9 @@ async def test_hang_past_timeout_is_retried(tmp_path, taxonomy, openai_server):
 async def test_retry_after_is_honoured(tmp_path, taxonomy, openai_server):
     import time
 
-    openai_server.script(Fault(429, headers={"Retry-After": "1"}), Reply(answer(classification("p1"))))
+    openai_server.script(
+        Fault(429, headers={"Retry-After": "1"}), Reply(answer(classification("p1")))
+    )
     seam = make_seam(tmp_path, taxonomy, openai_server)
     seam.settings = AskSettings(retry=RetryPolicy(attempts=3, wait_base=0.0, wait_max=5.0))
     start = time.monotonic()
@@ -141,7 +157,9 @@ async def test_retry_after_is_honoured(tmp_path, taxonomy, openai_server):
     assert time.monotonic() - start >= 0.9
 
 
-async def test_exhausted_retries_fail_one_paper_and_the_rest_go_on(tmp_path, taxonomy, openai_server):
+async def test_exhausted_retries_fail_one_paper_and_the_rest_go_on(
+    tmp_path, taxonomy, openai_server
+):
     def responder(request: RecordedRequest) -> Any:
         if '"paper_id": "p1"' in request.text():
             return Fault(500)
@@ -166,7 +184,11 @@ async def test_exhausted_retries_fail_one_paper_and_the_rest_go_on(tmp_path, tax
 
 async def test_multi_paper_call_reasks_only_the_bad_item(tmp_path, taxonomy, openai_server):
     openai_server.script(
-        Reply(answer(classification("p1"), classification("p2", leaf="model.magic"), classification("p3"))),
+        Reply(
+            answer(
+                classification("p1"), classification("p2", leaf="model.magic"), classification("p3")
+            )
+        ),
         Reply(answer(classification("p2"))),
     )
     seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=3)
@@ -179,7 +201,9 @@ async def test_multi_paper_call_reasks_only_the_bad_item(tmp_path, taxonomy, ope
 
 async def test_replay_with_empty_cache_fails_clearly(tmp_path, taxonomy, openai_server):
     seam = make_seam(tmp_path, taxonomy, openai_server, replay=True)
-    with pytest.raises(ReplayMiss, match=r"--replay: 2 answer\(s\) of stage 'classify'.*taxonomist cache import"):
+    with pytest.raises(
+        ReplayMiss, match=r"--replay: 2 answer\(s\) of stage 'classify'.*taxonomist cache import"
+    ):
         await seam.ask("classify", PAPERS[:2])
     assert openai_server.call_count == 0
 
@@ -188,7 +212,9 @@ async def test_concurrency_overlaps_calls(tmp_path, taxonomy, openai_server):
     openai_server.latency = 0.3
 
     def responder(request: RecordedRequest) -> Any:
-        pid = next(p["paper_id"] for p in PAPERS if f'"paper_id": "{p["paper_id"]}"' in request.text())
+        pid = next(
+            p["paper_id"] for p in PAPERS if f'"paper_id": "{p["paper_id"]}"' in request.text()
+        )
         return Reply(answer(classification(pid)))
 
     openai_server.respond_with(responder)
@@ -200,8 +226,12 @@ async def test_concurrency_overlaps_calls(tmp_path, taxonomy, openai_server):
 
 async def test_budget_cap_stops_calls(tmp_path, taxonomy, openai_server):
     def responder(request: RecordedRequest) -> Any:
-        pid = next(p["paper_id"] for p in PAPERS if f'"paper_id": "{p["paper_id"]}"' in request.text())
-        return Reply(answer(classification(pid)), usage={"prompt_tokens": 100_000, "completion_tokens": 10})
+        pid = next(
+            p["paper_id"] for p in PAPERS if f'"paper_id": "{p["paper_id"]}"' in request.text()
+        )
+        return Reply(
+            answer(classification(pid)), usage={"prompt_tokens": 100_000, "completion_tokens": 10}
+        )
 
     openai_server.respond_with(responder)
     # gpt-4o-mini is in litellm's bundled price map: 100k input tokens cost ~0.015 USD.
@@ -219,7 +249,9 @@ async def test_budget_cap_stops_calls(tmp_path, taxonomy, openai_server):
 
 
 async def test_dry_run_estimates_without_calling(tmp_path, taxonomy, openai_server):
-    seam = make_seam(tmp_path, taxonomy, openai_server, model="openai/gpt-4o-mini", papers_per_call=4)
+    seam = make_seam(
+        tmp_path, taxonomy, openai_server, model="openai/gpt-4o-mini", papers_per_call=4
+    )
     seam.settings = AskSettings(dry_run=True)
     await seam.ask("classify", PAPERS)
     estimate = seam.estimates["classify"]
@@ -232,7 +264,11 @@ async def test_dry_run_estimates_without_calling(tmp_path, taxonomy, openai_serv
 async def test_every_instructor_mode_works_over_http(tmp_path, taxonomy, openai_server, mode):
     openai_server.script(Reply(answer(classification("p1"))))
     seam = make_seam(tmp_path, taxonomy, openai_server)
-    seam.models = {"default": ModelConfig(model="openai/test-model", api_base=openai_server.base_url, mode=mode)}
+    seam.models = {
+        "default": ModelConfig(
+            model="openai/test-model", api_base=openai_server.base_url, mode=mode
+        )
+    }
     result = await seam.ask("classify", PAPERS[:1])
     assert result["p1"].value is not None and result["p1"].value.primary == "model.quantization"
     assert bool(openai_server.chat_requests[0].tools) == (mode == "tools")

@@ -15,7 +15,9 @@ def build_command(
     paths: list[Path] = typer.Argument(..., help="Dump files or directories.", exists=True),
     out: Path = typer.Option(Path("outputs"), "--out", "-o", help="Output directory."),
     model: str = typer.Option(
-        "local/taxonomist", "--model", "-m",
+        "local/taxonomist",
+        "--model",
+        "-m",
         help="litellm model name, e.g. openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest, "
         "ollama/qwen2.5, hosted_vllm/NAME (with --api-base). Default: the offline local model.",
     ),
@@ -25,25 +27,41 @@ def build_command(
     extract_model: str | None = typer.Option(None, "--extract-model", help="Model for extract."),
     taxonomy: Path | None = typer.Option(None, "--taxonomy", "-t", help="Taxonomy YAML file."),
     cache_dir: Path | None = typer.Option(
-        None, "--cache-dir", help="Answer cache (default: $TAXONOMIST_CACHE_DIR or .taxonomist/cache)."
+        None,
+        "--cache-dir",
+        help="Answer cache (default: $TAXONOMIST_CACHE_DIR or .taxonomist/cache).",
     ),
-    concurrency: int = typer.Option(8, "--concurrency", "-j", min=1, help="Calls in flight at once."),
+    concurrency: int = typer.Option(
+        8, "--concurrency", "-j", min=1, help="Calls in flight at once."
+    ),
     requests_per_minute: float | None = typer.Option(
         None, "--rpm", min=0.1, help="Limit on requests started per minute."
     ),
     papers_per_call: int | None = typer.Option(
-        None, "--papers-per-call", min=1, max=50,
+        None,
+        "--papers-per-call",
+        min=1,
+        max=50,
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
-    mode: str = typer.Option("json", "--mode", help="instructor mode: json, md_json, tools, json_schema."),
+    mode: str = typer.Option(
+        "json", "--mode", help="instructor mode: json, md_json, tools, json_schema."
+    ),
     timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Seconds per request."),
     max_reasks: int = typer.Option(2, "--max-reasks", min=0, help="Re-asks of an invalid answer."),
-    replay: bool = typer.Option(False, "--replay", help="Never call a model: a cache miss is an error."),
+    replay: bool = typer.Option(
+        False, "--replay", help="Never call a model: a cache miss is an error."
+    ),
     max_cost: float | None = typer.Option(None, "--max-cost", min=0.0, help="Budget in USD."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens and cost only."),
-    synthesize_model: str | None = typer.Option(None, "--synthesize-model", help="Model for prose."),
+    synthesize_model: str | None = typer.Option(
+        None, "--synthesize-model", help="Model for prose."
+    ),
     templates: Path | None = typer.Option(
-        None, "--templates", exists=True, file_okay=False,
+        None,
+        "--templates",
+        exists=True,
+        file_okay=False,
         help="Directory of survey templates overriding the built-in ones (same file names).",
     ),
 ) -> None:
@@ -55,8 +73,12 @@ def build_command(
 
     def config(name: str | None) -> ModelConfig:
         return ModelConfig(
-            model=name or model, api_base=api_base, mode=mode, timeout=timeout,
-            max_reasks=max_reasks, papers_per_call=papers_per_call,
+            model=name or model,
+            api_base=api_base,
+            mode=mode,
+            timeout=timeout,
+            max_reasks=max_reasks,
+            papers_per_call=papers_per_call,
         )
 
     models = {
@@ -73,8 +95,11 @@ def build_command(
         taxonomy=load_taxonomy(taxonomy),
         models=models,
         settings=AskSettings(
-            replay=replay, dry_run=dry_run, concurrency=concurrency,
-            requests_per_minute=requests_per_minute, max_cost=max_cost,
+            replay=replay,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            requests_per_minute=requests_per_minute,
+            max_cost=max_cost,
         ),
         templates_dir=templates,
     )
@@ -97,11 +122,14 @@ def build_command(
         if more > 0:
             console.error(f"... and {more} more (see {out / 'run-report.json'})")
         console.error(
-            f"{len(result.seam.failures)} paper answer(s) failed; outputs were written without them. "
+            f"{len(result.seam.failures)} paper answer(s) failed; "
+            "outputs were written without them. "
             "Run the same command again to retry only the failed ones."
         )
         raise typer.Exit(1)
-    console.info(f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl, run-report.json")
+    console.info(
+        f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl, run-report.json"
+    )
 
 
 def _print_stages(report: dict[str, object]) -> None:
@@ -110,17 +138,37 @@ def _print_stages(report: dict[str, object]) -> None:
     if console.is_quiet():
         return
     table = Table(title="model calls per stage")
-    for column in ("stage", "model", "papers", "calls", "cache hits", "re-asks", "retries",
-                   "failed", "in tokens", "out tokens", "cost USD"):
+    for column in (
+        "stage",
+        "model",
+        "papers",
+        "calls",
+        "cache hits",
+        "re-asks",
+        "retries",
+        "failed",
+        "in tokens",
+        "out tokens",
+        "cost USD",
+    ):
         table.add_column(column, justify="left" if column in ("stage", "model") else "right")
     stages = report.get("stages", {})
     assert isinstance(stages, dict)
     for stage, stats in stages.items():
         cost = f"{stats['cost_usd']:.4f}" if stats["cost_known"] else "unknown"
-        table.add_row(stage, stats["model"], str(stats["papers"]), str(stats["calls"]),
-                      str(stats["cache_hits"]), str(stats["reasks"]), str(stats["retries"]),
-                      str(stats["failed"]), str(stats["input_tokens"]), str(stats["output_tokens"]),
-                      cost)
+        table.add_row(
+            stage,
+            stats["model"],
+            str(stats["papers"]),
+            str(stats["calls"]),
+            str(stats["cache_hits"]),
+            str(stats["reasks"]),
+            str(stats["retries"]),
+            str(stats["failed"]),
+            str(stats["input_tokens"]),
+            str(stats["output_tokens"]),
+            cost,
+        )
     console.err.print(table)
 
 
@@ -139,8 +187,15 @@ def _print_estimate(seam: object) -> None:
             table.add_row(stage, seam.config(stage).model, "0", "0", "0", "0", "0.0000")
             continue
         cost = f"{est.cost_usd:.4f}" if est.cost_known else "unknown (model not priced)"
-        table.add_row(stage, seam.config(stage).model, str(est.papers), str(est.calls),
-                      str(est.input_tokens), str(est.output_tokens), cost)
+        table.add_row(
+            stage,
+            seam.config(stage).model,
+            str(est.papers),
+            str(est.calls),
+            str(est.input_tokens),
+            str(est.output_tokens),
+            cost,
+        )
     console.out.print(table)
     console.out.print("classify/extract assume every unscreened paper is relevant (upper bound).")
 

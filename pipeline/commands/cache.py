@@ -9,7 +9,9 @@ import typer
 
 from pipeline import console
 
-cache_app = typer.Typer(help="Inspect, clear, export and import the answer cache.", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="Inspect, clear, export and import the answer cache.", no_args_is_help=True
+)
 
 CacheDirOption = typer.Option(
     None, "--cache-dir", help="Answer cache (default: $TAXONOMIST_CACHE_DIR or .taxonomist/cache)."

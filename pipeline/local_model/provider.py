@@ -123,13 +123,18 @@ class LocalProvider(CustomLLM):
     """litellm handler: builds a chat completion from ``answer``; deterministic, offline."""
 
     def completion(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        return self._respond(kwargs.get("messages") or [], kwargs.get("optional_params") or {},
-                             kwargs.get("model", LOCAL_MODELS[0]))
+        return self._respond(
+            kwargs.get("messages") or [],
+            kwargs.get("optional_params") or {},
+            kwargs.get("model", LOCAL_MODELS[0]),
+        )
 
     async def acompletion(self, *args: Any, **kwargs: Any) -> ModelResponse:
         return self.completion(*args, **kwargs)
 
-    def _respond(self, messages: list[dict[str, Any]], params: dict[str, Any], model: str) -> ModelResponse:
+    def _respond(
+        self, messages: list[dict[str, Any]], params: dict[str, Any], model: str
+    ) -> ModelResponse:
         content = json.dumps(answer(messages), ensure_ascii=False, sort_keys=True)
         prompt_chars = len(_text(messages))
         tools = params.get("tools")
@@ -140,7 +145,8 @@ class LocalProvider(CustomLLM):
                 role="assistant",
                 tool_calls=[
                     ChatCompletionMessageToolCall(
-                        id="call_local", type="function",
+                        id="call_local",
+                        type="function",
                         function=Function(name=name, arguments=content),
                     )
                 ],
