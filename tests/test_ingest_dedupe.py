@@ -183,3 +183,13 @@ def test_fuzzy_matching_hundreds_of_titles_is_fast() -> None:
     groups = group_entries(entries)
     assert time.perf_counter() - start < 1.0
     assert len(groups) == 800
+
+
+def test_percent_sign_does_not_cut_a_latex_title() -> None:
+    """pylatexenc reads % as a comment: two different papers must not merge as '50'."""
+    from pipeline.ingest.normalize import normalize_title
+
+    first = normalize_title("50% Sparsity for {LLaMA} Inference on GPUs")
+    second = normalize_title("50% Fewer Tokens: {KV} Cache Compression")
+    assert first != second
+    assert "sparsity" in first and "inference" in first

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pipeline.ingest.entries import Layout, ParseOutcome, RawEntry, preview
 from pipeline.ingest.normalize import clean_text, parse_date
 
-MAX_TITLE_CHARS = 300
+MAX_TITLE_CHARS = 600  # real titles stay far below; 400-character ones do occur in dumps
 MAX_ABSTRACT_CHARS = 20_000
 MAX_ORGANIZATION_CHARS = 80
 

@@ -36,7 +36,9 @@ def latex_to_text(text: str) -> str:
         return text
     from pylatexenc.latex2text import LatexNodes2Text
 
-    converted: str = LatexNodes2Text(math_mode="text").latex_to_text(text)
+    # A bare % would start a LaTeX comment and cut the title ("50% Sparsity for {LLaMA}").
+    escaped = re.sub(r"(?<!\\)%", r"\\%", text)
+    converted: str = LatexNodes2Text(math_mode="text").latex_to_text(escaped)
     return clean_text(converted)
 
 

@@ -132,7 +132,8 @@ def results(doc: Document) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for sentence in doc.body:
         for match in _FIGURE.finditer(sentence.text):
-            value = match.group(0).strip()
+            # "by 45%" / "of 2x": the preposition belongs to the sentence, not the value.
+            value = re.sub(r"^(?:by|of)\s+", "", match.group(0).strip(), flags=re.I)
             start, end = match.start(), match.end()
             quote = quote_around(sentence.text, start, end, limit=250)
             if value not in quote:
