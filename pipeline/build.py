@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class BuildOptions:
     settings: AskSettings = field(default_factory=AskSettings)
     templates_dir: Path | None = None
     render: bool = True
+    progress: Callable[[str, int, int], None] | None = None
 
 
 @dataclass
@@ -177,6 +179,7 @@ def build(options: BuildOptions) -> BuildResult:
     cache = AnswerCache(options.cache_dir)
     try:
         seam = Seam(cache, options.taxonomy, options.models, options.settings)
+        seam.progress = options.progress
         records, sections = asyncio.run(run_all(seam, options.taxonomy, papers, previous))
     finally:
         cache.close()

@@ -161,6 +161,8 @@ class Seam:
         self.taxonomy = taxonomy
         self.models = models
         self.settings = settings or AskSettings()
+        # progress(stage, planned, done): called as papers are planned and answered.
+        self.progress: Callable[[str, int, int], None] | None = None
         self._prompt_loader = prompt_loader
         self.stats: dict[str, StageStats] = {}
         self.failures: list[FailedPaper] = []
@@ -193,6 +195,7 @@ class Seam:
         item_model = STAGE_MODELS[stage]
         stats = self.stats.setdefault(stage, StageStats(model=config.model))
         stats.papers += len(papers)
+        self._report_progress(stage, len(papers), 0)
         schema = item_model.model_json_schema()
         schema_digest = _digest(schema)
         answers: dict[str, Answer] = {}
@@ -214,6 +217,7 @@ class Seam:
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
             else:
                 misses.append((paper, key, self._fingerprint(config, prompt, paper, schema_digest)))
+        self._report_progress(stage, 0, len(answers))
         if on_batch is not None:
             on_batch(dict(answers), True)
         if not misses:
@@ -242,6 +246,7 @@ class Seam:
 
         async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
             result = await self._ask_batch(stage, config, prompt, item_model, batch)
+            self._report_progress(stage, 0, len(batch))
             if on_batch is not None:
                 on_batch(result, False)
             return result
@@ -349,6 +354,10 @@ class Seam:
         )
         return {pid: Answer(pid, value)}
 
+    def _report_progress(self, stage: str, planned: int, done: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, planned, done)
+
     # ------------------------------------------------------------------- one-document stages
     def document_key(
         self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]
@@ -380,10 +389,12 @@ class Seam:
         prompt = self._prompt_loader(stage)
         stats = self.stats.setdefault(stage, StageStats(model=config.model))
         stats.papers += 1
+        self._report_progress(stage, 1, 0)
         key = self.document_key(stage, payload, response_model)
         record = self.cache.get(key)
         if record is not None:
             stats.cache_hits += 1
+            self._report_progress(stage, 0, 1)
             return Answer(item_id, response_model.model_validate(record["answer"]), cached=True)
         fingerprint = {
             "paper_id": item_id,
@@ -421,7 +432,9 @@ class Seam:
             self.failures.append(
                 FailedPaper(stage=stage, paper_id=item_id, title=item_id, error=error)
             )
+            self._report_progress(stage, 0, 1)
             return Answer(item_id, None, error)
+        self._report_progress(stage, 0, 1)
         self.cache.set_many(
             [
                 (key, self._record(stage, config, value, usage, fingerprint)),

@@ -272,3 +272,16 @@ async def test_every_instructor_mode_works_over_http(tmp_path, taxonomy, openai_
     result = await seam.ask("classify", PAPERS[:1])
     assert result["p1"].value is not None and result["p1"].value.primary == "model.quantization"
     assert bool(openai_server.chat_requests[0].tools) == (mode == "tools")
+
+
+async def test_progress_reports_every_planned_paper_as_done(tmp_path, taxonomy, openai_server):
+    openai_server.respond_with(
+        lambda r: Reply(answer(*(classification(p["paper_id"]) for p in PAPERS[:4]
+                                 if f'"paper_id": "{p["paper_id"]}"' in r.text())))
+    )
+    seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=2)
+    events: list[tuple[str, int, int]] = []
+    seam.progress = lambda stage, planned, done: events.append((stage, planned, done))
+    await seam.ask("classify", PAPERS[:4])
+    assert sum(p for _, p, _ in events) == 4 and sum(d for _, _, d in events) == 4
+    assert {s for s, _, _ in events} == {"classify"}

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from pipeline import console
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 STAGES = ("screen", "classify", "extract", "synthesize")
 
@@ -104,7 +110,9 @@ def build_command(
         templates_dir=templates,
     )
     try:
-        result = build(options)
+        with _progress_bar() as progress:
+            options.progress = progress
+            result = build(options)
     except KeyboardInterrupt:
         console.error(
             "interrupted: every answer finished so far is in the cache; run the same command "
@@ -130,6 +138,30 @@ def build_command(
     console.info(
         f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl, run-report.json"
     )
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar per stage on an interactive terminal; nothing in logs or CI."""
+    if console.is_quiet() or not console.err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bars: dict[str, TaskID] = {}
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console.err, transient=True,
+    ) as progress:
+
+        def update(stage: str, planned: int, done: int) -> None:
+            if stage not in bars:
+                bars[stage] = progress.add_task(stage, total=0)
+            task = bars[stage]
+            total = progress.tasks[task].total or 0
+            progress.update(task, total=total + planned, advance=done)
+
+        yield update
 
 
 def _print_stages(report: dict[str, object]) -> None:
