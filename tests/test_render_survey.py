@@ -25,6 +25,7 @@ OUTPUT_FILES = [
     "figures/papers_per_leaf.pdf",
     "figures/papers_per_year.png",
     "figures/papers_per_year.pdf",
+    "figures/charts.json",
 ]
 IRRELEVANT = {"robot2024policy", "failed2024screen"}
 
@@ -285,3 +286,17 @@ def test_template_citing_an_unknown_key_fails(tmp_path: Path) -> None:
     taxonomy = load_fixture_taxonomy()
     with pytest.raises(RenderError, match="a template cites 'nokey2099', which is not a relevant"):
         render_survey(records, offline_sections(records, taxonomy), taxonomy, tmp_path, templates)
+
+
+def test_unchanged_charts_are_not_redrawn_and_changed_ones_are(tmp_path: Path) -> None:
+    records = load_records()
+    taxonomy = load_fixture_taxonomy()
+    sections = offline_sections(records, taxonomy)
+    render_survey(records, sections, taxonomy, tmp_path)
+    png = tmp_path / "figures" / "papers_per_leaf.png"
+    png.write_bytes(png.read_bytes() + b"marker")  # a redraw would remove the marker
+    render_survey(records, sections, taxonomy, tmp_path)
+    assert png.read_bytes().endswith(b"marker")
+    fewer = [r for r in records if r.key != sorted(r.key for r in records if r.relevant)[0]]
+    render_survey(fewer, offline_sections(fewer, taxonomy), taxonomy, tmp_path)
+    assert not png.read_bytes().endswith(b"marker")

@@ -6,6 +6,7 @@ metadata that would carry versions or dates are removed; the SVG hash salt is fi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,12 +109,51 @@ def _year_chart(data: SurveyData) -> Figure:
     return figure
 
 
+CHART_DATA_FILE = "charts.json"
+
+
+def _chart_data(data: SurveyData) -> str:
+    """Everything the charts are drawn from (and the code's style), as canonical JSON."""
+    import matplotlib
+
+    return json.dumps(
+        {
+            "charts": [chart.name for chart in data.charts],
+            "leaf_counts": data.leaf_counts,
+            "level_names": data.level_names,
+            "year_level_counts": data.year_level_counts,
+            "style": {k: str(v) for k, v in _RC.items()},
+            "dpi": DPI,
+            "matplotlib": matplotlib.__version__,
+        },
+        indent=1,
+        sort_keys=True,
+    ) + "\n"
+
+
 def write_charts(data: SurveyData, figures_dir: Path) -> list[Path]:
-    """Draw every chart of ``data`` into ``figures_dir`` as .png and .pdf; return the paths."""
+    """Draw every chart of ``data`` into ``figures_dir`` as .png and .pdf; return the paths.
+
+    figures/charts.json records the data drawn; when it is unchanged and the files exist the
+    charts are not drawn again (the bytes would be identical; drawing costs ~1-2 s).
+    """
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    record = figures_dir / CHART_DATA_FILE
+    planned = [figures_dir / f"{c.name}.{ext}" for c in data.charts for ext in ("png", "pdf")]
+    chart_data = _chart_data(data)
+    if record.exists() and record.read_text(encoding="utf-8") == chart_data and all(
+        path.exists() for path in planned
+    ):
+        return [*planned, record]
+    written = _draw(data, figures_dir)
+    record.write_text(chart_data, encoding="utf-8")
+    return [*written, record]
+
+
+def _draw(data: SurveyData, figures_dir: Path) -> list[Path]:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    figures_dir.mkdir(parents=True, exist_ok=True)
     builders = {"papers_per_leaf": _leaf_chart, "papers_per_year": _year_chart}
     written: list[Path] = []
     with matplotlib.rc_context(_RC):
