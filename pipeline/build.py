@@ -142,6 +142,21 @@ def merge_record(paper: Paper, answers: dict[str, dict[str, Answer]]) -> PaperRe
     return record
 
 
+def load_titles(out_dir: Path) -> dict[str, str]:
+    """Paper id -> title of the last run's papers.jsonl (empty when there is none)."""
+    path = out_dir / "papers.jsonl"
+    if not path.exists():
+        return {}
+    titles: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+            titles[str(record["id"])] = str(record["title"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue  # an edited or damaged line: that paper just loses its title preference
+    return titles
+
+
 def write_jsonl(path: Path, records: list[PaperRecord]) -> None:
     lines = [r.model_dump_json() for r in sorted(records, key=lambda r: r.id)]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
@@ -173,7 +188,9 @@ def build(options: BuildOptions) -> BuildResult:
     options.out_dir.mkdir(parents=True, exist_ok=True)
     known_keys = load_keymap(options.out_dir)
     previous = load_previous(options.out_dir)
-    ingested = ingest(options.paths, known_keys=known_keys)
+    ingested = ingest(
+        options.paths, known_keys=known_keys, known_titles=load_titles(options.out_dir)
+    )
     papers = ingested.corpus.papers
     register_taxonomy(options.taxonomy)
     cache = AnswerCache(options.cache_dir)

@@ -400,9 +400,9 @@ class Seam:
             "paper_id": item_id,
             "prompt": prompt.hash,
             "taxonomy": self._taxonomy_hash,
-            "paper": _digest(payload),
+            "data": _digest(payload),  # the section's papers and previous text
         }
-        reason = self._why(stage, config, fingerprint)
+        reason = self._why(stage, config, fingerprint, new="new section")
         stats.why[reason] = stats.why.get(reason, 0) + 1
         if self.settings.replay:
             raise ReplayMiss(
@@ -594,10 +594,12 @@ class Seam:
             "parameters": _digest(config.parameters()),
         }
 
-    def _why(self, stage: str, config: ModelConfig, fingerprint: dict[str, Any]) -> str:
+    def _why(
+        self, stage: str, config: ModelConfig, fingerprint: dict[str, Any], new: str = "new paper"
+    ) -> str:
         previous = self.cache.get(self._index_key(stage, config, fingerprint_pid(fingerprint)))
         if previous is None:
-            return "new paper"
+            return new
         old = previous.get("fingerprint", {})
         changed = [name for name in fingerprint if old.get(name) != fingerprint[name]]
         return ("changed " + "+".join(changed)) if changed else "not cached"

@@ -153,7 +153,10 @@ async def synthesize(
             stats.papers += 1
             stats.cache_hits += 1
             return section, old
-        old_sentences = old.sentences if old is not None else []
+        # Leaf sections are updated (old sentences kept, old keys stay cited). The introduction,
+        # surveys and challenges are aggregates (counts, top lists) and are written afresh.
+        keep_previous = old is not None and section not in SPECIAL_SECTIONS
+        old_sentences = old.sentences if old is not None and keep_previous else []
         request = payload(section, taxonomy, papers, old_sentences)
         context = section_context(section, papers, old_sentences)
         context["section"] = section

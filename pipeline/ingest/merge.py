@@ -26,12 +26,19 @@ class Draft:
     retired_ids: tuple[str, ...]  # known ids that this merge absorbed (warned about)
 
 
-def draft_paper(group: Group, known_keys: Mapping[str, str]) -> Draft:
-    """Id and fields of a group: a known id wins; fields come from the richest entry first."""
+def draft_paper(
+    group: Group, known_keys: Mapping[str, str], known_titles: Mapping[str, str] | None = None
+) -> Draft:
+    """Id and fields of a group: a known id wins; fields come from the richest entry first.
+
+    An entry with the title the paper had in the last run ranks first, so a variant of a known
+    paper in a new dump (e.g. other capitalisation) adds a source without changing the paper.
+    """
     ids = sorted(paper_id(title) for title in group.titles)
     known = [ident for ident in ids if ident in known_keys]
     ident = known[0] if known else ids[0]
-    ranked = sorted(group.entries, key=_rank)
+    previous_title = (known_titles or {}).get(ident)
+    ranked = sorted(group.entries, key=lambda e: (e.title != previous_title, _rank(e)))
     best = ranked[0]
     fields: dict[str, object] = {"title": best.title, "abstract": best.abstract}
     for name in _OPTIONAL:

@@ -42,7 +42,11 @@ class _Reading:
     skipped: list[SkippedFile] = field(default_factory=list)
 
 
-def ingest(paths: Sequence[Path], known_keys: Mapping[str, str] | None = None) -> IngestResult:
+def ingest(
+    paths: Sequence[Path],
+    known_keys: Mapping[str, str] | None = None,
+    known_titles: Mapping[str, str] | None = None,
+) -> IngestResult:
     """Read dump files and folders into a de-duplicated corpus with stable ids and keys.
 
     Raises InputError for a missing path, or for a file named explicitly that is binary or in
@@ -53,7 +57,9 @@ def ingest(paths: Sequence[Path], known_keys: Mapping[str, str] | None = None) -
     reading = _Reading(skipped=[SkippedFile(file=name, reason=why) for name, why in skipped])
     for item in files:
         _read_file(item, reading)
-    drafts = [draft_paper(group, known) for group in group_entries(reading.entries)]
+    drafts = [
+        draft_paper(group, known, known_titles) for group in group_entries(reading.entries)
+    ]
     keys = assign_keys({draft.id: draft.base_key for draft in drafts}, known)
     papers: list[Paper] = []
     merges: list[Merge] = []
