@@ -56,7 +56,14 @@ class ModelConfig:
         return 32 if self.model.startswith("local/") else 8
 
     def parameters(self) -> dict[str, Any]:
-        return {"mode": self.mode, "temperature": self.temperature}
+        parameters: dict[str, Any] = {"mode": self.mode, "temperature": self.temperature}
+        if self.model.startswith("local/"):
+            # The embedded model's answers change with its code, not its name: a new version
+            # of taxonomist must not replay answers of the old one.
+            from pipeline.local_model.registry import local_model_version
+
+            parameters["local_model_version"] = local_model_version()
+        return parameters
 
 
 @dataclass(frozen=True)

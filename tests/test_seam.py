@@ -285,3 +285,10 @@ async def test_progress_reports_every_planned_paper_as_done(tmp_path, taxonomy, 
     await seam.ask("classify", PAPERS[:4])
     assert sum(p for _, p, _ in events) == 4 and sum(d for _, _, d in events) == 4
     assert {s for s, _, _ in events} == {"classify"}
+
+
+def test_local_model_code_version_is_part_of_its_cache_key():
+    local = ModelConfig(model="local/taxonomist").parameters()
+    remote = ModelConfig(model="openai/gpt-4o-mini").parameters()
+    assert len(local["local_model_version"]) == 16
+    assert "local_model_version" not in remote

@@ -1,14 +1,31 @@
 """Taxonomies known to the local model, by the content hash that prompts carry.
 
 The build registers its taxonomy before asking; the local provider (a litellm custom provider)
-finds it by the hash in the prompt. A taxonomy edit changes the hash, hence the cache key.
+finds it by the hash in the prompt. A taxonomy edit changes the hash, hence the cache key;
+local_model_version() puts the model's own code into the key of its answers.
 """
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
 from schemas.taxonomy import Taxonomy
 
 _TAXONOMIES: dict[str, Taxonomy] = {}
+
+
+@cache
+def local_model_version() -> str:
+    """Hash of the local model's source (its answers are a function of this code)."""
+    root = Path(__file__).resolve().parent
+    sources = sorted(root.glob("*.py")) + [root.parent / "render" / "names.py"]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def register_taxonomy(taxonomy: Taxonomy) -> str:
