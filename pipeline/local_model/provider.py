@@ -119,6 +119,20 @@ def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
     return {"section": section, "sentences": text.sentences}
 
 
+def _usage(prompt: str, result: dict[str, Any]) -> tuple[int, int]:
+    """Token estimates (4 characters a token), summed per paper so that totals do not depend
+    on which papers shared a request (batches form in completion order)."""
+    lines = prompt.split("\n")
+    prompt_tokens = sum(len(line) // 4 + 1 for line in lines)
+    items = result.get("items")
+    if isinstance(items, list):
+        completion = sum(
+            len(json.dumps(item, ensure_ascii=False, sort_keys=True)) // 4 for item in items
+        )
+        return prompt_tokens, completion + 3
+    return prompt_tokens, len(json.dumps(result, ensure_ascii=False, sort_keys=True)) // 4
+
+
 class LocalProvider(CustomLLM):
     """litellm handler: builds a chat completion from ``answer``; deterministic, offline."""
 
@@ -135,8 +149,9 @@ class LocalProvider(CustomLLM):
     def _respond(
         self, messages: list[dict[str, Any]], params: dict[str, Any], model: str
     ) -> ModelResponse:
-        content = json.dumps(answer(messages), ensure_ascii=False, sort_keys=True)
-        prompt_chars = len(_text(messages))
+        result = answer(messages)
+        content = json.dumps(result, ensure_ascii=False, sort_keys=True)
+        prompt_tokens, completion_tokens = _usage(_text(messages), result)
         tools = params.get("tools")
         if tools:
             name = tools[0].get("function", {}).get("name", "answer")
@@ -162,8 +177,8 @@ class LocalProvider(CustomLLM):
             object="chat.completion",
             choices=[{"index": 0, "message": message, "finish_reason": finish}],
             usage=Usage(
-                prompt_tokens=prompt_chars // 4,
-                completion_tokens=len(content) // 4,
-                total_tokens=prompt_chars // 4 + len(content) // 4,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                total_tokens=prompt_tokens + completion_tokens,
             ),
         )
