@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.cache import AnswerCache
 from pipeline.keymap import load_keymap, save_keymap
-from pipeline.llm import Answer, AskSettings, ModelConfig, Seam
+from pipeline.llm import OUTPUT_TOKENS_PER_ITEM, Answer, AskSettings, Estimate, ModelConfig, Seam
 from pipeline.synthesize import Previous, as_section_texts, load_previous, save_sections, synthesize
 from schemas.paper import Paper
 from schemas.record import PaperRecord
@@ -175,9 +175,26 @@ async def run_all(
     answers = await run_stages(seam, papers)
     records = [merge_record(paper, answers) for paper in papers]
     if seam.settings.dry_run:
+        seam.estimates["synthesize"] = estimate_synthesis(seam, taxonomy, papers)
         return records, {}
     sections = await synthesize(seam, taxonomy, records, previous)
     return records, sections
+
+
+def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
+    """A rough --dry-run figure for the prose: one call per leaf plus three aggregate sections,
+    each paper's data sent ~2.5 times (its leaves, the surveys/challenges sections)."""
+    from pipeline.providers import token_cost
+
+    calls = len(taxonomy.leaves) + 3
+    paper_tokens = sum(len(p.title) + len(p.abstract) + 200 for p in papers) // 4
+    input_tokens = int(paper_tokens * 2.5) + calls * 600
+    output_tokens = calls * OUTPUT_TOKENS_PER_ITEM["synthesize"]
+    cost = token_cost(seam.config("synthesize").model, input_tokens, output_tokens)
+    return Estimate(
+        calls=calls, papers=calls, input_tokens=input_tokens, output_tokens=output_tokens,
+        cost_usd=cost or 0.0, cost_known=cost is not None,
+    )  # fmt: skip
 
 
 def build(options: BuildOptions) -> BuildResult:

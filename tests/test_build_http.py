@@ -154,3 +154,17 @@ def test_cli_usage_errors_exit_2() -> None:
     _register()
     result = CliRunner().invoke(app, ["build", "--no-such-option"])
     assert result.exit_code == 2
+
+
+def test_dry_run_estimates_every_stage_and_calls_nothing(
+    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str]
+) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "small.txt").write_text(FIXTURE.read_text())
+    result = run_cli(["build", "d", "--model", "openai/gpt-4o-mini", "--api-base",
+                      openai_server.base_url, "--dry-run"], tmp_path, env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert openai_server.call_count == 0
+    for stage in ("screen", "classify", "extract", "synthesize"):
+        assert stage in result.stdout
+    assert not (tmp_path / "outputs" / "papers.jsonl").exists()

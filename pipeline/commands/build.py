@@ -229,7 +229,10 @@ def _print_estimate(seam: object) -> None:
             cost,
         )
     console.out.print(table)
-    console.out.print("classify/extract assume every unscreened paper is relevant (upper bound).")
+    console.out.print(
+        "classify/extract assume every unscreened paper is relevant (upper bound); synthesize "
+        "is a rough figure (one call per leaf and aggregate section)."
+    )
 
 
 def register(app: typer.Typer) -> None:
