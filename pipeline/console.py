@@ -6,9 +6,11 @@ from rich.console import Console
 
 _state = {"quiet": False}
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-if not err.is_terminal:  # logs and CI: wide enough for the run-report table
-    err.width = 160
 out = Console(highlight=False, soft_wrap=True)
+# Logs, pipes and CI: wide enough for the tables (a terminal keeps its own width).
+for _console in (err, out):
+    if not _console.is_terminal:
+        _console.width = 160
 
 
 def set_quiet(quiet: bool) -> None:
