@@ -34,6 +34,7 @@ from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from tests.openai_server import OpenAIServer, RecordedRequest, Reply  # noqa: E402
 
 LATENCY_S = 0.1
+BENCH_MODEL = os.environ.get("BENCH_MODEL", "openai/gpt-4o-mini")
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
 
@@ -72,7 +73,7 @@ async def one_run(
     server: OpenAIServer | _Remote, papers: list, concurrency: int, cache_dir: Path
 ) -> tuple[float, Seam]:  # type: ignore[type-arg]
     taxonomy = load_taxonomy()
-    config = ModelConfig(model="openai/gpt-4o-mini", api_base=server.base_url)
+    config = ModelConfig(model=BENCH_MODEL, api_base=server.base_url)
     seam = Seam(
         AnswerCache(cache_dir), taxonomy, {"default": config}, AskSettings(concurrency=concurrency)
     )
