@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.cache import AnswerCache
+from pipeline.errors import InputError
 from pipeline.keymap import load_keymap, save_keymap
 from pipeline.llm import OUTPUT_TOKENS_PER_ITEM, Answer, AskSettings, Estimate, ModelConfig, Seam
 from pipeline.synthesize import Previous, as_section_texts, load_previous, save_sections, synthesize
@@ -209,6 +210,13 @@ def build(options: BuildOptions) -> BuildResult:
         options.paths, known_keys=known_keys, known_titles=load_titles(options.out_dir)
     )
     papers = ingested.corpus.papers
+    if not papers:
+        skipped = "; ".join(f"{s.file}: {s.reason}" for s in ingested.report.skipped_files[:5])
+        raise InputError(
+            f"no paper was read from {', '.join(str(p) for p in options.paths)}"
+            + (f" (skipped: {skipped})" if skipped else "")
+            + ": pass dump files in a known layout; outputs/ was left as it was"
+        )
     register_taxonomy(options.taxonomy)
     cache = AnswerCache(options.cache_dir)
     try:

@@ -84,12 +84,17 @@ class AnswerCache:
     def stats(self) -> dict[str, Any]:
         by_stage: dict[str, int] = {}
         by_model: dict[str, int] = {}
+        index = 0
         for _, record in self.items():
+            if record.get("stage") == "index":  # bookkeeping for the run report's "why"
+                index += 1
+                continue
             by_stage[record.get("stage", "?")] = by_stage.get(record.get("stage", "?"), 0) + 1
             by_model[record.get("model", "?")] = by_model.get(record.get("model", "?"), 0) + 1
         return {
             "directory": str(self.directory),
-            "entries": len(self),
+            "answers": len(self) - index,
+            "index_entries": index,
             "by_stage": dict(sorted(by_stage.items())),
             "by_model": dict(sorted(by_model.items())),
             "bytes": int(self._cache.volume()),
@@ -127,6 +132,18 @@ class AnswerCache:
                     raise InputError(
                         f"cache key {key!r} is not a {KEY_VERSION} key: export it again with this "
                         "version of taxonomist",
+                        file=str(path),
+                        line=number,
+                    )
+                if not (
+                    isinstance(value, dict)
+                    and isinstance(value.get("stage"), str)
+                    and isinstance(value.get("model"), str)
+                    and ("answer" in value or value.get("stage") == "index")
+                ):
+                    raise InputError(
+                        "cache value must be an object with stage, model and answer, as "
+                        "written by `taxonomist cache export`",
                         file=str(path),
                         line=number,
                     )

@@ -23,8 +23,10 @@ def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print errors."),
 ) -> None:
+    from pipeline.redact import install_logging
+
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    install_logging(level)
     from pipeline import console
 
     console.set_quiet(quiet)
@@ -44,14 +46,8 @@ def main() -> None:
         app(standalone_mode=True)
     except TaxonomistError as exc:
         from pipeline import console
+        from pipeline.redact import redact
 
-        console.error(str(exc))
+        console.error(redact(str(exc)))
         sys.exit(1)
-    except KeyboardInterrupt:
-        from pipeline import console
 
-        console.error(
-            "interrupted: every answer finished so far is in the cache; run the same command "
-            "again to resume"
-        )
-        sys.exit(130)

@@ -7,7 +7,8 @@ from rich.console import Console
 _state = {"quiet": False}
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-# Logs, pipes and CI: wide enough for the tables (a terminal keeps its own width).
+# Logs, pipes and CI: wide enough for the tables (a terminal keeps its own width); long text
+# is printed with soft_wrap=False so it wraps instead of being cut.
 for _console in (err, out):
     if not _console.is_terminal:
         _console.width = 160

@@ -21,5 +21,9 @@ class ReplayMiss(TaxonomistError):
     """--replay was given and an answer is not in the cache."""
 
 
+class ProviderFatal(TaxonomistError):
+    """The provider refuses every request (bad key, unknown model): stop the run at once."""
+
+
 class BudgetExceeded(TaxonomistError):
     """--max-cost would be exceeded by the next call."""

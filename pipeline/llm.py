@@ -11,19 +11,20 @@ litellm is imported only when a call is actually needed, so a fully cached run n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from pipeline.cache import KEY_VERSION, AnswerCache, cache_key, canonical_json
-from pipeline.errors import BudgetExceeded, ReplayMiss
+from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
 from pipeline.prompts import Prompt, load_prompt, taxonomy_hash
 from pipeline.retry import RetryPolicy, backoff_seconds, is_transient, root_cause
 from schemas.run import FailedPaper, StageStats
@@ -128,10 +129,54 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()
 
 
-def _short_error(exc: BaseException) -> str:
+def provider_error(exc: BaseException) -> BaseException:
+    """The exception that says what went wrong: the transient cause, else the outermost
+    provider (litellm) or validation error in the chain, else the innermost one."""
     cause = root_cause(exc)
+    if is_transient(exc):
+        return cause
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        module = type(current).__module__
+        if module.startswith(("litellm", "pydantic", "pipeline")):
+            return current
+        current = current.__cause__ or current.__context__
+    return cause
+
+
+# Errors that every further request would repeat, with what to do about them.
+FATAL_ERRORS = {
+    "AuthenticationError": "check the provider's API key environment variable "
+    "(e.g. OPENAI_API_KEY, ANTHROPIC_API_KEY)",
+    "PermissionDeniedError": "check that the key may use this model",
+    "NotFoundError": "check --model (litellm form, e.g. openai/gpt-4o-mini) and --api-base",
+}
+
+
+@contextlib.contextmanager
+def _fatal_errors_stop(config: ModelConfig) -> Iterator[None]:
+    """Turn provider errors that no retry can cure into ProviderFatal (the run stops)."""
+    try:
+        yield
+    except Exception as exc:
+        cause = provider_error(exc)
+        for name, action in FATAL_ERRORS.items():
+            if name in {type(cause).__name__, *(c.__name__ for c in type(cause).__mro__)}:
+                raise ProviderFatal(
+                    f"model {config.model!r} refused the request ({_short_error(exc)}): {action}. "
+                    "Answers finished so far are cached."
+                ) from None
+        raise
+
+
+def _short_error(exc: BaseException) -> str:
+    from pipeline.redact import redact
+
+    cause = provider_error(exc)
     text = " ".join(str(cause).split("Traceback (most recent call last)")[0].split())
-    return f"{type(cause).__name__}: {text[:500]}"
+    return redact(f"{type(cause).__name__}: {text[:500]}")
 
 
 class _RateLimiter:
@@ -175,6 +220,7 @@ class Seam:
         self.failures: list[FailedPaper] = []
         self.estimates: dict[str, Estimate] = {}
         self.spent_usd = 0.0
+        self.reserved_usd = 0.0
         self.budget_exhausted = False
         self._rng = random.Random(0)
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
@@ -296,6 +342,8 @@ class Seam:
             loose, usage = await self._call(
                 stage, config, messages, _loose_batch(item_model), None, len(batch)
             )
+        except ProviderFatal:
+            raise
         except Exception as exc:  # the whole call failed after retries: try each paper alone
             if not is_transient(exc) and not isinstance(exc, BudgetExceeded):
                 retry_alone = list(batch)
@@ -350,6 +398,8 @@ class Seam:
             answer, usage = await self._call(
                 stage, config, messages, _strict_batch(item_model), context, 1
             )
+        except ProviderFatal:
+            raise
         except Exception as exc:  # recorded as this paper's failure; the run goes on
             return {pid: Answer(pid, None, _short_error(exc))}
         value = answer.items[0]  # type: ignore[attr-defined]
@@ -433,6 +483,8 @@ class Seam:
             return Answer(item_id, None, "dry run")
         try:
             value, usage = await self._call(stage, config, messages, response_model, context, 1)
+        except ProviderFatal:
+            raise
         except Exception as exc:  # recorded as this item's failure; the run goes on
             error = _short_error(exc)
             stats.failed += 1
@@ -461,9 +513,7 @@ class Seam:
         n_items: int,
     ) -> tuple[BaseModel, dict[str, float]]:
         """One model request (plus re-asks and transport retries); returns value and usage."""
-        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
-
-        from pipeline.providers import instructor_client, litellm_kwargs, response_cost
+        from pipeline.providers import instructor_client, response_cost
 
         stats = self.stats[stage]
         client, hooks_factory = instructor_client(config.mode)
@@ -505,26 +555,54 @@ class Seam:
             stats.retries += 1
 
         async with self._semaphore:
-            # Checked inside the semaphore so calls already in flight have been paid for.
-            self._check_budget(stage, config, messages, n_items)
-            async for attempt in AsyncRetrying(
-                retry=retry_if_exception(is_transient),
-                stop=stop_after_attempt(max(1, policy.attempts)),
-                wait=wait,
-                before_sleep=before_sleep,
-                reraise=True,
-            ):
-                with attempt:
-                    await self._limiter.wait()
-                    value, _ = await client.chat.completions.create_with_completion(
-                        messages=[dict(m) for m in messages],
-                        response_model=response_model,
-                        context=context,
-                        max_retries=1 + config.max_reasks,
-                        hooks=hooks,
-                        **litellm_kwargs(config),
-                    )
+            # The estimate of every call in flight is reserved until its bill arrives, so
+            # concurrent calls cannot overshoot the budget together.
+            reserved = self._check_budget(stage, config, messages, n_items)
+            try:
+                value = await self._attempts(
+                    stage, config, client, messages, response_model, context, hooks, wait,
+                    before_sleep,
+                )  # fmt: skip
+            finally:
+                self.reserved_usd -= reserved
         return value, usage
+
+    async def _attempts(
+        self,
+        stage: str,
+        config: ModelConfig,
+        client: Any,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any] | None,
+        hooks: Any,
+        wait: Callable[[Any], float],
+        before_sleep: Callable[[Any], None],
+    ) -> BaseModel:
+        """One request with tenacity's transport retries (instructor re-asks inside)."""
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+        from pipeline.providers import litellm_kwargs
+
+        policy = self.settings.retry
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(max(1, policy.attempts)),
+            wait=wait,
+            before_sleep=before_sleep,
+            reraise=True,
+        ):
+            with attempt, _fatal_errors_stop(config):
+                await self._limiter.wait()
+                value, _ = await client.chat.completions.create_with_completion(
+                    messages=[dict(m) for m in messages],
+                    response_model=response_model,
+                    context=context,
+                    max_retries=1 + config.max_reasks,
+                    hooks=hooks,
+                    **litellm_kwargs(config),
+                )
+        return value  # type: ignore[no-any-return]
 
     def _key_messages(self, messages: list[dict[str, str]]) -> list[dict[str, str]]:
         """Messages as they enter a cache key; the long static system text by its digest."""
@@ -549,20 +627,29 @@ class Seam:
 
     def _check_budget(
         self, stage: str, config: ModelConfig, messages: list[dict[str, str]], n_items: int
-    ) -> None:
+    ) -> float:
+        """Reserve the estimated cost of the next call, or refuse it (BudgetExceeded)."""
         if self.settings.max_cost is None:
-            return
+            return 0.0
         from pipeline.providers import token_cost
 
         tokens_in, tokens_out = self._estimate_tokens(stage, messages, n_items)
-        cost = token_cost(config.model, tokens_in, tokens_out) or 0.0
-        if self.spent_usd + cost > self.settings.max_cost:
+        priced = token_cost(config.model, tokens_in, tokens_out)
+        if priced is None:
+            raise ProviderFatal(
+                f"--max-cost cannot be enforced: litellm has no price for model {config.model!r}. "
+                "Drop --max-cost for self-hosted models, or use a priced model name."
+            )
+        cost = priced
+        if self.spent_usd + self.reserved_usd + cost > self.settings.max_cost:
             self.budget_exhausted = True
             raise BudgetExceeded(
                 f"--max-cost {self.settings.max_cost:.4f} USD would be exceeded by the next "
                 f"'{stage}' call (spent {self.spent_usd:.4f}, next call ~{cost:.4f}). Finished "
                 "answers are cached: raise --max-cost or use a cheaper --model to continue."
             )
+        self.reserved_usd += cost
+        return cost
 
     def _estimate(
         self,

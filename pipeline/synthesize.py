@@ -161,8 +161,8 @@ async def synthesize(
         context = section_context(section, papers, old_sentences)
         context["section"] = section
         answer = await seam.ask_document("synthesize", section, request, SectionDraft, context)
-        if answer.value is None:
-            return section, None
+        if answer.value is None:  # keep the last good text; the next run asks again
+            return section, old
         draft = answer.value
         assert isinstance(draft, SectionDraft)
         return section, Previous(inputs, list(draft.sentences))

@@ -168,3 +168,43 @@ def test_dry_run_estimates_every_stage_and_calls_nothing(
     for stage in ("screen", "classify", "extract", "synthesize"):
         assert stage in result.stdout
     assert not (tmp_path / "outputs" / "papers.jsonl").exists()
+
+
+def test_bad_key_stops_the_run_and_is_never_printed(
+    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str]
+) -> None:
+    """A 401 that echoes the key: one clear error naming the fix, no key in stderr or files."""
+    from tests.openai_server import Fault
+
+    def refuse(request: RecordedRequest) -> Fault:
+        sent = request.headers.get("Authorization", "")
+        body = {
+            "error": {
+                "message": f"Incorrect API key provided: {sent}",
+                "type": "invalid_request_error",
+            }
+        }
+        return Fault(401, body=body)
+
+    openai_server.respond_with(refuse)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "small.txt").write_text(FIXTURE.read_text())
+    result = run_cli(["build", "d", "--model", "openai/test-model", "--api-base",
+                      openai_server.base_url], tmp_path, env)  # fmt: skip
+    assert result.returncode == 1
+    assert "check the provider's API key" in result.stderr
+    assert openai_server.call_count <= 2  # stops at once instead of failing paper after paper
+    assert PLANTED_KEY not in result.stderr and PLANTED_KEY not in result.stdout
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert PLANTED_KEY.encode() not in path.read_bytes(), path
+
+
+def test_empty_input_exits_1_and_keeps_outputs(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / "survey.md").write_text("kept")
+    result = run_cli(["build", "empty"], tmp_path, env)
+    assert result.returncode == 1
+    assert "no paper was read from empty" in result.stderr
+    assert (tmp_path / "outputs" / "survey.md").read_text() == "kept"

@@ -51,17 +51,22 @@ def test_export_import_round_trip_and_stats(tmp_path: Path, runner: CliRunner) -
     copy = AnswerCache(tmp_path / "b")
     assert dict(copy.items()) == dict(AnswerCache(tmp_path / "a").items())
     result = runner.invoke(app, ["cache", "stats", "--cache-dir", str(tmp_path / "b")])
-    assert json.loads(result.output)["entries"] == 3
+    assert json.loads(result.output)["answers"] == 3
     result = runner.invoke(app, ["cache", "clear", "--yes", "--cache-dir", str(tmp_path / "b")])
     assert result.exit_code == 0 and len(AnswerCache(tmp_path / "b")) == 0
 
 
 def test_import_rejects_foreign_lines_with_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"key": "v1:x", "value": {}}\nnot json\n', encoding="utf-8")
+    good = '{"key": "v1:x", "value": {"stage": "screen", "model": "m", "answer": {}}}'
+    bad.write_text(good + "\nnot json\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.jsonl:2: not a cache export line"):
         AnswerCache(tmp_path / "c").import_jsonl(bad)
     old = tmp_path / "old.jsonl"
     old.write_text('{"key": "v0:x", "value": {}}\n', encoding="utf-8")
     with pytest.raises(InputError, match="is not a v1 key"):
         AnswerCache(tmp_path / "c").import_jsonl(old)
+    shapeless = tmp_path / "shapeless.jsonl"
+    shapeless.write_text('{"key": "v1:x", "value": "oops"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"shapeless\.jsonl:1: cache value must be an object"):
+        AnswerCache(tmp_path / "c").import_jsonl(shapeless)

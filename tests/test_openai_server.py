@@ -337,14 +337,12 @@ async def test_concurrent_calls_overlap(
     openai_server.reset()
     openai_server.latency = 0.1
 
-    started = time.monotonic()
     responses = await asyncio.gather(
         *(offline_litellm.acompletion(**call_args(openai_server)) for _ in range(calls))
     )
-    elapsed = time.monotonic() - started
 
     assert [r.choices[0].message.content for r in responses] == ["ok"] * calls
-    assert elapsed < calls * 0.1 / 2, f"{calls} calls of 100 ms took {elapsed:.2f}s"
+    # Overlap is proven by the server's in-flight peak, not by wall time (noisy shared machines).
     assert openai_server.max_in_flight >= 10
     assert openai_server.in_flight == 0
 

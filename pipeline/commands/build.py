@@ -119,6 +119,10 @@ def build_command(
             "again to resume"
         )
         raise typer.Exit(130) from None
+    from pipeline.commands.ingest import print_issues
+    from schemas.report import IngestReport
+
+    print_issues(IngestReport.model_validate(result.report["ingest"]))
     if dry_run:
         _print_estimate(result.seam)
         return

@@ -21,7 +21,12 @@ MAX_LISTED_ISSUES = 20
 
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Dump files or folders of dumps.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Output folder (not the build's outputs/: that would drop results)."
+        ),
+    ] = Path("outputs/ingest"),
 ) -> None:
     """Read dumps, de-duplicate them and write <out>/papers.jsonl and <out>/run-report.json."""
     from pipeline.ingest import ingest
@@ -38,9 +43,8 @@ def ingest_command(
     _print_summary(result.report)
 
 
-def _print_summary(report: IngestReport) -> None:
-    from rich.table import Table
-
+def print_issues(report: IngestReport) -> None:
+    """Warnings, rejected and flagged entries with file:line (shared with `build`)."""
     for warning in report.warnings:
         console.warn(warning)
     for kind, issues in (("rejected", report.rejected), ("flagged", report.flagged)):
@@ -50,6 +54,12 @@ def _print_summary(report: IngestReport) -> None:
         if len(issues) > MAX_LISTED_ISSUES:
             more = len(issues) - MAX_LISTED_ISSUES
             console.warn(f"{more} more {kind} entries: see run-report.json")
+
+
+def _print_summary(report: IngestReport) -> None:
+    from rich.table import Table
+
+    print_issues(report)
     if console.is_quiet():
         return
     table = Table(title="ingest")

@@ -16,20 +16,21 @@ def show_taxonomy(
     descriptions: bool = typer.Option(False, "--descriptions", "-d", help="Show descriptions."),
 ) -> None:
     """Print the taxonomy as a tree of levels and leaves."""
+    from rich.text import Text
     from rich.tree import Tree
 
     from pipeline.taxonomy import load_taxonomy
 
     tax = load_taxonomy(taxonomy)
-    tree = Tree(f"[bold]{tax.title}[/bold]")
+    # Text(), not markup strings: a name like "Quantization [INT8]" is the user's text.
+    tree = Tree(Text(tax.title, style="bold"))
     for level in tax.levels:
-        branch = tree.add(f"[bold]{level.id}[/bold] — {level.name}")
+        branch = tree.add(Text.assemble((level.id, "bold"), f" — {level.name}"))
         for leaf in level.leaves:
-            label = f"{leaf.id} — {leaf.name}"
-            node = branch.add(label)
+            node = branch.add(Text(f"{leaf.id} — {leaf.name}"))
             if descriptions:
-                node.add(f"[dim]{leaf.description}[/dim]")
-    console.out.print(tree)
+                node.add(Text(" ".join(leaf.description.split()), style="dim"))
+    console.out.print(tree, soft_wrap=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,15 @@ _TAXONOMIES: dict[str, Taxonomy] = {}
 def local_model_version() -> str:
     """Hash of the local model's source (its answers are a function of this code)."""
     root = Path(__file__).resolve().parent
-    sources = sorted(root.glob("*.py")) + [root.parent / "render" / "names.py"]
+    project = root.parent.parent
+    # Its own modules and the ones its answers are built with (prose helpers, schemas).
+    sources = sorted(root.glob("*.py")) + [
+        root.parent / "render" / "names.py",
+        root.parent / "synthesize.py",
+        project / "schemas" / "stages.py",
+        project / "schemas" / "survey.py",
+        project / "schemas" / "record.py",
+    ]
     digest = hashlib.sha256()
     for path in sources:
         digest.update(path.name.encode())
