@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pipeline.diff import markdown_sections  # noqa: E402
 from pipeline.llm import ModelConfig  # noqa: E402 - needs the sys.path entry above
 from pipeline.synthesize import SPECIAL_SECTIONS, section_papers  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
@@ -122,15 +123,7 @@ def model_input(record: PaperRecord) -> tuple[str, str]:
     return record.title, record.abstract
 
 
-def markdown_blocks(text: str) -> dict[str, list[str]]:
-    """survey.md split at headings: heading -> its lines."""
-    blocks: dict[str, list[str]] = {}
-    current = "(top)"
-    for line in text.splitlines():
-        if line.startswith("#"):
-            current = line.lstrip("#").strip()
-        blocks.setdefault(current, []).append(line)
-    return blocks
+markdown_blocks = markdown_sections  # survey.md split at headings (shared with `diff`)
 
 
 def main() -> None:

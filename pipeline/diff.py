@@ -97,7 +97,7 @@ def _label(record: dict[str, Any]) -> str:
     return primary + (f" (+{', '.join(others)})" if others else "")
 
 
-def _sections(text: str | None) -> dict[str, list[str]]:
+def markdown_sections(text: str | None) -> dict[str, list[str]]:
     """survey.md split at headings: heading -> its lines."""
     sections: dict[str, list[str]] = {}
     current = "(top)"
@@ -135,8 +135,8 @@ def compare_outputs(out_dir: Path, revision: str = "HEAD") -> OutputDiff:
     diff.removed = [(old[pid]["key"], old[pid]["title"]) for pid in sorted(old) if pid not in new]
     diff.new_by_leaf = dict(sorted(diff.new_by_leaf.items()))
     if survey_path.exists():
-        before_sections = _sections(git_show(revision, survey_path, out_dir))
-        after_sections = _sections(survey_path.read_text(encoding="utf-8"))
+        before_sections = markdown_sections(git_show(revision, survey_path, out_dir))
+        after_sections = markdown_sections(survey_path.read_text(encoding="utf-8"))
         for heading in [*after_sections, *(h for h in before_sections if h not in after_sections)]:
             a, b = before_sections.get(heading, []), after_sections.get(heading, [])
             added = removed = 0

@@ -24,6 +24,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pipeline.cli import _register, app
+from pipeline.diff import markdown_sections
 from pipeline.ingest import ingest
 from pipeline.ingest.keys import base_key, paper_id
 from pipeline.ingest.normalize import normalize_title
@@ -109,15 +110,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in files}
 
 
-def markdown_blocks(text: str) -> dict[str, list[str]]:
-    """survey.md split at headings: heading -> its lines."""
-    blocks: dict[str, list[str]] = {}
-    current = "(top)"
-    for line in text.splitlines():
-        if line.startswith("#"):
-            current = line.lstrip("#").strip()
-        blocks.setdefault(current, []).append(line)
-    return blocks
+markdown_blocks = markdown_sections  # survey.md split at headings (shared with `diff`)
 
 
 def leaf_keys(recs: dict[str, dict[str, Any]], leaf: str) -> set[str]:
