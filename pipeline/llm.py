@@ -15,6 +15,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from schemas.stages import STAGE_MODELS
 from schemas.taxonomy import Taxonomy
 
 DEFAULT_MODEL = "local/taxonomist"
+logger = logging.getLogger(__name__)
 # Output tokens per item, for --dry-run and --max-cost estimates before a call is made.
 OUTPUT_TOKENS_PER_ITEM = {"screen": 60, "classify": 180, "extract": 220, "synthesize": 1500}
 
@@ -127,6 +129,19 @@ def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
 def _digest(value: Any) -> str:
     """sha256 of canonical JSON; the schema enters cache keys as this digest (same information)."""
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+def _cached_value(
+    record: dict[str, Any] | None, model: type[BaseModel], context: dict[str, Any]
+) -> BaseModel | None:
+    """A cached answer validated like a fresh one; an invalid entry counts as a miss."""
+    if record is None:
+        return None
+    try:
+        return model.model_validate(record.get("answer"), context=context)
+    except (ValidationError, AttributeError):
+        logger.warning("ignoring an invalid cached %s answer; asking again", model.__name__)
+        return None
 
 
 def provider_error(exc: BaseException) -> BaseException:
@@ -264,9 +279,11 @@ class Seam:
             }
             key = cache_key(material)
             record = self.cache.get(key)
-            if record is not None:
+            # Cached answers pass the same checks as fresh ones (an imported cache is input).
+            context = {"papers": {paper["paper_id"]: paper}, "taxonomy": self.taxonomy}
+            value = _cached_value(record, item_model, context)
+            if value is not None:
                 stats.cache_hits += 1
-                value = item_model.model_validate(record["answer"])
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
             else:
                 misses.append((paper, key, self._fingerprint(config, prompt, paper, schema_digest)))
@@ -448,11 +465,11 @@ class Seam:
         stats.papers += 1
         self._report_progress(stage, 1, 0)
         key = self.document_key(stage, payload, response_model)
-        record = self.cache.get(key)
-        if record is not None:
+        cached = _cached_value(self.cache.get(key), response_model, context)
+        if cached is not None:
             stats.cache_hits += 1
             self._report_progress(stage, 0, 1)
-            return Answer(item_id, response_model.model_validate(record["answer"]), cached=True)
+            return Answer(item_id, cached, cached=True)
         fingerprint = {
             "paper_id": item_id,
             "prompt": prompt.hash,

@@ -276,8 +276,15 @@ async def test_every_instructor_mode_works_over_http(tmp_path, taxonomy, openai_
 
 async def test_progress_reports_every_planned_paper_as_done(tmp_path, taxonomy, openai_server):
     openai_server.respond_with(
-        lambda r: Reply(answer(*(classification(p["paper_id"]) for p in PAPERS[:4]
-                                 if f'"paper_id": "{p["paper_id"]}"' in r.text())))
+        lambda r: Reply(
+            answer(
+                *(
+                    classification(p["paper_id"])
+                    for p in PAPERS[:4]
+                    if f'"paper_id": "{p["paper_id"]}"' in r.text()
+                )
+            )
+        )
     )
     seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=2)
     events: list[tuple[str, int, int]] = []
@@ -292,3 +299,20 @@ def test_local_model_code_version_is_part_of_its_cache_key():
     remote = ModelConfig(model="openai/gpt-4o-mini").parameters()
     assert len(local["local_model_version"]) == 16
     assert "local_model_version" not in remote
+
+
+async def test_a_tampered_cache_entry_is_revalidated_and_asked_again(
+    tmp_path, taxonomy, openai_server
+):
+    openai_server.script(Reply(answer(classification("p1"))), Reply(answer(classification("p1"))))
+    seam = make_seam(tmp_path, taxonomy, openai_server)
+    await seam.ask("classify", PAPERS[:1])
+    cache = seam.cache
+    for key, record in list(cache.items()):
+        if record.get("stage") == "classify":
+            record["answer"]["evidence"][0]["quote"] = "a quote that is not in the abstract"
+            cache.set(key, record)
+    again = make_seam(tmp_path, taxonomy, openai_server)
+    result = await again.ask("classify", PAPERS[:1])
+    assert result["p1"].value is not None and not result["p1"].cached
+    assert openai_server.call_count == 2
