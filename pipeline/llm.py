@@ -11,31 +11,35 @@ litellm is imported only when a call is actually needed, so a fully cached run n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import json
 import logging
 import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from pipeline.budget import Budget, Estimate
 from pipeline.cache import KEY_VERSION, AnswerCache, cache_key, canonical_json
 from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
 from pipeline.prompts import Prompt, load_prompt, taxonomy_hash
-from pipeline.retry import RetryPolicy, backoff_seconds, is_transient, root_cause
+from pipeline.ratelimit import RateLimiter
+from pipeline.retry import (
+    RetryPolicy,
+    backoff_seconds,
+    fatal_errors_stop,
+    is_transient,
+    short_error,
+)
 from schemas.run import FailedPaper, StageStats
 from schemas.stages import STAGE_MODELS
 from schemas.taxonomy import Taxonomy
 
 DEFAULT_MODEL = "local/taxonomist"
 logger = logging.getLogger(__name__)
-# Output tokens per item, for --dry-run and --max-cost estimates before a call is made.
-OUTPUT_TOKENS_PER_ITEM = {"screen": 60, "classify": 180, "extract": 220, "synthesize": 1500}
 
 
 @dataclass(frozen=True)
@@ -91,18 +95,6 @@ class Answer:
     cached: bool = False
 
 
-@dataclass
-class Estimate:
-    """What --dry-run predicts for one stage."""
-
-    calls: int = 0
-    papers: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-    cost_known: bool = True
-
-
 @functools.cache
 def _strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
     """Response model for a one-paper call: exactly one fully validated item."""
@@ -144,75 +136,6 @@ def _cached_value(
         return None
 
 
-def provider_error(exc: BaseException) -> BaseException:
-    """The exception that says what went wrong: the transient cause, else the outermost
-    provider (litellm) or validation error in the chain, else the innermost one."""
-    cause = root_cause(exc)
-    if is_transient(exc):
-        return cause
-    current: BaseException | None = exc
-    seen: set[int] = set()
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        module = type(current).__module__
-        if module.startswith(("litellm", "pydantic", "pipeline")):
-            return current
-        current = current.__cause__ or current.__context__
-    return cause
-
-
-# Errors that every further request would repeat, with what to do about them.
-FATAL_ERRORS = {
-    "AuthenticationError": "check the provider's API key environment variable "
-    "(e.g. OPENAI_API_KEY, ANTHROPIC_API_KEY)",
-    "PermissionDeniedError": "check that the key may use this model",
-    "NotFoundError": "check --model (litellm form, e.g. openai/gpt-4o-mini) and --api-base",
-}
-
-
-@contextlib.contextmanager
-def _fatal_errors_stop(config: ModelConfig) -> Iterator[None]:
-    """Turn provider errors that no retry can cure into ProviderFatal (the run stops)."""
-    try:
-        yield
-    except Exception as exc:
-        cause = provider_error(exc)
-        for name, action in FATAL_ERRORS.items():
-            if name in {type(cause).__name__, *(c.__name__ for c in type(cause).__mro__)}:
-                raise ProviderFatal(
-                    f"model {config.model!r} refused the request ({_short_error(exc)}): {action}. "
-                    "Answers finished so far are cached."
-                ) from None
-        raise
-
-
-def _short_error(exc: BaseException) -> str:
-    from pipeline.redact import redact
-
-    cause = provider_error(exc)
-    text = " ".join(str(cause).split("Traceback (most recent call last)")[0].split())
-    return redact(f"{type(cause).__name__}: {text[:500]}")
-
-
-class _RateLimiter:
-    """Spaces request starts so at most ``per_minute`` begin in any minute."""
-
-    def __init__(self, per_minute: float | None):
-        self.interval = 60.0 / per_minute if per_minute else 0.0
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        if not self.interval:
-            return
-        async with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-
 class Seam:
     """Asks models for stage answers; owns the cache, retries, budget and per-stage counts."""
 
@@ -234,12 +157,10 @@ class Seam:
         self.stats: dict[str, StageStats] = {}
         self.failures: list[FailedPaper] = []
         self.estimates: dict[str, Estimate] = {}
-        self.spent_usd = 0.0
-        self.reserved_usd = 0.0
-        self.budget_exhausted = False
+        self.budget = Budget(self.settings.max_cost)
         self._rng = random.Random(0)
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
-        self._limiter = _RateLimiter(self.settings.requests_per_minute)
+        self._limiter = RateLimiter(self.settings.requests_per_minute)
         self._taxonomy_hash = taxonomy_hash(taxonomy)
         self._system_digests: dict[str, str] = {}
 
@@ -307,11 +228,10 @@ class Seam:
             misses[i : i + config.batch_size] for i in range(0, len(misses), config.batch_size)
         ]
         if self.settings.dry_run:
-            estimate = self._estimate(stage, config, prompt, batches)
-            total = self.estimates.setdefault(stage, Estimate())
-            for name in ("calls", "papers", "input_tokens", "output_tokens", "cost_usd"):
-                setattr(total, name, getattr(total, name) + getattr(estimate, name))
-            total.cost_known = total.cost_known and estimate.cost_known
+            estimate = self.estimates.setdefault(stage, Estimate())
+            for batch in batches:
+                messages = prompt.render(self.taxonomy, [paper for paper, _, _ in batch])
+                estimate.add_request(stage, config.model, messages, len(batch))
             return answers
 
         async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
@@ -366,7 +286,7 @@ class Seam:
                 retry_alone = list(batch)
             else:
                 return {
-                    p["paper_id"]: Answer(p["paper_id"], None, _short_error(exc)) for p in papers
+                    p["paper_id"]: Answer(p["paper_id"], None, short_error(exc)) for p in papers
                 }
             usage = {}
             loose = None
@@ -418,7 +338,7 @@ class Seam:
         except ProviderFatal:
             raise
         except Exception as exc:  # recorded as this paper's failure; the run goes on
-            return {pid: Answer(pid, None, _short_error(exc))}
+            return {pid: Answer(pid, None, short_error(exc))}
         value = answer.items[0]  # type: ignore[attr-defined]
         self.cache.set_many(
             [
@@ -486,24 +406,16 @@ class Seam:
             )
         messages = prompt.render(self.taxonomy, [payload])
         if self.settings.dry_run:
-            estimate = self.estimates.setdefault(stage, Estimate())
-            tokens_in, tokens_out = self._estimate_tokens(stage, messages, 1)
-            estimate.calls += 1
-            estimate.papers += 1
-            estimate.input_tokens += tokens_in
-            estimate.output_tokens += tokens_out
-            from pipeline.providers import token_cost
-
-            cost = token_cost(config.model, tokens_in, tokens_out)
-            estimate.cost_known = estimate.cost_known and cost is not None
-            estimate.cost_usd += cost or 0.0
+            self.estimates.setdefault(stage, Estimate()).add_request(
+                stage, config.model, messages, 1
+            )
             return Answer(item_id, None, "dry run")
         try:
             value, usage = await self._call(stage, config, messages, response_model, context, 1)
         except ProviderFatal:
             raise
         except Exception as exc:  # recorded as this item's failure; the run goes on
-            error = _short_error(exc)
+            error = short_error(exc)
             stats.failed += 1
             self.failures.append(
                 FailedPaper(stage=stage, paper_id=item_id, title=item_id, error=error)
@@ -553,7 +465,7 @@ class Seam:
             else:
                 stats.cost_usd = round(stats.cost_usd + cost, 8)
                 usage["cost_usd"] += cost
-                self.spent_usd += cost
+                self.budget.charge(cost)
 
         def on_parse_error(*_: Any, **__: Any) -> None:
             stats.reasks += 1
@@ -574,14 +486,14 @@ class Seam:
         async with self._semaphore:
             # The estimate of every call in flight is reserved until its bill arrives, so
             # concurrent calls cannot overshoot the budget together.
-            reserved = self._check_budget(stage, config, messages, n_items)
+            reserved = self.budget.reserve(stage, config.model, messages, n_items)
             try:
                 value = await self._attempts(
                     stage, config, client, messages, response_model, context, hooks, wait,
                     before_sleep,
                 )  # fmt: skip
             finally:
-                self.reserved_usd -= reserved
+                self.budget.release(reserved)
         return value, usage
 
     async def _attempts(
@@ -609,7 +521,7 @@ class Seam:
             before_sleep=before_sleep,
             reraise=True,
         ):
-            with attempt, _fatal_errors_stop(config):
+            with attempt, fatal_errors_stop(config.model):
                 await self._limiter.wait()
                 value, _ = await client.chat.completions.create_with_completion(
                     messages=[dict(m) for m in messages],
@@ -634,63 +546,6 @@ class Seam:
             else:
                 keyed.append(message)
         return keyed
-
-    # ---------------------------------------------------------------------- cost estimation
-    def _estimate_tokens(
-        self, stage: str, messages: list[dict[str, str]], n_items: int
-    ) -> tuple[int, int]:
-        chars = sum(len(m["content"]) for m in messages)
-        return chars // 4 + 400, OUTPUT_TOKENS_PER_ITEM.get(stage, 200) * n_items
-
-    def _check_budget(
-        self, stage: str, config: ModelConfig, messages: list[dict[str, str]], n_items: int
-    ) -> float:
-        """Reserve the estimated cost of the next call, or refuse it (BudgetExceeded)."""
-        if self.settings.max_cost is None:
-            return 0.0
-        from pipeline.providers import token_cost
-
-        tokens_in, tokens_out = self._estimate_tokens(stage, messages, n_items)
-        priced = token_cost(config.model, tokens_in, tokens_out)
-        if priced is None:
-            raise ProviderFatal(
-                f"--max-cost cannot be enforced: litellm has no price for model {config.model!r}. "
-                "Drop --max-cost for self-hosted models, or use a priced model name."
-            )
-        cost = priced
-        if self.spent_usd + self.reserved_usd + cost > self.settings.max_cost:
-            self.budget_exhausted = True
-            raise BudgetExceeded(
-                f"--max-cost {self.settings.max_cost:.4f} USD would be exceeded by the next "
-                f"'{stage}' call (spent {self.spent_usd:.4f}, next call ~{cost:.4f}). Finished "
-                "answers are cached: raise --max-cost or use a cheaper --model to continue."
-            )
-        self.reserved_usd += cost
-        return cost
-
-    def _estimate(
-        self,
-        stage: str,
-        config: ModelConfig,
-        prompt: Prompt,
-        batches: list[list[tuple[dict[str, str], str, dict[str, Any]]]],
-    ) -> Estimate:
-        from pipeline.providers import token_cost
-
-        estimate = Estimate()
-        for batch in batches:
-            messages = prompt.render(self.taxonomy, [paper for paper, _, _ in batch])
-            tokens_in, tokens_out = self._estimate_tokens(stage, messages, len(batch))
-            estimate.calls += 1
-            estimate.papers += len(batch)
-            estimate.input_tokens += tokens_in
-            estimate.output_tokens += tokens_out
-            cost = token_cost(config.model, tokens_in, tokens_out)
-            if cost is None:
-                estimate.cost_known = False
-            else:
-                estimate.cost_usd += cost
-        return estimate
 
     # --------------------------------------------------------------- cache records and "why"
     def _fingerprint(

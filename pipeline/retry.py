@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from pipeline.errors import ProviderFatal
 
 # litellm exception class names that a later attempt can cure (see DEPENDENCY-NOTES.md).
 TRANSIENT = {
@@ -79,3 +83,53 @@ def backoff_seconds(
         return min(hinted, policy.wait_max)
     ceiling = min(policy.wait_max, policy.wait_base * (2 ** (attempt - 1)))
     return rng.uniform(0, ceiling)
+
+
+def provider_error(exc: BaseException) -> BaseException:
+    """The exception that says what went wrong: the transient cause, else the outermost
+    provider (litellm) or validation error in the chain, else the innermost one."""
+    cause = root_cause(exc)
+    if is_transient(exc):
+        return cause
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        module = type(current).__module__
+        if module.startswith(("litellm", "pydantic", "pipeline")):
+            return current
+        current = current.__cause__ or current.__context__
+    return cause
+
+
+# Errors that every further request would repeat, with what to do about them.
+FATAL_ERRORS = {
+    "AuthenticationError": "check the provider's API key environment variable "
+    "(e.g. OPENAI_API_KEY, ANTHROPIC_API_KEY)",
+    "PermissionDeniedError": "check that the key may use this model",
+    "NotFoundError": "check --model (litellm form, e.g. openai/gpt-4o-mini) and --api-base",
+}
+
+
+@contextlib.contextmanager
+def fatal_errors_stop(model: str) -> Iterator[None]:
+    """Turn provider errors that no retry can cure into ProviderFatal (the run stops)."""
+    try:
+        yield
+    except Exception as exc:
+        cause = provider_error(exc)
+        for name, action in FATAL_ERRORS.items():
+            if name in {type(cause).__name__, *(c.__name__ for c in type(cause).__mro__)}:
+                raise ProviderFatal(
+                    f"model {model!r} refused the request ({short_error(exc)}): {action}. "
+                    "Answers finished so far are cached."
+                ) from None
+        raise
+
+
+def short_error(exc: BaseException) -> str:
+    from pipeline.redact import redact
+
+    cause = provider_error(exc)
+    text = " ".join(str(cause).split("Traceback (most recent call last)")[0].split())
+    return redact(f"{type(cause).__name__}: {text[:500]}")

@@ -243,7 +243,7 @@ async def test_budget_cap_stops_calls(tmp_path, taxonomy, openai_server):
     # The check uses the estimated cost of the next call (the server bills far more than the
     # prompt's size), so the second call still starts and the third is refused.
     assert done == ["p1", "p2"]
-    assert seam.budget_exhausted
+    assert seam.budget.exhausted
     assert all("--max-cost" in (f.error or "") for f in seam.failures)
     assert sorted(f.paper_id for f in seam.failures) == ["p3", "p4"]
 
