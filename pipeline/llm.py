@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import json
 import logging
 import random
@@ -22,8 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from pipeline.answers import answer_record, cached_value, digest, index_entry, key_messages, why
 from pipeline.budget import Budget, Estimate
-from pipeline.cache import KEY_VERSION, AnswerCache, cache_key, canonical_json
+from pipeline.cache import AnswerCache, cache_key
 from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
 from pipeline.prompts import Prompt, load_prompt, taxonomy_hash
 from pipeline.ratelimit import RateLimiter
@@ -118,24 +118,6 @@ def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
     return model
 
 
-def _digest(value: Any) -> str:
-    """sha256 of canonical JSON; the schema enters cache keys as this digest (same information)."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-def _cached_value(
-    record: dict[str, Any] | None, model: type[BaseModel], context: dict[str, Any]
-) -> BaseModel | None:
-    """A cached answer validated like a fresh one; an invalid entry counts as a miss."""
-    if record is None:
-        return None
-    try:
-        return model.model_validate(record.get("answer"), context=context)
-    except (ValidationError, AttributeError):
-        logger.warning("ignoring an invalid cached %s answer; asking again", model.__name__)
-        return None
-
-
 class Seam:
     """Asks models for stage answers; owns the cache, retries, budget and per-stage counts."""
 
@@ -162,7 +144,6 @@ class Seam:
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._limiter = RateLimiter(self.settings.requests_per_minute)
         self._taxonomy_hash = taxonomy_hash(taxonomy)
-        self._system_digests: dict[str, str] = {}
 
     # ----------------------------------------------------------------------------------- public
     def config(self, stage: str) -> ModelConfig:
@@ -186,7 +167,7 @@ class Seam:
         stats.papers += len(papers)
         self._report_progress(stage, len(papers), 0)
         schema = item_model.model_json_schema()
-        schema_digest = _digest(schema)
+        schema_digest = digest(schema)
         answers: dict[str, Answer] = {}
         misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         for paper in sorted(papers, key=lambda p: p["paper_id"]):
@@ -194,7 +175,7 @@ class Seam:
                 "model": config.model,
                 "stage": stage,
                 "prompt": prompt.hash,
-                "messages": self._key_messages(prompt.render(self.taxonomy, [paper])),
+                "messages": key_messages(prompt.render(self.taxonomy, [paper])),
                 "schema": schema_digest,
                 "parameters": config.parameters(),
             }
@@ -202,7 +183,7 @@ class Seam:
             record = self.cache.get(key)
             # Cached answers pass the same checks as fresh ones (an imported cache is input).
             context = {"papers": {paper["paper_id"]: paper}, "taxonomy": self.taxonomy}
-            value = _cached_value(record, item_model, context)
+            value = cached_value(record, item_model, context)
             if value is not None:
                 stats.cache_hits += 1
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
@@ -214,7 +195,7 @@ class Seam:
         if not misses:
             return answers
         for _, _, fingerprint in misses:
-            reason = self._why(stage, config, fingerprint)
+            reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
             stats.why[reason] = stats.why.get(reason, 0) + 1
         if self.settings.replay:
             first = misses[0][0]
@@ -307,8 +288,10 @@ class Seam:
                     retry_alone.append((paper, key, fingerprint))
                     continue
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value)
-                to_store.append((key, self._record(stage, config, value, share, fingerprint)))
-                to_store.append(self._index_entry(stage, config, paper["paper_id"], fingerprint))
+                to_store.append(
+                    (key, answer_record(stage, config.model, value, share, fingerprint))
+                )
+                to_store.append(index_entry(stage, config.model, paper["paper_id"], fingerprint))
             self.cache.set_many(to_store)
         if retry_alone:
             self.stats[stage].reasks += len(retry_alone) if loose is not None else 0
@@ -342,8 +325,8 @@ class Seam:
         value = answer.items[0]  # type: ignore[attr-defined]
         self.cache.set_many(
             [
-                (key, self._record(stage, config, value, usage, fingerprint)),
-                self._index_entry(stage, config, pid, fingerprint),
+                (key, answer_record(stage, config.model, value, usage, fingerprint)),
+                index_entry(stage, config.model, pid, fingerprint),
             ]
         )
         return {pid: Answer(pid, value)}
@@ -364,8 +347,8 @@ class Seam:
                 "model": config.model,
                 "stage": stage,
                 "prompt": prompt.hash,
-                "messages": self._key_messages(prompt.render(self.taxonomy, [payload])),
-                "schema": _digest(response_model.model_json_schema()),
+                "messages": key_messages(prompt.render(self.taxonomy, [payload])),
+                "schema": digest(response_model.model_json_schema()),
                 "parameters": config.parameters(),
             }
         )
@@ -385,7 +368,7 @@ class Seam:
         stats.papers += 1
         self._report_progress(stage, 1, 0)
         key = self.document_key(stage, payload, response_model)
-        cached = _cached_value(self.cache.get(key), response_model, context)
+        cached = cached_value(self.cache.get(key), response_model, context)
         if cached is not None:
             stats.cache_hits += 1
             self._report_progress(stage, 0, 1)
@@ -394,9 +377,9 @@ class Seam:
             "paper_id": item_id,
             "prompt": prompt.hash,
             "taxonomy": self._taxonomy_hash,
-            "data": _digest(payload),  # the section's papers and previous text
+            "data": digest(payload),  # the section's papers and previous text
         }
-        reason = self._why(stage, config, fingerprint, new="new section")
+        reason = why(self.cache, stage, config.model, fingerprint, new="new section")
         stats.why[reason] = stats.why.get(reason, 0) + 1
         if self.settings.replay:
             raise ReplayMiss(
@@ -425,8 +408,8 @@ class Seam:
         self._report_progress(stage, 0, 1)
         self.cache.set_many(
             [
-                (key, self._record(stage, config, value, usage, fingerprint)),
-                self._index_entry(stage, config, item_id, fingerprint),
+                (key, answer_record(stage, config.model, value, usage, fingerprint)),
+                index_entry(stage, config.model, item_id, fingerprint),
             ]
         )
         return Answer(item_id, value)
@@ -533,20 +516,6 @@ class Seam:
                 )
         return value  # type: ignore[no-any-return]
 
-    def _key_messages(self, messages: list[dict[str, str]]) -> list[dict[str, str]]:
-        """Messages as they enter a cache key; the long static system text by its digest."""
-        keyed = []
-        for message in messages:
-            if message["role"] == "system":
-                digest = self._system_digests.get(message["content"])
-                if digest is None:
-                    digest = hashlib.sha256(message["content"].encode()).hexdigest()
-                    self._system_digests[message["content"]] = digest
-                keyed.append({"role": "system", "sha256": digest})
-            else:
-                keyed.append(message)
-        return keyed
-
     # --------------------------------------------------------------- cache records and "why"
     def _fingerprint(
         self, config: ModelConfig, prompt: Prompt, paper: dict[str, str], schema_digest: str
@@ -555,49 +524,7 @@ class Seam:
             "paper_id": paper["paper_id"],
             "prompt": prompt.hash,
             "taxonomy": self._taxonomy_hash,
-            "paper": _digest(paper),
+            "paper": digest(paper),
             "schema": schema_digest,
-            "parameters": _digest(config.parameters()),
+            "parameters": digest(config.parameters()),
         }
-
-    def _why(
-        self, stage: str, config: ModelConfig, fingerprint: dict[str, Any], new: str = "new paper"
-    ) -> str:
-        previous = self.cache.get(self._index_key(stage, config, fingerprint_pid(fingerprint)))
-        if previous is None:
-            return new
-        old = previous.get("fingerprint", {})
-        changed = [name for name in fingerprint if old.get(name) != fingerprint[name]]
-        return ("changed " + "+".join(changed)) if changed else "not cached"
-
-    @staticmethod
-    def _index_key(stage: str, config: ModelConfig, paper_id: str) -> str:
-        return f"{KEY_VERSION}:idx:{stage}:{config.model}:{paper_id}"
-
-    def _index_entry(
-        self, stage: str, config: ModelConfig, paper_id: str, fingerprint: dict[str, Any]
-    ) -> tuple[str, dict[str, Any]]:
-        return (
-            self._index_key(stage, config, paper_id),
-            {"stage": "index", "model": config.model, "fingerprint": fingerprint},
-        )
-
-    @staticmethod
-    def _record(
-        stage: str,
-        config: ModelConfig,
-        value: BaseModel,
-        usage: dict[str, float],
-        fingerprint: dict[str, Any],
-    ) -> dict[str, Any]:
-        return {
-            "stage": stage,
-            "model": config.model,
-            "answer": value.model_dump(mode="json"),
-            "usage": {k: round(v, 6) for k, v in sorted(usage.items())},
-            "fingerprint": fingerprint,
-        }
-
-
-def fingerprint_pid(fingerprint: dict[str, Any]) -> str:
-    return str(fingerprint.get("paper_id", ""))
