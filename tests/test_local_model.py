@@ -242,9 +242,13 @@ def test_cue_syntax() -> None:
                     "name": "M",
                     "description": "d",
                     "leaves": [
-                        {"id": "m.a", "name": "A", "description": "d",
-                         "title_cues": ["ZeRO", "low rank", "quantiz*"],
-                         "negative_cues": ["zero shot"]},  # fmt: skip
+                        {
+                            "id": "m.a",
+                            "name": "A",
+                            "description": "d",
+                            "title_cues": ["ZeRO", "low rank", "quantiz*"],
+                            "negative_cues": ["zero shot"],
+                        },  # fmt: skip
                     ],
                 }
             ]
@@ -308,3 +312,20 @@ def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
     scores = score(gold, records).as_dict()
     low = {k: round(scores[k], 3) for k, floor in CLASSICS_FLOORS.items() if scores[k] < floor}
     assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"
+
+
+def test_training_is_the_workload_of_a_distributed_system_not_a_second_leaf(
+    model: LocalModel,
+) -> None:
+    title = (
+        "Scaling Efficient Training of Large Language Models to 10,000 GPUs with Hybrid Parallelism"
+    )
+    abstract = (
+        "Training large language models is expensive and its cost grows with model size. "
+        "We present a distributed training system that combines tensor, pipeline and data "
+        "parallelism with communication overlap to make training efficient at scale. "
+        "It reduces training time and training cost, reaching 55% model FLOPs utilization and "
+        "1.3x the training throughput of Megatron-LM on 10,000 GPUs."
+    )
+    answer = model.classify(title, abstract)
+    assert answer["leaves"] == ["system.distributed"]

@@ -17,6 +17,9 @@ MAX_LEAVES = 4
 # chosen and the narrower one has most of the score, it is the primary.
 NARROWER = {"hardware.accelerator": "hardware.fpga"}
 NARROWER_SHARE = 0.6
+# For these primaries the other leaf names the workload, not a contribution: a distributed
+# training system trains models, it does not make training algorithms cheaper.
+WORKLOAD_OF = {"system.distributed": ("model.training",)}
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ def choose_leaves(scores: dict[str, LeafScore], order: list[str]) -> list[str]:
     level = top.leaf.split(".", 1)[0]
     chosen = [top.leaf]
     for candidate in ranked[1:]:
+        if candidate.leaf in WORKLOAD_OF.get(top.leaf, ()):
+            continue
         share = SECONDARY_SHARE if candidate.leaf.split(".", 1)[0] == level else CROSS_LEVEL_SHARE
         if candidate.score >= max(SECONDARY_MIN, share * top.score):
             chosen.append(candidate.leaf)
