@@ -38,24 +38,6 @@ def eval_command(
 def _print_scores(scores: Scores, confusions: int) -> None:
     from rich.table import Table
 
-    table = Table(title="Scores", title_justify="left")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("over", justify="right")
-    scored, relevant = str(scores.scored), str(scores.gold_relevant)
-    rows = [
-        ("relevance F1", scores.relevance_f1, scored),
-        ("relevance accuracy", scores.relevance_accuracy, scored),
-        ("primary strict", scores.primary_strict, relevant),
-        ("primary lenient", scores.primary_lenient, relevant),
-        ("levels F1", scores.levels_f1, relevant),
-        ("leaves F1", scores.leaves_f1, relevant),
-        ("kind accuracy", scores.kind_accuracy, relevant),
-    ]
-    for name, value, over in rows:
-        table.add_row(name, f"{value:.3f}", over)
-    console.out.print(table)
-
     counts = Table(title="Papers", title_justify="left")
     counts.add_column("gold papers", justify="right")
     counts.add_column("matched", justify="right")
@@ -84,6 +66,25 @@ def _print_scores(scores: Scores, confusions: int) -> None:
         for gold_leaf, pred_leaf, count in scores.confusions[:confusions]:
             table.add_row(gold_leaf, pred_leaf, str(count))
         console.out.print(table)
+    # The headline scores come last, where a reader (or `| tail`) looks first.
+    table = Table(title="Scores", title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("over", justify="right")
+    scored, relevant = str(scores.scored), str(scores.gold_relevant)
+    rows = [
+        ("relevance F1", scores.relevance_f1, scored),
+        ("relevance accuracy", scores.relevance_accuracy, scored),
+        ("primary strict", scores.primary_strict, relevant),
+        ("primary lenient", scores.primary_lenient, relevant),
+        ("levels F1", scores.levels_f1, relevant),
+        ("leaves F1", scores.leaves_f1, relevant),
+        ("kind accuracy", scores.kind_accuracy, relevant),
+    ]
+    for name, value, over in rows:
+        table.add_row(name, f"{value:.3f}", over)
+    console.out.print(table)
+
 
 
 def register(app: typer.Typer) -> None:
