@@ -43,6 +43,3 @@ class Corpus(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     papers: list[Paper]
-
-    def by_id(self) -> dict[str, Paper]:
-        return {p.id: p for p in self.papers}

@@ -8,7 +8,7 @@ Without a context (e.g. re-reading cached JSON) the cross-checks are skipped.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -177,15 +177,3 @@ STAGE_MODELS: dict[str, type[BaseModel]] = {
     "classify": Classification,
     "extract": Extraction,
 }
-
-
-def batch_model(item_model: type[BaseModel]) -> type[BaseModel]:
-    """A response model holding one item per paper of a multi-paper call."""
-    from pydantic import create_model
-
-    model: type[BaseModel] = create_model(
-        f"{item_model.__name__}Batch",
-        __config__=ConfigDict(extra="forbid"),
-        items=(list[dict[str, Any]], Field(description=f"one {item_model.__name__} per paper")),
-    )
-    return model
