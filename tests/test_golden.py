@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,11 +21,8 @@ from typing import Any
 import pytest
 
 from tests.golden_regen import GOLDEN_DIR, GOLDEN_FILES, build_golden
+from tests.latex import compile_checked, require
 
-INSTALL = (
-    "apt-get install -y --no-install-recommends texlive-latex-base texlive-latex-recommended "
-    "texlive-pictures texlive-latex-extra texlive-fonts-recommended latexmk lmodern poppler-utils"
-)
 LONG_TITLE_START = "Towards a Unified, Exhaustive and Deliberately Verbose Account"
 MARKDOWN_CITE = re.compile(r"\[\[([^\]\s]+)\]\]\(#ref-([^)\s]+)\)")
 TEX_CITE = re.compile(r"\\cite[a-zA-Z]*\*?(?:\[[^\]]*\])*\{([^}]*)\}")
@@ -47,40 +43,18 @@ def records(built: Path) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def pdf_text(built: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """survey.tex compiled with latexmk in a folder of its own, as text (whitespace collapsed)."""
-    latexmk, pdftotext = _require("latexmk"), _require("pdftotext")
+    pdftotext = require("pdftotext")
     work = tmp_path_factory.mktemp("latex")
     shutil.copyfile(built / "survey.tex", work / "survey.tex")
     shutil.copyfile(built / "references.bib", work / "references.bib")
     shutil.copytree(built / "figures", work / "figures")
-    # paranoid file access: TeX may only read and write files below the working directory
-    env = {**os.environ, "openin_any": "p", "openout_any": "p"}
-    result = subprocess.run(
-        [
-            latexmk, "-pdf", "-interaction=nonstopmode", "-halt-on-error",
-            "-pdflatex=pdflatex -no-shell-escape %O %S", "survey.tex",
-        ],
-        cwd=work, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    log = (work / "survey.log").read_text(encoding="latin-1")
-    errors = [line for line in log.splitlines() if line.startswith("!")]
-    assert result.returncode == 0, (errors, result.stdout[-3000:])
-    assert errors == []
-    assert not re.search(r"Citation .* undefined", log)
-    assert not re.search(r"Reference .* undefined", log)
-    assert "There were undefined references" not in log
+    log = compile_checked(work)
     assert "Missing character" not in log
     text = subprocess.run(
         [pdftotext, "-enc", "UTF-8", str(work / "survey.pdf"), "-"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     return re.sub(r"\s+", " ", text)
-
-
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} is not installed: install the TeX toolchain with `{INSTALL}`")
-    return path
 
 
 def _bib_keys(built: Path) -> set[str]:

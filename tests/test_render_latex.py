@@ -6,24 +6,17 @@ tool fails the test with the install command rather than skipping it.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
-
-import pytest
 
 from pipeline.render import render_survey
 from pipeline.render.latex import _RANGES, latex_escape
 from schemas.record import PaperRecord
 from tests.fixtures.render.corpus import load_fixture_taxonomy, load_records, offline_sections
+from tests.latex import compile_checked, require, safe_env
 
-INSTALL = (
-    "apt-get install -y --no-install-recommends texlive-latex-base texlive-latex-recommended "
-    "texlive-pictures texlive-latex-extra texlive-fonts-recommended latexmk lmodern poppler-utils"
-)
 # The preamble of templates/survey.tex.j2 that matters for which characters typeset.
 PREAMBLE = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
@@ -36,43 +29,8 @@ PREAMBLE = r"""\documentclass{article}
 """
 
 
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} is not installed: install the TeX toolchain with `{INSTALL}`")
-    return path
-
-
-def _safe_env() -> dict[str, str]:
-    # paranoid file access: TeX may only read files below the working directory
-    return {**os.environ, "openin_any": "p", "openout_any": "p"}
-
-
-def _latexmk(directory: Path, main: str = "survey.tex") -> subprocess.CompletedProcess[str]:
-    _require("latexmk")
-    return subprocess.run(
-        [
-            "latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
-            "-pdflatex=pdflatex -no-shell-escape %O %S", main,
-        ],
-        cwd=directory, env=_safe_env(), capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
-def _compile_checked(directory: Path) -> str:
-    result = _latexmk(directory)
-    log = (directory / "survey.log").read_text(encoding="latin-1")
-    errors = [line for line in log.splitlines() if line.startswith("!")]
-    assert result.returncode == 0, (errors, result.stdout[-3000:])
-    assert errors == []
-    assert not re.search(r"Citation .* undefined", log)
-    assert not re.search(r"Reference .* undefined", log)
-    assert "There were undefined references" not in log
-    return log
-
-
 def _page_count(pdf: Path) -> int:
-    _require("pdfinfo")
+    require("pdfinfo")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     match = re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
     assert match is not None
@@ -85,14 +43,14 @@ def test_survey_tex_compiles_without_errors_or_undefined_citations(tmp_path: Pat
     started = time.perf_counter()
     render_survey(records, offline_sections(records, taxonomy), taxonomy, tmp_path)
     rendered = time.perf_counter() - started
-    _compile_checked(tmp_path)
+    compile_checked(tmp_path)
     pdf = tmp_path / "survey.pdf"
     pages = _page_count(pdf)
     print(f"fixture survey: rendered in {rendered:.2f} s, {pages} PDF pages")
     assert pages >= 5
 
     text = subprocess.run(
-        [_require("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
+        [require("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     flat = re.sub(r"\s+", " ", text)
@@ -121,7 +79,7 @@ def test_many_papers_compile_with_bounded_tree(tmp_path: Path) -> None:
     render_survey(records, offline_sections(records, taxonomy), taxonomy, tmp_path)
     tex = (tmp_path / "survey.tex").read_text(encoding="utf-8")
     assert "and 290 more (Section~\\ref{sec:model:quantization})" in tex
-    _compile_checked(tmp_path)
+    compile_checked(tmp_path)
 
 
 def test_every_mapped_character_typesets(tmp_path: Path) -> None:
@@ -136,10 +94,10 @@ def test_every_mapped_character_typesets(tmp_path: Path) -> None:
     (tmp_path / "chars.tex").write_text(
         PREAMBLE + "\n".join(lines) + "\n\\end{document}\n", encoding="ascii"
     )
-    _require("pdflatex")
+    require("pdflatex")
     result = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "chars.tex"],
-        cwd=tmp_path, env=_safe_env(), capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, env=safe_env(), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     log = (tmp_path / "chars.log").read_text(encoding="latin-1")
     failing = re.findall(r"^l\.\d+ .*", log, re.MULTILINE)
