@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +17,9 @@ HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily 
 
 
 @pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path) -> Iterator[None]:
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Sources are relative to the working directory; run each test inside its tmp folder.
-    cwd = Path.cwd()
-    os.chdir(tmp_path)
-    yield
-    os.chdir(cwd)
+    monkeypatch.chdir(tmp_path)
 
 
 def listing(*titles: str) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -142,11 +140,9 @@ def test_merge_prefers_richer_entry_whatever_the_input_order() -> None:
 
 
 @pytest.fixture()
-def _in_tmp(tmp_path: Path) -> Iterator[Path]:
-    cwd = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
-    os.chdir(cwd)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def test_input_order_does_not_change_the_corpus_or_report() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +16,8 @@ ABSTRACT = "We make models cheaper to run. It works on every GPU we tried, withi
 
 
 @pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path) -> Iterator[None]:
-    cwd = Path.cwd()
-    os.chdir(tmp_path)
-    yield
-    os.chdir(cwd)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
 
 
 def write_listing(name: str, *titles: str) -> Path:
