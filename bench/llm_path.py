@@ -109,8 +109,10 @@ def main() -> None:
     server = _Remote(base_url)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            # Warm-up: litellm's first call in a process pays a one-off set-up cost.
+            # Warm-up: litellm's first call in a process pays a one-off set-up cost, and the
+            # worker processes of concurrency 16 (pipeline/workers.py) start once per process.
             asyncio.run(one_run(server, corpus[:2], 1, Path(tmp) / "warm"))
+            asyncio.run(one_run(server, corpus[:48], 16, Path(tmp) / "warm16"))
             serial, seam1 = asyncio.run(one_run(server, corpus, 1, Path(tmp) / "c1"))
             parallel, seam16 = asyncio.run(one_run(server, corpus, 16, Path(tmp) / "c16"))
     finally:

@@ -50,4 +50,3 @@ def main() -> None:
 
         console.error(redact(str(exc)))
         sys.exit(1)
-

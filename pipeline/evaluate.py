@@ -165,7 +165,7 @@ def read_jsonl(path: Path, what: str) -> list[dict[str, Any]]:
             ) from None
         if not isinstance(row, dict) or not isinstance(row.get("title"), str):
             raise InputError(
-                f"each line of a {what} file is a JSON object with a \"title\" string",
+                f'each line of a {what} file is a JSON object with a "title" string',
                 file=str(path),
                 line=number,
             )

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ValidationError
 
 from pipeline.answers import answer_record, cached_value, digest, index_entry, key_messages, why
 from pipeline.budget import Budget, Estimate
@@ -27,6 +27,13 @@ from pipeline.cache import AnswerCache, cache_key
 from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
 from pipeline.prompts import Prompt, load_prompt, taxonomy_hash
 from pipeline.ratelimit import RateLimiter
+from pipeline.request import (
+    Listener,
+    ModelRequest,
+    loose_batch,
+    model_request,
+    strict_batch,
+)
 from pipeline.retry import (
     RetryPolicy,
     backoff_seconds,
@@ -34,6 +41,7 @@ from pipeline.retry import (
     is_transient,
     short_error,
 )
+from pipeline.workers import WorkerPool, model_ref, worker_pool
 from schemas.run import FailedPaper, StageStats
 from schemas.stages import STAGE_MODELS
 from schemas.taxonomy import Taxonomy
@@ -83,6 +91,21 @@ class AskSettings:
     requests_per_minute: float | None = None
     max_cost: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    workers: int | None = None  # processes making requests; None: see worker_count
+
+    def worker_count(self, config: ModelConfig) -> int:
+        """Processes that make this model's requests (1: this process, no workers).
+
+        One process spends ~9 ms of CPU per request inside litellm, the openai SDK and
+        instructor, so it keeps about 8 requests of a fast server (100 ms) in flight; beyond
+        that, requests go to one worker process per 8 in flight, up to the number of CPUs
+        (bench/llm_path.py). The embedded model answers in-process unless asked otherwise.
+        """
+        if self.workers is not None:
+            return max(1, self.workers)
+        if config.model.startswith("local/"):
+            return 1
+        return max(1, min(os.cpu_count() or 1, -(-self.concurrency // 8)))
 
 
 @dataclass
@@ -96,26 +119,9 @@ class Answer:
 
 
 @functools.cache
-def _strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
-    """Response model for a one-paper call: exactly one fully validated item."""
-    model: type[BaseModel] = create_model(
-        f"{item_model.__name__}Answer",
-        __config__=ConfigDict(extra="forbid"),
-        items=(list[item_model], Field(min_length=1, max_length=1)),  # type: ignore[valid-type]
-    )
-    return model
-
-
-@functools.cache
-def _loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
-    """Response model for a multi-paper call: items are checked one by one afterwards."""
-    schema = json.dumps(item_model.model_json_schema(), separators=(",", ":"))
-    model: type[BaseModel] = create_model(
-        f"{item_model.__name__}Batch",
-        __config__=ConfigDict(extra="forbid"),
-        items=(list[dict[str, Any]], Field(description=f"one object per paper, each: {schema}")),
-    )
-    return model
+def _schema_digest(model: type[BaseModel]) -> str:
+    """Digest of a response model's JSON schema (pydantic recomputes the schema on every call)."""
+    return digest(model.model_json_schema())
 
 
 class Seam:
@@ -157,8 +163,10 @@ class Seam:
     ) -> dict[str, Answer]:
         """Validated answers of ``stage`` for papers ({paper_id, title, abstract}), by paper id.
 
-        ``on_batch(answers, cached)`` is called once with the cache hits and then as each
-        request finishes, so a caller can start the next stage before this one is done.
+        ``on_batch(answers, cached)`` is called with the cache hits and as each request
+        finishes, so a caller can start the next stage before this one is done. Requests start
+        while the rest of the papers are still being looked up in the cache; batches are the
+        misses in paper-id order, ``batch_size`` at a time.
         """
         config = self.config(stage)
         prompt = self._prompt_loader(stage)
@@ -166,10 +174,20 @@ class Seam:
         stats = self.stats.setdefault(stage, StageStats(model=config.model))
         stats.papers += len(papers)
         self._report_progress(stage, len(papers), 0)
-        schema = item_model.model_json_schema()
-        schema_digest = digest(schema)
+        schema_digest = _schema_digest(item_model)
         answers: dict[str, Answer] = {}
         misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
+        parameters = config.parameters()
+        dispatch = not (self.settings.replay or self.settings.dry_run)
+        tasks: list[asyncio.Future[dict[str, Answer]]] = []
+
+        async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
+            result = await self._ask_batch(stage, config, prompt, item_model, batch)
+            self._report_progress(stage, 0, len(batch))
+            if on_batch is not None:
+                on_batch(result, False)
+            return result
+
         for paper in sorted(papers, key=lambda p: p["paper_id"]):
             material = {
                 "model": config.model,
@@ -177,7 +195,7 @@ class Seam:
                 "prompt": prompt.hash,
                 "messages": key_messages(prompt.render(self.taxonomy, [paper])),
                 "schema": schema_digest,
-                "parameters": config.parameters(),
+                "parameters": parameters,
             }
             key = cache_key(material)
             record = self.cache.get(key)
@@ -187,16 +205,21 @@ class Seam:
             if value is not None:
                 stats.cache_hits += 1
                 answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
-            else:
-                misses.append((paper, key, self._fingerprint(config, prompt, paper, schema_digest)))
+                continue
+            fingerprint = self._fingerprint(parameters, prompt, paper, schema_digest)
+            reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
+            stats.why[reason] = stats.why.get(reason, 0) + 1
+            misses.append((paper, key, fingerprint))
+            if dispatch and len(misses) % config.batch_size == 0:
+                tasks.append(asyncio.ensure_future(run(misses[-config.batch_size :])))
+                await asyncio.sleep(0)  # let the request start before the next lookups
+        if dispatch and len(misses) % config.batch_size:
+            tasks.append(asyncio.ensure_future(run(misses[-(len(misses) % config.batch_size) :])))
         self._report_progress(stage, 0, len(answers))
         if on_batch is not None:
             on_batch(dict(answers), True)
         if not misses:
             return answers
-        for _, _, fingerprint in misses:
-            reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
-            stats.why[reason] = stats.why.get(reason, 0) + 1
         if self.settings.replay:
             first = misses[0][0]
             raise ReplayMiss(
@@ -205,24 +228,15 @@ class Seam:
                 "Run without --replay to ask the model, or load recorded answers with "
                 "`taxonomist cache import FILE`."
             )
-        batches = [
-            misses[i : i + config.batch_size] for i in range(0, len(misses), config.batch_size)
-        ]
         if self.settings.dry_run:
             estimate = self.estimates.setdefault(stage, Estimate())
-            for batch in batches:
-                messages = prompt.render(self.taxonomy, [paper for paper, _, _ in batch])
+            for i in range(0, len(misses), config.batch_size):
+                batch = [paper for paper, _, _ in misses[i : i + config.batch_size]]
+                messages = prompt.render(self.taxonomy, batch)
                 estimate.add_request(stage, config.model, messages, len(batch))
             return answers
 
-        async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
-            result = await self._ask_batch(stage, config, prompt, item_model, batch)
-            self._report_progress(stage, 0, len(batch))
-            if on_batch is not None:
-                on_batch(result, False)
-            return result
-
-        results = await asyncio.gather(*(run(batch) for batch in batches))
+        results = await asyncio.gather(*tasks)
         for batch_answers in results:
             answers.update(batch_answers)
         for paper, _, _ in misses:
@@ -258,7 +272,7 @@ class Seam:
         retry_alone: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         try:
             loose, usage = await self._call(
-                stage, config, messages, _loose_batch(item_model), None, len(batch)
+                stage, config, messages, loose_batch(item_model), None, len(batch)
             )
         except ProviderFatal:
             raise
@@ -316,7 +330,7 @@ class Seam:
         messages = prompt.render(self.taxonomy, [paper])
         try:
             answer, usage = await self._call(
-                stage, config, messages, _strict_batch(item_model), context, 1
+                stage, config, messages, strict_batch(item_model), context, 1
             )
         except ProviderFatal:
             raise
@@ -348,7 +362,7 @@ class Seam:
                 "stage": stage,
                 "prompt": prompt.hash,
                 "messages": key_messages(prompt.render(self.taxonomy, [payload])),
-                "schema": digest(response_model.model_json_schema()),
+                "schema": _schema_digest(response_model),
                 "parameters": config.parameters(),
             }
         )
@@ -425,20 +439,13 @@ class Seam:
         n_items: int,
     ) -> tuple[BaseModel, dict[str, float]]:
         """One model request (plus re-asks and transport retries); returns value and usage."""
-        from pipeline.providers import instructor_client, response_cost
-
         stats = self.stats[stage]
-        client, hooks_factory = instructor_client(config.mode)
         usage = {"input_tokens": 0.0, "output_tokens": 0.0, "cost_usd": 0.0}
 
-        def on_request(**_: Any) -> None:
+        def on_request() -> None:
             stats.calls += 1
 
-        def on_response(response: Any) -> None:
-            tokens = getattr(response, "usage", None)
-            prompt_tokens = float(getattr(tokens, "prompt_tokens", 0) or 0)
-            completion_tokens = float(getattr(tokens, "completion_tokens", 0) or 0)
-            cost = response_cost(response, config.model)
+        def on_response(prompt_tokens: float, completion_tokens: float, cost: float | None) -> None:
             stats.input_tokens += int(prompt_tokens)
             stats.output_tokens += int(completion_tokens)
             usage["input_tokens"] += prompt_tokens
@@ -450,14 +457,27 @@ class Seam:
                 usage["cost_usd"] += cost
                 self.budget.charge(cost)
 
-        def on_parse_error(*_: Any, **__: Any) -> None:
+        def on_reask() -> None:
             stats.reasks += 1
 
-        hooks = hooks_factory()
-        hooks.on("completion:kwargs", on_request)
-        hooks.on("completion:response", on_response)
-        hooks.on("parse:error", on_parse_error)
+        listener = Listener(on_request, on_response, on_reask)
+        async with self._semaphore:
+            # The estimate of every call in flight is reserved until its bill arrives, so
+            # concurrent calls cannot overshoot the budget together.
+            reserved = self.budget.reserve(stage, config.model, messages, n_items)
+            try:
+                request = ModelRequest(config, messages, response_model, context)
+                value = await self._attempts(stage, request, listener)
+            finally:
+                self.budget.release(reserved)
+        return value, usage
+
+    async def _attempts(self, stage: str, request: ModelRequest, listener: Listener) -> BaseModel:
+        """One request with tenacity's transport retries (instructor re-asks inside)."""
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
         policy = self.settings.retry
+        stats = self.stats[stage]
 
         def wait(state: Any) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -466,37 +486,8 @@ class Seam:
         def before_sleep(_: Any) -> None:
             stats.retries += 1
 
-        async with self._semaphore:
-            # The estimate of every call in flight is reserved until its bill arrives, so
-            # concurrent calls cannot overshoot the budget together.
-            reserved = self.budget.reserve(stage, config.model, messages, n_items)
-            try:
-                value = await self._attempts(
-                    stage, config, client, messages, response_model, context, hooks, wait,
-                    before_sleep,
-                )  # fmt: skip
-            finally:
-                self.budget.release(reserved)
-        return value, usage
-
-    async def _attempts(
-        self,
-        stage: str,
-        config: ModelConfig,
-        client: Any,
-        messages: list[dict[str, str]],
-        response_model: type[BaseModel],
-        context: dict[str, Any] | None,
-        hooks: Any,
-        wait: Callable[[Any], float],
-        before_sleep: Callable[[Any], None],
-    ) -> BaseModel:
-        """One request with tenacity's transport retries (instructor re-asks inside)."""
-        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
-
-        from pipeline.providers import litellm_kwargs
-
-        policy = self.settings.retry
+        config = request.config
+        pool = self._pool(config, request.response_model)
         async for attempt in AsyncRetrying(
             retry=retry_if_exception(is_transient),
             stop=stop_after_attempt(max(1, policy.attempts)),
@@ -506,19 +497,22 @@ class Seam:
         ):
             with attempt, fatal_errors_stop(config.model):
                 await self._limiter.wait()
-                value, _ = await client.chat.completions.create_with_completion(
-                    messages=[dict(m) for m in messages],
-                    response_model=response_model,
-                    context=context,
-                    max_retries=1 + config.max_reasks,
-                    hooks=hooks,
-                    **litellm_kwargs(config),
-                )
-        return value  # type: ignore[no-any-return]
+                if pool is not None:
+                    value = await pool.request(request, self.taxonomy, listener)
+                else:
+                    value = await model_request(request, listener)
+        return value
+
+    def _pool(self, config: ModelConfig, response_model: type[BaseModel]) -> WorkerPool | None:
+        """The worker processes for this request, or None to make it in this process."""
+        workers = self.settings.worker_count(config)
+        if workers < 2 or model_ref(response_model) is None:
+            return None
+        return worker_pool(workers)
 
     # --------------------------------------------------------------- cache records and "why"
     def _fingerprint(
-        self, config: ModelConfig, prompt: Prompt, paper: dict[str, str], schema_digest: str
+        self, parameters: dict[str, Any], prompt: Prompt, paper: dict[str, str], schema_digest: str
     ) -> dict[str, Any]:
         return {
             "paper_id": paper["paper_id"],
@@ -526,5 +520,5 @@ class Seam:
             "taxonomy": self._taxonomy_hash,
             "paper": digest(paper),
             "schema": schema_digest,
-            "parameters": digest(config.parameters()),
+            "parameters": digest(parameters),
         }

@@ -22,6 +22,24 @@ TRANSIENT = {
 }
 
 
+class RemoteError(Exception):
+    """A request that failed in a worker process (pipeline/workers.py), as the worker judged it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        classes: tuple[str, ...] = (),
+    ):
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+        self.retry_after = retry_after
+        self.classes = classes  # the class names of the worker's error, most specific first
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Transport retries: exponential backoff with full jitter, honouring Retry-After."""
@@ -47,12 +65,17 @@ def root_cause(exc: BaseException) -> BaseException:
 
 
 def is_transient(exc: BaseException) -> bool:
-    return type(root_cause(exc)).__name__ in TRANSIENT
+    cause = root_cause(exc)
+    if isinstance(cause, RemoteError):
+        return cause.transient
+    return type(cause).__name__ in TRANSIENT
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:
     """The Retry-After header of a provider error, when it carries one (seconds only)."""
     cause = root_cause(exc)
+    if isinstance(cause, RemoteError):
+        return cause.retry_after
     header_sources: list[Any] = [
         getattr(getattr(cause, "response", None), "headers", None),
         getattr(cause, "litellm_response_headers", None),
@@ -118,8 +141,11 @@ def fatal_errors_stop(model: str) -> Iterator[None]:
         yield
     except Exception as exc:
         cause = provider_error(exc)
+        names = {cls.__name__ for cls in type(cause).__mro__}
+        if isinstance(cause, RemoteError):
+            names = set(cause.classes)
         for name, action in FATAL_ERRORS.items():
-            if name in {type(cause).__name__, *(c.__name__ for c in type(cause).__mro__)}:
+            if name in names:
                 raise ProviderFatal(
                     f"model {model!r} refused the request ({short_error(exc)}): {action}. "
                     "Answers finished so far are cached."
@@ -131,5 +157,7 @@ def short_error(exc: BaseException) -> str:
     from pipeline.redact import redact
 
     cause = provider_error(exc)
+    if isinstance(cause, RemoteError):  # the worker's short_error already
+        return redact(cause.message)
     text = " ".join(str(cause).split("Traceback (most recent call last)")[0].split())
     return redact(f"{type(cause).__name__}: {text[:500]}")

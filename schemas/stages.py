@@ -8,6 +8,7 @@ Without a context (e.g. re-reading cached JSON) the cross-checks are skipped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -19,8 +20,11 @@ _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+@lru_cache(maxsize=4096)
 def normalize_ws(text: str) -> str:
-    """Collapse whitespace and case so quotes match the abstract regardless of line wrapping."""
+    """Collapse whitespace and case so quotes match the abstract regardless of line wrapping.
+
+    Cached: every quote of a paper is checked against the same normalised title + abstract."""
     return _WS.sub(" ", text).strip().casefold()
 
 

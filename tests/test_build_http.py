@@ -45,8 +45,13 @@ def env(tmp_path: Path) -> dict[str, str]:
     return environ
 
 
+# Requests made by the CLI process, and by two worker processes (pipeline/workers.py).
+WHERE = pytest.mark.parametrize("where", [[], ["--workers", "2"]], ids=["in-process", "workers"])
+
+
+@WHERE
 def test_build_over_http_caches_replays_and_never_stores_the_key(
-    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str]
+    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str], where: list[str]
 ) -> None:
     openai_server.respond_with(local_answers)
     dump = tmp_path / "dumps" / "small.txt"
@@ -61,6 +66,7 @@ def test_build_over_http_caches_replays_and_never_stores_the_key(
         openai_server.base_url,
         "--papers-per-call",
         "2",
+        *where,
     ]
     first = run_cli(args, tmp_path, env)
     assert first.returncode == 0, first.stderr
@@ -170,8 +176,9 @@ def test_dry_run_estimates_every_stage_and_calls_nothing(
     assert not (tmp_path / "outputs" / "papers.jsonl").exists()
 
 
+@WHERE
 def test_bad_key_stops_the_run_and_is_never_printed(
-    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str]
+    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str], where: list[str]
 ) -> None:
     """A 401 that echoes the key: one clear error naming the fix, no key in stderr or files."""
     from tests.openai_server import Fault
@@ -190,7 +197,7 @@ def test_bad_key_stops_the_run_and_is_never_printed(
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "small.txt").write_text(FIXTURE.read_text())
     result = run_cli(["build", "d", "--model", "openai/test-model", "--api-base",
-                      openai_server.base_url], tmp_path, env)  # fmt: skip
+                      openai_server.base_url, *where], tmp_path, env)  # fmt: skip
     assert result.returncode == 1
     assert "check the provider's API key" in result.stderr
     assert openai_server.call_count <= 2  # stops at once instead of failing paper after paper

@@ -23,7 +23,7 @@ def local_answers(request: RecordedRequest) -> Reply:
     return Reply(answer(request.messages))
 
 
-def build_cmd(server: OpenAIServer) -> list[str]:
+def build_cmd(server: OpenAIServer, where: list[str]) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -38,21 +38,41 @@ def build_cmd(server: OpenAIServer) -> list[str]:
         "1",
         "--concurrency",
         "2",
+        *where,
     ]
 
 
 def environ(cache: Path) -> dict[str, str]:
     return {
         **os.environ,
+        "TAXONOMIST_TEST_MARK": str(cache),
         "OPENAI_API_KEY": "sk-test-interrupt",
         "TAXONOMIST_CACHE_DIR": str(cache),
         "PYTHONPATH": str(ROOT),
     }
 
 
+def processes_marked(mark: str) -> list[int]:
+    """Live processes whose environment carries TAXONOMIST_TEST_MARK=mark (workers inherit it)."""
+    found = []
+    needle = f"TAXONOMIST_TEST_MARK={mark}".encode() + b"\0"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ_bytes = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:  # gone, or not ours to read
+            continue
+        if needle in environ_bytes + b"\0" and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("where", [[], ["--workers", "2"]], ids=["in-process", "workers"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_interrupted_build_resumes_to_identical_outputs(
-    tmp_path: Path, openai_server: OpenAIServer, sig: signal.Signals
+    tmp_path: Path, openai_server: OpenAIServer, sig: signal.Signals, where: list[str]
 ) -> None:
     openai_server.respond_with(local_answers)
     openai_server.latency = 0.02
@@ -61,7 +81,7 @@ def test_interrupted_build_resumes_to_identical_outputs(
     clean.mkdir()
 
     proc = subprocess.Popen(
-        build_cmd(openai_server),
+        build_cmd(openai_server, where),
         cwd=interrupted,
         env=environ(interrupted / "cache"),
         stdout=subprocess.PIPE,
@@ -72,6 +92,8 @@ def test_interrupted_build_resumes_to_identical_outputs(
     while openai_server.call_count < 30 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
     assert proc.poll() is None, "the build finished before it could be interrupted"
+    if where:  # the CLI and its two workers (so the check after the signal can see them)
+        assert len(processes_marked(str(interrupted / "cache"))) == 3
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     if sig == signal.SIGINT:
@@ -81,9 +103,14 @@ def test_interrupted_build_resumes_to_identical_outputs(
         assert proc.returncode == -signal.SIGKILL
     calls_before = openai_server.call_count
     assert not (interrupted / "outputs" / "papers.jsonl").exists()
+    # no worker process outlives the build, however it ended
+    deadline = time.monotonic() + 10
+    while processes_marked(str(interrupted / "cache")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_marked(str(interrupted / "cache")) == []
 
     resumed = subprocess.run(
-        build_cmd(openai_server),
+        build_cmd(openai_server, where),
         cwd=interrupted,
         env=environ(interrupted / "cache"),
         capture_output=True,
@@ -95,7 +122,7 @@ def test_interrupted_build_resumes_to_identical_outputs(
 
     openai_server.reset()
     full = subprocess.run(
-        build_cmd(openai_server),
+        build_cmd(openai_server, where),
         cwd=clean,
         env=environ(clean / "cache"),
         capture_output=True,

@@ -1,12 +1,18 @@
-"""The model seam over real HTTP: litellm + instructor talk to the scripted local server."""
+"""The model seam over real HTTP: litellm + instructor talk to the scripted local server.
+
+Every test runs twice: requests made in the test process, and made by two worker processes
+(pipeline/workers.py) with retries, budget and counts kept in the test process.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pipeline import workers as workers_module
 from pipeline.cache import AnswerCache
 from pipeline.errors import ReplayMiss
 from pipeline.llm import AskSettings, ModelConfig, Seam
@@ -54,8 +60,20 @@ def taxonomy():  # type: ignore[no-untyped-def]
     return load_taxonomy()
 
 
+_WORKERS: dict[str, int | None] = {"count": None}
+
+
+@pytest.fixture(autouse=True, params=[None, 2], ids=["in-process", "2-workers"])
+def workers(request: pytest.FixtureRequest) -> Iterator[int | None]:
+    """Where requests are made: this process (None) or N worker processes."""
+    _WORKERS["count"] = request.param
+    yield request.param
+    _WORKERS["count"] = None
+
+
 def make_seam(tmp_path: Path, taxonomy: Any, server: OpenAIServer, **overrides: Any) -> Seam:
     settings = AskSettings(
+        workers=_WORKERS["count"],
         retry=FAST_RETRY,
         concurrency=overrides.pop("concurrency", 4),
         replay=overrides.pop("replay", False),
@@ -83,6 +101,9 @@ async def test_answer_is_validated_cached_and_reused(tmp_path, taxonomy, openai_
     first = await seam.ask("classify", PAPERS[:1])
     assert first["p1"].value.primary == "model.quantization"
     assert openai_server.call_count == 1
+    pool = workers_module._POOL
+    if _WORKERS["count"]:  # the request went through a worker process
+        assert pool is not None and pool.size == 2 and pool.requests >= 1
     second = make_seam(tmp_path, taxonomy, openai_server)
     again = await second.ask("classify", PAPERS[:1])
     assert again["p1"].cached and again["p1"].value == first["p1"].value

@@ -43,6 +43,13 @@ def build_command(
     requests_per_minute: float | None = typer.Option(
         None, "--rpm", min=0.1, help="Limit on requests started per minute."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="Processes making requests (default: one per 8 requests in flight, up to the "
+        "number of CPUs; 1 = this process only).",
+    ),
     papers_per_call: int | None = typer.Option(
         None,
         "--papers-per-call",
@@ -105,6 +112,7 @@ def build_command(
             dry_run=dry_run,
             concurrency=concurrency,
             requests_per_minute=requests_per_minute,
+            workers=workers,
             max_cost=max_cost,
         ),
         templates_dir=templates,
@@ -154,8 +162,12 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
 
     bars: dict[str, TaskID] = {}
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console.err, transient=True,
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console.err,
+        transient=True,
     ) as progress:
 
         def update(stage: str, planned: int, done: int) -> None:

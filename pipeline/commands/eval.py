@@ -86,6 +86,5 @@ def _print_scores(scores: Scores, confusions: int) -> None:
     console.out.print(table)
 
 
-
 def register(app: typer.Typer) -> None:
     app.command("eval")(eval_command)

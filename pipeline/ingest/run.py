@@ -57,9 +57,7 @@ def ingest(
     reading = _Reading(skipped=[SkippedFile(file=name, reason=why) for name, why in skipped])
     for item in files:
         _read_file(item, reading)
-    drafts = [
-        draft_paper(group, known, known_titles) for group in group_entries(reading.entries)
-    ]
+    drafts = [draft_paper(group, known, known_titles) for group in group_entries(reading.entries)]
     keys = assign_keys({draft.id: draft.base_key for draft in drafts}, known)
     papers: list[Paper] = []
     merges: list[Merge] = []

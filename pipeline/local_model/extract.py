@@ -156,9 +156,7 @@ def results(doc: Document) -> list[dict[str, Any]]:
     return found
 
 
-def extract_facts(
-    doc: Document, scores: dict[str, LeafScore], leaves: list[str]
-) -> dict[str, Any]:
+def extract_facts(doc: Document, scores: dict[str, LeafScore], leaves: list[str]) -> dict[str, Any]:
     """Techniques, models, hardware and results of a paper."""
     text = f"{doc.title}\n{doc.abstract}"
     techniques: list[str] = []

@@ -116,19 +116,22 @@ def _chart_data(data: SurveyData) -> str:
     """Everything the charts are drawn from (and the code's style), as canonical JSON."""
     from importlib.metadata import version  # not `import matplotlib`: ~0.3 s a warm run skips
 
-    return json.dumps(
-        {
-            "charts": [chart.name for chart in data.charts],
-            "leaf_counts": data.leaf_counts,
-            "level_names": data.level_names,
-            "year_level_counts": data.year_level_counts,
-            "style": {k: str(v) for k, v in _RC.items()},
-            "dpi": DPI,
-            "matplotlib": version("matplotlib"),
-        },
-        indent=1,
-        sort_keys=True,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "charts": [chart.name for chart in data.charts],
+                "leaf_counts": data.leaf_counts,
+                "level_names": data.level_names,
+                "year_level_counts": data.year_level_counts,
+                "style": {k: str(v) for k, v in _RC.items()},
+                "dpi": DPI,
+                "matplotlib": version("matplotlib"),
+            },
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def write_charts(data: SurveyData, figures_dir: Path) -> list[Path]:
@@ -141,8 +144,10 @@ def write_charts(data: SurveyData, figures_dir: Path) -> list[Path]:
     record = figures_dir / CHART_DATA_FILE
     planned = [figures_dir / f"{c.name}.{ext}" for c in data.charts for ext in ("png", "pdf")]
     chart_data = _chart_data(data)
-    if record.exists() and record.read_text(encoding="utf-8") == chart_data and all(
-        path.exists() for path in planned
+    if (
+        record.exists()
+        and record.read_text(encoding="utf-8") == chart_data
+        and all(path.exists() for path in planned)
     ):
         return [*planned, record]
     written = _draw(data, figures_dir)

@@ -1,0 +1,92 @@
+"""One model request: instructor over litellm, with the validator's re-asks, and what it cost.
+
+The same function runs in this process or in a worker process (pipeline/workers.py); transport
+retries, the budget and the rate limit stay with the caller (``Seam``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+if TYPE_CHECKING:
+    from pipeline.llm import ModelConfig
+
+
+@functools.cache
+def strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
+    """Response model for a one-paper call: exactly one fully validated item."""
+    model: type[BaseModel] = create_model(
+        f"{item_model.__name__}Answer",
+        __config__=ConfigDict(extra="forbid"),
+        items=(list[item_model], Field(min_length=1, max_length=1)),  # type: ignore[valid-type]
+    )
+    return model
+
+
+@functools.cache
+def loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
+    """Response model for a multi-paper call: items are checked one by one afterwards."""
+    schema = json.dumps(item_model.model_json_schema(), separators=(",", ":"))
+    model: type[BaseModel] = create_model(
+        f"{item_model.__name__}Batch",
+        __config__=ConfigDict(extra="forbid"),
+        items=(list[dict[str, Any]], Field(description=f"one object per paper, each: {schema}")),
+    )
+    return model
+
+
+@dataclass(frozen=True)
+class Listener:
+    """What a request reports as it goes: each attempt sent, each response's bill, each re-ask."""
+
+    on_request: Callable[[], None]
+    # (input tokens, output tokens, USD cost or None when the model is not priced)
+    on_response: Callable[[float, float, float | None], None]
+    on_reask: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """What one request asks: the model, the rendered messages and how to validate the answer."""
+
+    config: ModelConfig
+    messages: list[dict[str, str]]
+    response_model: type[BaseModel]
+    context: dict[str, Any] | None  # the validators' context: {"papers", "taxonomy"}
+
+
+async def model_request(request: ModelRequest, listener: Listener) -> BaseModel:
+    """Ask ``request.config.model``; instructor validates the answer and re-asks."""
+    from pipeline.providers import instructor_client, litellm_kwargs, response_cost
+    from pipeline.providers import response_model as instructor_model
+
+    config = request.config
+    client, hooks_factory = instructor_client(config.mode)
+
+    def on_response(response: Any) -> None:
+        tokens = getattr(response, "usage", None)
+        listener.on_response(
+            float(getattr(tokens, "prompt_tokens", 0) or 0),
+            float(getattr(tokens, "completion_tokens", 0) or 0),
+            response_cost(response, config.model),
+        )
+
+    hooks = hooks_factory()
+    hooks.on("completion:kwargs", lambda **_: listener.on_request())
+    hooks.on("completion:response", on_response)
+    hooks.on("parse:error", lambda *_, **__: listener.on_reask())
+    value, _ = await client.chat.completions.create_with_completion(
+        messages=[dict(m) for m in request.messages],
+        response_model=instructor_model(request.response_model),
+        context=request.context,
+        max_retries=1 + config.max_reasks,
+        hooks=hooks,
+        **litellm_kwargs(config),
+    )
+    return value  # type: ignore[no-any-return]

@@ -1,0 +1,97 @@
+"""A model worker process (``python -m pipeline.worker``): see pipeline/workers.py.
+
+Reads requests as JSON lines on stdin, makes each one with ``model_request`` (many in flight on
+one asyncio loop) and writes one JSON line per answer to the original stdout. Anything else that
+is printed goes to stderr. Ctrl-C is left to the parent; end of input (the parent closed the
+pipe, or died) ends the worker, abandoning what is still in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from typing import IO, Any
+
+from pipeline.llm import ModelConfig
+from pipeline.request import Listener, ModelRequest, model_request
+from pipeline.retry import is_transient, provider_error, retry_after_seconds, short_error
+from pipeline.workers import response_model_of
+from schemas.taxonomy import Taxonomy
+
+
+def describe(exc: BaseException) -> dict[str, Any]:
+    """How the parent should treat a failed request (message redacted by short_error)."""
+    cause = provider_error(exc)
+    return {
+        "message": short_error(exc),
+        "transient": is_transient(exc),
+        "retry_after": retry_after_seconds(exc),
+        "classes": [cls.__name__ for cls in type(cause).__mro__],
+    }
+
+
+async def handle(message: dict[str, Any], taxonomies: dict[str, Taxonomy], out: IO[str]) -> None:
+    events: list[list[Any]] = []
+    listener = Listener(
+        on_request=lambda: events.append(["request"]),
+        on_response=lambda tokens_in, tokens_out, cost: events.append(
+            ["response", tokens_in, tokens_out, cost]
+        ),
+        on_reask=lambda: events.append(["reask"]),
+    )
+    reply: dict[str, Any] = {"id": message["id"], "events": events}
+    try:
+        papers = message.get("papers")
+        context = None
+        if papers is not None:
+            context = {"papers": papers, "taxonomy": taxonomies[message["taxonomy"]]}
+        request = ModelRequest(
+            config=ModelConfig(**message["config"]),
+            messages=message["messages"],
+            response_model=response_model_of(message["stage"], message["shape"]),
+            context=context,
+        )
+        value = await model_request(request, listener)
+        reply["value"] = value.model_dump(mode="json")
+    except Exception as exc:  # reported to the parent, which retries or records the failure
+        reply["error"] = describe(exc)
+    out.write(json.dumps(reply, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+async def serve(out: IO[str]) -> None:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**28)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    taxonomies: dict[str, Taxonomy] = {}
+    tasks: set[asyncio.Task[None]] = set()
+    while line := await reader.readline():
+        message = json.loads(line)
+        if "id" not in message:
+            taxonomies[message["taxonomy"]] = Taxonomy.model_validate(message["data"])
+            continue
+        task = asyncio.create_task(handle(message, taxonomies, out))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol
+    from pipeline.providers import litellm_module
+    from pipeline.redact import install_logging
+
+    install_logging(int(os.environ.get("TAXONOMIST_WORKER_LOG_LEVEL", logging.WARNING)))
+    litellm_module()
+    asyncio.run(serve(out))
+    out.flush()
+    os._exit(0)  # skip interpreter teardown: abandoned requests and client sessions
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Worker processes for requests (pipeline/workers.py): policy, failure of a worker, protocol.
+
+The seam's behaviour through workers (retries, re-asks, budget, modes, cache) is covered by
+running every test of tests/test_seam.py both in-process and with two workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import workers
+from pipeline.cache import AnswerCache
+from pipeline.llm import AskSettings, ModelConfig, Seam
+from pipeline.retry import RetryPolicy
+from pipeline.taxonomy import load_taxonomy
+from schemas.stages import Screening
+from tests.openai_server import Hang, OpenAIServer, Reply
+
+PAPER = {
+    "paper_id": "p1",
+    "title": "Paper 1: 4-bit weight quantization for LLM serving",
+    "abstract": "We quantize weights to 4 bits and serve the model on A100 GPUs.",
+}
+SCREENED = {"items": [{"paper_id": "p1", "relevant": True, "kind": "method", "reason": "4-bit"}]}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool(fake_openai_key: str) -> Iterator[None]:
+    workers.close_pool()
+    yield
+    workers.close_pool()
+
+
+def seam(tmp_path: Path, server: OpenAIServer, **settings: Any) -> Seam:
+    config = ModelConfig(model="openai/test-model", api_base=server.base_url, timeout=20.0)
+    return Seam(
+        AnswerCache(tmp_path / "cache"),
+        load_taxonomy(),
+        {"default": config},
+        AskSettings(retry=RetryPolicy(attempts=2, wait_base=0.01, wait_max=0.02), **settings),
+    )
+
+
+def test_worker_count_follows_requests_in_flight() -> None:
+    remote, local = ModelConfig(model="openai/gpt-4o-mini"), ModelConfig()
+    cpus = os.cpu_count() or 1
+    assert AskSettings(concurrency=8).worker_count(remote) == 1
+    assert AskSettings(concurrency=16).worker_count(remote) == min(cpus, 2)
+    assert AskSettings(concurrency=64).worker_count(remote) == min(cpus, 8)
+    assert AskSettings(concurrency=64).worker_count(local) == 1  # the embedded model: in-process
+    assert AskSettings(concurrency=64, workers=1).worker_count(remote) == 1
+    assert AskSettings(concurrency=1, workers=3).worker_count(local) == 3
+
+
+async def test_a_dead_worker_fails_its_requests_and_a_new_pool_takes_over(
+    tmp_path: Path, openai_server: OpenAIServer
+) -> None:
+    openai_server.script(Hang(3), Reply(SCREENED))
+    first = seam(tmp_path, openai_server, workers=2)
+    task = asyncio.ensure_future(first.ask("screen", [PAPER]))
+    for _ in range(400):  # the request reached the server: its worker is waiting for the answer
+        if openai_server.call_count:
+            break
+        await asyncio.sleep(0.05)
+    pool = workers._POOL
+    assert pool is not None and openai_server.call_count == 1
+    for worker in pool.workers:
+        worker.process.kill()
+    answers = await asyncio.wait_for(task, timeout=30)
+    assert answers["p1"].value is None
+    assert "model worker process exited" in (answers["p1"].error or "")
+    assert first.stats["screen"].failed == 1 and first.stats["screen"].retries == 0
+    assert first.failures[0].paper_id == "p1"
+
+    second = seam(tmp_path, openai_server, workers=2)
+    again = await second.ask("screen", [PAPER])
+    assert isinstance(again["p1"].value, Screening) and again["p1"].value.relevant
+    assert workers._POOL is not pool and workers._POOL is not None
+
+
+async def test_the_protocol_carries_no_credentials(
+    tmp_path: Path, openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = "sk-planted-for-the-worker-protocol-0123456789"
+    monkeypatch.setenv("OPENAI_API_KEY", planted)
+    sent: list[str] = []
+    real_send = workers._Worker.send
+
+    def record(self: workers._Worker, message: dict[str, Any]) -> None:
+        sent.append(repr(message))
+        real_send(self, message)
+
+    monkeypatch.setattr(workers._Worker, "send", record)
+    openai_server.script(Reply(SCREENED))
+    answers = await seam(tmp_path, openai_server, workers=2).ask("screen", [PAPER])
+    assert answers["p1"].value is not None
+    # the worker used the key from its environment, and no message to it contained the key
+    assert planted in openai_server.chat_requests[0].headers.get("Authorization", "")
+    assert sent and not any(planted in message for message in sent)
