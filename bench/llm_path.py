@@ -4,7 +4,9 @@ A local OpenAI-compatible server (tests/openai_server.py, in its own process lik
 provider) adds 100 ms of latency to every call and answers as the embedded model would (answers
 are computed before timing, so the figure measures the seam — rendering, cache, litellm,
 instructor, validation — not the local model).
-The shipped dumps go through screen + classify + extract at concurrency 1 and 16.
+The shipped dumps go through screen + classify + extract at concurrency 1 and 16, with the
+default number of worker processes (pipeline/workers.py: none at 1, one per CPU up to 2 at 16).
+``client_cpu_s`` is this process's CPU time; ``worker_cpu_s`` that of the worker processes.
 Last line: ``concurrency_speedup=<float> input_tokens_per_paper=<int>``.
 """
 
@@ -17,6 +19,7 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,20 +72,56 @@ class _Remote:
         self.base_url = base_url
 
 
+@dataclass
+class Run:
+    """One timed run: wall time, CPU of this process and of the workers, and the seam's counts."""
+
+    seam: Seam
+    workers: int
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    worker_cpu_s: float = 0.0
+
+
 async def one_run(
-    server: OpenAIServer | _Remote, papers: list, concurrency: int, cache_dir: Path
-) -> tuple[float, Seam]:  # type: ignore[type-arg]
+    server: OpenAIServer | _Remote,
+    papers: list,  # type: ignore[type-arg]
+    concurrency: int,
+    cache_dir: Path,
+) -> Run:
     taxonomy = load_taxonomy()
     config = ModelConfig(model=BENCH_MODEL, api_base=server.base_url)
-    seam = Seam(
-        AnswerCache(cache_dir), taxonomy, {"default": config}, AskSettings(concurrency=concurrency)
+    settings = AskSettings(concurrency=concurrency)
+    run = Run(
+        Seam(AnswerCache(cache_dir), taxonomy, {"default": config}, settings),
+        settings.worker_count(config),
     )
+    worker_cpu = _worker_cpu()
     start, cpu = time.perf_counter(), time.process_time()
-    await run_stages(seam, papers)
-    elapsed = time.perf_counter() - start
-    seam.cpu_s = time.process_time() - cpu  # type: ignore[attr-defined]
-    seam.cache.close()
-    return elapsed, seam
+    await run_stages(run.seam, papers)
+    run.wall_s = time.perf_counter() - start
+    run.cpu_s = time.process_time() - cpu
+    run.worker_cpu_s = _worker_cpu() - worker_cpu
+    run.seam.cache.close()
+    return run
+
+
+def _figure(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.2f}"
+
+
+def _worker_cpu() -> float:
+    """CPU seconds used so far by the live worker processes (Linux /proc; 0 elsewhere)."""
+    from pipeline import workers
+
+    total = 0.0
+    for worker in workers._POOL.workers if workers._POOL else []:
+        try:
+            fields = Path(f"/proc/{worker.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def serve() -> None:
@@ -113,29 +152,33 @@ def main() -> None:
             # worker processes of concurrency 16 (pipeline/workers.py) start once per process.
             asyncio.run(one_run(server, corpus[:2], 1, Path(tmp) / "warm"))
             asyncio.run(one_run(server, corpus[:48], 16, Path(tmp) / "warm16"))
-            serial, seam1 = asyncio.run(one_run(server, corpus, 1, Path(tmp) / "c1"))
-            parallel, seam16 = asyncio.run(one_run(server, corpus, 16, Path(tmp) / "c16"))
+            serial = asyncio.run(one_run(server, corpus, 1, Path(tmp) / "c1"))
+            parallel = asyncio.run(one_run(server, corpus, 16, Path(tmp) / "c16"))
     finally:
         child.stdin.close()
         child.wait(timeout=30)
     print(f"papers={len(corpus)} latency_per_call_s={LATENCY_S}")
     total_in = 0
-    for stage, stats in sorted(seam16.stats.items()):
+    for stage, stats in sorted(parallel.seam.stats.items()):
         per_paper = stats.input_tokens / max(1, stats.papers)
         total_in += stats.input_tokens
         print(
             f"stage={stage} papers={stats.papers} calls={stats.calls} "
             f"input_tokens={stats.input_tokens} input_tokens_per_paper={per_paper:.0f}"
         )
-    print(f"wall_s concurrency_1={serial:.2f} concurrency_16={parallel:.2f}")
-    print(f"client_cpu_s concurrency_1={seam1.cpu_s:.2f} concurrency_16={seam16.cpu_s:.2f}")  # type: ignore[attr-defined]
-    calls = sum(s.calls for s in seam1.stats.values())
+    for label, attribute in (
+        ("wall_s", "wall_s"),
+        ("workers", "workers"),
+        ("client_cpu_s", "cpu_s"),
+        ("worker_cpu_s", "worker_cpu_s"),
+    ):
+        one, sixteen = (_figure(getattr(run, attribute)) for run in (serial, parallel))
+        print(f"{label} concurrency_1={one} concurrency_16={sixteen}")
+    calls = sum(s.calls for s in serial.seam.stats.values())
+    same = calls == sum(s.calls for s in parallel.seam.stats.values())
+    print(f"calls={calls} (same at both settings: {same})")
     print(
-        f"calls={calls} "
-        f"(same at both settings: {calls == sum(s.calls for s in seam16.stats.values())})"
-    )
-    print(
-        f"concurrency_speedup={serial / parallel:.2f} "
+        f"concurrency_speedup={serial.wall_s / parallel.wall_s:.2f} "
         f"input_tokens_per_paper={round(total_in / len(corpus))}"
     )
 
