@@ -31,8 +31,9 @@ os.environ.setdefault("OPENAI_API_KEY", "sk-bench-not-a-real-key")
 from pipeline.build import paper_input, run_stages  # noqa: E402
 from pipeline.cache import AnswerCache  # noqa: E402
 from pipeline.ingest import ingest  # noqa: E402
-from pipeline.llm import AskSettings, ModelConfig, Seam  # noqa: E402
+from pipeline.llm import Seam  # noqa: E402
 from pipeline.local_model import LocalModel  # noqa: E402
+from pipeline.settings import AskSettings, ModelConfig  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from tests.openai_server import OpenAIServer, RecordedRequest, Reply  # noqa: E402
 

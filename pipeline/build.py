@@ -13,7 +13,8 @@ from pipeline.budget import OUTPUT_TOKENS_PER_ITEM, Estimate
 from pipeline.cache import AnswerCache
 from pipeline.errors import InputError
 from pipeline.keymap import load_keymap, save_keymap
-from pipeline.llm import Answer, AskSettings, ModelConfig, Seam
+from pipeline.llm import Answer, Seam
+from pipeline.settings import AskSettings, ModelConfig
 from pipeline.synthesize import Previous, as_section_texts, load_previous, save_sections, synthesize
 from schemas.paper import Paper
 from schemas.record import PaperRecord

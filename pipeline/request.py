@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 if TYPE_CHECKING:
-    from pipeline.llm import ModelConfig
+    from pipeline.settings import ModelConfig
 
 
 @functools.cache

@@ -16,9 +16,10 @@ import signal
 import sys
 from typing import IO, Any
 
-from pipeline.llm import ModelConfig
+from pipeline.local_model.registry import register_taxonomy
 from pipeline.request import Listener, ModelRequest, model_request
 from pipeline.retry import is_transient, provider_error, retry_after_seconds, short_error
+from pipeline.settings import ModelConfig
 from pipeline.workers import response_model_of
 from schemas.taxonomy import Taxonomy
 
@@ -72,7 +73,8 @@ async def serve(out: IO[str]) -> None:
     while line := await reader.readline():
         message = json.loads(line)
         if "id" not in message:
-            taxonomies[message["taxonomy"]] = Taxonomy.model_validate(message["data"])
+            taxonomy = taxonomies[message["taxonomy"]] = Taxonomy.model_validate(message["data"])
+            register_taxonomy(taxonomy)  # for the embedded model, which looks it up by digest
             continue
         task = asyncio.create_task(handle(message, taxonomies, out))
         tasks.add(task)

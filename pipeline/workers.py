@@ -172,12 +172,11 @@ class WorkerPool:
         if not running:
             raise RemoteError(self.workers[0].exited or "no model worker", transient=False)
         worker = min(running, key=lambda w: len(w.pending))
-        digest = None
-        if context is not None:
-            digest = taxonomy_hash(taxonomy)
-            if digest not in worker.taxonomies:
-                worker.send({"taxonomy": digest, "data": taxonomy.model_dump(mode="json")})
-                worker.taxonomies.add(digest)
+        # validators need the taxonomy, and so does the embedded model (it answers by digest)
+        digest = taxonomy_hash(taxonomy)
+        if digest not in worker.taxonomies:
+            worker.send({"taxonomy": digest, "data": taxonomy.model_dump(mode="json")})
+            worker.taxonomies.add(digest)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         request_id = next(self._ids)

@@ -28,7 +28,7 @@ from pipeline.diff import markdown_sections
 from pipeline.ingest import ingest
 from pipeline.ingest.keys import base_key, paper_id
 from pipeline.ingest.normalize import normalize_title
-from pipeline.llm import ModelConfig
+from pipeline.settings import ModelConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_DUMP = ROOT / "dumps" / "000_e1975b30c3037422.txt"

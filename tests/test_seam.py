@@ -15,8 +15,9 @@ import pytest
 from pipeline import workers as workers_module
 from pipeline.cache import AnswerCache
 from pipeline.errors import ReplayMiss
-from pipeline.llm import AskSettings, ModelConfig, Seam
+from pipeline.llm import Seam
 from pipeline.retry import RetryPolicy
+from pipeline.settings import AskSettings, ModelConfig
 from pipeline.taxonomy import load_taxonomy
 from tests.openai_server import (
     Fault,

@@ -16,8 +16,9 @@ import pytest
 
 from pipeline import workers
 from pipeline.cache import AnswerCache
-from pipeline.llm import AskSettings, ModelConfig, Seam
+from pipeline.llm import Seam
 from pipeline.retry import RetryPolicy
+from pipeline.settings import AskSettings, ModelConfig
 from pipeline.taxonomy import load_taxonomy
 from schemas.stages import Screening
 from tests.openai_server import Hang, OpenAIServer, Reply
@@ -103,3 +104,34 @@ async def test_the_protocol_carries_no_credentials(
     # the worker used the key from its environment, and no message to it contained the key
     assert planted in openai_server.chat_requests[0].headers.get("Authorization", "")
     assert sent and not any(planted in message for message in sent)
+
+
+async def test_the_embedded_model_answers_the_same_through_workers(tmp_path: Path) -> None:
+    """--workers with the local model: same validated answers as in-process (its taxonomy is
+    sent to the workers, which look it up by digest like the in-process provider)."""
+    from pipeline.build import paper_input
+    from pipeline.ingest import ingest
+    from pipeline.local_model.registry import register_taxonomy
+
+    dump = Path(__file__).resolve().parent.parent / "dumps" / "003_2fb630e49b968409.txt"
+    papers = [paper_input(p) for p in ingest([dump]).corpus.papers[:12]]
+    # an edited taxonomy (not the default the workers could load themselves)
+    edited = tmp_path / "taxonomy.yaml"
+    source = (Path(__file__).resolve().parent.parent / "taxonomy.yaml").read_text()
+    edited.write_text(source.replace("description: >-", "description: >-\n      Edited.", 1))
+    taxonomy = load_taxonomy(edited)
+    assert taxonomy != load_taxonomy()
+    register_taxonomy(taxonomy)  # as `taxonomist build` does for the in-process provider
+    results = []
+    for where, count in (("in-process", 1), ("workers", 2)):
+        local = Seam(
+            AnswerCache(tmp_path / where),
+            taxonomy,
+            {"default": ModelConfig(papers_per_call=4)},
+            AskSettings(concurrency=4, workers=count),
+        )
+        answers = await local.ask("classify", papers)
+        assert local.stats["classify"].calls == 3 and local.stats["classify"].failed == 0
+        results.append({pid: a.value.model_dump() for pid, a in answers.items() if a.value})
+    assert workers._POOL is not None and workers._POOL.requests == 3
+    assert len(results[0]) == 12 and results[0] == results[1]

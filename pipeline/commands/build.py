@@ -81,7 +81,7 @@ def build_command(
     """Build the survey: ingest → screen → classify → extract → synthesize → render outputs/."""
     from pipeline.build import BuildOptions, build
     from pipeline.cache import resolve_cache_dir
-    from pipeline.llm import AskSettings, ModelConfig
+    from pipeline.settings import AskSettings, ModelConfig
     from pipeline.taxonomy import load_taxonomy
 
     def config(name: str | None) -> ModelConfig:

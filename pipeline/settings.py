@@ -1,0 +1,69 @@
+"""How the seam talks to models: per-stage model configuration and run-wide settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.retry import RetryPolicy
+
+DEFAULT_MODEL = "local/taxonomist"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """How one stage talks to its model; everything but api_base/timeout is in the cache key."""
+
+    model: str = DEFAULT_MODEL
+    api_base: str | None = None
+    mode: str = "json"
+    temperature: float = 0.0
+    timeout: float = 120.0
+    max_reasks: int = 2
+    papers_per_call: int | None = None  # None: 8 for remote models, 32 for the local one
+
+    @property
+    def batch_size(self) -> int:
+        if self.papers_per_call:
+            return self.papers_per_call
+        # Remote: 8 papers amortise the static prompt prefix while a failed call stays cheap
+        # (bench/llm_path.py). Local: per-call overhead is all litellm/instructor, so batch more.
+        return 32 if self.model.startswith("local/") else 8
+
+    def parameters(self) -> dict[str, Any]:
+        parameters: dict[str, Any] = {"mode": self.mode, "temperature": self.temperature}
+        if self.model.startswith("local/"):
+            # The embedded model's answers change with its code, not its name: a new version
+            # of taxonomist must not replay answers of the old one.
+            from pipeline.local_model.registry import local_model_version
+
+            parameters["local_model_version"] = local_model_version()
+        return parameters
+
+
+@dataclass(frozen=True)
+class AskSettings:
+    """Run-wide behaviour of the seam."""
+
+    replay: bool = False
+    dry_run: bool = False
+    concurrency: int = 8
+    requests_per_minute: float | None = None
+    max_cost: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    workers: int | None = None  # processes making requests; None: see worker_count
+
+    def worker_count(self, config: ModelConfig) -> int:
+        """Processes that make this model's requests (1: this process, no workers).
+
+        One process spends ~9 ms of CPU per request inside litellm, the openai SDK and
+        instructor, so it keeps about 8 requests of a fast server (100 ms) in flight; beyond
+        that, requests go to one worker process per 8 in flight, up to the number of CPUs
+        (bench/llm_path.py). The embedded model answers in-process unless asked otherwise.
+        """
+        if self.workers is not None:
+            return max(1, self.workers)
+        if config.model.startswith("local/"):
+            return 1
+        return max(1, min(os.cpu_count() or 1, -(-self.concurrency // 8)))
