@@ -39,6 +39,8 @@ from tests.openai_server import OpenAIServer, RecordedRequest, Reply  # noqa: E4
 
 LATENCY_S = 0.1
 BENCH_MODEL = os.environ.get("BENCH_MODEL", "openai/gpt-4o-mini")
+# BENCH_WORKERS=1 measures everything in this process (the default: pipeline/workers.py policy)
+BENCH_WORKERS = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
 
@@ -92,7 +94,7 @@ async def one_run(
 ) -> Run:
     taxonomy = load_taxonomy()
     config = ModelConfig(model=BENCH_MODEL, api_base=server.base_url)
-    settings = AskSettings(concurrency=concurrency)
+    settings = AskSettings(concurrency=concurrency, workers=BENCH_WORKERS)
     run = Run(
         Seam(AnswerCache(cache_dir), taxonomy, {"default": config}, settings),
         settings.worker_count(config),
