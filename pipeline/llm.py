@@ -128,31 +128,36 @@ class Seam:
                 on_batch(result, False)
             return result
 
-        for paper in sorted(papers, key=lambda p: p["paper_id"]):
-            material = {
-                "model": config.model,
-                "stage": stage,
-                "prompt": prompt.hash,
-                "messages": key_messages(prompt.render(self.taxonomy, [paper])),
-                "schema": schema_digest,
-                "parameters": parameters,
-            }
-            key = cache_key(material)
-            record = self.cache.get(key)
-            # Cached answers pass the same checks as fresh ones (an imported cache is input).
-            context = {"papers": {paper["paper_id"]: paper}, "taxonomy": self.taxonomy}
-            value = cached_value(record, item_model, context)
-            if value is not None:
-                stats.cache_hits += 1
-                answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
-                continue
-            fingerprint = self._fingerprint(parameters, prompt, paper, schema_digest)
-            reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
-            stats.why[reason] = stats.why.get(reason, 0) + 1
-            misses.append((paper, key, fingerprint))
-            if dispatch and len(misses) % config.batch_size == 0:
-                tasks.append(asyncio.ensure_future(run(misses[-config.batch_size :])))
-                await asyncio.sleep(0)  # let the request start before the next lookups
+        try:
+            for paper in sorted(papers, key=lambda p: p["paper_id"]):
+                material = {
+                    "model": config.model,
+                    "stage": stage,
+                    "prompt": prompt.hash,
+                    "messages": key_messages(prompt.render(self.taxonomy, [paper])),
+                    "schema": schema_digest,
+                    "parameters": parameters,
+                }
+                key = cache_key(material)
+                record = self.cache.get(key)
+                # Cached answers pass the same checks as fresh ones (an imported cache is input).
+                context = {"papers": {paper["paper_id"]: paper}, "taxonomy": self.taxonomy}
+                value = cached_value(record, item_model, context)
+                if value is not None:
+                    stats.cache_hits += 1
+                    answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
+                    continue
+                fingerprint = self._fingerprint(parameters, prompt, paper, schema_digest)
+                reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
+                stats.why[reason] = stats.why.get(reason, 0) + 1
+                misses.append((paper, key, fingerprint))
+                if dispatch and len(misses) % config.batch_size == 0:
+                    tasks.append(asyncio.ensure_future(run(misses[-config.batch_size :])))
+                    await asyncio.sleep(0)  # let the request start before the next lookups
+        except BaseException:  # nothing may keep running for a lookup that failed
+            for task in tasks:
+                task.cancel()
+            raise
         if dispatch and len(misses) % config.batch_size:
             tasks.append(asyncio.ensure_future(run(misses[-(len(misses) % config.batch_size) :])))
         self._report_progress(stage, 0, len(answers))

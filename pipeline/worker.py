@@ -9,6 +9,7 @@ pipe, or died) ends the worker, abandoning what is still in flight.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -35,16 +36,26 @@ def describe(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def write(out: IO[str], line: str) -> None:
+    out.write(line + "\n")
+    out.flush()
+
+
 async def handle(message: dict[str, Any], taxonomies: dict[str, Taxonomy], out: IO[str]) -> None:
-    events: list[list[Any]] = []
+    """Make one request; each attempt, bill and re-ask is reported as it happens (the parent
+    charges its budget per response), then the value or the error."""
+    request_id = message["id"]
+
+    def event(*fields: Any) -> None:
+        write(out, json.dumps({"id": request_id, "event": list(fields)}))
+
     listener = Listener(
-        on_request=lambda: events.append(["request"]),
-        on_response=lambda tokens_in, tokens_out, cost: events.append(
-            ["response", tokens_in, tokens_out, cost]
+        on_request=lambda: event("request"),
+        on_response=lambda tokens_in, tokens_out, cost: event(
+            "response", tokens_in, tokens_out, cost
         ),
-        on_reask=lambda: events.append(["reask"]),
+        on_reask=lambda: event("reask"),
     )
-    reply: dict[str, Any] = {"id": message["id"], "events": events}
     try:
         papers = message.get("papers")
         context = None
@@ -57,11 +68,10 @@ async def handle(message: dict[str, Any], taxonomies: dict[str, Taxonomy], out: 
             context=context,
         )
         value = await model_request(request, listener)
-        reply["value"] = value.model_dump(mode="json")
+        reply = json.dumps({"id": request_id, "value": value.model_dump(mode="json")})
     except Exception as exc:  # reported to the parent, which retries or records the failure
-        reply["error"] = describe(exc)
-    out.write(json.dumps(reply, ensure_ascii=False) + "\n")
-    out.flush()
+        reply = json.dumps({"id": request_id, "error": describe(exc)})
+    write(out, reply)
 
 
 async def serve(out: IO[str]) -> None:
@@ -69,16 +79,23 @@ async def serve(out: IO[str]) -> None:
     reader = asyncio.StreamReader(limit=2**28)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     taxonomies: dict[str, Taxonomy] = {}
-    tasks: set[asyncio.Task[None]] = set()
+    tasks: dict[int, asyncio.Task[None]] = {}
     while line := await reader.readline():
         message = json.loads(line)
-        if "id" not in message:
+        if "cancel" in message:  # the parent stopped waiting (Ctrl-C, or its deadline)
+            task = tasks.get(message["cancel"])
+            if task is not None:
+                task.cancel()
+        elif "id" not in message:
             taxonomy = taxonomies[message["taxonomy"]] = Taxonomy.model_validate(message["data"])
             register_taxonomy(taxonomy)  # for the embedded model, which looks it up by digest
-            continue
-        task = asyncio.create_task(handle(message, taxonomies, out))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        else:
+            task = tasks[message["id"]] = asyncio.create_task(handle(message, taxonomies, out))
+            task.add_done_callback(functools.partial(_forget, tasks, message["id"]))
+
+
+def _forget(tasks: dict[int, asyncio.Task[None]], request_id: int, _: object) -> None:
+    tasks.pop(request_id, None)
 
 
 def main() -> None:

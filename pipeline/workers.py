@@ -26,6 +26,7 @@ import itertools
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -58,8 +59,15 @@ def response_model_of(stage: str, shape: str) -> type[BaseModel]:
     return _SHAPES[shape](STAGE_MODELS[stage])
 
 
+Entry = tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], Listener]
+
+
 class _Worker:
-    """One child process and the requests it has in flight."""
+    """One child process, the requests it has in flight, and a thread each to write and read.
+
+    Neither side ever blocks the other: the event loop only queues messages (a writer thread
+    feeds the child's stdin) and a reader thread always drains the child's stdout.
+    """
 
     def __init__(self) -> None:
         env = dict(os.environ)
@@ -71,40 +79,69 @@ class _Worker:
             stdout=subprocess.PIPE,
             env=env,
         )
-        self.pending: dict[
-            int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], Listener]
-        ] = {}
+        self.pending: dict[int, Entry] = {}
         self.taxonomies: set[str] = set()
         self.exited: str | None = None
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, name="taxonomist-worker-reader", daemon=True).start()
+        self._lock = threading.Lock()  # guards ``pending`` (event loop vs. reader thread)
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        threading.Thread(target=self._write, name="taxonomist-worker-in", daemon=True).start()
+        threading.Thread(target=self._read, name="taxonomist-worker-out", daemon=True).start()
 
     def send(self, message: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        data = (json.dumps(message, ensure_ascii=False) + "\n").encode()
-        with self._lock:
-            self.process.stdin.write(data)
-            self.process.stdin.flush()
+        """Queue a message for the child (never blocks; ASCII JSON, so any text survives)."""
+        if self.exited is not None:
+            raise RemoteError(self.exited, transient=True)
+        self._outbox.put((json.dumps(message) + "\n").encode())
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            while (data := self._outbox.get()) is not None:
+                stdin.write(data)
+                stdin.flush()
+        except OSError:  # the child is gone; the reader reports it
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
 
     def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            reply = json.loads(line)
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
+            for line in stdout:
+                reply = json.loads(line)
+                with self._lock:
+                    entry = (
+                        self.pending.get(reply["id"])
+                        if "event" in reply
+                        else self.pending.pop(reply["id"], None)
+                    )
+                if entry is not None:
+                    _deliver(entry, reply)
+        except (ValueError, OSError):  # a torn line: the child died while writing
+            pass
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            code = self.process.wait()
+            self.exited = f"a model worker process exited (exit code {code}); see its error output"
+            self._outbox.put(None)
             with self._lock:
-                entry = self.pending.pop(reply["id"], None)
-            if entry is not None:
-                _deliver(entry, reply)
-        code = self.process.wait()
-        self.exited = f"a model worker process exited (exit code {code}); see its error output"
+                pending, self.pending = self.pending, {}
+            # the request itself may be fine: another worker tries it again
+            for entry in pending.values():
+                _deliver(entry, {"error": {"message": self.exited, "transient": True}})
+
+    def cancel(self, request_id: int) -> None:
         with self._lock:
-            pending, self.pending = self.pending, {}
-        for entry in pending.values():
-            _deliver(entry, {"events": [], "error": {"message": self.exited, "transient": False}})
+            self.pending.pop(request_id, None)
+        with contextlib.suppress(RemoteError):
+            self.send({"cancel": request_id})
 
     def close(self, timeout: float = 5.0) -> None:
-        if self.process.stdin is not None and not self.process.stdin.closed:
-            with contextlib.suppress(OSError):  # the worker is gone already
-                self.process.stdin.close()
+        self._outbox.put(None)  # the writer closes stdin: the child finishes and exits
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -112,24 +149,24 @@ class _Worker:
             self.process.wait()
 
 
-def _deliver(
-    entry: tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], Listener], reply: dict[str, Any]
-) -> None:
-    """From a reader thread: hand a reply to the loop that waits for it."""
+def _deliver(entry: Entry, reply: dict[str, Any]) -> None:
+    """From the reader thread: hand an event or a reply to the loop that waits for it."""
     loop, future, listener = entry
     with contextlib.suppress(RuntimeError):  # that loop is closed (e.g. Ctrl-C): nobody waits
         loop.call_soon_threadsafe(_settle, future, listener, reply)
 
 
 def _settle(future: asyncio.Future[Any], listener: Listener, reply: dict[str, Any]) -> None:
-    """On the caller's loop: replay the request's events, then resolve its future."""
-    for event in reply.get("events", []):
+    """On the caller's loop: count an event as it happens, or resolve the request's future."""
+    event = reply.get("event")
+    if event is not None:
         if event[0] == "request":
             listener.on_request()
         elif event[0] == "response":
             listener.on_response(float(event[1]), float(event[2]), event[3])
         elif event[0] == "reask":
             listener.on_reask()
+        return
     if future.done():  # the caller was cancelled (e.g. Ctrl-C): nothing to deliver
         return
     error = reply.get("error")
@@ -147,16 +184,35 @@ def _settle(future: asyncio.Future[Any], listener: Listener, reply: dict[str, An
 
 
 class WorkerPool:
-    """N worker processes; each request goes to the one with the fewest in flight."""
+    """N worker processes; each request goes to the one with the fewest in flight.
+
+    A worker that exits is replaced (its requests fail as transient, so they are retried), up
+    to ``3 * size`` times over the pool's life; then requests fail with the reason.
+    """
 
     def __init__(self, size: int):
         self.size = size
         self.workers = [_Worker() for _ in range(size)]
         self.requests = 0  # requests sent, over the pool's life
+        self.respawns = 0
         self._ids = itertools.count(1)
 
-    def alive(self) -> bool:
-        return any(worker.exited is None for worker in self.workers)
+    def usable(self) -> bool:
+        return self.respawns < 3 * self.size or any(w.exited is None for w in self.workers)
+
+    def _pick(self) -> _Worker:
+        for index, worker in enumerate(self.workers):
+            if worker.exited is not None and self.respawns < 3 * self.size:
+                self.workers[index] = _Worker()
+                self.respawns += 1
+        running = [worker for worker in self.workers if worker.exited is None]
+        if not running:
+            raise RemoteError(
+                f"model worker processes keep exiting ({self.workers[0].exited}); "
+                "run with --workers 1 to make requests in this process",
+                transient=False,
+            )
+        return min(running, key=lambda w: len(w.pending))
 
     async def request(
         self, request: ModelRequest, taxonomy: Taxonomy, listener: Listener
@@ -164,44 +220,43 @@ class WorkerPool:
         """Like ``model_request``, made by a worker; the value is re-validated here."""
         from pipeline.prompts import taxonomy_hash
 
-        context = request.context
         ref = model_ref(request.response_model)
         if ref is None:
             raise ValueError(f"{request.response_model.__name__} cannot go to a worker")
-        running = [worker for worker in self.workers if worker.exited is None]
-        if not running:
-            raise RemoteError(self.workers[0].exited or "no model worker", transient=False)
-        worker = min(running, key=lambda w: len(w.pending))
+        context = request.context
+        config = request.config
         # validators need the taxonomy, and so does the embedded model (it answers by digest)
         digest = taxonomy_hash(taxonomy)
+        message = {
+            "stage": ref[0],
+            "shape": ref[1],
+            "config": dataclasses.asdict(config),
+            "messages": request.messages,
+            "papers": None if context is None else context.get("papers"),
+            "taxonomy": digest,
+        }
+        worker = self._pick()
         if digest not in worker.taxonomies:
             worker.send({"taxonomy": digest, "data": taxonomy.model_dump(mode="json")})
             worker.taxonomies.add(digest)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        request_id = next(self._ids)
-        self.requests += 1
+        message["id"] = request_id = next(self._ids)
         with worker._lock:
             worker.pending[request_id] = (loop, future, listener)
+        # every attempt inside the worker is bounded by the timeout; this bounds a lost reply
+        deadline = config.timeout * (2 + config.max_reasks) + 30
         try:
-            worker.send(
-                {
-                    "id": request_id,
-                    "stage": ref[0],
-                    "shape": ref[1],
-                    "config": dataclasses.asdict(request.config),
-                    "messages": request.messages,
-                    "papers": None if context is None else context.get("papers"),
-                    "taxonomy": digest,
-                }
-            )
-        except OSError as exc:  # the worker died before it could read the request
-            with worker._lock:
-                worker.pending.pop(request_id, None)
-            raise RemoteError(worker.exited or f"model worker: {exc}", transient=False) from None
-        try:
-            value = await future
+            worker.send(message)
+            self.requests += 1
+            value = await asyncio.wait_for(future, timeout=deadline)
+        except TimeoutError:
+            raise RemoteError(
+                f"no answer from a model worker within {deadline:.0f} s", transient=True
+            ) from None
         finally:
+            if not future.done() or future.cancelled():
+                worker.cancel(request_id)  # Ctrl-C or the deadline: stop it in the worker too
             with worker._lock:
                 worker.pending.pop(request_id, None)
         return request.response_model.model_validate(value, context=context)
@@ -218,7 +273,7 @@ def worker_pool(size: int) -> WorkerPool:
     """The process's worker pool of ``size`` workers, started on first use and kept until exit
     (a worker pays litellm's import once, ~3 s, then serves every later request)."""
     global _POOL
-    if _POOL is None or _POOL.size != size or not _POOL.alive():
+    if _POOL is None or _POOL.size != size or not _POOL.usable():
         if _POOL is not None:
             _POOL.close()
         _POOL = WorkerPool(size)

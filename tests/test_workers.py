@@ -44,7 +44,9 @@ def seam(tmp_path: Path, server: OpenAIServer, **settings: Any) -> Seam:
         AnswerCache(tmp_path / "cache"),
         load_taxonomy(),
         {"default": config},
-        AskSettings(retry=RetryPolicy(attempts=2, wait_base=0.01, wait_max=0.02), **settings),
+        AskSettings(
+            **{"retry": RetryPolicy(attempts=2, wait_base=0.01, wait_max=0.02), **settings}
+        ),
     )
 
 
@@ -59,30 +61,70 @@ def test_worker_count_follows_requests_in_flight() -> None:
     assert AskSettings(concurrency=1, workers=3).worker_count(local) == 3
 
 
-async def test_a_dead_worker_fails_its_requests_and_a_new_pool_takes_over(
+async def wait_for_calls(server: OpenAIServer, count: int) -> None:
+    for _ in range(400):
+        if server.call_count >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the server saw {server.call_count} calls, expected {count}")
+
+
+async def test_a_dead_worker_is_replaced_and_its_request_retried(
     tmp_path: Path, openai_server: OpenAIServer
 ) -> None:
     openai_server.script(Hang(3), Reply(SCREENED))
-    first = seam(tmp_path, openai_server, workers=2)
-    task = asyncio.ensure_future(first.ask("screen", [PAPER]))
-    for _ in range(400):  # the request reached the server: its worker is waiting for the answer
-        if openai_server.call_count:
-            break
-        await asyncio.sleep(0.05)
+    asker = seam(tmp_path, openai_server, workers=2)
+    task = asyncio.ensure_future(asker.ask("screen", [PAPER]))
+    await wait_for_calls(openai_server, 1)  # a worker is waiting for the server's answer
     pool = workers._POOL
-    assert pool is not None and openai_server.call_count == 1
+    assert pool is not None
     for worker in pool.workers:
         worker.process.kill()
-    answers = await asyncio.wait_for(task, timeout=30)
-    assert answers["p1"].value is None
-    assert "model worker process exited" in (answers["p1"].error or "")
-    assert first.stats["screen"].failed == 1 and first.stats["screen"].retries == 0
-    assert first.failures[0].paper_id == "p1"
+    answers = await asyncio.wait_for(task, timeout=60)
+    value = answers["p1"].value
+    assert isinstance(value, Screening) and value.relevant
+    assert asker.stats["screen"].retries == 1 and asker.stats["screen"].failed == 0
+    assert openai_server.call_count == 2
+    assert workers._POOL is pool and pool.respawns == 2  # both killed workers were replaced
 
-    second = seam(tmp_path, openai_server, workers=2)
-    again = await second.ask("screen", [PAPER])
-    assert isinstance(again["p1"].value, Screening) and again["p1"].value.relevant
-    assert workers._POOL is not pool and workers._POOL is not None
+
+async def test_workers_that_keep_dying_fail_the_request_with_the_reason(
+    tmp_path: Path, openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_init = workers._Worker.__init__
+
+    def broken(self: workers._Worker) -> None:
+        real_init(self)
+        self.process.kill()  # as if every worker crashed on start
+
+    monkeypatch.setattr(workers._Worker, "__init__", broken)
+    retry = RetryPolicy(attempts=20, wait_base=0.01, wait_max=0.02)
+    asker = seam(tmp_path, openai_server, workers=2, retry=retry)
+    answers = await asyncio.wait_for(asker.ask("screen", [PAPER]), timeout=120)
+    assert answers["p1"].value is None
+    # retried while replacements were allowed (3 per worker), then stopped with the reason
+    assert workers._POOL is not None and workers._POOL.respawns == 6
+    assert asker.stats["screen"].retries >= 3
+    assert "model worker processes keep exiting" in (answers["p1"].error or "")
+    assert "--workers 1" in (answers["p1"].error or "")
+    assert openai_server.call_count == 0
+
+
+async def test_a_cancelled_request_is_withdrawn_from_its_worker(
+    tmp_path: Path, openai_server: OpenAIServer
+) -> None:
+    openai_server.script(Hang(2), Reply(SCREENED))
+    asker = seam(tmp_path, openai_server, workers=2)
+    task = asyncio.ensure_future(asker.ask("screen", [PAPER]))
+    await wait_for_calls(openai_server, 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    pool = workers._POOL
+    assert pool is not None and all(not worker.pending for worker in pool.workers)
+    again = await seam(tmp_path, openai_server, workers=2).ask("screen", [PAPER])
+    assert isinstance(again["p1"].value, Screening)
+    assert pool.respawns == 0
 
 
 async def test_the_protocol_carries_no_credentials(
