@@ -61,21 +61,24 @@ def test_worker_count_follows_requests_in_flight() -> None:
     assert AskSettings(concurrency=1, workers=3).worker_count(local) == 3
 
 
-async def wait_for_calls(server: OpenAIServer, count: int) -> None:
+async def request_in_flight(
+    tmp_path: Path, server: OpenAIServer
+) -> tuple[Seam, asyncio.Future[dict[str, Any]]]:
+    """A screening request that a worker has sent and the server is sitting on (then answers)."""
+    server.script(Hang(3), Reply(SCREENED))
+    asker = seam(tmp_path, server, workers=2)
+    task = asyncio.ensure_future(asker.ask("screen", [PAPER]))
     for _ in range(400):
-        if server.call_count >= count:
-            return
+        if server.call_count:
+            return asker, task
         await asyncio.sleep(0.05)
-    raise AssertionError(f"the server saw {server.call_count} calls, expected {count}")
+    raise AssertionError("the request never reached the server")
 
 
 async def test_a_dead_worker_is_replaced_and_its_request_retried(
     tmp_path: Path, openai_server: OpenAIServer
 ) -> None:
-    openai_server.script(Hang(3), Reply(SCREENED))
-    asker = seam(tmp_path, openai_server, workers=2)
-    task = asyncio.ensure_future(asker.ask("screen", [PAPER]))
-    await wait_for_calls(openai_server, 1)  # a worker is waiting for the server's answer
+    asker, task = await request_in_flight(tmp_path, openai_server)
     pool = workers._POOL
     assert pool is not None
     for worker in pool.workers:
@@ -113,10 +116,7 @@ async def test_workers_that_keep_dying_fail_the_request_with_the_reason(
 async def test_a_cancelled_request_is_withdrawn_from_its_worker(
     tmp_path: Path, openai_server: OpenAIServer
 ) -> None:
-    openai_server.script(Hang(2), Reply(SCREENED))
-    asker = seam(tmp_path, openai_server, workers=2)
-    task = asyncio.ensure_future(asker.ask("screen", [PAPER]))
-    await wait_for_calls(openai_server, 1)
+    _, task = await request_in_flight(tmp_path, openai_server)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
