@@ -130,19 +130,10 @@ class Seam:
 
         try:
             for paper in sorted(papers, key=lambda p: p["paper_id"]):
-                material = {
-                    "model": config.model,
-                    "stage": stage,
-                    "prompt": prompt.hash,
-                    "messages": key_messages(prompt.render(self.taxonomy, [paper])),
-                    "schema": schema_digest,
-                    "parameters": parameters,
-                }
-                key = cache_key(material)
-                record = self.cache.get(key)
+                key = self.document_key(stage, paper, item_model)
                 # Cached answers pass the same checks as fresh ones (an imported cache is input).
                 context = {"papers": {paper["paper_id"]: paper}, "taxonomy": self.taxonomy}
-                value = cached_value(record, item_model, context)
+                value = cached_value(self.cache.get(key), item_model, context)
                 if value is not None:
                     stats.cache_hits += 1
                     answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
@@ -298,7 +289,7 @@ class Seam:
     def document_key(
         self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]
     ) -> str:
-        """The cache key of a one-document request (e.g. a survey section)."""
+        """The cache key of one item's answer: a paper of a paper stage, or a survey section."""
         config = self.config(stage)
         prompt = self._prompt_loader(stage)
         return cache_key(

@@ -135,9 +135,8 @@ class _Worker:
                 _deliver(entry, {"error": {"message": self.exited, "transient": True}})
 
     def cancel(self, request_id: int) -> None:
-        with self._lock:
-            self.pending.pop(request_id, None)
-        with contextlib.suppress(RemoteError):
+        """Ask the child to drop a request nobody waits for any more."""
+        with contextlib.suppress(RemoteError):  # the child is gone: nothing to drop
             self.send({"cancel": request_id})
 
     def close(self, timeout: float = 5.0) -> None:
@@ -195,14 +194,15 @@ class WorkerPool:
         self.workers = [_Worker() for _ in range(size)]
         self.requests = 0  # requests sent, over the pool's life
         self.respawns = 0
+        self.max_respawns = 3 * size
         self._ids = itertools.count(1)
 
     def usable(self) -> bool:
-        return self.respawns < 3 * self.size or any(w.exited is None for w in self.workers)
+        return self.respawns < self.max_respawns or any(w.exited is None for w in self.workers)
 
     def _pick(self) -> _Worker:
         for index, worker in enumerate(self.workers):
-            if worker.exited is not None and self.respawns < 3 * self.size:
+            if worker.exited is not None and self.respawns < self.max_respawns:
                 self.workers[index] = _Worker()
                 self.respawns += 1
         running = [worker for worker in self.workers if worker.exited is None]

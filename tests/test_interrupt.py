@@ -52,6 +52,19 @@ def environ(cache: Path) -> dict[str, str]:
     }
 
 
+def run_to_the_end(server: OpenAIServer, where: list[str], directory: Path) -> None:
+    """An uninterrupted build in ``directory`` (its cache inside it); it must succeed."""
+    done = subprocess.run(
+        build_cmd(server, where),
+        cwd=directory,
+        env=environ(directory / "cache"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def processes_marked(mark: str) -> list[int]:
     """Live processes whose environment carries TAXONOMIST_TEST_MARK=mark (workers inherit it)."""
     found = []
@@ -109,27 +122,11 @@ def test_interrupted_build_resumes_to_identical_outputs(
         time.sleep(0.05)
     assert processes_marked(str(interrupted / "cache")) == []
 
-    resumed = subprocess.run(
-        build_cmd(openai_server, where),
-        cwd=interrupted,
-        env=environ(interrupted / "cache"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert resumed.returncode == 0, resumed.stderr
+    run_to_the_end(openai_server, where, interrupted)
     resumed_calls = openai_server.call_count - calls_before
 
     openai_server.reset()
-    full = subprocess.run(
-        build_cmd(openai_server, where),
-        cwd=clean,
-        env=environ(clean / "cache"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert full.returncode == 0, full.stderr
+    run_to_the_end(openai_server, where, clean)
     # every answer finished before the interruption was reused (at most the in-flight ones lost)
     assert resumed_calls <= openai_server.call_count - (calls_before - 2 - 2)
     assert resumed_calls < openai_server.call_count

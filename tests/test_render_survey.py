@@ -222,14 +222,19 @@ def test_user_template_overrides_extend_the_builtin_ones(tmp_path: Path) -> None
     assert "\\tableofcontents" not in tex and "\\begin{forest}" in tex
 
 
-def test_missing_template_names_the_fix(tmp_path: Path) -> None:
+def render_with_template(tmp_path: Path, name: str, source: str) -> None:
+    """Render the fixture survey with one template overridden by ``source``."""
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "survey.md.j2").write_text('{% include "nope.j2" %}', encoding="utf-8")
+    (templates / name).write_text(source, encoding="utf-8")
     records = load_records()
     taxonomy = load_fixture_taxonomy()
+    render_survey(records, offline_sections(records, taxonomy), taxonomy, tmp_path, templates)
+
+
+def test_missing_template_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match="template 'nope.j2' not found"):
-        render_survey(records, offline_sections(records, taxonomy), taxonomy, tmp_path, templates)
+        render_with_template(tmp_path, "survey.md.j2", '{% include "nope.j2" %}')
 
 
 def _with(records: list[PaperRecord], old_key: str, **changes: object) -> list[PaperRecord]:
@@ -279,13 +284,8 @@ def test_missing_prose_is_shown_not_hidden(tmp_path: Path) -> None:
 
 
 def test_template_citing_an_unknown_key_fails(tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "survey.tex.j2").write_text("{{ 'nokey2099'|cite }}", encoding="utf-8")
-    records = load_records()
-    taxonomy = load_fixture_taxonomy()
     with pytest.raises(RenderError, match="a template cites 'nokey2099', which is not a relevant"):
-        render_survey(records, offline_sections(records, taxonomy), taxonomy, tmp_path, templates)
+        render_with_template(tmp_path, "survey.tex.j2", "{{ 'nokey2099'|cite }}")
 
 
 def test_unchanged_charts_are_not_redrawn_and_changed_ones_are(tmp_path: Path) -> None:

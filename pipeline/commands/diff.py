@@ -27,9 +27,6 @@ def diff_command(
 
 
 def _print_rich(diff: object) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     from pipeline.diff import OutputDiff
 
     assert isinstance(diff, OutputDiff)
@@ -43,36 +40,37 @@ def _print_rich(diff: object) -> None:
         f"{diff.sources_added} new sources of known papers",
         markup=False,
     )
-    if diff.new_by_leaf:
-        table = Table(title="new papers by leaf")
-        table.add_column("leaf")
-        table.add_column("key")
-        table.add_column("title")
-        for leaf, papers in diff.new_by_leaf.items():
-            for key, title in papers:
-                table.add_row(Text(leaf), Text(key), Text(title))  # paper text is never markup
-        console.out.print(table)
-    if diff.reclassified:
-        table = Table(title="reclassified")
-        for column in ("key", "before", "after"):
-            table.add_column(column)
-        for change in diff.reclassified:
-            table.add_row(Text(change.key), Text(change.old), Text(change.new))
-        console.out.print(table)
-    if diff.removed:
-        table = Table(title="removed")
-        table.add_column("key")
-        table.add_column("title")
-        for key, title in diff.removed:
-            table.add_row(Text(key), Text(title))
-        console.out.print(table)
-    if diff.sections:
-        table = Table(title="survey.md sections changed")
-        for column in ("section", "+", "-"):
-            table.add_column(column)
-        for section in diff.sections:
-            table.add_row(Text(section.heading), str(section.added), str(section.removed))
-        console.out.print(table)
+    _print_table(
+        "new papers by leaf",
+        ("leaf", "key", "title"),
+        [(leaf, key, title) for leaf, papers in diff.new_by_leaf.items() for key, title in papers],
+    )
+    _print_table(
+        "reclassified",
+        ("key", "before", "after"),
+        [(change.key, change.old, change.new) for change in diff.reclassified],
+    )
+    _print_table("removed", ("key", "title"), list(diff.removed))
+    _print_table(
+        "survey.md sections changed",
+        ("section", "+", "-"),
+        [(s.heading, str(s.added), str(s.removed)) for s in diff.sections],
+    )
+
+
+def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table of rows, printed only when there are any; cells are never read as markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # paper text is never markup
+    console.out.print(table)
 
 
 def register(app: typer.Typer) -> None:
