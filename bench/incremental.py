@@ -34,8 +34,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pipeline.diff import markdown_sections  # noqa: E402
-from pipeline.settings import ModelConfig  # noqa: E402 - needs the sys.path entry above
-from pipeline.synthesize import SPECIAL_SECTIONS, section_papers  # noqa: E402
+from pipeline.seam.settings import ModelConfig  # noqa: E402 - needs the sys.path entry above
+from pipeline.stages.synthesize import SPECIAL_SECTIONS, section_papers  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from schemas.record import PaperRecord  # noqa: E402
 

@@ -5,7 +5,7 @@ provider) adds 100 ms of latency to every call and answers as the embedded model
 are computed before timing, so the figure measures the seam — rendering, cache, litellm,
 instructor, validation — not the local model).
 The shipped dumps go through screen + classify + extract at concurrency 1 and 16, with the
-default number of worker processes (pipeline/workers.py: none at 1, one per CPU up to 2 at 16).
+default number of worker processes (pipeline/seam/workers.py: none at 1, one per CPU up to 2 at 16).
 ``client_cpu_s`` is this process's CPU time; ``worker_cpu_s`` that of the worker processes.
 Last line: ``concurrency_speedup=<float> input_tokens_per_paper=<int>``.
 """
@@ -28,18 +28,19 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OPENAI_API_KEY", "sk-bench-not-a-real-key")
 
-from pipeline.build import paper_input, run_stages  # noqa: E402
-from pipeline.cache import AnswerCache  # noqa: E402
+from pipeline.build import run_stages  # noqa: E402
 from pipeline.ingest import ingest  # noqa: E402
-from pipeline.llm import Seam  # noqa: E402
 from pipeline.local_model import LocalModel  # noqa: E402
-from pipeline.settings import AskSettings, ModelConfig  # noqa: E402
+from pipeline.seam.ask import Seam  # noqa: E402
+from pipeline.seam.cache import AnswerCache  # noqa: E402
+from pipeline.seam.settings import AskSettings, ModelConfig  # noqa: E402
+from pipeline.stages import paper_input  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from tests.openai_server import OpenAIServer, RecordedRequest, Reply  # noqa: E402
 
 LATENCY_S = 0.1
 BENCH_MODEL = os.environ.get("BENCH_MODEL", "openai/gpt-4o-mini")
-# BENCH_WORKERS=1 measures everything in this process (the default: pipeline/workers.py policy)
+# BENCH_WORKERS=1 measures everything in this process (the default: pipeline/seam/workers.py policy)
 BENCH_WORKERS = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
@@ -115,7 +116,7 @@ def _figure(value: float) -> str:
 
 def _worker_cpu() -> float:
     """CPU seconds used so far by the live worker processes (Linux /proc; 0 elsewhere)."""
-    from pipeline import workers
+    from pipeline.seam import workers
 
     total = 0.0
     for worker in workers._POOL.workers if workers._POOL else []:
@@ -152,7 +153,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             # Warm-up: litellm's first call in a process pays a one-off set-up cost, and the
-            # worker processes of concurrency 16 (pipeline/workers.py) start once per process.
+            # worker processes of concurrency 16 (pipeline/seam/workers.py) start once per process.
             asyncio.run(one_run(server, corpus[:2], 1, Path(tmp) / "warm"))
             asyncio.run(one_run(server, corpus[:48], 16, Path(tmp) / "warm16"))
             serial = asyncio.run(one_run(server, corpus, 1, Path(tmp) / "c1"))

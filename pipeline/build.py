@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.budget import OUTPUT_TOKENS_PER_ITEM, Estimate
-from pipeline.cache import AnswerCache
 from pipeline.errors import InputError
 from pipeline.keymap import load_keymap, save_keymap
-from pipeline.llm import Answer, Seam
-from pipeline.settings import AskSettings, ModelConfig
-from pipeline.synthesize import Previous, as_section_texts, load_previous, save_sections, synthesize
+from pipeline.publish import load_titles, write_jsonl, write_report
+from pipeline.seam import Answer, AnswerCache, AskSettings, ModelConfig, Seam
+from pipeline.stages import merge_record, paper_input
+from pipeline.stages.screen import is_relevant
+from pipeline.stages.synthesize import (
+    Previous,
+    as_section_texts,
+    estimate_synthesis,
+    load_previous,
+    save_sections,
+    synthesize,
+)
 from schemas.paper import Paper
 from schemas.record import PaperRecord
-from schemas.stages import Classification, Extraction, Screening
 from schemas.taxonomy import Taxonomy
 
 
@@ -46,11 +51,6 @@ class BuildResult:
         return not self.seam.failures
 
 
-def paper_input(paper: Paper) -> dict[str, str]:
-    """What a model sees of a paper: id, title, abstract (nothing else)."""
-    return {"paper_id": paper.id, "title": paper.title, "abstract": paper.abstract}
-
-
 async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Answer]]:
     """Screen every paper; classify and extract the relevant ones.
 
@@ -70,11 +70,7 @@ async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Ans
         tasks.append((stage, asyncio.ensure_future(seam.ask(stage, items))))
 
     def on_screened(answers: dict[str, Answer], cached: bool) -> None:
-        relevant = [
-            by_id[pid]
-            for pid, answer in sorted(answers.items())
-            if isinstance(answer.value, Screening) and answer.value.relevant
-        ]
+        relevant = [by_id[pid] for pid, answer in sorted(answers.items()) if is_relevant(answer)]
         for stage in followers:
             if cached:  # known papers: one request set, the seam batches their misses itself
                 if relevant:
@@ -102,73 +98,15 @@ async def _estimate_stages(
     """--dry-run: unscreened papers count as relevant, so the estimate is an upper bound."""
     screened = await seam.ask("screen", inputs)
 
-    def may_be_relevant(item: dict[str, str]) -> bool:
-        answer = screened.get(item["paper_id"])
-        if answer is None:
-            return True
-        return isinstance(answer.value, Screening) and answer.value.relevant
-
-    relevant = [item for item in inputs if may_be_relevant(item)]
+    relevant = [
+        item
+        for item in inputs
+        if item["paper_id"] not in screened or is_relevant(screened[item["paper_id"]])
+    ]
     classified, extracted = await asyncio.gather(
         seam.ask("classify", relevant), seam.ask("extract", relevant)
     )
     return {"screen": screened, "classify": classified, "extract": extracted}
-
-
-def merge_record(paper: Paper, answers: dict[str, dict[str, Answer]]) -> PaperRecord:
-    """One papers.jsonl line: the paper plus what each stage answered (or its error)."""
-    record = PaperRecord(**paper.model_dump())
-    failed: dict[str, str] = {}
-    for stage, by_id in answers.items():
-        answer = by_id.get(paper.id)
-        if answer is not None and answer.value is None:
-            failed[stage] = answer.error or "no answer"
-    screen = answers["screen"].get(paper.id)
-    if screen is not None and isinstance(screen.value, Screening):
-        record.relevant = screen.value.relevant
-        record.kind = screen.value.kind
-        record.reason = screen.value.reason
-    classify = answers["classify"].get(paper.id)
-    if classify is not None and isinstance(classify.value, Classification):
-        value = classify.value
-        record.primary = value.primary
-        record.leaves = list(value.leaves)
-        record.levels = sorted({leaf.split(".", 1)[0] for leaf in value.leaves})
-        record.evidence = {e.leaf: e.quote for e in value.evidence}
-    extract = answers["extract"].get(paper.id)
-    if extract is not None and isinstance(extract.value, Extraction):
-        record.techniques = list(extract.value.techniques)
-        record.models = list(extract.value.models)
-        record.hardware = list(extract.value.hardware)
-        record.results = list(extract.value.results)
-    record.failed = dict(sorted(failed.items()))
-    return record
-
-
-def load_titles(out_dir: Path) -> dict[str, str]:
-    """Paper id -> title of the last run's papers.jsonl (empty when there is none)."""
-    path = out_dir / "papers.jsonl"
-    if not path.exists():
-        return {}
-    titles: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-            titles[str(record["id"])] = str(record["title"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            continue  # an edited or damaged line: that paper just loses its title preference
-    return titles
-
-
-def write_jsonl(path: Path, records: list[PaperRecord]) -> None:
-    lines = [r.model_dump_json() for r in sorted(records, key=lambda r: r.id)]
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-
-
-def write_report(path: Path, report: dict[str, Any]) -> None:
-    path.write_text(
-        json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
 
 
 async def run_all(
@@ -184,26 +122,9 @@ async def run_all(
     return records, sections
 
 
-def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
-    """A rough --dry-run figure for the prose: one call per leaf plus three aggregate sections,
-    each paper's data sent ~2.5 times (its leaves, the surveys/challenges sections)."""
-    from pipeline.providers import token_cost
-
-    calls = len(taxonomy.leaves) + 3
-    paper_tokens = sum(len(p.title) + len(p.abstract) + 200 for p in papers) // 4
-    input_tokens = int(paper_tokens * 2.5) + calls * 600
-    output_tokens = calls * OUTPUT_TOKENS_PER_ITEM["synthesize"]
-    cost = token_cost(seam.config("synthesize").model, input_tokens, output_tokens)
-    return Estimate(
-        calls=calls, papers=calls, input_tokens=input_tokens, output_tokens=output_tokens,
-        cost_usd=cost or 0.0, cost_known=cost is not None,
-    )  # fmt: skip
-
-
 def build(options: BuildOptions) -> BuildResult:
     """Run the pipeline and write outputs/; failed papers are recorded, not dropped."""
     from pipeline.ingest import ingest
-    from pipeline.local_model.registry import register_taxonomy
 
     options.out_dir.mkdir(parents=True, exist_ok=True)
     known_keys = load_keymap(options.out_dir)
@@ -219,7 +140,6 @@ def build(options: BuildOptions) -> BuildResult:
             + (f" (skipped: {skipped})" if skipped else "")
             + ": pass dump files in a known layout; outputs/ was left as it was"
         )
-    register_taxonomy(options.taxonomy)
     cache = AnswerCache(options.cache_dir)
     try:
         seam = Seam(cache, options.taxonomy, options.models, options.settings)

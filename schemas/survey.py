@@ -241,3 +241,51 @@ def _check_previous(sentences: list[str], context: dict[str, Any]) -> None:
             f"(keep the previous sentence as it was if it still holds), e.g. "
             f"'... [@{dropped[0]}].'"
         )
+
+
+# What a model sees of a classified paper when it writes a section (the section request).
+def compact(record: PaperRecord, abstract: bool = True) -> dict[str, Any]:
+    """What a model sees of a classified paper when writing prose about it."""
+    return {
+        "key": record.key,
+        "title": record.title,
+        "abstract": record.abstract if abstract else "",
+        "year": record.year,
+        "authors": record.authors,
+        "authors_count": record.authors_count,
+        "upvotes": record.upvotes,
+        "kind": record.kind,
+        "primary": record.primary,
+        "leaves": record.leaves,
+        "evidence": record.evidence,
+        "techniques": record.techniques,
+        "models": record.models,
+        "hardware": record.hardware,
+        "results": [r.model_dump(mode="json") for r in record.results],
+    }
+
+
+def record_from_compact(data: dict[str, Any]) -> PaperRecord:
+    """The inverse of `compact`, for the local model (which writes from records)."""
+    leaves = list(data.get("leaves") or [])
+    return PaperRecord(
+        id=data["key"],
+        key=data["key"],
+        title=data["title"],
+        abstract=data.get("abstract") or "",
+        sources=[],
+        year=data.get("year"),
+        authors=data.get("authors") or [],
+        authors_count=data.get("authors_count"),
+        upvotes=data.get("upvotes"),
+        relevant=True,
+        kind=data.get("kind"),
+        primary=data.get("primary"),
+        leaves=leaves,
+        levels=sorted({leaf.split(".", 1)[0] for leaf in leaves}),
+        evidence=data.get("evidence") or {},
+        techniques=data.get("techniques") or [],
+        models=data.get("models") or [],
+        hardware=data.get("hardware") or [],
+        results=data.get("results") or [],
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -97,3 +99,21 @@ class Taxonomy(BaseModel):
 
     def level_of(self, leaf_id: str) -> str:
         return leaf_id.split(".", 1)[0]
+
+
+def taxonomy_hash(taxonomy: Taxonomy) -> str:
+    """Content hash of the whole taxonomy (cues included), so editing it is a cache miss."""
+    cached = _TAXONOMY_HASHES.get(id(taxonomy))
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    digest = _taxonomy_digest(taxonomy)
+    _TAXONOMY_HASHES[id(taxonomy)] = (taxonomy, digest)
+    return digest
+
+
+_TAXONOMY_HASHES: dict[int, tuple[Taxonomy, str]] = {}
+
+
+def _taxonomy_digest(taxonomy: Taxonomy) -> str:
+    canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]

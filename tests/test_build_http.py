@@ -12,17 +12,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.openai_server import OpenAIServer, RecordedRequest, Reply
+from tests.embedded import local_answers
+from tests.openai_server import OpenAIServer, RecordedRequest
 
 FIXTURE = Path(__file__).parent / "fixtures" / "dumps" / "small.txt"
 PLANTED_KEY = "sk-planted-7f3a9c1e5b2d4f6a8c0e"
-
-
-def local_answers(request: RecordedRequest) -> Reply:
-    """Answer like the embedded model would, so the HTTP path returns valid answers."""
-    from pipeline.local_model.provider import answer
-
-    return Reply(answer(request.messages))
 
 
 def run_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -45,7 +39,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return environ
 
 
-# Requests made by the CLI process, and by two worker processes (pipeline/workers.py).
+# Requests made by the CLI process, and by two worker processes (pipeline/seam/workers.py).
 WHERE = pytest.mark.parametrize("where", [[], ["--workers", "2"]], ids=["in-process", "workers"])
 
 

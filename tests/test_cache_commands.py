@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cache import AnswerCache, cache_key
 from pipeline.errors import InputError
+from pipeline.seam.cache import AnswerCache, cache_key
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from pipeline.diff import markdown_sections
 from pipeline.ingest import ingest
 from pipeline.ingest.keys import base_key, paper_id
 from pipeline.ingest.normalize import normalize_title
-from pipeline.settings import ModelConfig
+from pipeline.seam.settings import ModelConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_DUMP = ROOT / "dumps" / "000_e1975b30c3037422.txt"
@@ -366,9 +366,9 @@ def test_a_prompt_edit_reruns_only_its_stage(
     workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import pipeline.build
-    from pipeline.llm import Seam
     from pipeline.paths import PROMPTS_DIR
-    from pipeline.prompts import load_prompt
+    from pipeline.seam.ask import Seam
+    from pipeline.seam.prompts import load_prompt
 
     prompts = tmp_path / "prompts"
     shutil.copytree(PROMPTS_DIR, prompts)

@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.openai_server import OpenAIServer, RecordedRequest, Reply
+from tests.embedded import local_answers
+from tests.openai_server import OpenAIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DUMP = ROOT / "dumps" / "000_e1975b30c3037422.txt"
-
-
-def local_answers(request: RecordedRequest) -> Reply:
-    from pipeline.local_model.provider import answer
-
-    return Reply(answer(request.messages))
 
 
 def build_cmd(server: OpenAIServer, where: list[str]) -> list[str]:

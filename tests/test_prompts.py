@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.prompts import load_prompt, paper_json, taxonomy_hash
+from pipeline.seam.prompts import load_prompt, paper_json, taxonomy_hash
 from pipeline.taxonomy import load_taxonomy
 
 HOSTILE = {

@@ -1,12 +1,12 @@
-"""instructor's response models, built once per class (pipeline/providers.py:response_model)."""
+"""instructor's response models, built once per class (seam/providers.py:response_model)."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel
 
-from pipeline.providers import response_model
-from pipeline.request import loose_batch, strict_batch
+from pipeline.seam.providers import response_model
+from pipeline.seam.request import loose_batch, strict_batch
 from schemas.stages import STAGE_MODELS
 from schemas.survey import SectionDraft
 

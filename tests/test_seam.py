@@ -1,7 +1,7 @@
 """The model seam over real HTTP: litellm + instructor talk to the scripted local server.
 
 Every test runs twice: requests made in the test process, and made by two worker processes
-(pipeline/workers.py) with retries, budget and counts kept in the test process.
+(pipeline/seam/workers.py) with retries, budget and counts kept in the test process.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from pipeline import workers as workers_module
-from pipeline.cache import AnswerCache
 from pipeline.errors import ReplayMiss
-from pipeline.llm import Seam
-from pipeline.retry import RetryPolicy
-from pipeline.settings import AskSettings, ModelConfig
+from pipeline.seam import workers as workers_module
+from pipeline.seam.ask import Seam
+from pipeline.seam.cache import AnswerCache
+from pipeline.seam.retry import RetryPolicy
+from pipeline.seam.settings import AskSettings, ModelConfig
 from pipeline.taxonomy import load_taxonomy
 from tests.openai_server import (
     Fault,

@@ -1,4 +1,4 @@
-"""Worker processes for requests (pipeline/workers.py): policy, failure of a worker, protocol.
+"""Worker processes for requests (pipeline/seam/workers.py): policy, failure of a worker, protocol.
 
 The seam's behaviour through workers (retries, re-asks, budget, modes, cache) is covered by
 running every test of tests/test_seam.py both in-process and with two workers.
@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from pipeline import workers
-from pipeline.cache import AnswerCache
-from pipeline.llm import Seam
-from pipeline.retry import RetryPolicy
-from pipeline.settings import AskSettings, ModelConfig
+from pipeline.seam import workers
+from pipeline.seam.ask import Seam
+from pipeline.seam.cache import AnswerCache
+from pipeline.seam.retry import RetryPolicy
+from pipeline.seam.settings import AskSettings, ModelConfig
 from pipeline.taxonomy import load_taxonomy
 from schemas.stages import Screening
 from tests.openai_server import Hang, OpenAIServer, Reply
@@ -151,9 +151,9 @@ async def test_the_protocol_carries_no_credentials(
 async def test_the_embedded_model_answers_the_same_through_workers(tmp_path: Path) -> None:
     """--workers with the local model: same validated answers as in-process (its taxonomy is
     sent to the workers, which look it up by digest like the in-process provider)."""
-    from pipeline.build import paper_input
     from pipeline.ingest import ingest
     from pipeline.local_model.registry import register_taxonomy
+    from pipeline.stages import paper_input
 
     dump = Path(__file__).resolve().parent.parent / "dumps" / "003_2fb630e49b968409.txt"
     papers = [paper_input(p) for p in ingest([dump]).corpus.papers[:12]]

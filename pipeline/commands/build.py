@@ -80,8 +80,8 @@ def build_command(
 ) -> None:
     """Build the survey: ingest → screen → classify → extract → synthesize → render outputs/."""
     from pipeline.build import BuildOptions, build
-    from pipeline.cache import resolve_cache_dir
-    from pipeline.settings import AskSettings, ModelConfig
+    from pipeline.seam.cache import resolve_cache_dir
+    from pipeline.seam.settings import AskSettings, ModelConfig
     from pipeline.taxonomy import load_taxonomy
 
     def config(name: str | None) -> ModelConfig:
@@ -223,7 +223,7 @@ def _print_stages(report: dict[str, object]) -> None:
 def _print_estimate(seam: object) -> None:
     from rich.table import Table
 
-    from pipeline.llm import Seam
+    from pipeline.seam.ask import Seam
 
     assert isinstance(seam, Seam)
     table = Table(title="dry run: estimated model use (cache misses only)")

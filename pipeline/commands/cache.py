@@ -19,7 +19,7 @@ CacheDirOption = typer.Option(
 
 
 def _open(cache_dir: Path | None):  # type: ignore[no-untyped-def]
-    from pipeline.cache import AnswerCache, resolve_cache_dir
+    from pipeline.seam.cache import AnswerCache, resolve_cache_dir
 
     return AnswerCache(resolve_cache_dir(cache_dir))
 

@@ -97,8 +97,8 @@ def _answer_one(model: Any, task: str, paper: dict[str, Any]) -> dict[str, Any]:
 def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
     """Deterministic prose for one section from the structured data in the request."""
     from pipeline.local_model import synthesis
-    from pipeline.synthesize import record_from_compact
     from schemas.record import SectionText
+    from schemas.survey import record_from_compact
 
     taxonomy = find_taxonomy(digest)
     if taxonomy is None:

@@ -1,8 +1,9 @@
 """Taxonomies known to the local model, by the content hash that prompts carry.
 
-The build registers its taxonomy before asking; the local provider (a litellm custom provider)
-finds it by the hash in the prompt. A taxonomy edit changes the hash, hence the cache key;
-local_model_version() puts the model's own code into the key of its answers.
+The seam registers its taxonomy when it is made (and in each worker process); the local
+provider (a litellm custom provider) finds it by the hash in the prompt. A taxonomy edit
+changes the hash, hence the cache key; local_model_version() puts the model's own code into
+the key of its answers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from schemas.taxonomy import Taxonomy
+from schemas.taxonomy import Taxonomy, taxonomy_hash
 
 _TAXONOMIES: dict[str, Taxonomy] = {}
 
@@ -23,8 +24,7 @@ def local_model_version() -> str:
     project = root.parent.parent
     # Its own modules and the ones its answers are built with (prose helpers, schemas).
     sources = sorted(root.glob("*.py")) + [
-        root.parent / "render" / "names.py",
-        root.parent / "synthesize.py",
+        project / "schemas" / "names.py",
         project / "schemas" / "stages.py",
         project / "schemas" / "survey.py",
         project / "schemas" / "record.py",
@@ -37,16 +37,10 @@ def local_model_version() -> str:
 
 
 def register_taxonomy(taxonomy: Taxonomy) -> str:
-    from pipeline.prompts import taxonomy_hash
-
     digest = taxonomy_hash(taxonomy)
     _TAXONOMIES[digest] = taxonomy
     return digest
 
 
 def find_taxonomy(digest: str) -> Taxonomy | None:
-    if digest not in _TAXONOMIES:
-        from pipeline.taxonomy import load_taxonomy
-
-        register_taxonomy(load_taxonomy())
     return _TAXONOMIES.get(digest)

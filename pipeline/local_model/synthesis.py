@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from pipeline.render.names import (
+from schemas.names import (
     article,
     capitalize,
     clean,

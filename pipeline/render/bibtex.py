@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from pipeline.render.latex import bib_escape
 from pipeline.render.links import arxiv_id, paper_url
-from pipeline.render.names import clean
 from pipeline.render.safe import Safe
+from schemas.names import clean
 from schemas.record import PaperRecord
 
 _AND = re.compile(r"\band\b", re.IGNORECASE)

@@ -16,7 +16,8 @@ from pipeline.render.errors import RenderError
 from pipeline.render.latex import latex_label
 from pipeline.render.links import paper_url
 from pipeline.render.markdown import github_slug, md_anchor
-from pipeline.render.names import (
+from pipeline.render.safe import Safe
+from schemas.names import (
     clean,
     headline_text,
     join_words,
@@ -24,7 +25,6 @@ from pipeline.render.names import (
     short_name,
     truncate,
 )
-from pipeline.render.safe import Safe
 from schemas.record import PaperRecord, SectionText
 from schemas.survey import KEY_PATTERN, cited_keys
 from schemas.taxonomy import Level, Taxonomy

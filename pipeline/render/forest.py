@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from pipeline.render.data import LeafSection, LevelSection, PaperRow, SurveyData
 from pipeline.render.latex import latex_escape, latex_label
-from pipeline.render.names import truncate
 from pipeline.render.safe import Safe
+from schemas.names import truncate
 
 MAX_PAPERS_PER_LEAF = 10
 _NAME_CHARS = 32

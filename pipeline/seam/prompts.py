@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from pipeline.paths import PROMPTS_DIR
-from schemas.taxonomy import Taxonomy
+from schemas.taxonomy import Taxonomy, taxonomy_hash
 
 
 def paper_json(item: dict[str, Any]) -> str:
@@ -24,24 +24,6 @@ def paper_json(item: dict[str, Any]) -> str:
 
 def oneline(text: str) -> str:
     return " ".join(text.split())
-
-
-def taxonomy_hash(taxonomy: Taxonomy) -> str:
-    """Content hash of the whole taxonomy (cues included), so editing it is a cache miss."""
-    cached = _TAXONOMY_HASHES.get(id(taxonomy))
-    if cached is not None and cached[0] is taxonomy:
-        return cached[1]
-    digest = _taxonomy_digest(taxonomy)
-    _TAXONOMY_HASHES[id(taxonomy)] = (taxonomy, digest)
-    return digest
-
-
-_TAXONOMY_HASHES: dict[int, tuple[Taxonomy, str]] = {}
-
-
-def _taxonomy_digest(taxonomy: Taxonomy) -> str:
-    canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

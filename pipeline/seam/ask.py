@@ -20,27 +20,35 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.answers import answer_record, cached_value, digest, index_entry, key_messages, why
-from pipeline.budget import Budget, Estimate
-from pipeline.cache import AnswerCache, cache_key
 from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
-from pipeline.prompts import Prompt, load_prompt, taxonomy_hash
-from pipeline.ratelimit import RateLimiter
-from pipeline.request import (
+from pipeline.local_model.registry import register_taxonomy
+from pipeline.seam.answers import (
+    answer_record,
+    cached_value,
+    digest,
+    index_entry,
+    key_messages,
+    why,
+)
+from pipeline.seam.budget import Budget, Estimate
+from pipeline.seam.cache import AnswerCache, cache_key
+from pipeline.seam.prompts import Prompt, load_prompt
+from pipeline.seam.ratelimit import RateLimiter
+from pipeline.seam.request import (
     Listener,
     ModelRequest,
     loose_batch,
     model_request,
     strict_batch,
 )
-from pipeline.retry import (
+from pipeline.seam.retry import (
     backoff_seconds,
     fatal_errors_stop,
     is_transient,
     short_error,
 )
-from pipeline.settings import AskSettings, ModelConfig
-from pipeline.workers import WorkerPool, model_ref, worker_pool
+from pipeline.seam.settings import AskSettings, ModelConfig
+from pipeline.seam.workers import WorkerPool, model_ref, worker_pool
 from schemas.run import FailedPaper, StageStats
 from schemas.stages import STAGE_MODELS
 from schemas.taxonomy import Taxonomy
@@ -89,7 +97,7 @@ class Seam:
         self._rng = random.Random(0)
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._limiter = RateLimiter(self.settings.requests_per_minute)
-        self._taxonomy_hash = taxonomy_hash(taxonomy)
+        self._taxonomy_hash = register_taxonomy(taxonomy)  # the embedded model finds it by hash
 
     # ----------------------------------------------------------------------------------- public
     def config(self, stage: str) -> ModelConfig:

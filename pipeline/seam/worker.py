@@ -1,4 +1,4 @@
-"""A model worker process (``python -m pipeline.worker``): see pipeline/workers.py.
+"""A model worker process (``python -m pipeline.seam.worker``): see pipeline/seam/workers.py.
 
 Reads requests as JSON lines on stdin, makes each one with ``model_request`` (many in flight on
 one asyncio loop) and writes one JSON line per answer to the original stdout. Anything else that
@@ -18,10 +18,10 @@ import sys
 from typing import IO, Any
 
 from pipeline.local_model.registry import register_taxonomy
-from pipeline.request import Listener, ModelRequest, model_request
-from pipeline.retry import is_transient, provider_error, retry_after_seconds, short_error
-from pipeline.settings import ModelConfig
-from pipeline.workers import response_model_of
+from pipeline.seam.request import Listener, ModelRequest, model_request
+from pipeline.seam.retry import is_transient, provider_error, retry_after_seconds, short_error
+from pipeline.seam.settings import ModelConfig
+from pipeline.seam.workers import response_model_of
 from schemas.taxonomy import Taxonomy
 
 
@@ -102,8 +102,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol
-    from pipeline.providers import litellm_module
     from pipeline.redact import install_logging
+    from pipeline.seam.providers import litellm_module
 
     install_logging(int(os.environ.get("TAXONOMIST_WORKER_LOG_LEVEL", logging.WARNING)))
     litellm_module()

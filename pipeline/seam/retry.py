@@ -23,7 +23,7 @@ TRANSIENT = {
 
 
 class RemoteError(Exception):
-    """A request that failed in a worker process (pipeline/workers.py), as the worker judged it."""
+    """A request that failed in a worker process (seam/workers.py), as the worker judged it."""
 
     def __init__(
         self,

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.cache import KEY_VERSION, AnswerCache, canonical_json
+from pipeline.seam.cache import KEY_VERSION, AnswerCache, canonical_json
 
 logger = logging.getLogger(__name__)
 

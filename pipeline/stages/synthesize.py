@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.llm import Seam
+from pipeline.seam import OUTPUT_TOKENS_PER_ITEM, Estimate, Seam, request_cost
+from schemas.paper import Paper
 from schemas.record import PaperRecord, SectionText
 from schemas.run import StageStats
-from schemas.survey import SectionDraft, section_context
+from schemas.survey import SectionDraft, compact, section_context
 from schemas.taxonomy import Taxonomy
 
 SECTIONS_FILE = "sections.json"
@@ -30,53 +31,6 @@ class Previous:
 
     inputs: str
     sentences: list[str]
-
-
-def compact(record: PaperRecord, abstract: bool = True) -> dict[str, Any]:
-    """What a model sees of a classified paper when writing prose about it."""
-    return {
-        "key": record.key,
-        "title": record.title,
-        "abstract": record.abstract if abstract else "",
-        "year": record.year,
-        "authors": record.authors,
-        "authors_count": record.authors_count,
-        "upvotes": record.upvotes,
-        "kind": record.kind,
-        "primary": record.primary,
-        "leaves": record.leaves,
-        "evidence": record.evidence,
-        "techniques": record.techniques,
-        "models": record.models,
-        "hardware": record.hardware,
-        "results": [r.model_dump(mode="json") for r in record.results],
-    }
-
-
-def record_from_compact(data: dict[str, Any]) -> PaperRecord:
-    """The inverse of `compact`, for the local model (which writes from records)."""
-    leaves = list(data.get("leaves") or [])
-    return PaperRecord(
-        id=data["key"],
-        key=data["key"],
-        title=data["title"],
-        abstract=data.get("abstract") or "",
-        sources=[],
-        year=data.get("year"),
-        authors=data.get("authors") or [],
-        authors_count=data.get("authors_count"),
-        upvotes=data.get("upvotes"),
-        relevant=True,
-        kind=data.get("kind"),
-        primary=data.get("primary"),
-        leaves=leaves,
-        levels=sorted({leaf.split(".", 1)[0] for leaf in leaves}),
-        evidence=data.get("evidence") or {},
-        techniques=data.get("techniques") or [],
-        models=data.get("models") or [],
-        hardware=data.get("hardware") or [],
-        results=data.get("results") or [],
-    )
 
 
 def section_papers(section: str, records: list[PaperRecord]) -> list[PaperRecord]:
@@ -173,3 +127,17 @@ async def synthesize(
 
 def as_section_texts(written: dict[str, Previous]) -> dict[str, SectionText]:
     return {k: SectionText(section=k, sentences=v.sentences) for k, v in written.items()}
+
+
+def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
+    """A rough --dry-run figure for the prose: one call per leaf plus three aggregate sections,
+    each paper's data sent ~2.5 times (its leaves, the surveys/challenges sections)."""
+    calls = len(taxonomy.leaves) + 3
+    paper_tokens = sum(len(p.title) + len(p.abstract) + 200 for p in papers) // 4
+    input_tokens = int(paper_tokens * 2.5) + calls * 600
+    output_tokens = calls * OUTPUT_TOKENS_PER_ITEM["synthesize"]
+    cost = request_cost(seam.config("synthesize").model, input_tokens, output_tokens)
+    return Estimate(
+        calls=calls, papers=calls, input_tokens=input_tokens, output_tokens=output_tokens,
+        cost_usd=cost or 0.0, cost_known=cost is not None,
+    )  # fmt: skip

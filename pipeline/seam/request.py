@@ -1,6 +1,6 @@
 """One model request: instructor over litellm, with the validator's re-asks, and what it cost.
 
-The same function runs in this process or in a worker process (pipeline/workers.py); transport
+The same function runs in this process or in a worker process (pipeline/seam/workers.py); transport
 retries, the budget and the rate limit stay with the caller (``Seam``).
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 if TYPE_CHECKING:
-    from pipeline.settings import ModelConfig
+    from pipeline.seam.settings import ModelConfig
 
 
 @functools.cache
@@ -63,8 +63,8 @@ class ModelRequest:
 
 async def model_request(request: ModelRequest, listener: Listener) -> BaseModel:
     """Ask ``request.config.model``; instructor validates the answer and re-asks."""
-    from pipeline.providers import instructor_client, litellm_kwargs, response_cost
-    from pipeline.providers import response_model as instructor_model
+    from pipeline.seam.providers import instructor_client, litellm_kwargs, response_cost
+    from pipeline.seam.providers import response_model as instructor_model
 
     config = request.config
     client, hooks_factory = instructor_client(config.mode)

@@ -18,7 +18,7 @@ def request_tokens(stage: str, messages: list[dict[str, str]], n_items: int) -> 
 
 
 def request_cost(model: str, input_tokens: int, output_tokens: int) -> float | None:
-    from pipeline.providers import token_cost
+    from pipeline.seam.providers import token_cost
 
     return token_cost(model, input_tokens, output_tokens)
 

@@ -7,7 +7,8 @@ requests in flight) each request is made by one of N child processes, each an as
 many requests in flight. The parent keeps everything else: the cache, the budget, the rate
 limit, transport retries (a worker makes one attempt, with instructor's re-asks) and the counts.
 
-Protocol: one JSON object per line on the child's stdin and stdout (``python -m pipeline.worker``).
+Protocol: one JSON object per line on the child's stdin and stdout
+(``python -m pipeline.seam.worker``).
   parent -> worker  {"taxonomy": digest, "data": taxonomy}          once per taxonomy and worker
                     {"id", "stage", "shape", "config", "messages", "papers", "taxonomy"}
   worker -> parent  {"id", "events", "value"} or {"id", "events", "error"}
@@ -35,14 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from pipeline.request import Listener, ModelRequest, loose_batch, strict_batch
-from pipeline.retry import RemoteError
+from pipeline.seam.request import Listener, ModelRequest, loose_batch, strict_batch
+from pipeline.seam.retry import RemoteError
 from schemas.stages import STAGE_MODELS
 
 if TYPE_CHECKING:
     from schemas.taxonomy import Taxonomy
 
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]  # the project root, for `-m pipeline.seam.worker`
 _SHAPES = {"batch": loose_batch, "one": strict_batch}
 
 
@@ -74,7 +75,7 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
         env["TAXONOMIST_WORKER_LOG_LEVEL"] = str(logging.getLogger().getEffectiveLevel())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.worker"],
+            [sys.executable, "-m", "pipeline.seam.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -218,7 +219,7 @@ class WorkerPool:
         self, request: ModelRequest, taxonomy: Taxonomy, listener: Listener
     ) -> BaseModel:
         """Like ``model_request``, made by a worker; the value is re-validated here."""
-        from pipeline.prompts import taxonomy_hash
+        from pipeline.seam.prompts import taxonomy_hash
 
         ref = model_ref(request.response_model)
         if ref is None:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.retry import RetryPolicy
+from pipeline.seam.retry import RetryPolicy
 
 DEFAULT_MODEL = "local/taxonomist"
 

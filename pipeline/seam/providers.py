@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, create_model
 
 if TYPE_CHECKING:
-    from pipeline.settings import ModelConfig
+    from pipeline.seam.settings import ModelConfig
 
 LOCAL_PROVIDER = "local"
 
