@@ -1,0 +1,238 @@
+"""Reported results read from the abstract: a figure, the metric its neighbouring words name.
+
+Precision first: a figure is kept only when a word next to it (or its unit) names one metric
+of the closed vocabulary, when it is not part of a name or a setting (the schema's own check),
+and when its sentence is about the paper's work rather than background. Ranges and lists of
+figures are taken whole ("1.4–5.9×", "8.7%, 12.2% and 11.0%").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.local_model.text import Document, Sentence, quote_around
+from schemas.result import cue_near, setting_problem
+
+MAX_RESULTS = 8
+MAX_HEADLINES = 3
+REACH = 60  # characters between a figure and the word that names its metric
+QUOTE_LIMIT = 380
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_UNIT = (
+    r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
+    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
+    r"minutes?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"TOPS\b|FPS\b|frames per second\b))"
+)
+_ONE = rf"[−-]?{_NUM}{_UNIT}"
+_LEAD = (
+    r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
+    r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
+)
+_FIGURE = re.compile(
+    rf"(?<![\w.,/-]){_LEAD}(?:"
+    rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
+    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→)\s?{_ONE}"  # a range: 1.4–5.9x, 2 to 3 times
+    rf"|{_ONE}"  # a single figure
+    rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
+    r")",
+    re.IGNORECASE,
+)
+
+# Words naming each metric, for attribution; longer phrases win over words inside them.
+_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("compute", re.compile(
+        r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
+        r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations", re.I)),
+    ("size", re.compile(
+        r"model size|smaller|compress\w*|compression ratio|parameters|params\b|"
+        r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint", re.I)),
+    ("memory", re.compile(
+        r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth", re.I)),
+    ("throughput", re.compile(
+        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
+        r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b", re.I)),
+    ("speedup", re.compile(
+        r"speed\s?-?ups?|speeds? up|faster|slower|accelerat\w*|latenc\w*|response time|"
+        r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
+        r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
+        r"time-to-first-token|inference speed|training speed|decoding speed", re.I)),
+    ("energy", re.compile(
+        r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w", re.I)),
+    ("cost", re.compile(
+        r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
+        r"cheaper|gpu[\s-]hours", re.I)),
+    ("quality", re.compile(
+        r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
+        r"win[\s-]rate|\bmap\b|\bwer\b|\bfid\b|robustness|quality|"
+        r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b", re.I)),
+    ("other", re.compile(
+        r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b", re.I)),
+]
+# A unit that names its metric by itself.
+_UNIT_METRIC = [
+    ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
+                              r"tflops$", re.I)),
+    ("compute", re.compile(r"flops?$|gflops", re.I)),
+    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
+    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?)$", re.I)),
+    ("cost", re.compile(r"^\$", re.I)),
+]  # fmt: skip
+_CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
+_WORSE = re.compile(
+    r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
+    r"\b(?:loss|drop|degradation|overhead|slowdown) (?:of|by|within|below|under|less than)\s"
+    r"(?:only\s)?$",
+    re.I,
+)
+# Sentences about prior work or the problem, not the paper's own outcome.
+_BACKGROUND = re.compile(
+    r"\b(?:prior|previous|existing|traditional|conventional)\s(?:\w+\s){0,2}?(?:work|works|"
+    r"methods?|approaches|systems?|solutions|studies|techniques|frameworks)\b(?!.*\bour\b)|"
+    r"\b(?:is|are) known to\b|\bsuffers?\b|\bhas been shown|studies have shown|"
+    r"\b(?:typically|commonly|often|usually)\b|\bcan (?:cost|take|consume|require)\b|"
+    r"\bhave grown\b|\bis expected to\b|\bmotivat\w*",
+    re.I,
+)
+_OWN = re.compile(
+    r"\b(?:we|our|this (?:paper|work|study))\b|\b(?:achiev\w*|outperform\w*|deliver\w*|"
+    r"yield\w*|results? (?:show|demonstrate|indicate)|experiments? (?:show|demonstrate)|"
+    r"evaluations? (?:show|demonstrate)|compared (?:to|with))\b",
+    re.I,
+)
+_BASELINE = re.compile(
+    r"\b(?:over|than|compared (?:to|with)|relative to|versus|vs\.?|against)\s+"
+    r"((?:the\s)?[\w][\w\-.+/]*(?:\s[A-Z0-9][\w\-.+/]*){0,3})"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\ds?$")
+
+
+def _is_background(sentence: Sentence, first: bool) -> bool:
+    text = sentence.text
+    if first and not _OWN.search(text):
+        return True
+    return bool(_BACKGROUND.search(text)) and not _OWN.search(text)
+
+
+def _cue_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every metric word of ``text``; a word inside a longer phrase of another metric is dropped."""
+    spans = [(m.start(), m.end(), name) for name, p in _CUES for m in p.finditer(text)]
+    kept = []
+    for start, end, name in spans:
+        inside = any(
+            s <= start and end <= e and (e - s) > (end - start) and n != name
+            for s, e, n in spans
+        )
+        if not inside:
+            kept.append((start, end, name))
+    return kept
+
+
+def _clauses_between(text: str, a: int, b: int) -> int:
+    return len(_CLAUSE.findall(text[a:b])) if a < b else 0
+
+
+def attribute(text: str, start: int, end: int, value: str) -> str | None:
+    """The metric that the figure text[start:end] measures, or None when no word names one."""
+    for name, pattern in _UNIT_METRIC:
+        if pattern.search(value.strip()):
+            return name
+    best: tuple[float, str] | None = None
+    for s, e, name in _cue_spans(text):
+        if e <= start:
+            gap = start - e
+        elif s >= end:
+            gap = s - end
+        else:
+            gap = 0
+        if gap > REACH:
+            continue
+        # Crossing a clause break makes a word less likely to name this figure.
+        between = (e, start) if e <= start else (end, s)
+        distance = gap + 40 * _clauses_between(text, *between)
+        distance += 0.5 if s >= end else 0.0  # "throughput by 2x" beats "2x, speedup" on a tie
+        if distance <= REACH and (best is None or distance < best[0]):
+            best = (distance, name)
+    if best is None:
+        return None
+    if best[1] == "memory" and re.search(r"\b(?:model size|compress\w*)\b", text, re.I):
+        near = text[max(0, start - REACH) : end + REACH]
+        if re.search(r"model size|compress", near, re.I) and not re.search(r"memory", near, re.I):
+            return "size"
+    return best[1]
+
+
+def _baseline(after: str, before: str) -> str | None:
+    match = _BASELINE.search(after[:120])
+    if not match:
+        earlier = list(_BASELINE.finditer(before[-60:]))
+        if not earlier:
+            return None
+        match = earlier[-1]
+    name = match.group(1).strip(" .,;")
+    if name.lower().startswith("the "):
+        name = name[4:]
+    if not any(c.isupper() or c.isdigit() or c == "." for c in name.split(" ")[0]):
+        return None
+    return name[:120]
+
+
+def _quote(sentence: str, start: int, end: int) -> str:
+    if len(sentence.strip()) <= QUOTE_LIMIT:
+        return sentence.strip()
+    return quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80)
+
+
+def results(doc: Document) -> list[dict[str, Any]]:
+    """Results with metric, value, direction, baseline, headline flag and a verbatim quote."""
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for position, sentence in enumerate(doc.body):
+        text = sentence.text
+        if _is_background(sentence, position == 0):
+            continue
+        for match in _FIGURE.finditer(text):
+            value = match.group(0).strip()
+            start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            end = start + len(value)
+            if _YEAR.match(value) or setting_problem(text, start, end):
+                continue
+            quote = _quote(text, start, end)
+            offset = text.find(quote)
+            if offset < 0 or not (offset <= start and end <= offset + len(quote)):
+                continue
+            metric = attribute(quote, start - offset, end - offset, value)
+            if metric is None or not cue_near(metric, quote, start - offset, end - offset):
+                continue
+            key = f"{value}|{quote}"
+            if key in seen:
+                continue
+            seen.add(key)
+            before, after = text[:start], text[end:]
+            worse = _WORSE.search(after) or _WORSE.search(before[-40:])
+            found.append(
+                {
+                    "metric": metric,
+                    "value": value[:80],
+                    "direction": "worse" if worse else "better",
+                    "baseline": _baseline(after, before),
+                    "headline": False,
+                    "quote": quote,
+                }
+            )
+    found = found[:MAX_RESULTS]
+    _mark_headlines(found)
+    return found
+
+
+def _mark_headlines(found: list[dict[str, Any]]) -> None:
+    """The first result of each of the first metrics the paper reports, better ones first."""
+    metrics: list[str] = []
+    for result in found:
+        if result["direction"] == "better" and result["metric"] not in metrics:
+            metrics.append(result["metric"])
+            result["headline"] = True
+            if len(metrics) == MAX_HEADLINES:
+                return
