@@ -199,4 +199,9 @@ class Result(BaseModel):
                 f"{self.quote!r}: choose the metric that the words around this number name "
                 f"({METRIC_HELP}), or drop the result when they name none"
             )
+        if self.baseline is not None and not re.match(r"\s*[^\W\d]", self.baseline):
+            raise ValueError(
+                f"baseline {self.baseline!r} is not the name of a compared system: give the "
+                "system or method the quote compares against (e.g. 'vLLM'), or null"
+            )
         return self

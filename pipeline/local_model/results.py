@@ -55,7 +55,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
         r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b", re.I)),
     ("speedup", re.compile(
-        r"speed\s?-?ups?|speeds? up|faster|slower|accelerat\w*|latenc\w*|response time|"
+        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|response time|"
         r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
         r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
         r"time-to-first-token|inference speed|training speed|decoding speed", re.I)),
@@ -106,7 +106,45 @@ _BASELINE = re.compile(
     r"\b(?:over|than|compared (?:to|with)|relative to|versus|vs\.?|against)\s+"
     r"((?:the\s)?[\w][\w\-.+/]*(?:\s[A-Z0-9][\w\-.+/]*){0,3})"
 )
+_BASELINE_LEAD = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|than|over|compared (?:to|with)|against|versus|"
+    r"vs\.?|relative to)\s(?:the\s)?$",
+    re.I,
+)
+_NAMED_AFTER = re.compile(
+    r"^\s?(?:(?:higher|lower|more|less|fewer|better|greater|smaller|larger|faster|end-to-end|"
+    r"overall|average|relative|absolute)\s)?$",
+    re.I,
+)
+_MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
+_REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
+# "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
+_DECADE = re.compile(r"^\d+s$")
+# A memory figure is a result only when it is a change or an achieved size ("to 4 GB",
+# "saves 10 GB"); "a GPU with 80GB" is a capacity.
+_MEMORY_UNIT = re.compile(r"\d\s?[GMKT]i?B$", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:to|by|from|only|just|under|below|within|saves?|saving|reduc\w*|lower\w*|cut\w*|"
+    r"requires?|requiring|uses?|using|needs?|consum\w*|fits? in(?:to)?|of only|"
+    r"(?:size|footprint|usage|consumption) of)\s(?:only\s)?$",
+    re.I,
+)
+_CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
+# A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
+_SCORE = re.compile(
+    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score)\s"
+    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w.%×])(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
+# A figure whose clause is about prior work ("existing methods incur 3x overhead").
+_BACKGROUND_SUBJECT = re.compile(
+    r"\b(?:prior|previous|existing|traditional|conventional|standard|naive)\s(?:[\w-]+\s){0,2}?"
+    r"(?:work|works|methods?|approaches|systems?|solutions|studies|techniques|frameworks|"
+    r"baselines?)\b|\b(?:is|are) known to\b|\bas reported by\b",
+    re.I,
+)
+_OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
 
 
 def _is_background(sentence: Sentence, first: bool) -> bool:
@@ -140,7 +178,11 @@ def attribute(text: str, start: int, end: int, value: str) -> str | None:
         if pattern.search(value.strip()):
             return name
     best: tuple[float, str] | None = None
+    # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
+    multiple = bool(_MULTIPLE.search(value))
     for s, e, name in _cue_spans(text):
+        if multiple and name == "quality":
+            continue
         if e <= start:
             gap = start - e
         elif s >= end:
@@ -153,6 +195,8 @@ def attribute(text: str, start: int, end: int, value: str) -> str | None:
         between = (e, start) if e <= start else (end, s)
         distance = gap + 40 * _clauses_between(text, *between)
         distance += 0.5 if s >= end else 0.0  # "throughput by 2x" beats "2x, speedup" on a tie
+        if s >= end and _NAMED_AFTER.match(text[end:s]):
+            distance = 0.0  # "3.8% higher accuracy": the word right after names the figure
         if distance <= REACH and (best is None or distance < best[0]):
             best = (distance, name)
     if best is None:
@@ -176,6 +220,8 @@ def _baseline(after: str, before: str) -> str | None:
         name = name[4:]
     if not any(c.isupper() or c.isdigit() or c == "." for c in name.split(" ")[0]):
         return None
+    if not re.match(r"[^\W\d]", name):
+        return None  # "than 20", "than 100ms": a figure, not a compared system
     return name[:120]
 
 
@@ -183,6 +229,51 @@ def _quote(sentence: str, start: int, end: int) -> str:
     if len(sentence.strip()) <= QUOTE_LIMIT:
         return sentence.strip()
     return quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80)
+
+
+def _figures(text: str) -> list[tuple[int, int, str | None]]:
+    """Figures of a sentence in order: (start, end, metric when the pattern itself names it)."""
+    found: list[tuple[int, int, str | None]] = []
+    for match in _FIGURE.finditer(text):
+        raw = match.group(0)
+        start = match.start() + len(raw) - len(raw.lstrip())
+        found.append((start, match.end(), None))
+    taken = [(s, e) for s, e, _ in found]
+    for match in _SCORE.finditer(text):
+        s, e = match.span(1)
+        if not any(a < e and s < b for a, b in taken):
+            found.append((s, e, "quality"))
+    return sorted(found)
+
+
+def _background_figure(text: str, start: int) -> bool:
+    """Is the figure in a clause whose subject is prior work ("existing methods incur 3x")?"""
+    before = text[max(0, start - 120) : start]
+    subjects = list(_BACKGROUND_SUBJECT.finditer(before))
+    if not subjects:
+        return False
+    last = subjects[-1]
+    if _BASELINE_LEAD.search(before[: last.start()]):
+        return False  # "outperforming existing systems by 2x": prior work is the baseline
+    return not _OWN_SUBJECT.search(before[last.end() :])
+
+
+def _unit(value: str) -> str:
+    return re.sub(r"^.*\d", "", value).strip().lower()
+
+
+def _skip(text: str, start: int, end: int) -> bool:
+    """Figures that are no result: years, '10s of', capacities, names, settings, background."""
+    value = text[start:end]
+    if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
+        return True
+    if _MEMORY_UNIT.search(value) and not (
+        _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
+    ):
+        return True
+    if _REPORTED_BY.search(text[end:]):
+        return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
+    return bool(setting_problem(text, start, end)) or _background_figure(text, start)
 
 
 def results(doc: Document) -> list[dict[str, Any]]:
@@ -193,19 +284,21 @@ def results(doc: Document) -> list[dict[str, Any]]:
         text = sentence.text
         if _is_background(sentence, position == 0):
             continue
-        for match in _FIGURE.finditer(text):
-            value = match.group(0).strip()
-            start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
-            end = start + len(value)
-            if _YEAR.match(value) or setting_problem(text, start, end):
+        previous: tuple[int, str, str] | None = None  # end, unit, metric of the last figure kept
+        for start, end, named in _figures(text):
+            value = text[start:end]
+            if _skip(text, start, end):
                 continue
             quote = _quote(text, start, end)
             offset = text.find(quote)
             if offset < 0 or not (offset <= start and end <= offset + len(quote)):
                 continue
-            metric = attribute(quote, start - offset, end - offset, value)
+            metric = named or attribute(quote, start - offset, end - offset, value)
+            if previous and previous[1] == _unit(value) and _continues_list(text, previous[0], start):
+                metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 continue
+            previous = (end, _unit(value), metric)
             key = f"{value}|{quote}"
             if key in seen:
                 continue
@@ -225,6 +318,16 @@ def results(doc: Document) -> list[dict[str, Any]]:
     found = found[:MAX_RESULTS]
     _mark_headlines(found)
     return found
+
+
+def _continues_list(text: str, previous_end: int, start: int) -> bool:
+    """Does the figure continue a list begun by the previous one, with no metric named between?"""
+    between = text[previous_end:start]
+    return (
+        len(between) <= REACH
+        and bool(re.search(r"\b(?:and|or)\b|,", between))
+        and not _cue_spans(between)
+    )
 
 
 def _mark_headlines(found: list[dict[str, Any]]) -> None:
