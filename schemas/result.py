@@ -30,7 +30,7 @@ METRIC_HELP = (
 # Words that name each metric; a value's metric must be named next to it in the quote.
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
-        r"speed\s?-?ups?|speeds? up|faster|slower|quicker|accelerat\w*|latenc\w*|\btime\b|"
+        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|\btime\b|"
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
         r"\bminutes?\b|"
         r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed",
@@ -52,7 +52,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
-        r"fidelity|performance (?:drop|loss|gap|degradation)|recall|precision|auc|\bfid\b|"
+        r"fidelity|performance (?:drop|loss|gap|degradation)|recall|precision|auc|\bfid\b|success rate|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,
@@ -102,7 +102,7 @@ _CONFIG_BEFORE = re.compile(
     r"seeds?|version)\s?(?:of\s|=\s?)?$",
     re.I,
 )
-_PERCENTILE_AFTER = re.compile(r"^\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
+_PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
 _CONTEXT_AFTER = re.compile(
     r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
     r"^\s?[Kk]\b(?!\s?(?:x|×|-?tokens?\s?(?:/|per\s)))"
@@ -124,7 +124,7 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return "it is a configuration ('8×A100', '1024×1024', 'Mixtral-8x7B'), not an outcome"
     if _HW_GB_AFTER.search(after) or _HW_GB_BEFORE.search(before):
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
-    if _CONFIG_BEFORE.search(lead):
+    if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
     if _PERCENTILE_AFTER.search(after):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
@@ -133,13 +133,22 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     return None
 
 
-def cue_near(metric: str, quote: str, start: int, end: int, reach: int = 90) -> bool:
+def cue_near(metric: str, quote: str, start: int, end: int, reach: int = 120) -> bool:
     """Does a word naming ``metric`` stand within ``reach`` characters of quote[start:end]?"""
     pattern = METRIC_CUES.get(metric)
     if pattern is None:  # "other": nothing to check
         return True
     left, right = max(0, start - reach), min(len(quote), end + reach)
     return any(m.start() < right and m.end() > left for m in pattern.finditer(quote))
+
+
+_FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
+# Numbers written as words are figures too ("twice", "one million frames per second").
+_NUMBER_WORDS = re.compile(
+    r"\b(?:half|twice|double[sd]?|triple[sd]?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"hundreds?|thousands?|millions?|billions?|orders? of magnitude|quarters?)\b",
+    re.I,
+)
 
 
 def _collapse(text: str) -> str:
@@ -168,13 +177,13 @@ class Result(BaseModel):
         default=False, description="true for the 1-3 results a reader would quote first"
     )
     quote: str = Field(
-        min_length=3, max_length=400, description="the sentence or clause holding the value"
+        min_length=3, max_length=600, description="the sentence or clause holding the value"
     )
 
     @model_validator(mode="after")
     def _value_in_quote(self) -> Result:
         value, quote = _collapse(self.value), _collapse(self.quote)
-        if not re.search(r"\d", value):
+        if not re.search(r"\d", value) and not _NUMBER_WORDS.search(value):
             raise ValueError(
                 f"value {self.value!r} has no number: give the measured figure with its unit "
                 "(e.g. '2.3x', '47%'), or drop this result"
@@ -199,7 +208,7 @@ class Result(BaseModel):
                 f"{self.quote!r}: choose the metric that the words around this number name "
                 f"({METRIC_HELP}), or drop the result when they name none"
             )
-        if self.baseline is not None and not re.match(r"\s*[^\W\d]", self.baseline):
+        if self.baseline is not None and _FIGURE_ONLY.fullmatch(self.baseline.strip()):
             raise ValueError(
                 f"baseline {self.baseline!r} is not the name of a compared system: give the "
                 "system or method the quote compares against (e.g. 'vLLM'), or null"
