@@ -78,13 +78,15 @@ _METRIC_NOUNS = {
     "compute": r"FLOPs|MACs|computation(?:al cost)?|compute",
 }  # fmt: skip
 _REDUCTION = re.compile(
-    r"\b(?:reduc\w*|lower\w*|less|fewer|cut\w*|sav\w*|decreas\w*|smaller|shrink\w*|drops?)\b",
+    r"\b(?:reduc\w*|lower\w*|less|fewer|cut\w*|sav\w*|decreas\w*|smaller|shrink\w*|drops?|"
+    r"compress\w*)\b",
     re.IGNORECASE,
 )
 _INCREASE = re.compile(r"\b(?:higher|more|increas\w*|improv\w*|gains?|boost\w*)\b", re.I)
+_FIG = r"[−+-]?\d+(?:[.,]\d+)*\s?[%×]?"
 _PLAIN_VALUE = re.compile(
     r"^(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|less than|"
-    r"under|within|only|as much as|[<>~≈])\s?)?[−\-\d.,%×x\s–~and]*$",
+    rf"under|within|only|as much as|[<>~≈])\s?)?{_FIG}(?:\s?(?:[–~/]|to|and|or|,|, and)\s?{_FIG})*$",
     re.IGNORECASE,
 )
 
@@ -93,7 +95,7 @@ def reader_value(value: str) -> str:
     """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
     text = clean(_VALUE_LEAD.sub("", clean(value)))
     text = text.replace("\\%", "%")
-    text = re.sub(r"(\d)\s?(?:times\b|x\b|×)", r"\1×", text)
+    text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×)", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
     text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)
     # A unit never runs into the next word: "2.3×faster" -> "2.3× faster".

@@ -52,7 +52,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
-        r"fidelity|performance (?:drop|loss|gap|degradation)|recall|precision|auc|\bfid\b|success rate|"
+        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|precision|auc|\bfid\b|success rate|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,
@@ -62,7 +62,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"weights",
         re.I,
     ),
-    "compute": re.compile(r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b", re.I),
+    "compute": re.compile(
+        r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point", re.I
+    ),
 }
 
 # Free-text metric names of earlier outputs, mapped onto the closed vocabulary.

@@ -45,17 +45,20 @@ _FIGURE = re.compile(
 _CUES: list[tuple[str, re.Pattern[str]]] = [
     ("compute", re.compile(
         r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
-        r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations", re.I)),
+        r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
+        r"floating[\s-]point operations", re.I)),
     ("size", re.compile(
         r"model size|smaller|compress\w*|compression ratio|parameters|params\b|"
         r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint", re.I)),
     ("memory", re.compile(
-        r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth", re.I)),
+        r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement",
+        re.I)),
     ("throughput", re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
         r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b", re.I)),
     ("speedup", re.compile(
         r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|response time|"
+        r"\bdelays?\b|"
         r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
         r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
         r"time-to-first-token|inference speed|training speed|decoding speed", re.I)),
@@ -66,7 +69,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         r"cheaper|gpu[\s-]hours", re.I)),
     ("quality", re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-        r"win[\s-]rate|\bmap\b|\bwer\b|\bfid\b|robustness|quality|"
+        r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+        r"performance (?:gains?|improvements?)|success rate|error rate|"
+        r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
         r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b", re.I)),
     ("other", re.compile(
         r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b", re.I)),
@@ -114,6 +119,23 @@ _BASELINE_LEAD = re.compile(
 _NAMED_AFTER = re.compile(
     r"^\s?(?:(?:higher|lower|more|less|fewer|better|greater|smaller|larger|faster|end-to-end|"
     r"overall|average|relative|absolute)\s)?$",
+    re.I,
+)
+_COMPARATIVE = (
+    r"(?:higher|lower|larger|smaller|more|less|fewer|greater|better|tighter|longer|shorter|"
+    r"bigger|wider)"
+)
+_FUNCTION_WORD = (
+    r"(?:of|in|on|for|over|than|compared|with|while|and|or|at|by|to|from|the|a|an|across|"
+    r"respectively|when|under|without|relative|against|versus|vs|on)\b"
+)
+_COMPARED_NOUN = re.compile(
+    rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
+    re.I,
+)
+_CHANGED_NOUN = re.compile(
+    rf"^\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?\s"
+    r"(?:improvements?|reductions?|increases?|gains?|boosts?|savings?|decreases?)\b",
     re.I,
 )
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
@@ -168,8 +190,20 @@ def _cue_spans(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _clauses_between(text: str, a: int, b: int) -> int:
-    return len(_CLAUSE.findall(text[a:b])) if a < b else 0
+def _clauses_between(text: str, a: int, b: int) -> float:
+    """Clause breaks between two offsets; a plain comma counts for less than one."""
+    if a >= b:
+        return 0.0
+    between = text[a:b]
+    breaks = len(_CLAUSE.findall(between))
+    return breaks + 0.4 * max(0, between.count(",") - breaks)
+
+
+def _named_otherwise(after: str) -> bool:
+    """Do the words right after the figure name something that is no metric ("40x larger
+    hidden sizes", "10% scalability improvement", "10.2x tighter SLO")?"""
+    match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after)
+    return bool(match) and not _cue_spans(match.group(0))
 
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
@@ -177,6 +211,8 @@ def attribute(text: str, start: int, end: int, value: str) -> str | None:
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
             return name
+    if _named_otherwise(text[end:]):
+        return None
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(_MULTIPLE.search(value))
