@@ -155,6 +155,24 @@ def test_a_figure_with_no_metric_word_is_dropped() -> None:
     assert _results("We study it. Our method is 3.88x better on the suite.") == []
 
 
+def test_a_figure_named_by_another_noun_is_dropped() -> None:
+    abstract = "We study RNNs. Our kernels reach 50x speed-ups and allow 40x larger hidden sizes."
+    assert [r["value"] for r in _results(abstract)] == ["50x"]
+
+
+def test_the_compared_systems_figures_are_not_the_papers() -> None:
+    abstract = (
+        "We study offloading. Fuyou achieves 156 TFLOPS on an RTX 4090 GPU while ZeRO-Infinity "
+        "only achieves 45 TFLOPS. Our agent reaches 96% vs. 61% accuracy on GSM8K."
+    )
+    assert [r["value"] for r in _results(abstract)] == ["156 TFLOPS", "96%"]
+
+
+def test_figures_written_in_words_are_results_too() -> None:
+    results = _results("We study training. Our two methods cut the training time by half.")
+    assert [(r["value"], r["metric"]) for r in results] == [("half", "speedup")]
+
+
 # --- rendering --------------------------------------------------------------------------------
 
 
@@ -223,11 +241,11 @@ def predictions() -> list[dict[str, Any]]:
     return local_predictions(_gold(), ROOT)
 
 
-# Floors a little under the measured scores (dev 0.907 / 0.056 / 0.795 and held-out
-# 0.817 / 0.050 / 0.604 when written): a change that loses ground fails here.
+# Floors a little under the measured scores (dev 0.912 / 0.035 / 0.841 and held-out
+# 0.818 / 0.045 / 0.660 when written): a change that loses ground fails here.
 @pytest.mark.parametrize(
     ("split", "precision", "non_results", "headline"),
-    [("dev", 0.88, 0.07, 0.77), ("held-out", 0.79, 0.07, 0.58)],
+    [("dev", 0.89, 0.05, 0.81), ("held-out", 0.80, 0.06, 0.63)],
 )
 def test_local_model_scores_on_the_labelled_results(
     predictions: list[dict[str, Any]], split: str, precision: float, non_results: float,

@@ -85,5 +85,5 @@ def extract_facts(doc: Document, scores: dict[str, LeafScore], leaves: list[str]
         "techniques": _distinct(techniques, MAX_TECHNIQUES),
         "models": _distinct([m.group(0) for m in _MODELS.finditer(text)], MAX_MODELS),
         "hardware": _distinct(hardware, MAX_HARDWARE),
-        "results": results(doc),
+        "results": results(doc, name),
     }

@@ -118,7 +118,8 @@ _BASELINE_LEAD = re.compile(
 )
 _NAMED_AFTER = re.compile(
     r"^\s?(?:(?:higher|lower|more|less|fewer|better|greater|smaller|larger|faster|end-to-end|"
-    r"overall|average|relative|absolute)\s)?$",
+    r"overall|average|relative|absolute)\s|(?:in|on)\s(?:the\s)?(?:(?:average|overall|mean|"
+    r"end-to-end|total)\s)?)?$",
     re.I,
 )
 _COMPARATIVE = (
@@ -139,6 +140,11 @@ _CHANGED_NOUN = re.compile(
     re.I,
 )
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
+# "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
+_THEIRS = re.compile(
+    r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
+    r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s)$"
+)
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
@@ -157,6 +163,18 @@ _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|sa
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score)\s"
     r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w.%×])(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
+# An achieved parameter count: "with only 14,862 parameters".
+_PARAMS = re.compile(
+    r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
+    r"(?:parameters|params))\b",
+    re.I,
+)
+# Figures written in words: "by half", "twice as fast", "two orders of magnitude".
+_WORDS = re.compile(
+    r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
+    r"(?:two|three|four|five|ten)-fold)\b",
     re.I,
 )
 # A figure whose clause is about prior work ("existing methods incur 3x overhead").
@@ -274,11 +292,12 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
         found.append((start, match.end(), None))
-    taken = [(s, e) for s, e, _ in found]
-    for match in _SCORE.finditer(text):
-        s, e = match.span(1)
-        if not any(a < e and s < b for a, b in taken):
-            found.append((s, e, "quality"))
+    for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
+        taken = [(s, e) for s, e, _ in found]
+        for match in pattern.finditer(text):
+            s, e = match.span(1)
+            if not any(a < e and s < b for a, b in taken):
+                found.append((s, e, metric))
     return sorted(found)
 
 
@@ -298,7 +317,7 @@ def _unit(value: str) -> str:
     return re.sub(r"^.*\d", "", value).strip().lower()
 
 
-def _skip(text: str, start: int, end: int) -> bool:
+def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     """Figures that are no result: years, '10s of', capacities, names, settings, background."""
     value = text[start:end]
     if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
@@ -307,13 +326,19 @@ def _skip(text: str, start: int, end: int) -> bool:
         _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
     ):
         return True
+    theirs = _THEIRS.search(text[max(0, start - 80) : start])
+    if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
+        return True
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start)
 
 
-def results(doc: Document) -> list[dict[str, Any]]:
-    """Results with metric, value, direction, baseline, headline flag and a verbatim quote."""
+def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
+    """Results with metric, value, direction, baseline, headline flag and a verbatim quote.
+
+    ``own`` is the paper's name for its method, so that its figures are not taken for a
+    compared system's."""
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for position, sentence in enumerate(doc.body):
@@ -323,7 +348,7 @@ def results(doc: Document) -> list[dict[str, Any]]:
         previous: tuple[int, str, str] | None = None  # end, unit, metric of the last figure kept
         for start, end, named in _figures(text):
             value = text[start:end]
-            if _skip(text, start, end):
+            if _skip(text, start, end, own):
                 continue
             quote = _quote(text, start, end)
             offset = text.find(quote)
