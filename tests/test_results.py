@@ -256,3 +256,39 @@ def test_local_model_scores_on_the_labelled_results(
     assert scores.precision_with_metric >= precision, scores.as_dict()
     assert scores.non_result_share <= non_results, scores.as_dict()
     assert scores.headline_recall >= headline, scores.as_dict()
+
+
+# --- techniques, models, hardware -------------------------------------------------------------
+
+
+def _facts(title: str, abstract: str) -> dict[str, Any]:
+    return extract_facts(make_document(title, abstract), {}, [])
+
+
+def test_models_keep_their_full_names() -> None:
+    facts = _facts(
+        "A study",
+        "We evaluate Code Llama-34B, GPT 8.3B, Mixtral-8x7B, DeepSeek-R1-Distill-Qwen-1.5B and "
+        "GPT-4; GPT models are popular.",
+    )
+    assert facts["models"] == [
+        "Code Llama-34B", "GPT 8.3B", "Mixtral-8x7B", "DeepSeek-R1-Distill-Qwen-1.5B", "GPT-4"
+    ]  # fmt: skip
+
+
+def test_hardware_is_what_the_paper_runs_on_not_only_its_baseline() -> None:
+    facts = _facts(
+        "FlightLLM",
+        "Implemented on the Alveo U280 FPGA, FlightLLM beats NVIDIA A100 GPU with 1.2x higher "
+        "throughput. We also run on Tesla P40 and compare against V100.",
+    )
+    assert facts["hardware"] == ["Alveo U280", "FPGA", "Tesla P40"]
+
+
+def test_techniques_are_the_method_name_and_vocabulary_terms_only() -> None:
+    facts = _facts(
+        "SmoothServe: Quantized Serving on SSDs",
+        "We propose SmoothServe, which quantizes weights and offloads the KV cache to SSDs on "
+        "CPUs, with an operator library and model size, architectures as inputs.",
+    )
+    assert facts["techniques"] == ["SmoothServe", "quantization", "offloading"]

@@ -1,4 +1,4 @@
-"""Structured facts: named technique, cue techniques, models, hardware and reported results.
+"""Structured facts: named technique, vocabulary techniques, models, hardware and results.
 
 Results come from pipeline.local_model.results: a figure, the metric the words next to it name,
 the baseline after "over/than/compared to", and the sentence holding them as the quote.
@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.results import results
+from pipeline.local_model.techniques import vocabulary_techniques
 from pipeline.local_model.text import Document
 
 MAX_TECHNIQUES = 6
@@ -23,19 +24,27 @@ _NAMED = re.compile(
     r"([A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*)",
 )
 _TITLE_NAME = re.compile(r"^\s*([A-Za-z0-9][\w.+^{}$-]*(?:\s[\w.+-]+){0,2})\s*:")
+_FAMILY = (
+    r"(?:Code\s?Llama|TinyLlama|LLaMA|Llama|GPT|OPT|BLOOM|Falcon|Mistral|Mixtral|Qwen|Gemma|Phi|"
+    r"Flan-T5|T5|DistilBERT|RoBERTa|DeBERTa|ALBERT|BERT|ResNet|VGG|MobileNet|EfficientNet|"
+    r"MobileViT|ViT|DeiT|Swin|CLIP|Stable Diffusion|SDXL|DiT|Whisper|DeepSeek|Vicuna|BitNet|YOLO|"
+    r"ConvNeXt|Mamba|PaLM|Chinchilla|ChatGLM|GLM|Baichuan|InternLM|LLaVA|Claude|Gemini|"
+    r"Transformer-XL|Inception|U-Net|SAM|Pythia|StarCoder|OLMo|MiniCPM|StableLM|Nemotron|Yi)"
+)
+# Name parts after the family: versions, sizes ("7B", "8x7B"), variants ("Instruct", "Next").
+_NAME_PART = (
+    rf"(?:\d+(?:\.\d+)*[BMK]?|\d+x\d+[BM]|[vVrR]\d+(?:\.\d+)*|[A-Z]{{1,2}}/\d+|"
+    r"XL|XXL|Large|large|Base|base|Small|small|Tiny|Mini|Medium|Next|Turbo|Flash|Sonnet|Opus|"
+    rf"Haiku|Pro|Ultra|Instruct|Chat|Coder|Distill|Math|Vision|VL|o|hf|{_FAMILY}\d*(?:\.\d+)?)"
+)
 _MODELS = re.compile(
-    r"(?<![\w-])(?:LLaMA|Llama|GPT|OPT|BLOOM|Falcon|Mistral|Mixtral|Qwen|Gemma|Phi|T5|Flan-T5|BERT|"
-    r"RoBERTa|DeBERTa|DistilBERT|ALBERT|ResNet|VGG|MobileNet|EfficientNet|ViT|DeiT|Swin|CLIP|"
-    r"Stable Diffusion|SDXL|DiT|Whisper|DeepSeek|Vicuna|BitNet|YOLO|ConvNeXt|Mamba|PaLM|Chinchilla|"
-    r"GLM|ChatGLM|Baichuan|InternLM|LLaVA|Claude|Gemini|Transformer-XL|Inception|U-Net|SAM|"
-    r"MobileViT|TinyLlama|Pythia|StarCoder|CodeLlama|OLMo|MiniCPM|Yi)"
-    r"(?:[-\s]?(?:\d+(?:\.\d+)*|v\d+|[Vv]ariant|[A-Z]{1,2}/\d+|XL|XXL|Large|Base|Small|Tiny|Mini|"
-    r"Turbo|o|Instruct|Chat))*"
-    r"(?:[-\s]\d+(?:\.\d+)?[BM])?(?![\w])",
+    rf"(?<![\w-]){_FAMILY}\d*(?:\.\d+)?(?:(?:-|\s)(?={_NAME_PART}(?![\w.]))?{_NAME_PART})*"
+    r"(?![\w])"
 )
 _HARDWARE = re.compile(
     r"(?<![\w-])(?:(?:NVIDIA|AMD|Intel|Google|Apple|Qualcomm|Huawei)\s)?"
-    r"(?:A100|H100|H200|H800|A800|V100|P100|T4|L4|L40S?|A10G?|A6000|RTX\s?\d{4}(?:\sTi)?|"
+    r"(?:(?:Tesla\s)?(?:A100|H100|H200|H800|A800|V100|P100|P40|P4|K80|T4|L4|L40S?|A10G?|A6000|"
+    r"A40)(?:[\s-]\d+\s?GB)?|Titan\s(?:RTX|Xp?|V)|RTX\s?\d{4}(?:\sTi)?|(?:AGX\s)?(?:Orin|Xavier)|"
     r"GH200|GB200|B200|Jetson(?:\s(?:Nano|Orin|Xavier|TX2|AGX)\w*)*|Raspberry\sPi(?:\s\d)?|"
     r"Snapdragon(?:\s\d+\w*)?|TPU\s?v\d\w*|TPUs?|MI\d{3}X?|Gaudi\s?\d?|Ascend(?:\s\d+\w*)?|"
     r"M[1-4](?:[-\s](?:Pro|Max|Ultra))?|Xeon(?:\s\w+)?|EPYC|Alveo(?:\s\w+)?|Versal|Zynq(?:\s\w+)?|"
@@ -58,29 +67,50 @@ def named_technique(doc: Document) -> str | None:
 
 
 def _distinct(items: list[str], limit: int) -> list[str]:
+    """Each name once (a plural counts as its singular); a bare family name ("GPT") is dropped
+    when a fuller name of it ("GPT-4") is listed."""
     seen: dict[str, str] = {}
     for item in items:
-        key = item.lower().strip()
+        key = item.lower().strip().removesuffix("s")
         if key and key not in seen:
             seen[key] = item.strip()
-    return list(seen.values())[:limit]
+    names = list(seen.values())
+    fuller = [
+        n for n in names if not any(o != n and re.match(re.escape(n) + r"[\s-]", o) for o in names)
+    ]
+    return fuller[:limit]
+
+
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:than|over|compared (?:to|with)|relative to|against|versus|vs\.?|outperform\w*|"
+    r"beat\w*|surpass\w*)\s(?:(?:the|a|an|on|with|using)\s){0,2}"
+    r"(?:(?:NVIDIA|AMD|Intel|Google|Apple)\s)?$",
+    re.I,
+)
+
+
+def _measured(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """Hardware the paper targets or measures on: a name that only ever appears as the compared
+    baseline ("beats NVIDIA A100 GPU") is left out."""
+    spans = [(m.group(0), m.start()) for m in pattern.finditer(text)]
+    own = {
+        n.lower()
+        for n, start in spans
+        if not _COMPARED_BEFORE.search(text[max(0, start - 40) : start])
+    }
+    return [n for n, _ in spans if n.lower() in own]
 
 
 def extract_facts(doc: Document, scores: dict[str, LeafScore], leaves: list[str]) -> dict[str, Any]:
-    """Techniques, models, hardware and results of a paper."""
+    """Techniques (own name + vocabulary), models, measured hardware and results of a paper.
+
+    ``scores`` and ``leaves`` are the classification's; techniques come from the vocabulary
+    kept beside the taxonomy (pipeline/local_model/techniques.py), not from bare cue words."""
+    del scores, leaves  # kept in the signature: the stage is called with the analysis
     text = f"{doc.title}\n{doc.abstract}"
-    techniques: list[str] = []
     name = named_technique(doc)
-    if name:
-        techniques.append(name)
-    for leaf in leaves:
-        score = scores.get(leaf)
-        if score:
-            ranked = sorted(score.hits, key=lambda h: -h.weight)
-            techniques.extend(h.text.lower() for h in ranked[:2])
-    hardware = [m.group(0) for m in _HARDWARE.finditer(text)]
-    if not hardware:
-        hardware = [m.group(0) for m in _GENERIC_HARDWARE.finditer(text)]
+    techniques = ([name] if name else []) + vocabulary_techniques(doc.title, doc.abstract)
+    hardware = _measured(text, _HARDWARE) or _measured(text, _GENERIC_HARDWARE)
     return {
         "techniques": _distinct(techniques, MAX_TECHNIQUES),
         "models": _distinct([m.group(0) for m in _MODELS.finditer(text)], MAX_MODELS),
