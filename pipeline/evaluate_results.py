@@ -113,7 +113,9 @@ class ResultScores:
         }
 
 
-def _gold_spans(abstract: str, gold: dict[str, Any]) -> list[tuple[tuple[int, int], dict[str, Any]]]:
+def _gold_spans(
+    abstract: str, gold: dict[str, Any]
+) -> list[tuple[tuple[int, int], dict[str, Any]]]:
     spans = []
     for item in gold.get("results") or []:
         span = _span(abstract, item.get("quote") or "", item.get("value") or "")

@@ -86,7 +86,8 @@ _INCREASE = re.compile(r"\b(?:higher|more|increas\w*|improv\w*|gains?|boost\w*)\
 _FIG = r"[−+-]?\d+(?:[.,]\d+)*\s?[%×]?"
 _PLAIN_VALUE = re.compile(
     r"^(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|less than|"
-    rf"under|within|only|as much as|[<>~≈])\s?)?{_FIG}(?:\s?(?:[–~/]|to|and|or|,|, and)\s?{_FIG})*$",
+    rf"under|within|only|as much as|[<>~≈])\s?)?{_FIG}"
+    rf"(?:\s?(?:[–~/]|to|and|or|,|, and)\s?{_FIG})*$",
     re.IGNORECASE,
 )
 
@@ -158,7 +159,11 @@ def result_text(result: Result) -> str:
             if result.metric == "speedup":
                 label = "speedup"
             reduction = change == "down" and result.metric in {
-                "memory", "energy", "cost", "size", "compute"
+                "memory",
+                "energy",
+                "cost",
+                "size",
+                "compute",
             }
             text = f"{lead}{core} {label}{' reduction' if reduction else ''}"
         elif change and _SINGLE.match(core) and core.endswith("%") and not lead:

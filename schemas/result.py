@@ -30,7 +30,8 @@ METRIC_HELP = (
 # Words that name each metric; a value's metric must be named next to it in the quote.
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
-        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|\btime\b|"
+        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
+        r"\btime\b|"
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
         r"\bminutes?\b|"
         r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed",
@@ -47,12 +48,15 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"storage",
         re.I,
     ),
-    "energy": re.compile(r"energy|power|watts?\b|\bW\b|joules?|\bm?J\b|carbon|emissions?|/W\b", re.I),
+    "energy": re.compile(
+        r"energy|power|watts?\b|\bW\b|joules?|\bm?J\b|carbon|emissions?|/W\b", re.I
+    ),
     "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
-        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|precision|auc|\bfid\b|success rate|"
+        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
+        r"precision|auc|\bfid\b|success rate|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,

@@ -12,7 +12,9 @@ from pipeline.evaluate_results import SPLITS, ResultScores, local_predictions, s
 MAX_ERRORS_SHOWN = 8
 
 
-def eval_results(gold_path: Path, pred_path: Path, split: str, *, local: bool, as_json: bool) -> None:
+def eval_results(
+    gold_path: Path, pred_path: Path, split: str, *, local: bool, as_json: bool
+) -> None:
     """Print precision with the right metric, share of non-results and headline recall."""
     from pipeline.evaluate import read_jsonl
 
@@ -37,14 +39,14 @@ def _print(scores: ResultScores) -> None:
     errors = Table(title="Most common errors", title_justify="left")
     errors.add_column("error")
     errors.add_column("count", justify="right")
-    for error, count in scores.errors.most_common(MAX_ERRORS_SHOWN):
-        errors.add_row(error, str(count))
+    for error, times in scores.errors.most_common(MAX_ERRORS_SHOWN):
+        errors.add_row(error, str(times))
     console.out.print(errors)
     table = Table(title=f"Results ({scores.split}, {scores.papers} papers)", title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("count", justify="right")
-    rows = [
+    rows: list[tuple[str, float, str]] = [
         ("precision with the right metric", scores.precision_with_metric,
          f"{scores.right_metric}/{scores.extracted}"),
         ("share of non-results", scores.non_result_share,

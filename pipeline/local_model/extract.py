@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.results import results
+from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.techniques import vocabulary_techniques
 from pipeline.local_model.text import Document
 
@@ -52,6 +52,7 @@ _HARDWARE = re.compile(
     r"Frontier|Summit|Fugaku)(?![\w])",
 )
 _GENERIC_HARDWARE = re.compile(r"(?<![\w-])(?:GPUs?|CPUs?|mobile phones?|smartphones?)(?![\w])")
+
 
 def named_technique(doc: Document) -> str | None:
     """The paper's own name for its technique ("we propose FedSpine", "T-MAC: ...")."""

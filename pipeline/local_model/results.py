@@ -43,38 +43,81 @@ _FIGURE = re.compile(
 
 # Words naming each metric, for attribution; longer phrases win over words inside them.
 _CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("compute", re.compile(
-        r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
-        r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
-        r"floating[\s-]point operations", re.I)),
-    ("size", re.compile(
-        r"model size|smaller|compress\w*|compression ratio|parameters|params\b|"
-        r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint", re.I)),
-    ("memory", re.compile(
-        r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement",
-        re.I)),
-    ("throughput", re.compile(
-        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
-        r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b", re.I)),
-    ("speedup", re.compile(
-        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|response time|"
-        r"\bdelays?\b|"
-        r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
-        r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
-        r"time-to-first-token|inference speed|training speed|decoding speed", re.I)),
-    ("energy", re.compile(
-        r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w", re.I)),
-    ("cost", re.compile(
-        r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
-        r"cheaper|gpu[\s-]hours", re.I)),
-    ("quality", re.compile(
-        r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-        r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
-        r"performance (?:gains?|improvements?)|success rate|error rate|"
-        r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
-        r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b", re.I)),
-    ("other", re.compile(
-        r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b", re.I)),
+    (
+        "compute",
+        re.compile(
+            r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
+            r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
+            r"floating[\s-]point operations",
+            re.I,
+        ),
+    ),
+    (
+        "size",
+        re.compile(
+            r"model size|smaller|compress\w*|compression ratio|parameters|params\b|"
+            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
+            re.I,
+        ),
+    ),
+    (
+        "memory",
+        re.compile(
+            r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement",
+            re.I,
+        ),
+    ),
+    (
+        "throughput",
+        re.compile(
+            r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b",
+            re.I,
+        ),
+    ),
+    (
+        "speedup",
+        re.compile(
+            r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|"
+            r"response time|"
+            r"\bdelays?\b|"
+            r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
+            r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
+            r"time-to-first-token|inference speed|training speed|decoding speed",
+            re.I,
+        ),
+    ),
+    (
+        "energy",
+        re.compile(
+            r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w", re.I
+        ),
+    ),
+    (
+        "cost",
+        re.compile(
+            r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
+            r"cheaper|gpu[\s-]hours",
+            re.I,
+        ),
+    ),
+    (
+        "quality",
+        re.compile(
+            r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
+            r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"performance (?:gains?|improvements?)|success rate|error rate|"
+            r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
+            r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
+            re.I,
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b", re.I
+        ),
+    ),
 ]
 # A unit that names its metric by itself.
 _UNIT_METRIC = [
@@ -200,8 +243,7 @@ def _cue_spans(text: str) -> list[tuple[int, int, str]]:
     kept = []
     for start, end, name in spans:
         inside = any(
-            s <= start and end <= e and (e - s) > (end - start) and n != name
-            for s, e, n in spans
+            s <= start and end <= e and (e - s) > (end - start) and n != name for s, e, n in spans
         )
         if not inside:
             kept.append((start, end, name))
@@ -221,7 +263,7 @@ def _named_otherwise(after: str) -> bool:
     """Do the words right after the figure name something that is no metric ("40x larger
     hidden sizes", "10% scalability improvement", "10.2x tighter SLO")?"""
     match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after)
-    return bool(match) and not _cue_spans(match.group(0))
+    return match is not None and not _cue_spans(match.group(0))
 
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
@@ -355,7 +397,11 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             if offset < 0 or not (offset <= start and end <= offset + len(quote)):
                 continue
             metric = named or attribute(quote, start - offset, end - offset, value)
-            if previous and previous[1] == _unit(value) and _continues_list(text, previous[0], start):
+            if (
+                previous
+                and previous[1] == _unit(value)
+                and _continues_list(text, previous[0], start)
+            ):
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 continue
