@@ -73,7 +73,7 @@ _METRIC_NOUNS = {
     "energy": r"energy(?: consumption)?|power(?: consumption)?|carbon emissions?",
     "cost": r"(?:training |inference |serving )?cost",
     "quality": r"(?:top-1 )?accuracy|perplexity|BLEU|ROUGE(?:-\w+)?|F1(?: score)?|win rate|"
-    r"robustness",
+    r"robustness|FID|mAP|AP|success rate|(?:test |mean |median )?errors?(?: rate)?|RMSE",
     "size": r"model size|compression ratio|parameters",
     "compute": r"FLOPs|MACs|computation(?:al cost)?|compute",
 }  # fmt: skip
@@ -129,12 +129,14 @@ _SINGLE = re.compile(r"^\d+(?:[.,]\d+)*\s?[%×]$")
 
 def _change(quote: str, start: int, end: int) -> str:
     """'down', 'up' or '' from the words next to the value ('47% smaller', 'reduces … by 47%')."""
-    after = quote[end : end + 25]
+    after = re.split(r"[,;(]", quote[end : end + 25], maxsplit=1)[0]
     first = [(m.start(), "down") for m in _REDUCTION.finditer(after)]
     first += [(m.start(), "up") for m in _INCREASE.finditer(after)]
     if first:
         return min(first)[1]
     before = quote[max(0, start - 80) : start]
+    if re.search(r"\b(?:higher|more|lower|less|greater|fewer) than\s$", before, re.I):
+        return ""  # "higher than 80%": a bound, not a change
     last = [(m.start(), "down") for m in _REDUCTION.finditer(before)]
     last += [(m.start(), "up") for m in _INCREASE.finditer(before)]
     return max(last)[1] if last else ""

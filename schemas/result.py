@@ -39,13 +39,13 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
-        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|"
+        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
-        r"storage",
+        r"storage|(?-i:\bD?RAM\b)",
         re.I,
     ),
     "energy": re.compile(
@@ -56,7 +56,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success rate|"
+        r"precision|auc|\bfid\b|success rate|rmse|\bmae\b|\bmse\b|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,

@@ -63,7 +63,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "memory",
         re.compile(
-            r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement",
+            r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement|"
+            r"(?-i:\bD?RAM\b)",
             re.I,
         ),
     ),
@@ -80,7 +81,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|"
             r"response time|"
-            r"\bdelays?\b|"
+            r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
             r"time-to-first-token|inference speed|training speed|decoding speed",
@@ -106,7 +107,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
-            r"performance (?:gains?|improvements?)|success rate|error rate|"
+            r"performance (?:gains?|improvements?)|success rate|error rate|\berrors?\b(?!-)|"
+            r"\b(?:rmse|mae|mse)\b|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
             re.I,
@@ -115,7 +117,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "other",
         re.compile(
-            r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b", re.I
+            r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
+            r"of (?:the )?(?:theoretical )?peak\b",
+            re.I,
         ),
     ),
 ]
@@ -127,6 +131,7 @@ _UNIT_METRIC = [
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?)$", re.I)),
     ("cost", re.compile(r"^\$", re.I)),
+    ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 _CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
 _WORSE = re.compile(
@@ -159,12 +164,6 @@ _BASELINE_LEAD = re.compile(
     r"vs\.?|relative to)\s(?:the\s)?$",
     re.I,
 )
-_NAMED_AFTER = re.compile(
-    r"^\s?(?:(?:higher|lower|more|less|fewer|better|greater|smaller|larger|faster|end-to-end|"
-    r"overall|average|relative|absolute)\s|(?:in|on)\s(?:the\s)?(?:(?:average|overall|mean|"
-    r"end-to-end|total)\s)?)?$",
-    re.I,
-)
 _COMPARATIVE = (
     r"(?:higher|lower|larger|smaller|more|less|fewer|greater|better|tighter|longer|shorter|"
     r"bigger|wider)"
@@ -172,6 +171,27 @@ _COMPARATIVE = (
 _FUNCTION_WORD = (
     r"(?:of|in|on|for|over|than|compared|with|while|and|or|at|by|to|from|the|a|an|across|"
     r"respectively|when|under|without|relative|against|versus|vs|on)\b"
+)
+# Words between a figure and the metric word that names it: "3.8% higher accuracy", "5.6x math
+# acceleration", "by 24% in average success rate", "10x increase in model size".
+_NAMED_AFTER = re.compile(
+    rf"^\s?(?:(?!{_FUNCTION_WORD})[\w-]+\s){{0,2}}$|"
+    r"^\s?(?:in|on)\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total)\s)?$|"
+    r"^\s?(?:[\w-]+\s)?(?:increases?|reductions?|improvements?|gains?|decreases?|boosts?|savings?)"
+    r"\s(?:in|of)\s(?:the\s)?(?:[\w-]+\s){0,2}$",
+    re.I,
+)
+_CHANGE_IN = re.compile(
+    r"^\s?(?:increases?|reductions?|improvements?|gains?|decreases?|boosts?|savings?)\s(?:in|of)\s"
+    r"(?:the\s)?[\w-]+(?:\s[\w-]+){0,2}",
+    re.I,
+)
+# "for over 25% of the programs", "50% of the weights": a share of a population, not an outcome.
+_SHARE_OF = re.compile(
+    r"^\s?of\s(?:the\s|all\s|its\s)?(?:[\w-]+\s)?(?:programs|requests|cases|tasks|users|samples|"
+    r"queries|problems|instances|workloads|models|benchmarks|datasets|questions|jobs|layers|"
+    r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
+    re.I,
 )
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
@@ -262,7 +282,7 @@ def _clauses_between(text: str, a: int, b: int) -> float:
 def _named_otherwise(after: str) -> bool:
     """Do the words right after the figure name something that is no metric ("40x larger
     hidden sizes", "10% scalability improvement", "10.2x tighter SLO")?"""
-    match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after)
+    match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
     return match is not None and not _cue_spans(match.group(0))
 
 
@@ -271,7 +291,7 @@ def attribute(text: str, start: int, end: int, value: str) -> str | None:
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
             return name
-    if _named_otherwise(text[end:]):
+    if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
