@@ -73,7 +73,8 @@ _METRIC_NOUNS = {
     "energy": r"energy(?: consumption)?|power(?: consumption)?|carbon emissions?",
     "cost": r"(?:training |inference |serving )?cost",
     "quality": r"(?:top-1 )?accuracy|perplexity|BLEU|ROUGE(?:-\w+)?|F1(?: score)?|win rate|"
-    r"robustness|FID|mAP|AP|success rate|(?:test |mean |median )?errors?(?: rate)?|RMSE",
+    r"robustness|FID|mAP|AP|success rate|(?:test |mean |median )?errors?(?: rate)?|RMSE|"
+    r"(?:training |validation )?loss",
     "size": r"model size|compression ratio|parameters",
     "compute": r"FLOPs|MACs|computation(?:al cost)?|compute",
 }  # fmt: skip
@@ -82,6 +83,8 @@ _REDUCTION = re.compile(
     r"compress\w*)\b",
     re.IGNORECASE,
 )
+# "recovers 90% of the performance": a share kept, neither a gain nor a loss.
+_KEPT = re.compile(r"\b(?:recover\w*|retain\w*|preserv\w*|maintain\w*|keep\w*)\b", re.I)
 _INCREASE = re.compile(r"\b(?:higher|more|increas\w*|improv\w*|gains?|boost\w*)\b", re.I)
 _FIG = r"[−+-]?\d+(?:[.,]\d+)*\s?[%×]?"
 _PLAIN_VALUE = re.compile(
@@ -134,11 +137,12 @@ def _change(quote: str, start: int, end: int) -> str:
     first += [(m.start(), "up") for m in _INCREASE.finditer(after)]
     if first:
         return min(first)[1]
-    before = quote[max(0, start - 80) : start]
+    before = re.split(r"[,;:]\s", quote[max(0, start - 80) : start])[-1]  # this clause only
     if re.search(r"\b(?:higher|more|lower|less|greater|fewer) than\s$", before, re.I):
         return ""  # "higher than 80%": a bound, not a change
     last = [(m.start(), "down") for m in _REDUCTION.finditer(before)]
     last += [(m.start(), "up") for m in _INCREASE.finditer(before)]
+    last += [(m.start(), "") for m in _KEPT.finditer(before)]
     return max(last)[1] if last else ""
 
 

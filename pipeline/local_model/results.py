@@ -55,7 +55,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "size",
         re.compile(
-            r"model size|smaller|compress\w*|compression ratio|parameters|params\b|"
+            r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            r"params\b|"
             r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
             re.I,
         ),
@@ -288,11 +289,16 @@ def _named_otherwise(after: str) -> bool:
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
     """The metric that the figure text[start:end] measures, or None when no word names one."""
+    return _attribution(text, start, end, value)[0]
+
+
+def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | None, bool]:
+    """The metric of a figure, and whether its unit or the words right after it name it."""
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
-            return name
+            return name, True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
-        return None
+        return None, False
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(_MULTIPLE.search(value))
@@ -316,12 +322,12 @@ def attribute(text: str, start: int, end: int, value: str) -> str | None:
         if distance <= REACH and (best is None or distance < best[0]):
             best = (distance, name)
     if best is None:
-        return None
+        return None, False
     if best[1] == "memory" and re.search(r"\b(?:model size|compress\w*)\b", text, re.I):
         near = text[max(0, start - REACH) : end + REACH]
         if re.search(r"model size|compress", near, re.I) and not re.search(r"memory", near, re.I):
-            return "size"
-    return best[1]
+            return "size", best[0] == 0.0
+    return best[1], best[0] == 0.0
 
 
 def _baseline(after: str, before: str) -> str | None:
@@ -341,10 +347,21 @@ def _baseline(after: str, before: str) -> str | None:
     return name[:120]
 
 
-def _quote(sentence: str, start: int, end: int) -> str:
-    if len(sentence.strip()) <= QUOTE_LIMIT:
-        return sentence.strip()
-    return quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80)
+def _quote(sentence: str, start: int, end: int) -> tuple[int, str]:
+    """(offset, quote): the sentence, or a clause of a long one, holding the figure; when the
+    same figure text occurs earlier, the quote begins after it, so that the figure's first
+    occurrence in its quote is this one."""
+    quote = sentence.strip()
+    if len(quote) > QUOTE_LIMIT:
+        quote = quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80)
+    offset = sentence.find(quote)
+    earlier = sentence.rfind(sentence[start:end], offset, start)
+    if earlier >= 0:
+        cut = earlier + (end - start)
+        rest = sentence[cut : offset + len(quote)]
+        offset = cut + len(rest) - len(rest.lstrip(" ,;:)"))
+        quote = rest.lstrip(" ,;:)").rstrip()
+    return offset, quote
 
 
 def _figures(text: str) -> list[tuple[int, int, str | None]]:
@@ -407,27 +424,33 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
         text = sentence.text
         if _is_background(sentence, position == 0):
             continue
-        previous: tuple[int, str, str] | None = None  # end, unit, metric of the last figure kept
+        # The last figure kept: end, unit, metric, named directly, index in ``found``.
+        previous: tuple[int, str, str, bool, int] | None = None
         for start, end, named in _figures(text):
             value = text[start:end]
             if _skip(text, start, end, own):
                 continue
-            quote = _quote(text, start, end)
-            offset = text.find(quote)
-            if offset < 0 or not (offset <= start and end <= offset + len(quote)):
+            offset, quote = _quote(text, start, end)
+            if not (offset <= start and end <= offset + len(quote)):
                 continue
-            metric = named or attribute(quote, start - offset, end - offset, value)
-            if (
-                previous
+            metric, direct = _attribution(quote, start - offset, end - offset, value)
+            metric, direct = (named, True) if named else (metric, direct)
+            listed = (
+                previous is not None
                 and previous[1] == _unit(value)
                 and _continues_list(text, previous[0], start)
-            ):
+            )
+            if previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
+            elif previous is not None and listed and direct and not previous[3] and metric:
+                # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
+                _rename(found[previous[4]], metric)
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 continue
-            previous = (end, _unit(value), metric)
+            previous = (end, _unit(value), metric, direct, len(found))
             key = f"{value}|{quote}"
             if key in seen:
+                previous = None
                 continue
             seen.add(key)
             before, after = text[:start], text[end:]
@@ -445,6 +468,14 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
     found = found[:MAX_RESULTS]
     _mark_headlines(found)
     return found
+
+
+def _rename(result: dict[str, Any], metric: str) -> None:
+    """Give an earlier item of a list the metric named after the list (if its quote allows)."""
+    quote, value = result["quote"], result["value"]
+    at = quote.find(value)
+    if at >= 0 and cue_near(metric, quote, at, at + len(value)):
+        result["metric"] = metric
 
 
 def _continues_list(text: str, previous_end: int, start: int) -> bool:
