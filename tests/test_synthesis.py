@@ -56,12 +56,11 @@ def test_leaf_prose_reads_as_themes_claims_and_comparisons(
         "Three papers build on weight-only quantization "
         "[@smith2023specials; @lin2024quantfast; @wang2025awqplus]."
     )
-    assert "QuantFast reports a speedup of 2.3x compared with vLLM [@lin2024quantfast]." in (
+    assert "QuantFast reports 2.3× speedup vs vLLM [@lin2024quantfast]." in (
         text.sentences
     )
-    assert (
-        "Smith et al. report a memory reduction of 50% and a speedup of 1.7x "
-        "[@smith2023specials]." in text.sentences
+    assert "Smith et al. report −50% memory and 1.7× speedup [@smith2023specials]." in (
+        text.sentences
     )
     assert text.sentences[-1] == (
         "On speedup, Smith et al. report 1.7x, QuantFast reports 2.3x and AWQ+ reports 3.2x, "
@@ -162,7 +161,7 @@ def test_a_new_paper_changes_a_few_lines(records: list[PaperRecord], taxonomy: T
         "each against its own baseline and setup, so the figures are indicative rather than "
         "directly comparable [@smith2023specials; @lin2024quantfast; @wang2025awqplus].",
         "+AWQ+ applies weight-only quantization on A100 GPU [@wang2025awqplus].",
-        "+AWQ+ reports a speedup of 3.2x compared with FP16 [@wang2025awqplus].",
+        "+AWQ+ reports 3.2× speedup vs FP16 [@wang2025awqplus].",
     ]
 
 
