@@ -46,11 +46,6 @@ class BibEntry:
     fields: tuple[BibField, ...]
 
 
-def provenance(record: PaperRecord) -> str:
-    """``dumps/a.txt:12; dumps/b.txt:3`` (raw text)."""
-    return "; ".join(f"{source.file}:{source.line}" for source in record.sources)
-
-
 def _braced(text: str) -> Safe:
     return Safe("{" + bib_escape(text) + "}")
 
