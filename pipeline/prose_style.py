@@ -25,7 +25,7 @@ CLAUSE_LIMIT = 3  # no clause more than 3 times in the survey
 _MD_CITATION = re.compile(r"\[\[[^\]]*\]\]\(#[^)]*\)(?:,\s*)?")
 _RAW_CITATION = re.compile(r"\[@[^\]]*\]")
 _NUMBER = re.compile(r"(?<![A-Za-z])[-+]?\d[\d.,]*(?:\s?[x×%])?")
-_WORD = re.compile(r"[A-Za-z0-9$][\w$'’.\-/^{}]*")
+_WORD = re.compile(r"#|[A-Za-z0-9$][\w$'’.\-/^{}]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _CLAUSE_SPLIT = re.compile(r"[,;:()]")
 # Capitalised sentence openers that are ordinary words, not names.
