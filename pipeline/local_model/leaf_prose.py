@@ -25,7 +25,8 @@ from schemas.survey import HTML_TAG, paper_numbers, record_texts
 from schemas.taxonomy import Leaf
 
 _MAX_COMPARED = 4
-_TOPIC_WORDS = 8
+_TOPIC_WORDS = 7
+_MAX_COMPARISONS = 2
 _GENRE = re.compile(
     r"^(?:an?|the)?\s*(?:survey|review|study|analysis|overview|characteri[sz]ation)\s+(?:of|on)\s+",
     re.IGNORECASE,
@@ -144,9 +145,13 @@ def comparison_sentences(group: Sequence[PaperRecord], salt: str) -> list[str]:
                 shown = value + (f"; baseline {baseline}" if baseline and ok(baseline) else "")
                 entries.append((paper, shown))
     sentences: list[str] = []
-    for (metric, _), entries in sorted(by_metric.items()):
-        if len(entries) < 2:
-            continue
+    shared = sorted(
+        ((metric, unit), entries) for (metric, unit), entries in by_metric.items()
+        if len(entries) >= 2
+    )  # fmt: skip
+    # the metrics most papers of the family report, at most _MAX_COMPARISONS of them
+    shared = sorted(shared, key=lambda item: -len(item[1]))[:_MAX_COMPARISONS]
+    for (metric, _), entries in sorted(shared):
         entries = entries[:_MAX_COMPARED]
         hardware = {tuple(p.hardware[:1]) for p, _ in entries}
         parts = []
@@ -165,7 +170,11 @@ def comparison_sentences(group: Sequence[PaperRecord], salt: str) -> list[str]:
 
 
 def _subject_name(record: PaperRecord) -> str:
-    return inert(short_name(record)) if is_named(record) else f"the paper on {topic(record)}"
+    """A short handle for a comparison: the name, else the title's first words in quotes."""
+    if is_named(record):
+        return inert(short_name(record))
+    words = inert(record.title).split()
+    return "“" + " ".join(words[:4]) + ("…”" if len(words) > 4 else "”")
 
 
 def topic(record: PaperRecord) -> str:
@@ -174,7 +183,7 @@ def topic(record: PaperRecord) -> str:
     title = inert(record.title).rstrip(" .?!")
     head, colon, tail = title.partition(":")
     title = head if colon and len(head.split()) > 1 else title
-    title = re.split(r"[,;(]", title, maxsplit=1)[0].strip() or title
+    title = re.split(r"[,;(?]", title, maxsplit=1)[0].strip() or title
     title = _GENRE.sub("", title) or title
     words = []
     for word in title.split()[:_TOPIC_WORDS]:
