@@ -28,7 +28,8 @@ _MAX_COMPARED = 4
 _TOPIC_WORDS = 7
 _MAX_COMPARISONS = 2
 _GENRE = re.compile(
-    r"^(?:an?|the)?\s*(?:survey|review|study|analysis|overview|characteri[sz]ation)\s+(?:of|on)\s+",
+    r"^(?:towards?\s+)?(?:(?:an?|the)?\s*(?:survey|review|study|analysis|overview|"
+    r"characteri[sz]ation)\s+(?:of|on)\s+)?",
     re.IGNORECASE,
 )
 _TRAILING = frozenset("a an the of for to in on with by via and or from using towards toward".split())
@@ -208,9 +209,11 @@ def subjects_of(papers: Sequence[PaperRecord]) -> dict[str, str]:
     return subjects
 
 
-def _overview(leaf: Leaf, groups: Sequence[FamilyGroup], total: int) -> str:
+def _overview(leaf: Leaf, groups: Sequence[FamilyGroup], total: int) -> str | None:
     named = [g for g in groups if g.family is not None]
     name = lower_name(leaf.name)
+    if total < 2:
+        return None
     if not named:
         return f"The {count_words(total)} on {name} do not yet form distinct families."
     parts = [f"{lower_name(g.name)} ({len(g.papers)})" for g in named]
@@ -230,7 +233,8 @@ def _opening(leaf: Leaf) -> str:
 def family_paragraphs(leaf: Leaf, papers: Sequence[PaperRecord]) -> list[list[str]]:
     """The leaf's prose as paragraphs: an overview, then one paragraph per family."""
     groups = assign_families(leaf, papers)
-    paragraphs = [[_opening(leaf), _overview(leaf, groups, len(papers))]]
+    overview = _overview(leaf, groups, len(papers))
+    paragraphs = [[_opening(leaf)] + ([overview] if overview else [])]
     several = any(g.family is not None for g in groups)
     for group in groups:
         sentences: list[str] = []
