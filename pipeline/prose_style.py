@@ -30,11 +30,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _CLAUSE_SPLIT = re.compile(r"[,;:()]")
 # Capitalised sentence openers that are ordinary words, not names.
 _COMMON = frozenset(
-    "a an the this these those that its it their both each all most many some several one two "
-    "three four five six seven eight nine ten other others on in for at by with from among "
-    "across while where when although because as after before over under since no only "
-    "we our unlike like compared beyond".split()
-)
+    ("a", "an", "the", "this", "these", "those", "that", "its", "it", "their", "both", "each",
+     "all", "most", "many", "some", "several", "one", "two", "three", "four", "five", "six",
+     "seven", "eight", "nine", "ten", "other", "others", "on", "in", "for", "at", "by", "with",
+     "from", "among", "across", "while", "where", "when", "although", "because", "as", "after",
+     "before", "over", "under", "since", "no", "only", "we", "our", "unlike", "like",
+     "compared", "beyond")
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,7 @@ def mask(sentence: str) -> list[str]:
         token = word.rstrip(".")
         if token == "#":
             masked = "#"
-        elif any(ch.isdigit() for ch in token) or any(ch.isupper() for ch in token[1:]):
-            masked = "N"
-        elif token[:1].isupper() and not (index == 0 and token.lower() in _COMMON):
+        elif _is_name(token, first=index == 0):
             masked = "N"
         else:
             masked = token.lower()
@@ -109,6 +109,13 @@ def mask(sentence: str) -> list[str]:
             continue
         words.append(masked)
     return words
+
+
+def _is_name(token: str, first: bool) -> bool:
+    """Digits or inner capitals (A100, FlashAttention), or a capital not opening the sentence."""
+    if any(ch.isdigit() for ch in token) or any(ch.isupper() for ch in token[1:]):
+        return True
+    return token[:1].isupper() and not (first and token.lower() in _COMMON)
 
 
 def measure(markdown: str) -> StyleReport:

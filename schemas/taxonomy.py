@@ -18,9 +18,7 @@ class Family(BaseModel):
 
     id: str
     name: str = Field(min_length=1)
-    definition: str = Field(
-        min_length=1, description="one sentence: what the family does and why"
-    )
+    definition: str = Field(min_length=1, description="one sentence: what the family does and why")
     cues: list[str] = Field(default_factory=list, description="phrases that signal the family")
 
     @field_validator("id")

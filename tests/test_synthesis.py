@@ -148,9 +148,8 @@ def test_introduction_states_scope_coverage_time_tensions_and_one_caveat(
         "are hardware-level optimizations, from 2024 most are model-level optimizations."
     ) in text.sentences
     assert any(
-        s.startswith("Compression is weighed against accuracy") and s.endswith(
-            "[@smith2023specials; @lin2024quantfast]."
-        )
+        s.startswith("Compression is weighed against accuracy")
+        and s.endswith("[@smith2023specials; @lin2024quantfast].")
         for s in text.sentences
     )
     caveats = [s for s in text.sentences if "own baseline" in s]
@@ -162,8 +161,7 @@ def test_no_statement_ranks_papers_by_upvotes_that_most_papers_lack(
     records: list[PaperRecord], taxonomy: Taxonomy
 ) -> None:
     boosted = [
-        r.model_copy(update={"upvotes": 999}) if r.key == "roof2023analysis" else r
-        for r in records
+        r.model_copy(update={"upvotes": 999}) if r.key == "roof2023analysis" else r for r in records
     ]
     assert write_introduction(boosted, taxonomy) == write_introduction(records, taxonomy)
 

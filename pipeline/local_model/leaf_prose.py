@@ -32,7 +32,10 @@ _GENRE = re.compile(
     r"characteri[sz]ation)\s+(?:of|on)\s+)?",
     re.IGNORECASE,
 )
-_TRAILING = frozenset("a an the of for to in on with by via and or from using towards toward".split())
+_TRAILING = frozenset(
+    ("a", "an", "the", "of", "for", "to", "in", "on", "with", "by", "via", "and", "or", "from",
+     "using", "towards", "toward")
+)  # fmt: skip
 
 
 def inert(text: str) -> str:
@@ -79,12 +82,11 @@ def _abstract_sentences(record: PaperRecord) -> list[str]:
 def _leaf_order(record: PaperRecord) -> list[str]:
     """The paper's leaves, primary first: its full sentence goes to the first one."""
     primary = record.primary if record.primary in record.leaves else None
-    return ([primary] if primary else []) + sorted(leaf for leaf in record.leaves if leaf != primary)
+    others = sorted(leaf for leaf in record.leaves if leaf != primary)
+    return ([primary] if primary else []) + others
 
 
-def paper_sentence(
-    record: PaperRecord, leaf_id: str, subject: str, leaf_name: str = ""
-) -> str:
+def paper_sentence(record: PaperRecord, leaf_id: str, subject: str, leaf_name: str = "") -> str:
     """One sentence on what the paper contributes, about ``subject``, citing it.
 
     In its primary leaf a paper gets its contribution sentence; in its other leaves the quote

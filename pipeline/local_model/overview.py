@@ -119,7 +119,8 @@ def _level_sentences(papers: Sequence[PaperRecord], taxonomy: Taxonomy) -> list[
             top = families[:2]
             # counts in words: a digit in a cited sentence must be a number of the cited paper
             named = [
-                f"{lower_name(n)} in {leaf} ({number_word(size)} papers)" for size, n, leaf, _ in top
+                f"{lower_name(n)} in {leaf} ({number_word(size)} papers)"
+                for size, n, leaf, _ in top
             ]
             keys = [key for *_, ks in top for key in ks[:3]]
             sentences.append(
@@ -139,8 +140,10 @@ def _time_sentence(papers: Sequence[PaperRecord], taxonomy: Taxonomy) -> str | N
     if len(dated) == len(papers):
         lead = f"All papers carry a date ({span})"
     leaders = []
-    for part in ([p for p in dated if (p.year or 0) < median], [p for p in dated
-                                                                 if (p.year or 0) >= median]):
+    for part in (
+        [p for p in dated if (p.year or 0) < median],
+        [p for p in dated if (p.year or 0) >= median],
+    ):
         counts = Counter(taxonomy.level_of(p.primary) for p in part if p.primary)
         leaders.append(counts.most_common(1)[0][0] if counts else None)
     names = {level.id: lower_name(level.name) for level in taxonomy.levels}
