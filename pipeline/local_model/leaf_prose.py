@@ -18,7 +18,15 @@ from pipeline.local_model.contribution import (
     strip_lead,
 )
 from pipeline.local_model.families import FamilyGroup, assign_families
-from schemas.names import clean, count_words, join_words, lower_name, metric_family, short_name
+from schemas.names import (
+    clean,
+    count_words,
+    join_words,
+    lower_name,
+    metric_family,
+    short_name,
+    truncate,
+)
 from schemas.record import PaperRecord
 from schemas.stages import numbers_in
 from schemas.survey import HTML_TAG, paper_numbers, record_texts
@@ -27,6 +35,7 @@ from schemas.taxonomy import Leaf
 _MAX_COMPARED = 4
 _TOPIC_WORDS = 7
 _MAX_COMPARISONS = 2
+_TITLE_CHARS = 140
 _GENRE = re.compile(
     r"^(?:towards?\s+)?(?:(?:an?|the)?\s*(?:survey|review|study|analysis|overview|"
     r"characteri[sz]ation)\s+(?:of|on)\s+)?",
@@ -94,7 +103,7 @@ def paper_sentence(record: PaperRecord, leaf_id: str, subject: str, leaf_name: s
     """
     plural = subject.endswith("et al.")
     ok = _supported(record)
-    title = inert(record.title).rstrip(" .")
+    title = truncate(inert(record.title), _TITLE_CHARS).rstrip(" .")
     claim = contribution_sentence(subject, inert(record.abstract), plural=plural)
     candidates = [claim if claim is not None and ok(claim) else None]
     for leaf in _leaf_order(record) or [leaf_id]:
