@@ -38,7 +38,7 @@ _TENSIONS: tuple[tuple[tuple[str, ...], str], ...] = (
      "Compression is weighed against accuracy throughout: {n} abstracts name the loss in "
      "quality that cheaper models risk, or the trade-off itself {cites}."),
     (("latency and throughput", "throughput and latency", "latency-throughput",
-      "throughput-latency", "tail latency", "slo"),
+      "throughput-latency", "tail latency", "slo", "slos", "service level objective"),
      "Serving work states a tension between latency and throughput, visible in {n} abstracts "
      "that target service-level objectives or tail latency {cites}."),
     (("hardware support", "specialized hardware", "specialised hardware", "dedicated hardware",
@@ -157,14 +157,18 @@ def _time_sentence(papers: Sequence[PaperRecord], taxonomy: Taxonomy) -> str | N
         trend = f"; {names.get(late, late)} lead both before and from {median}"
     else:
         trend = ""
-    caveat = "" if len(dated) * 2 > len(papers) else ", too few to read a trend for the corpus"
-    return f"{lead}{caveat}{trend}."
+    if len(dated) * 2 <= len(papers):  # most papers undated: no trend is claimed
+        return f"{lead}, too few to read a trend for the corpus."
+    return f"{lead}{trend}."
 
 
 def _tension_sentences(papers: Sequence[PaperRecord]) -> list[str]:
     sentences = []
     for cues, template in _TENSIONS:
-        hits = [p for p in papers if any(c in p.abstract.lower() for c in cues)]
+        # cues are word starts ("degrad" matches "degradation"); short ones are whole words
+        alternatives = [re.escape(c) + (r"\b" if len(c) <= 4 else "") for c in cues]
+        pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+        hits = [p for p in papers if pattern.search(p.abstract)]
         if len(hits) >= 2:
             keys = [p.key for p in hits[:_MAX_CITED]]
             sentences.append(template.format(n=number_word(len(hits)), cites=cite(keys)))
