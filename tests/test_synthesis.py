@@ -11,6 +11,7 @@ from pipeline.local_model.leaf_prose import paper_sentence
 from pipeline.local_model.synthesis import (
     leaf_papers,
     write_challenges,
+    write_conclusion,
     write_introduction,
     write_section,
     write_surveys_section,
@@ -263,3 +264,14 @@ def test_schema_rejects_a_dropped_key_in_a_rewrite(
     context = section_context(leaf.id, leaf_papers(records, leaf.id), before.sentences)
     with pytest.raises(ValidationError, match="cited @verylong2023title and the new version"):
         SectionDraft.model_validate(rewrite, context=context)
+
+
+def test_conclusion_names_the_densest_family_and_no_comparability_caveat(
+    records: list[PaperRecord], taxonomy: Taxonomy
+) -> None:
+    text = write_conclusion(records, taxonomy)
+    assert text.sentences[0] == (
+        "Work in this collection concentrates on weight-only quantization within quantization, "
+        "with three papers [@smith2023specials; @lin2024quantfast; @wang2025awqplus]."
+    )
+    assert not any("own baseline" in s or "setup" in s for s in text.sentences)

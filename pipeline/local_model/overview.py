@@ -300,3 +300,38 @@ def _coverage_gaps(
     if sentences and offset:
         starts.append(offset)
     return sentences
+
+
+def write_conclusion(records: Sequence[PaperRecord], taxonomy: Taxonomy) -> SectionText:
+    """Where the corpus is dense and where it is thin, and what would make it comparable."""
+    papers = _relevant(records)
+    if not papers:
+        return SectionText(section="conclusion", sentences=["The corpus holds no paper yet."])
+    families: list[tuple[int, str, str, list[str]]] = []
+    for leaf in taxonomy.leaves:
+        for group in assign_families(leaf, _in_leaf(papers, leaf.id)):
+            if group.family is not None:
+                keys = [p.key for p in group.papers]
+                families.append((len(keys), group.name, lower_name(leaf.name), keys))
+    families.sort(key=lambda item: (-item[0], item[1]))
+    sentences = []
+    if families:
+        size, name, leaf_name, keys = families[0]
+        sentences.append(
+            f"Work in this collection concentrates on {lower_name(name)} within {leaf_name}, "
+            f"with {count_words(size)} {cite(keys[:3])}."
+        )
+        thin = [f for f in families if f[0] == 2][:3]
+        if thin:
+            named = [f"{lower_name(n)} in {where}" for _, n, where, _ in thin]
+            sentences.append(
+                f"By contrast, {join_words(named)} rest on two papers each "
+                f"{cite([k for *_, ks in thin for k in ks])}."
+            )
+    with_results = sum(1 for p in papers if p.results)
+    sentences.append(
+        f"{capitalize(count_words(with_results))} of the {len(papers)} state a quantitative "
+        "result in their abstract; a benchmark shared across families is what this corpus "
+        "lacks most."
+    )
+    return SectionText(section="conclusion", sentences=sentences)

@@ -112,6 +112,8 @@ def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
         text = synthesis.write_surveys_section(records, taxonomy)
     elif kind == "challenges":
         text = synthesis.write_challenges(records, taxonomy)
+    elif kind == "conclusion":
+        text = synthesis.write_conclusion(records, taxonomy)
     else:
         previous = request.get("previous") or []
         starts = list(request.get("previous_paragraphs") or [])

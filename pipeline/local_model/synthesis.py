@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.local_model.leaf_prose import cite, family_paragraphs, paper_sentence, subjects_of
-from pipeline.local_model.overview import write_challenges, write_introduction
+from pipeline.local_model.overview import write_challenges, write_conclusion, write_introduction
 from schemas.names import capitalize, count_words, join_words, lower_name
 from schemas.record import PaperRecord, SectionText
 from schemas.survey import cited_keys
@@ -25,6 +25,7 @@ from schemas.taxonomy import Leaf, Taxonomy
 __all__ = [
     "leaf_papers",
     "write_challenges",
+    "write_conclusion",
     "write_introduction",
     "write_section",
     "write_surveys_section",

@@ -160,6 +160,7 @@ class SurveyData:
     paper_count: int
     unscreened_count: int
     year_span: tuple[int, int] | None
+    conclusion: ProseSection | None = None
     references_section: ProseSection = field(
         default_factory=lambda: ProseSection(
             "references", "References", Safe(""), Safe("references"), Safe("sec:references"), ()
@@ -175,7 +176,10 @@ class SurveyData:
         items: list[ProseSection | LevelSection] = [self.introduction, self.surveys, *self.levels]
         if self.unclassified_section is not None:
             items.append(self.unclassified_section)
-        items += [self.challenges, self.references_section]
+        items.append(self.challenges)
+        if self.conclusion is not None:
+            items.append(self.conclusion)
+        items.append(self.references_section)
         return items
 
 
@@ -378,6 +382,14 @@ def build_survey_data(
             "Challenges and open problems",
             Safe(str(after_levels)),
             Safe("sec:challenges"),
+            sections,
+            all_keys,
+        ),
+        conclusion=_prose(
+            "conclusion",
+            "Conclusion",
+            Safe(str(after_levels + 1)),
+            Safe("sec:conclusion"),
             sections,
             all_keys,
         ),

@@ -22,7 +22,7 @@ from schemas.survey import SectionDraft, compact, section_context
 from schemas.taxonomy import Taxonomy
 
 SECTIONS_FILE = "sections.json"
-SPECIAL_SECTIONS = ("introduction", "surveys", "challenges")
+SPECIAL_SECTIONS = ("introduction", "surveys", "challenges", "conclusion")
 
 
 @dataclass
@@ -39,7 +39,7 @@ def section_papers(section: str, records: list[PaperRecord]) -> list[PaperRecord
     relevant = [r for r in records if r.relevant is True]
     if section == "surveys":
         chosen = [r for r in relevant if r.kind in ("survey", "analysis")]
-    elif section in ("introduction", "challenges"):
+    elif section in ("introduction", "challenges", "conclusion"):
         chosen = relevant
     else:
         chosen = [r for r in relevant if section in r.leaves]
@@ -158,7 +158,7 @@ def as_section_texts(written: dict[str, Previous]) -> dict[str, SectionText]:
 def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
     """A rough --dry-run figure for the prose: one call per leaf plus three aggregate sections,
     each paper's data sent ~2.5 times (its leaves, the surveys/challenges sections)."""
-    calls = len(taxonomy.leaves) + 3
+    calls = len(taxonomy.leaves) + len(SPECIAL_SECTIONS)
     paper_tokens = sum(len(p.title) + len(p.abstract) + 200 for p in papers) // 4
     input_tokens = int(paper_tokens * 2.5) + calls * 600
     output_tokens = calls * OUTPUT_TOKENS_PER_ITEM["synthesize"]
