@@ -217,11 +217,15 @@ def describe_result(result: Result, *more_values: str) -> str:
 
 
 def headline_result(record: PaperRecord) -> Result | None:
-    """The result a comparison table shows: the first headline, else the first on a preferred
-    metric, else the first."""
-    for result in record.results:
-        if result.headline:
-            return result
+    """The result a comparison table shows: a headline result on the most preferred metric
+    (speed before quality), else any result on a preferred metric, else the first."""
+    headlines = [result for result in record.results if result.headline]
+    for wanted in _HEADLINE_METRICS:
+        for result in headlines:
+            if result.metric == wanted:
+                return result
+    if headlines:
+        return headlines[0]
     for wanted in _HEADLINE_METRICS:
         for result in record.results:
             if result.metric == wanted:
