@@ -119,6 +119,13 @@ _PLAIN_VALUE = re.compile(
 )
 
 
+_WITH_UNIT = re.compile(
+    r"^(?:(?:up to|only|about|around|approximately|under|within|less than)\s)?\d+(?:[.,]\d+)*\s?"
+    r"(?:ms|s|sec|seconds?|minutes?|hours?|[GMKT]B|m?W|m?J)$",
+    re.IGNORECASE,
+)
+
+
 def reader_value(value: str) -> str:
     """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
     text = clean(_VALUE_LEAD.sub("", clean(value)))
@@ -173,7 +180,10 @@ def _change(quote: str, start: int, end: int) -> str:
 def result_text(result: Result) -> str:
     """'2.3× throughput vs vLLM', '−47% activation memory', '+3.8% accuracy' (raw text)."""
     value = reader_value(result.value)
-    if not _PLAIN_VALUE.match(value):
+    if _WITH_UNIT.match(value):
+        label = _label(result)
+        text = f"{value} {label}" if label not in {"speedup", ""} else value  # "12 ms latency"
+    elif not _PLAIN_VALUE.match(value):
         text = value  # the value already says what it measures ("47% smaller")
     else:
         label = _label(result)
