@@ -146,6 +146,8 @@ class SurveyData:
     level_names: tuple[tuple[str, str], ...]
     paper_count: int
     unscreened_count: int
+    # papers with a failed stage (a build published with --allow-failures): the survey says so
+    failed_count: int
     year_span: tuple[int, int] | None
     references_section: ProseSection = field(
         default_factory=lambda: ProseSection(
@@ -375,6 +377,7 @@ def build_survey_data(
         ),
         paper_count=len(papers),
         unscreened_count=sum(1 for r in records if r.relevant is None),
+        failed_count=sum(1 for r in records if r.failed),
         year_span=year_span,
     )
 
