@@ -188,22 +188,26 @@ def test_partial_failure_publishes_nothing_and_the_retry_equals_a_clean_build(
     tmp_path: Path, published: Path, openai_server: OpenAIServer, env: dict[str, str]
 ) -> None:
     before = snapshot(published)
-    (tmp_path / "d" / "more.txt").write_text(
-        "Tensor-Parallel Serving of Mixture-of-Experts Models on Commodity GPUs\n\n"
-        "We shard experts across eight GPUs and overlap all-to-all communication with compute, "
-        "improving serving throughput by 2.1x over a data-parallel baseline on Mixtral.\n",
-        encoding="utf-8",
+    dump = tmp_path / "d" / "small.txt"
+    extra = (
+        "KIVI-Lite: 2-bit KV-Cache Quantization for Faster LLM Inference\n\n"
+        "We propose a tuning-free 2-bit quantization of the key-value cache that reduces the "
+        "inference memory of large language models by 2.6x and increases serving throughput by "
+        "3.1x on A100 GPUs.\n\n"
     )
+    text = dump.read_text(encoding="utf-8")
+    anchor = "Efficient Memory Management for Large Language Model Serving"
+    dump.write_text(text.replace(anchor, extra + anchor, 1), encoding="utf-8")
 
     def flaky(request: RecordedRequest) -> Any:
-        if "Tensor-Parallel" in request.text() and '<task name="classify"/>' in request.text():
+        if "KIVI-Lite" in request.text() and '<task name="classify"/>' in request.text():
             return Fault(400, body={"error": {"message": "too long", "type": "bad_request"}})
         return local_answers(request)
 
     openai_server.respond_with(flaky)
     failed = run_cli(http_args(openai_server), tmp_path, env)
     assert failed.returncode == 1
-    assert "classify failed for 'Tensor-Parallel" in failed.stderr
+    assert "classify failed for 'KIVI-Lite" in failed.stderr
     assert snapshot(published) == before  # no survey that silently lacks the paper
 
     allowed = run_cli(http_args(openai_server, "--allow-failures"), tmp_path, env)
