@@ -24,8 +24,10 @@ def test_unknown_provider_lists_the_fix() -> None:
 
 def test_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    with pytest.raises(ProviderFatal, match="set OPENAI_API_KEY"):
+    with pytest.raises(ProviderFatal, match="not set: OPENAI_API_KEY; set them"):
         preflight([ModelConfig(model="openai/gpt-4o-mini")])
+    # a provider whose only missing variable is its address uses the default address
+    preflight([ModelConfig(model="ollama_chat/qwen2.5")])
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
     preflight([ModelConfig(model="anthropic/claude-3-5-haiku-latest")])  # no error
 

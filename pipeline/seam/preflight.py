@@ -55,11 +55,16 @@ def check_provider(config: ModelConfig) -> None:
         found = litellm.validate_environment(model=config.model, api_base=config.api_base)
     except Exception:  # a provider litellm cannot check: the first request will tell
         return
-    missing = [str(name) for name in found.get("missing_keys") or []]
+    # A missing *_API_BASE is not fatal: the provider's default address applies (ollama_chat).
+    missing = [
+        str(name)
+        for name in found.get("missing_keys") or []
+        if not str(name).endswith(("_API_BASE", "_BASE_URL"))
+    ]
     if missing:
         raise ProviderFatal(
             f"--model {config.model!r} ({provider}) needs credentials that are not set: "
-            f"set {' and '.join(missing)} in the environment (e.g. export {missing[0]}=...) "
+            f"{', '.join(missing)}; set them in the environment (e.g. export {missing[0]}=...) "
             "and run again"
         )
 
