@@ -37,6 +37,14 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
+def commit_outputs(directory: Path) -> None:
+    """Make ``directory`` a git repository with outputs/ committed, as a user's survey is."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=directory, check=True)
+    subprocess.run([*git, "add", "outputs"], cwd=directory, check=True)
+    subprocess.run([*git, "commit", "-qm", "survey"], cwd=directory, check=True)
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
@@ -159,10 +167,7 @@ def test_torn_citation_keys_are_rebuilt_from_papers_jsonl(
 def test_torn_sections_file_is_restored_from_git(
     tmp_path: Path, published: Path, openai_server: OpenAIServer, env: dict[str, str]
 ) -> None:
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
-    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run([*git, "add", "outputs"], cwd=tmp_path, check=True)
-    subprocess.run([*git, "commit", "-qm", "survey"], cwd=tmp_path, check=True)
+    commit_outputs(tmp_path)
     before = snapshot(published)
     (published / "sections.json").write_text('{"intro": {"inp', encoding="utf-8")
     result = run_cli(http_args(openai_server), tmp_path, env)
@@ -237,10 +242,7 @@ def test_partial_failure_publishes_nothing_and_the_retry_equals_a_clean_build(
 def test_a_rebuild_leaves_git_status_clean(
     tmp_path: Path, published: Path, openai_server: OpenAIServer, env: dict[str, str]
 ) -> None:
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
-    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run([*git, "add", "outputs"], cwd=tmp_path, check=True)
-    subprocess.run([*git, "commit", "-qm", "survey"], cwd=tmp_path, check=True)
+    commit_outputs(tmp_path)
     assert (published / ".gitignore").exists() and not (published / "run-report.json").exists()
     for name in ("survey.pdf", "survey.aux", "survey.log", "survey.fdb_latexmk"):
         (published / name).write_text("latex build file", encoding="utf-8")
