@@ -22,6 +22,9 @@ class Leaf(BaseModel):
     cues: list[str] = Field(default_factory=list, description="phrases that signal this leaf")
     title_cues: list[str] = Field(default_factory=list, description="phrases weighted in titles")
     negative_cues: list[str] = Field(default_factory=list)
+    families: list[str] = Field(
+        default_factory=list, description="the sub-approaches a section groups its papers by"
+    )
 
     @field_validator("description", "name")
     @classmethod
@@ -115,5 +118,10 @@ _TAXONOMY_HASHES: dict[int, tuple[Taxonomy, str]] = {}
 
 
 def _taxonomy_digest(taxonomy: Taxonomy) -> str:
-    canonical = json.dumps(taxonomy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    data = taxonomy.model_dump(mode="json")
+    for level in data["levels"]:
+        for leaf in level["leaves"]:
+            if not leaf["families"]:  # a taxonomy without families keeps the hash it had
+                del leaf["families"]
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
