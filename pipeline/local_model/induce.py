@@ -31,9 +31,9 @@ CUE_WEIGHT = 1.0
 LEVEL_WEIGHT = 0.7
 SVD_COMPONENTS = 80
 MIN_LEAF = 3  # smaller clusters join their nearest neighbour
-# Range of leaf counts tried: about one leaf per 12 to one per 40 papers.
-PAPERS_PER_LEAF_MIN = 12
-PAPERS_PER_LEAF_MAX = 40
+# Leaf counts tried: a survey section of about 8 to 20 papers.
+PAPERS_PER_LEAF_MIN = 8
+PAPERS_PER_LEAF_MAX = 20
 FAMILY_MIN_MEMBERS = 8
 MAX_FAMILIES = 3
 
