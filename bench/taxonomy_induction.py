@@ -54,7 +54,9 @@ def main() -> None:
     runs: dict[str, dict[str, str]] = {}
     start = time.perf_counter()
     seeded = induce_job(job, use_existing_leaves=True, max_leaves=30)
-    print(f"induce (seeded): {time.perf_counter() - start:.1f}s, {len(seeded.proposal.leaves)} leaves")
+    print(
+        f"induce (seeded): {time.perf_counter() - start:.1f}s, {len(seeded.proposal.leaves)} leaves"
+    )
     start = time.perf_counter()
     scratch = induce_job(job, use_existing_leaves=False, max_leaves=30)
     print(f"induce (levels only): {time.perf_counter() - start:.1f}s, "
@@ -67,7 +69,9 @@ def main() -> None:
         members = induced.proposal.members()
         runs[name] = {normalize_title(records[i].title): members[i] for i in ids if i in members}
     for k in sorted({len(seeded.proposal.leaves), 20}):
-        runs[f"TF-IDF + k-means, k={k}"] = dict(zip(titles, map(str, tfidf_kmeans(texts, k)), strict=True))
+        runs[f"TF-IDF + k-means, k={k}"] = dict(
+            zip(titles, map(str, tfidf_kmeans(texts, k)), strict=True)
+        )
         runs[f"BERTopic-style k-means, k={k}"] = dict(
             zip(titles, map(str, topic_model_kmeans(texts, k)), strict=True)
         )

@@ -157,7 +157,9 @@ class TaxonomyProposal(BaseModel):
             ]
             if leaves:
                 levels.append(
-                    Level(id=level.id, name=level.name, description=level.description, leaves=leaves)
+                    Level(
+                        id=level.id, name=level.name, description=level.description, leaves=leaves
+                    )
                 )
         return Taxonomy(
             name=f"{seed.name}-induced",

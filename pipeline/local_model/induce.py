@@ -47,14 +47,14 @@ _TEXT_STOP = {
     "tasks", "demonstrate", "experiments", "experimental", "learning", "deep", "neural",
     "network", "networks", "data", "time", "high", "low", "different", "various", "introduce",
     "present", "code", "available", "github", "https", "com", "while", "maintaining",
-    "reduce", "reduces", "reducing", "reduction", "existing", "however", "also", "key",
+    "reduce", "reduces", "reducing", "reduction", "however", "also", "key",
     "within", "across", "up", "times", "x", "language", "llm", "llms", "ai", "machine",
     "training", "inference", "computational", "cost", "costs", "memory", "speedup",
     "accuracy", "techniques", "technique", "design", "systems", "system", "end", "lead",
     "leading", "enable", "enables", "enabling", "like", "extensive", "challenges",
     "challenge", "problem", "problems", "additionally", "furthermore", "finally", "general",
     "overall", "comprehensive", "effectively", "effective", "substantially", "substantial",
-    "respectively", "outperforms", "outperform", "compared", "baseline", "baselines",
+    "respectively", "outperforms", "outperform", "baseline", "baselines",
     "including", "particularly", "specifically", "notably", "remains", "critical", "crucial",
 }  # fmt: skip
 # Words that make poor section titles (names are drawn from phrases without them).
@@ -63,14 +63,14 @@ _NAME_STOP = _TEXT_STOP | {
     "address", "addresses", "addressing", "gap", "issue", "issues", "aspects", "explore",
     "explores", "study", "studies", "analysis", "evaluation", "evaluate", "evaluates", "review",
     "survey", "paper", "aim", "aims", "focus", "focuses", "provide", "provides", "develop",
-    "develops", "developed", "called", "named", "named", "dubbed", "simple", "scalable",
+    "develops", "developed", "called", "named", "dubbed", "simple", "scalable",
     "fast", "faster", "lightweight", "optimized", "optimization", "optimizing", "towards",
     "toward", "via", "solution", "solutions", "strategy", "strategies", "mechanism",
     "mechanisms", "dataset", "datasets", "benchmark", "benchmarks", "c4", "wide", "range",
-    "potential", "impact", "understanding", "practical", "real", "world", "level", "ensuring",
+    "impact", "understanding", "practical", "real", "world", "level", "ensuring",
     "effectiveness", "leverages", "leverage", "leveraging", "novel", "resources", "resource",
     "limited", "constrained", "diverse", "workloads", "workload", "applications", "application",
-    "make", "makes", "making", "allows", "allowing", "making", "multiple", "single", "given",
+    "make", "makes", "making", "allows", "allowing", "multiple", "single", "given",
     "considerations", "consideration", "complementary", "depth", "in-depth", "shared", "tackles",
     "tackle", "presents", "selects", "select", "outperforming", "larger", "smaller", "small",
     "compress", "running", "run", "runs", "independently", "possible", "configurations",
@@ -112,7 +112,9 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
     used_names: set[str] = set()
     for level, members in clusters:
         centroid = vectors[members].mean(axis=0)
-        order = sorted(members, key=lambda i: (-float(vectors[i] @ centroid), papers[i]["paper_id"]))
+        order = sorted(
+            members, key=lambda i: (-float(vectors[i] @ centroid), papers[i]["paper_id"])
+        )
         phrases = naming.distinctive(members)
         name, title_cues = _name_and_title_cues(naming, phrases, used_names, used_title_cues)
         leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
@@ -139,15 +141,19 @@ def _text_vectors(docs: list[Document]) -> np.ndarray:
     from sklearn.preprocessing import normalize
 
     texts = [_paper_text(doc) for doc in docs]
+    small = len(texts) < 10  # a handful of papers: keep every term
     vectorizer = TfidfVectorizer(
         sublinear_tf=True,
         ngram_range=(1, 2),
-        min_df=2,
-        max_df=0.5,
+        min_df=1 if small else 2,
+        max_df=1.0 if small else 0.5,
         stop_words=sorted(_stop_words(_TEXT_STOP)),
         token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b",
     )
-    matrix = vectorizer.fit_transform(texts)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no term left (e.g. abstracts of stop words only): cues decide alone
+        return np.zeros((len(texts), 1))
     components = min(SVD_COMPONENTS, matrix.shape[0] - 1, matrix.shape[1] - 1)
     if components < 2:
         return np.asarray(normalize(matrix).toarray())
@@ -297,11 +303,15 @@ class _Namer:
         ]
         self.vectorizer = CountVectorizer(
             ngram_range=(1, 3),
-            min_df=2,
+            min_df=2 if len(docs) >= 10 else 1,
             stop_words=sorted(_stop_words(_NAME_STOP)),
             token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b",
         )
-        self.counts = self.vectorizer.fit_transform(texts).tocsr()
+        try:
+            self.counts = self.vectorizer.fit_transform(texts).tocsr()
+        except ValueError:  # nothing nameable: every leaf falls back to "topic N"
+            self.vectorizer = CountVectorizer(token_pattern=r"(?u)\b\w+\b")
+            self.counts = self.vectorizer.fit_transform(["topic"] * len(docs)).tocsr()
         self.terms = list(self.vectorizer.get_feature_names_out())
         # Phrases of titles name a contribution; count each paper's title use separately.
         titles = CountVectorizer(

@@ -37,7 +37,11 @@ async def induce_taxonomy(
         raise TaxonomistError("taxonomy induce needs at least two relevant papers")
     levels = [level.id for level in seam.taxonomy.levels]
     by_id = {p["paper_id"]: p for p in papers}
-    common = {"levels": levels, "use_existing_leaves": use_existing_leaves, "max_leaves": max_leaves}
+    common = {
+        "levels": levels,
+        "use_existing_leaves": use_existing_leaves,
+        "max_leaves": max_leaves,
+    }
     model = seam.config(STAGE).model
     size = len(papers) if is_local(model) else (batch_size or REMOTE_BATCH)
     batches = [papers[i : i + size] for i in range(0, len(papers), size)]
