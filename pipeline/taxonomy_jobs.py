@@ -17,6 +17,7 @@ from pipeline.publish import load_titles
 from pipeline.seam import AnswerCache, AskSettings, ModelConfig, Seam
 from pipeline.stages import merge_record, paper_input
 from schemas.induce import TaxonomyProposal
+from schemas.propose import Change
 from schemas.paper import Paper
 from schemas.record import PaperRecord
 from schemas.taxonomy import Taxonomy
@@ -172,3 +173,72 @@ def write_text(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+# ---------------------------------------------------------------------------- propose
+@dataclass
+class Proposed:
+    changes: list[Change]
+    corpus: Corpus
+    seam: Seam
+
+
+def propose_job(job: TaxonomyJob) -> Proposed:
+    """Classify the dumps under the current taxonomy and ask for changes to it."""
+    from pipeline.stages.propose import propose_changes
+
+    cache = AnswerCache(job.cache_dir)
+    try:
+        seam = make_seam(job, cache)
+        corpus = read_corpus(job, seam, classify=True)
+        answer = asyncio.run(propose_changes(seam, corpus.relevant))
+    finally:
+        cache.close()
+    return Proposed(list(answer.changes), corpus, seam)
+
+
+def chosen_changes(changes: list[Change], accept: list[int]) -> list[Change]:
+    """The changes `--apply` writes: those marked apply, plus the numbers the user accepted."""
+    return [c for n, c in enumerate(changes, start=1) if c.apply or n in accept]
+
+
+def propose_report(proposed: Proposed, diff: str, chosen: list[Change]) -> str:
+    """Markdown for a reviewer: each change, why, its members with citation keys, sizes."""
+    by_id = {r.id: r for r in proposed.corpus.records}
+    lines = ["# Proposed taxonomy changes", ""]
+    if not proposed.changes:
+        lines += ["No change proposed.", ""]
+    for number, change in enumerate(proposed.changes, start=1):
+        target = f" → `{change.target}`" if change.target else ""
+        status = "applied with --apply" if change in chosen else "review only"
+        lines += [f"## {number}. {change.kind} `{change.leaf}`{target} ({status})", ""]
+        lines += [_one_line(change.why), ""]
+        for edit in change.edits:
+            for field in ("title_cues", "cues", "negative_cues"):
+                phrases = getattr(edit, field)
+                if phrases:
+                    shown = ", ".join(f"`{p}`" for p in phrases)
+                    lines.append(f"- add to {field} of `{edit.leaf}`: {shown}")
+        for new in change.new_leaves:
+            lines.append(
+                f"- new leaf `{new.id}` {_one_line(new.name)} ({len(new.members)} papers): "
+                + ", ".join(f"`{by_id[m].key}`" for m in sorted(new.members, key=lambda m: by_id[m].key))
+            )
+        if change.sizes:
+            lines.append(
+                "- expected primary counts: "
+                + ", ".join(f"`{leaf}` {size}" for leaf, size in sorted(change.sizes.items()))
+            )
+        for quote in change.evidence:
+            lines.append(f"> {_one_line(quote.quote)} [{by_id[quote.paper_id].key}]")
+        if change.members and not change.new_leaves:
+            lines += ["", "Members:", ""]
+            for member in sorted(change.members, key=lambda m: by_id[m].key):
+                record = by_id[member]
+                lines.append(
+                    f"- `{record.key}` {_one_line(record.title)} (now `{record.primary}`)"
+                )
+        lines.append("")
+    lines += ["## Diff of the taxonomy file (what --apply writes)", ""]
+    lines += ["```diff", diff.rstrip("\n") or "(no change)", "```", ""]
+    return "\n".join(lines)

@@ -133,5 +133,74 @@ def induce_command(
     )
 
 
+@taxonomy_app.command("propose")
+def propose_command(
+    ctx: typer.Context,
+    paths: list[Path] = _PATHS,
+    taxonomy: Path | None = typer.Option(
+        None, "--taxonomy", "-t", help="Taxonomy file to review (default: the built-in one)."
+    ),
+    apply: bool = typer.Option(
+        False, "--apply", help="Write the changes marked for applying into the taxonomy file."
+    ),
+    accept: str = typer.Option(
+        "", "--accept", help="Also apply these review-only changes, by number (e.g. 2,5)."
+    ),
+    report: Path = typer.Option(
+        Path("taxonomy.proposal.md"), "--report", help="Where to write the Markdown report."
+    ),
+    model: str = _MODEL,
+    api_base: str | None = _API_BASE,
+    cache_dir: Path | None = _CACHE,
+    replay: bool = _REPLAY,
+    outputs: Path = _OUTPUTS,
+) -> None:
+    """Propose changes to the taxonomy from the classified dumps: print the unified diff of the
+    taxonomy file, write a Markdown report; --apply writes the file."""
+    from pipeline.errors import InputError
+    from pipeline.paths import DEFAULT_TAXONOMY
+    from pipeline.taxonomy_edit import edited_text, unified_diff
+    from pipeline.taxonomy_jobs import (
+        TaxonomyJob,
+        chosen_changes,
+        propose_job,
+        propose_report,
+        write_text,
+    )
+
+    try:
+        accepted = [int(n) for n in accept.split(",") if n.strip()]
+    except ValueError:
+        raise InputError(f"--accept {accept!r}: give change numbers like 2,5") from None
+    job = _job(ctx, paths, taxonomy, model, api_base, cache_dir, replay, outputs)
+    assert isinstance(job, TaxonomyJob)
+    path = taxonomy or ctx.obj or DEFAULT_TAXONOMY
+    proposed = propose_job(job)
+    unknown = [n for n in accepted if not 1 <= n <= len(proposed.changes)]
+    if unknown:
+        raise InputError(
+            f"--accept {unknown}: there are {len(proposed.changes)} proposed changes; "
+            "pass numbers from the report"
+        )
+    chosen = chosen_changes(proposed.changes, accepted)
+    old = Path(path).read_text(encoding="utf-8")
+    new = edited_text(old, job.taxonomy, chosen)
+    diff = unified_diff(old, new, Path(path).name)
+    write_text(report, propose_report(proposed, diff, chosen))
+    for number, change in enumerate(proposed.changes, start=1):
+        mark = "apply " if change in chosen else "review"
+        target = f" -> {change.target}" if change.target else ""
+        console.out.print(
+            f"{number:3d}. [{mark}] {change.kind} {change.leaf}{target}: "
+            f"{len(change.members)} papers",
+            markup=False,
+        )
+    console.out.print(diff or "(no change to the taxonomy file)", markup=False, end="")
+    if apply and new != old:
+        write_text(Path(path), new)
+        console.info(f"wrote {path}; run `taxonomist build` again, then `taxonomist diff`")
+    console.info(f"wrote {report}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(taxonomy_app, name="taxonomy")

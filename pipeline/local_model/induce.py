@@ -79,6 +79,9 @@ _NAME_STOP = _TEXT_STOP | {
     "sampling", "test", "runtime", "important", "importance", "good", "better", "best",
     "remarkable", "strong", "great", "able", "capable", "recent", "modern", "traditional",
     "conventional", "current", "typical", "typically", "often", "first", "second", "third",
+    "achieved", "achieve", "settings", "setting", "competitive", "integrates", "integrate",
+    "resulting", "generate", "generates", "update", "updates", "secondly", "directions",
+    "direction", "conduct", "conducts", "evaluating", "images", "stable", "parameter",
 }  # fmt: skip
 
 

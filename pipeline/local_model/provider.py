@@ -59,10 +59,13 @@ def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
         sections = _SECTION.findall(text)
         if sections:
             return _write_section(digest.group(1), json.loads(sections[-1]))
-    if task and digest and task.group(1) == "induce":
+    if task and digest and task.group(1) in ("induce", "propose"):
         corpus = _CORPUS.findall(text)
         if corpus:
-            return _induce(digest.group(1), json.loads(corpus[-1]))
+            request = json.loads(corpus[-1])
+            if task.group(1) == "propose":
+                return _propose(digest.group(1), request)
+            return _induce(digest.group(1), request)
     found = _PAPERS.findall(text)
     papers = found[-1] if found else None
     if not (task and digest and papers):
@@ -146,6 +149,16 @@ def _induce(digest: str, request: dict[str, Any]) -> dict[str, Any]:
         ),
         taxonomy,
     )
+
+
+def _propose(digest: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Changes to the taxonomy for the classified papers of the request."""
+    from pipeline.local_model.propose import propose
+
+    taxonomy = find_taxonomy(digest)
+    if taxonomy is None:
+        raise CustomLLMError(status_code=400, message=f"unknown taxonomy {digest}")
+    return propose(list(request.get("papers") or []), taxonomy)
 
 
 def _usage(prompt: str, result: dict[str, Any]) -> tuple[int, int]:
