@@ -33,7 +33,7 @@ class ProposedLeaf(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(description="'<level>.<snake_case_name>', e.g. 'model.speculative_decoding'")
-    name: str = Field(min_length=3, max_length=80, description="a survey section title")
+    name: str = Field(min_length=2, max_length=80, description="a survey section title")
     scope: str = Field(min_length=10, max_length=400, description="one sentence: what it covers")
     title_cues: list[str] = Field(min_length=1, max_length=12, description="defining phrases")
     cues: list[str] = Field(default_factory=list, max_length=30, description="supporting phrases")
