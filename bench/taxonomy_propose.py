@@ -70,7 +70,8 @@ def main() -> None:
             if change.kind != "move":
                 continue
             by_id = {r.id: r for r in proposed.corpus.records}
-            labelled = [by_id[m] for m in change.members if normalize_title(by_id[m].title) in gold]
+            members = [by_id[m] for m in change.members]
+            labelled = [r for r in members if normalize_title(r.title) in gold]
             wrong = [r for r in labelled if gold[normalize_title(r.title)] != r.primary]
             to_target = [r for r in labelled if gold[normalize_title(r.title)] == change.target]
             print(f"  move {number} ({change.leaf} -> {change.target}): {len(labelled)} labelled, "

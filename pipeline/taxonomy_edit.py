@@ -23,7 +23,8 @@ def edited_text(text: str, taxonomy: Taxonomy, changes: list[Change]) -> str:
     for change in changes:
         for edit in change.edits:
             for field in ("title_cues", "cues", "negative_cues"):
-                phrases = getattr(edit, field)
+                leaf = taxonomy.leaf(edit.leaf)
+                phrases = [p for p in getattr(edit, field) if p not in getattr(leaf, field)]
                 if phrases:
                     lines = _add_to_list(lines, edit.leaf, field, phrases)
         for new in change.new_leaves:

@@ -17,8 +17,8 @@ from pipeline.publish import load_titles
 from pipeline.seam import AnswerCache, AskSettings, ModelConfig, Seam
 from pipeline.stages import merge_record, paper_input
 from schemas.induce import TaxonomyProposal
-from schemas.propose import Change
 from schemas.paper import Paper
+from schemas.propose import Change
 from schemas.record import PaperRecord
 from schemas.taxonomy import Taxonomy
 
@@ -214,15 +214,17 @@ def propose_report(proposed: Proposed, diff: str, chosen: list[Change]) -> str:
         lines += [f"## {number}. {change.kind} `{change.leaf}`{target} ({status})", ""]
         lines += [_one_line(change.why), ""]
         for edit in change.edits:
-            for field in ("title_cues", "cues", "negative_cues"):
-                phrases = getattr(edit, field)
+            for name in ("title_cues", "cues", "negative_cues"):
+                phrases = getattr(edit, name)
                 if phrases:
                     shown = ", ".join(f"`{p}`" for p in phrases)
-                    lines.append(f"- add to {field} of `{edit.leaf}`: {shown}")
+                    lines.append(f"- add to {name} of `{edit.leaf}`: {shown}")
         for new in change.new_leaves:
             lines.append(
                 f"- new leaf `{new.id}` {_one_line(new.name)} ({len(new.members)} papers): "
-                + ", ".join(f"`{by_id[m].key}`" for m in sorted(new.members, key=lambda m: by_id[m].key))
+                + ", ".join(
+                    f"`{by_id[m].key}`" for m in sorted(new.members, key=lambda m: by_id[m].key)
+                )
             )
         if change.sizes:
             lines.append(
@@ -235,9 +237,7 @@ def propose_report(proposed: Proposed, diff: str, chosen: list[Change]) -> str:
             lines += ["", "Members:", ""]
             for member in sorted(change.members, key=lambda m: by_id[m].key):
                 record = by_id[member]
-                lines.append(
-                    f"- `{record.key}` {_one_line(record.title)} (now `{record.primary}`)"
-                )
+                lines.append(f"- `{record.key}` {_one_line(record.title)} (now `{record.primary}`)")
         lines.append("")
     lines += ["## Diff of the taxonomy file (what --apply writes)", ""]
     lines += ["```diff", diff.rstrip("\n") or "(no change)", "```", ""]

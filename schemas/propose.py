@@ -106,9 +106,9 @@ def apply_changes(taxonomy: Taxonomy, changes: list[Change]) -> Taxonomy:
         for edit in change.edits:
             leaf = leaves[edit.leaf]
             for field in ("title_cues", "cues", "negative_cues"):
-                for phrase in getattr(edit, field):
-                    if phrase not in leaf[field]:
-                        leaf[field].append(phrase)
+                # New phrases go first: the YAML edit inserts them after the list's "[".
+                added = [p for p in getattr(edit, field) if p not in leaf[field]]
+                leaf[field] = [*added, *leaf[field]]
         for new in change.new_leaves:
             level_id = new.id.split(".", 1)[0]
             for level in data["levels"]:

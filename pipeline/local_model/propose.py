@@ -31,7 +31,7 @@ from pipeline.local_model.induce import (
     _text_vectors,
     _title_case,
 )
-from pipeline.local_model.text import Document, make_document
+from pipeline.local_model.text import Document
 from schemas.taxonomy import Taxonomy
 
 OVERLOADED_SIZE = 1.5  # x the median leaf size
@@ -62,7 +62,11 @@ def propose(papers: list[dict[str, Any]], taxonomy: Taxonomy) -> dict[str, Any]:
         scores = {leaf: s.score for leaf, s in analysis.scores.items()}
         items.append(
             _Paper(
-                p["paper_id"], analysis.doc, p["primary"], list(p["leaves"]), scores,
+                p["paper_id"],
+                analysis.doc,
+                p["primary"],
+                list(p["leaves"]),
+                scores,
                 analysis.choice.primary,
             )  # fmt: skip
         )
@@ -146,7 +150,7 @@ def _splits(
     median_size = float(np.median([len(m) for m in populated.values()]))
     coherence = {leaf: _coherence(vectors, m) for leaf, m in populated.items()}
     median_coherence = float(np.median(list(coherence.values())))
-    changes: list[dict[str, Any]] = []
+    changes: list[tuple[float, dict[str, Any]]] = []
     for leaf in taxonomy.leaf_ids:
         members = populated.get(leaf)
         if not members or len(members) < OVERLOADED_SIZE * median_size:
@@ -166,7 +170,7 @@ def _splits(
         parts = _parts(leaf, members, best[1], items, namer)
         if len(parts) < 2:
             continue
-        changes.append({
+        changes.append((coherence[leaf], {
             "kind": "split", "leaf": leaf, "apply": False,
             "members": sorted(items[i].id for i in members),
             "why": f"{leaf} holds {len(members)} papers ({len(members) / median_size:.1f}x the "
@@ -175,8 +179,9 @@ def _splits(
             f"there on weak cues only. Its papers form {len(parts)} groups of 4 or more",
             "new_leaves": parts,
             "sizes": {part["id"]: len(part["members"]) for part in parts},
-        })  # fmt: skip
-    return changes
+        }))  # fmt: skip
+    # The least coherent leaf first: the likeliest catch-all.
+    return [change for _, change in sorted(changes, key=lambda item: (item[0], item[1]["leaf"]))]
 
 
 def _parts(
@@ -285,7 +290,11 @@ def _moves(
         for i in members:
             p = items[i]
             own, near = p.scores.get(p.primary, 0.0), p.scores.get(majority, 0.0)
-            if p.primary != majority and near > 0 and (near >= NEAR_SHARE * own or own < WEAK_SCORE):
+            if (
+                p.primary != majority
+                and near > 0
+                and (near >= NEAR_SHARE * own or own < WEAK_SCORE)
+            ):
                 candidates.setdefault((p.primary, majority), []).append(i)
     changes: list[dict[str, Any]] = []
     sizes = _sizes(items)
