@@ -74,8 +74,9 @@ def main() -> None:
             labelled = [r for r in members if normalize_title(r.title) in gold]
             wrong = [r for r in labelled if gold[normalize_title(r.title)] != r.primary]
             to_target = [r for r in labelled if gold[normalize_title(r.title)] == change.target]
-            print(f"  move {number} ({change.leaf} -> {change.target}): {len(labelled)} labelled, "
-                  f"{len(wrong)} misfiled now, {len(to_target)} labelled {change.target}")  # fmt: skip
+            print(f"  move {number} ({change.leaf} -> {change.target}): "
+                  f"{len(labelled)} labelled, {len(wrong)} misfiled now, "
+                  f"{len(to_target)} labelled {change.target}")  # fmt: skip
 
 
 if __name__ == "__main__":
