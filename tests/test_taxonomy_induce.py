@@ -192,3 +192,52 @@ def test_induce_command_writes_files_build_accepts_and_replays(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     for suffix in (".yaml", ".md", ".members.jsonl"):
         assert out.with_suffix(suffix).read_bytes() == again.with_suffix(suffix).read_bytes()
+
+
+async def test_a_remote_model_proposes_on_batches_then_merges(
+    tmp_path: Path, openai_server: Any, fake_openai_key: str
+) -> None:
+    """TnT-LLM over HTTP: one request per batch of papers, one merge; then all cached."""
+    from pipeline.seam import AnswerCache, ModelConfig, Seam
+    from pipeline.stages.induce import induce_taxonomy
+    from tests.openai_server import RecordedRequest, Reply
+
+    def leaves_of(ids: list[str], titles: dict[str, str]) -> list[dict[str, Any]]:
+        halves = {"model.alpha": ids[::2], "system.beta": ids[1::2]}
+        return [
+            {"id": ident, "name": ident.split(".")[1].title(), "scope": "A scripted leaf here.",
+             "title_cues": [ident.split(".")[1]], "members": members,
+             "evidence": [{"paper_id": members[0], "quote": titles[members[0]]}]}
+            for ident, members in halves.items()
+        ]  # fmt: skip
+
+    def responder(request: RecordedRequest) -> Reply:
+        text = request.messages[-1]["content"]
+        corpus = json.loads(text.split("<corpus>\n", 1)[1].rsplit("\n</corpus>", 1)[0])
+        if "papers" in corpus:
+            titles = {p["paper_id"]: p["title"] for p in corpus["papers"]}
+            return Reply({"leaves": leaves_of(sorted(titles), titles)})
+        merged: dict[str, dict[str, Any]] = {}
+        for proposal in corpus["proposals"]:
+            for item in proposal["leaves"]:
+                if item["id"] in merged:
+                    merged[item["id"]]["members"] += item["members"]
+                else:
+                    merged[item["id"]] = dict(item)
+        return Reply({"leaves": list(merged.values())})
+
+    openai_server.respond_with(responder)
+    items = [{"paper_id": pid, **paper} for pid, paper in papers().items()][:50]
+    config = ModelConfig(model="openai/test-model", api_base=openai_server.base_url, max_reasks=0)
+    cache = AnswerCache(tmp_path / "cache")
+    try:
+        seam = Seam(cache, load_taxonomy(None), {"default": config})
+        proposal = await induce_taxonomy(seam, items, batch_size=20)
+        assert openai_server.call_count == 4  # batches of 20, 20, 10, then the merge
+        assert sorted(proposal.members()) == sorted(i["paper_id"] for i in items)
+        again = await induce_taxonomy(Seam(cache, load_taxonomy(None), {"default": config}),
+                                      items, batch_size=20)  # fmt: skip
+        assert openai_server.call_count == 4
+        assert again.model_dump() == proposal.model_dump()  # replayed from the cache
+    finally:
+        cache.close()
