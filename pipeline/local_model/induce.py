@@ -359,8 +359,16 @@ class _Namer:
 
     def surface(self, phrase: str) -> str:
         """The phrase as the papers write it most often ("kv cache" -> "KV cache")."""
-        pattern = re.compile(r"\b" + r"[\s\-]+".join(map(re.escape, phrase.split())) + r"\b", re.I)
-        forms = Counter(m.group(0) for text in self.texts for m in pattern.finditer(text))
+        # Words may be split by hyphens or brackets: "mixture-of-experts moe" is written
+        # "Mixture-of-Experts (MoE)"; the brackets are dropped from the name.
+        pattern = re.compile(
+            r"\b" + r"[\s\-()]+".join(map(re.escape, phrase.split())) + r"\b", re.I
+        )
+        forms = Counter(
+            " ".join(m.group(0).replace("(", " ").replace(")", " ").split())
+            for text in self.texts
+            for m in pattern.finditer(text)
+        )
         if not forms:
             return phrase
         form = min(forms, key=lambda f: (-forms[f], f))

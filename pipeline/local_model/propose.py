@@ -195,11 +195,11 @@ def _parts(
     parts: list[dict[str, Any]] = []
     used: set[str] = set()
     for group in groups:
-        phrases = [p for p in namer.distinctive(group) if p not in used][:3]
+        # Defining phrases are multiword: a single word ("knowledge") pulls in unrelated papers.
+        phrases = [p for p in namer.distinctive(group) if p not in used and " " in p][:3]
         if len(group) < MIN_NEW_LEAF or not phrases:
             continue  # too small or nothing to name it by: those papers stay where they are
-        # Defining phrases: multiword ones (single words pull in unrelated papers), else the top.
-        title_cues = [p for p in phrases if " " in p] or phrases[:1]
+        title_cues = phrases
         used.update(phrases)
         base = "_".join(phrases[0].replace("-", " ").split()[:3])
         ident = f"{level}.{''.join(c for c in base.lower() if c.isalnum() or c == '_')}"
