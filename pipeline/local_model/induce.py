@@ -102,13 +102,13 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
     levels = [lv for lv in request.levels if lv in {level.id for level in seed.levels}]
     if not levels:
         levels = [level.id for level in seed.levels]
-    text = _text_vectors(docs)
-    cue, level_of = _cue_vectors(docs, seed, levels, request.use_existing_leaves)
-    vectors = _combine(text, cue, _one_hot(level_of, len(levels)))
-    labels = _cluster(vectors, request.max_leaves)
-    labels = _absorb_small(vectors, labels)
+    text = text_vectors(docs)
+    cue, level_of = cue_vectors(docs, seed, levels, request.use_existing_leaves)
+    vectors = combine(text, cue, one_hot(level_of, len(levels)))
+    labels = cluster(vectors, request.max_leaves)
+    labels = absorb_small(vectors, labels)
     clusters = _clusters_by_level(labels, level_of, levels)
-    naming = _Namer(docs)
+    naming = PhraseNamer(docs)
     leaves: list[dict[str, Any]] = []
     used_ids: set[str] = set()
     used_title_cues: set[str] = set()
@@ -138,7 +138,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ vectors
-def _text_vectors(docs: list[Document]) -> np.ndarray:
+def text_vectors(docs: list[Document]) -> np.ndarray:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -171,7 +171,7 @@ def _paper_text(doc: Document) -> str:
     return f"{doc.title} {doc.title} {contribution} {body}"
 
 
-def _cue_vectors(
+def cue_vectors(
     docs: list[Document], seed: Taxonomy, levels: list[str], use_leaves: bool
 ) -> tuple[np.ndarray, list[int]]:
     """Cue scores of the seed's leaves (square-rooted, unit length) and each paper's level."""
@@ -198,14 +198,14 @@ def _cue_vectors(
     return matrix, level_of
 
 
-def _one_hot(indices: list[int], size: int) -> np.ndarray:
+def one_hot(indices: list[int], size: int) -> np.ndarray:
     matrix = np.zeros((len(indices), size))
     for row, index in enumerate(indices):
         matrix[row, index] = 1.0
     return matrix
 
 
-def _combine(text: np.ndarray, cue: np.ndarray, level: np.ndarray) -> np.ndarray:
+def combine(text: np.ndarray, cue: np.ndarray, level: np.ndarray) -> np.ndarray:
     parts = [TEXT_WEIGHT * text, LEVEL_WEIGHT * level]
     if cue.shape[1]:
         parts.insert(1, CUE_WEIGHT * cue)
@@ -221,7 +221,7 @@ def leaf_count_range(papers: int, max_leaves: int) -> range:
     return range(low, high + 1)
 
 
-def _cluster(vectors: np.ndarray, max_leaves: int) -> np.ndarray:
+def cluster(vectors: np.ndarray, max_leaves: int) -> np.ndarray:
     """Ward agglomeration; the leaf count with the best silhouette (no labels involved)."""
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
@@ -257,7 +257,7 @@ def _cut(children: np.ndarray, n: int, k: int) -> np.ndarray:
     return np.asarray([index[r] for r in roots])
 
 
-def _absorb_small(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def absorb_small(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Clusters under MIN_LEAF members join the cluster whose centroid is nearest."""
     labels = labels.copy()
     while True:
@@ -293,7 +293,7 @@ def _stop_words(extra: set[str]) -> set[str]:
     return set(ENGLISH_STOP_WORDS) | extra
 
 
-class _Namer:
+class PhraseNamer:
     """c-TF-IDF over phrases of titles and contribution sentences (the naming vocabulary)."""
 
     def __init__(self, docs: list[Document]) -> None:
@@ -382,7 +382,7 @@ def _overlap(a: str, b: str) -> bool:
     return any(w[:6] in stems_a for w in b.split())
 
 
-def _title_case(text: str) -> str:
+def title_case(text: str) -> str:
     small = {"and", "of", "for", "in", "on", "the", "a", "an", "to", "with"}
     words = text.split()
     return " ".join(
@@ -392,7 +392,7 @@ def _title_case(text: str) -> str:
 
 
 def _name_and_title_cues(
-    naming: _Namer, phrases: list[str], used_names: set[str], used_cues: set[str]
+    naming: PhraseNamer, phrases: list[str], used_names: set[str], used_cues: set[str]
 ) -> tuple[str, list[str]]:
     free = [p for p in phrases if p not in used_cues]
     title_cues = free[:3] or [f"topic {len(used_names) + 1}"]
@@ -401,7 +401,7 @@ def _name_and_title_cues(
     parts = [naming.surface(title_cues[0])]
     if len(title_cues) > 1 and " " in title_cues[1]:
         parts.append(naming.surface(title_cues[1]))
-    name = _title_case(" and ".join(parts))
+    name = title_case(" and ".join(parts))
     while name.lower() in used_names:
         name = f"{name} (continued)"
     used_names.add(name.lower())
@@ -427,7 +427,7 @@ def _scope(phrases: list[str], title_cues: list[str]) -> str:
 
 
 def _families(
-    naming: _Namer, vectors: np.ndarray, members: list[int], leaf_cues: set[str]
+    naming: PhraseNamer, vectors: np.ndarray, members: list[int], leaf_cues: set[str]
 ) -> list[str]:
     """Names of the leaf's sub-clusters (its sub-approaches), largest first."""
     if len(members) < FAMILY_MIN_MEMBERS:
@@ -446,7 +446,7 @@ def _families(
             continue
         phrases = naming.distinctive(group, exclude=leaf_cues)
         for phrase in phrases:
-            name = _title_case(naming.surface(phrase))
+            name = title_case(naming.surface(phrase))
             if name not in names:
                 names.append(name)
                 break

@@ -22,14 +22,14 @@ import numpy as np
 
 from pipeline.local_model import LocalModel
 from pipeline.local_model.induce import (
-    _absorb_small,
-    _cluster,
-    _combine,
-    _cue_vectors,
-    _Namer,
-    _one_hot,
-    _text_vectors,
-    _title_case,
+    PhraseNamer,
+    absorb_small,
+    cluster,
+    combine,
+    cue_vectors,
+    one_hot,
+    text_vectors,
+    title_case,
 )
 from pipeline.local_model.text import Document
 from schemas.taxonomy import Taxonomy
@@ -72,16 +72,16 @@ def propose(papers: list[dict[str, Any]], taxonomy: Taxonomy) -> dict[str, Any]:
         )
     if len(items) < 4:
         return {"changes": []}
-    vectors = _text_vectors([p.doc for p in items])
-    namer = _Namer([p.doc for p in items])
+    vectors = text_vectors([p.doc for p in items])
+    namer = PhraseNamer([p.doc for p in items])
     simulator = _Simulator(taxonomy, items)
     changes: list[dict[str, Any]] = []
     changes += _retire_and_merge(taxonomy, items)
     changes += _splits(taxonomy, items, vectors, namer)
     levels = [level.id for level in taxonomy.levels]
-    cue, level_of = _cue_vectors([p.doc for p in items], taxonomy, levels, True)
-    combined = _combine(vectors, cue, _one_hot(level_of, len(levels)))
-    clusters = _absorb_small(combined, _cluster(combined, 80))
+    cue, level_of = cue_vectors([p.doc for p in items], taxonomy, levels, True)
+    combined = combine(vectors, cue, one_hot(level_of, len(levels)))
+    clusters = absorb_small(combined, cluster(combined, 80))
     changes += _moves(items, clusters, namer, simulator)
     return {"changes": changes}
 
@@ -136,7 +136,7 @@ def _coherence(vectors: np.ndarray, members: list[int]) -> float:
 
 
 def _splits(
-    taxonomy: Taxonomy, items: list[_Paper], vectors: np.ndarray, namer: _Namer
+    taxonomy: Taxonomy, items: list[_Paper], vectors: np.ndarray, namer: PhraseNamer
 ) -> list[dict[str, Any]]:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
@@ -185,7 +185,7 @@ def _splits(
 
 
 def _parts(
-    leaf: str, members: list[int], labels: np.ndarray, items: list[_Paper], namer: _Namer
+    leaf: str, members: list[int], labels: np.ndarray, items: list[_Paper], namer: PhraseNamer
 ) -> list[dict[str, Any]]:
     level = leaf.split(".", 1)[0]
     groups = sorted(
@@ -208,7 +208,7 @@ def _parts(
         while ident in {p["id"] for p in parts} or ident == leaf:
             ident += "_b"
         parts.append({
-            "id": ident, "name": _title_case(namer.surface(phrases[0])),
+            "id": ident, "name": title_case(namer.surface(phrases[0])),
             "scope": f"Papers of {leaf} on {', '.join(phrases)}.",
             "title_cues": title_cues, "cues": [], "families": [],
             "members": sorted(items[i].id for i in group),
@@ -276,7 +276,7 @@ class _Simulator:
 
 
 def _moves(
-    items: list[_Paper], clusters: np.ndarray, namer: _Namer, simulator: _Simulator
+    items: list[_Paper], clusters: np.ndarray, namer: PhraseNamer, simulator: _Simulator
 ) -> list[dict[str, Any]]:
     """Papers filed apart from the leaf most of their cluster (text and cues) is filed under,
     when their own cues nearly chose that leaf too."""
