@@ -18,6 +18,7 @@ from pipeline.local_model.propose import propose
 from pipeline.paths import DEFAULT_TAXONOMY
 from pipeline.taxonomy import load_taxonomy
 from pipeline.taxonomy_edit import edited_text, unified_diff
+from schemas.induce import ProposedLeaf
 from schemas.propose import Change, TaxonomyChanges, apply_changes
 
 CLASSICS = Path(__file__).parent / "fixtures" / "classics" / "classics.jsonl"
@@ -114,7 +115,11 @@ def test_a_catch_all_leaf_is_flagged_for_a_split() -> None:
     splits = [c for c in changes if c.kind == "split"]
     assert splits[0].leaf == "model.architecture"  # the least coherent leaf comes first
     assert all(not c.apply for c in splits)  # a split is for review
-    assert len(splits[0].new_leaves) >= 2
+    assert len(splits[0].members) == len(items[::3]) + sum(
+        1 for item in items[1::3] + items[2::3] if item["primary"] == "model.architecture"
+    )
+    for part in splits[0].new_leaves:
+        assert set(part.members) <= set(splits[0].members) and " " in part.title_cues[0]
     assert propose(items, load_taxonomy(None)) == answer  # deterministic
 
 
@@ -167,5 +172,13 @@ def test_a_split_accepted_by_number_adds_its_parts() -> None:
         item["primary"], item["leaves"] = "model.architecture", ["model.architecture"]
     split = next(c for c in check(propose(items, taxonomy)["changes"]).changes
                  if c.kind == "split")  # fmt: skip
+    first = split.members[0]
+    split.new_leaves.append(
+        ProposedLeaf.model_validate({
+            "id": "model.scripted_part", "name": "Scripted Part", "scope": "A part for the test.",
+            "title_cues": ["scripted part"], "members": split.members[:2],
+            "evidence": [{"paper_id": first, "quote": papers()[first]["title"]}],
+        })
+    )  # fmt: skip
     after = apply_changes(taxonomy, [Change.model_validate(split.model_dump())])
     assert set(after.leaf_ids) - set(taxonomy.leaf_ids) == {p.id for p in split.new_leaves}

@@ -167,16 +167,16 @@ def _splits(
                 best = (score, labels)
         if best is None:
             continue
+        # The catch-all is flagged even when its groups cannot all be named (they stay put).
         parts = _parts(leaf, members, best[1], items, namer)
-        if len(parts) < 2:
-            continue
         changes.append((coherence[leaf], {
             "kind": "split", "leaf": leaf, "apply": False,
             "members": sorted(items[i].id for i in members),
             "why": f"{leaf} holds {len(members)} papers ({len(members) / median_size:.1f}x the "
             f"median leaf) that are less alike than a typical leaf's (coherence "
             f"{coherence[leaf]:.2f} vs median {median_coherence:.2f}); {weak:.0%} of them are "
-            f"there on weak cues only. Its papers form {len(parts)} groups of 4 or more",
+            f"there on weak cues only. {len(parts)} groups of 4 or more papers among them share "
+            "a defining phrase (proposed below as leaves)",
             "new_leaves": parts,
             "sizes": {part["id"]: len(part["members"]) for part in parts},
         }))  # fmt: skip
