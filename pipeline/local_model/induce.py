@@ -121,7 +121,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
         phrases = naming.distinctive(members)
         name, title_cues = _name_and_title_cues(naming, phrases, used_names, used_title_cues)
         leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
-        cues = [p for p in phrases if p not in title_cues][:12]
+        cues = [naming.cue(p) for p in phrases if naming.cue(p) not in title_cues][:12]
         leaves.append(
             {
                 "id": leaf_id,
@@ -361,9 +361,9 @@ class PhraseNamer:
         """The phrase as the papers write it most often ("kv cache" -> "KV cache")."""
         # Words may be split by hyphens or brackets: "mixture-of-experts moe" is written
         # "Mixture-of-Experts (MoE)"; the brackets are dropped from the name.
-        pattern = re.compile(
-            r"\b" + r"[\s\-()]+".join(map(re.escape, phrase.split())) + r"\b", re.I
-        )
+        # Stop words dropped from the phrase may stand between its words ("MoE on Ascend NPUs").
+        gap = r"[\s\-()]+(?:[A-Za-z]+[\s\-()]+){0,2}?"
+        pattern = re.compile(r"\b" + gap.join(map(re.escape, phrase.split())) + r"\b", re.I)
         forms = Counter(
             " ".join(m.group(0).replace("(", " ").replace(")", " ").split())
             for text in self.texts
@@ -374,6 +374,10 @@ class PhraseNamer:
         form = min(forms, key=lambda f: (-forms[f], f))
         return " ".join(w if any(c.isupper() for c in w[1:]) or w.isupper() else w.lower()
                         for w in form.split())  # fmt: skip
+
+    def cue(self, phrase: str) -> str:
+        """The phrase as a cue the local classifier finds in the papers (lower case)."""
+        return self.surface(phrase).lower()
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -394,13 +398,16 @@ def title_case(text: str) -> str:
 def _name_and_title_cues(
     naming: PhraseNamer, phrases: list[str], used_names: set[str], used_cues: set[str]
 ) -> tuple[str, list[str]]:
-    free = [p for p in phrases if p not in used_cues]
-    title_cues = free[:3] or [f"topic {len(used_names) + 1}"]
+    free = [p for p in phrases if naming.cue(p) not in used_cues]
+    chosen = free[:3]
+    title_cues = list(dict.fromkeys(naming.cue(p) for p in chosen)) or [
+        f"topic {len(used_names) + 1}"
+    ]
     used_cues.update(title_cues)
     # The leading phrase names the leaf; a second one joins it when it is a phrase too.
-    parts = [naming.surface(title_cues[0])]
-    if len(title_cues) > 1 and " " in title_cues[1]:
-        parts.append(naming.surface(title_cues[1]))
+    parts = [naming.surface(chosen[0])] if chosen else [title_cues[0]]
+    if len(chosen) > 1 and " " in chosen[1]:
+        parts.append(naming.surface(chosen[1]))
     name = title_case(" and ".join(parts))
     while name.lower() in used_names:
         name = f"{name} (continued)"

@@ -199,7 +199,7 @@ def _parts(
         phrases = [p for p in namer.distinctive(group) if p not in used and " " in p][:3]
         if len(group) < MIN_NEW_LEAF or not phrases:
             continue  # too small or nothing to name it by: those papers stay where they are
-        title_cues = phrases
+        title_cues = list(dict.fromkeys(namer.cue(p) for p in phrases))
         used.update(phrases)
         base = "_".join(phrases[0].replace("-", " ").split()[:3])
         ident = f"{level}.{''.join(c for c in base.lower() if c.isalnum() or c == '_')}"
