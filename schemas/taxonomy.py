@@ -29,6 +29,22 @@ class Family(BaseModel):
         return value
 
 
+def families_from_names(names: list[str]) -> list[Family]:
+    """Families named by an induced or proposed leaf (a name only): id, name, a plain definition
+    and the name as its cue; a reviewer refines them in the taxonomy file."""
+    families: list[Family] = []
+    for name in names:
+        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        if not slug or slug in {f.id for f in families}:
+            continue
+        if not slug[0].isalpha():
+            slug = "f_" + slug
+        families.append(
+            Family(id=slug, name=name, definition=f"Work on {name.lower()}.", cues=[name.lower()])
+        )
+    return families
+
+
 class Leaf(BaseModel):
     """A taxonomy leaf, e.g. ``model.quantization``."""
 

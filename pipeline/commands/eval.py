@@ -45,6 +45,14 @@ def eval_command(
             "papers (read from the dumps their `source` names) instead of reading --pred.",
         ),
     ] = False,
+    clusters: Annotated[
+        bool,
+        typer.Option(
+            "--clusters",
+            help="Taxonomy score: how well the predicted primaries, as clusters, recover the "
+            "gold primaries (NMI, ARI, purity), e.g. for an induced taxonomy's members file.",
+        ),
+    ] = False,
 ) -> None:
     """Score predictions against gold labels (relevance, primary, levels, leaves, kind), or
     extracted results against labelled results (--results-gold)."""
@@ -57,6 +65,10 @@ def eval_command(
         return
     if gold is None:
         raise typer.BadParameter("give --gold (classification) or --results-gold (results)")
+    if clusters:
+        _print_cluster_scores(read_jsonl(gold, "gold"), read_jsonl(pred, "predictions"), as_json)
+        return
+
     scores = score(read_jsonl(gold, "gold"), read_jsonl(pred, "predictions"))
     if as_json:
         console.out.print_json(json.dumps(scores.as_dict()))
@@ -113,6 +125,28 @@ def _print_scores(scores: Scores, confusions: int) -> None:
     for name, value, over in rows:
         table.add_row(name, f"{value:.3f}", over)
     console.out.print(table)
+
+
+def _print_cluster_scores(
+    gold: list[dict[str, object]], pred: list[dict[str, object]], as_json: bool
+) -> None:
+    from rich.table import Table
+
+    from pipeline.evaluate_taxonomy import cluster_scores, gold_primaries, prediction_clusters
+
+    scores = cluster_scores(gold_primaries(gold), prediction_clusters(pred))
+    if as_json:
+        console.out.print_json(json.dumps(scores.as_dict()))
+        return
+    table = Table(title="Taxonomy scores (predicted primaries as clusters)", title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    over = f"{scores.papers} gold-relevant papers"
+    table.add_column("over", justify="right")
+    for name, value in (("NMI", scores.nmi), ("ARI", scores.ari), ("purity", scores.purity)):
+        table.add_row(name, f"{value:.3f}", over)
+    console.out.print(table)
+    console.out.print(f"{scores.clusters} predicted clusters, {scores.gold_leaves} gold leaves")
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,7 @@ _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _TAXONOMY = re.compile(r"\((sha256:[0-9a-f]+)\)")
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
 _SECTION = re.compile(r"<section>\n(.*?)\n</section>", re.S)
+_CORPUS = re.compile(r"<corpus>\n(.*?)\n</corpus>", re.S)
 
 
 @cache
@@ -58,6 +59,13 @@ def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
         sections = _SECTION.findall(text)
         if sections:
             return _write_section(digest.group(1), json.loads(sections[-1]))
+    if task and digest and task.group(1) in ("induce", "propose"):
+        corpus = _CORPUS.findall(text)
+        if corpus:
+            request = json.loads(corpus[-1])
+            if task.group(1) == "propose":
+                return _propose(digest.group(1), request)
+            return _induce(digest.group(1), request)
     found = _PAPERS.findall(text)
     papers = found[-1] if found else None
     if not (task and digest and papers):
@@ -127,6 +135,40 @@ def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
     if text.paragraph_starts:
         answer["paragraph_starts"] = text.paragraph_starts
     return answer
+
+
+def _induce(digest: str, request: dict[str, Any]) -> dict[str, Any]:
+    """A taxonomy proposal for the whole corpus of the request (one batch: no merge step)."""
+    from pipeline.local_model.induce import InduceRequest, induce
+
+    taxonomy = find_taxonomy(digest)
+    if taxonomy is None:
+        raise CustomLLMError(status_code=400, message=f"unknown taxonomy {digest}")
+    if not request.get("papers"):
+        raise CustomLLMError(
+            status_code=400,
+            message="local/taxonomist induces from papers in one request (no merge step): "
+            "send the whole corpus",
+        )
+    return induce(
+        InduceRequest(
+            papers=list(request["papers"]),
+            levels=list(request.get("levels") or []),
+            use_existing_leaves=bool(request.get("use_existing_leaves", True)),
+            max_leaves=int(request.get("max_leaves") or 30),
+        ),
+        taxonomy,
+    )
+
+
+def _propose(digest: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Changes to the taxonomy for the classified papers of the request."""
+    from pipeline.local_model.propose import propose
+
+    taxonomy = find_taxonomy(digest)
+    if taxonomy is None:
+        raise CustomLLMError(status_code=400, message=f"unknown taxonomy {digest}")
+    return propose(list(request.get("papers") or []), taxonomy)
 
 
 def _usage(prompt: str, result: dict[str, Any]) -> tuple[int, int]:

@@ -1,0 +1,83 @@
+"""`taxonomy propose` on the shipped dumps, checked against the labelled primaries.
+
+    .venv/bin/python bench/taxonomy_propose.py [--accept 2,5] [--cache-dir DIR]
+
+Runs the proposal (local model, through the seam and its cache), then for each gold file
+counts primary-leaf errors of the gold-relevant papers in the corpus (a paper screened out
+counts as an error) under the current taxonomy and under the taxonomy with the changes that
+`--apply` writes (those marked apply, plus --accept numbers). For each flagged move it prints
+how many of its papers the gold labels file elsewhere than where they are now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.evaluate import normalize_title  # noqa: E402
+from pipeline.evaluate_taxonomy import gold_primaries  # noqa: E402
+from pipeline.local_model import LocalModel  # noqa: E402
+from pipeline.seam import ModelConfig, resolve_cache_dir  # noqa: E402
+from pipeline.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.taxonomy_jobs import TaxonomyJob, chosen_changes, propose_job  # noqa: E402
+from schemas.propose import apply_changes  # noqa: E402
+
+GOLDS = [
+    ROOT.parent / "shared" / "eval" / "dev-gold.jsonl",
+    ROOT / "tests" / "fixtures" / "labels" / "seed-gold.jsonl",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dumps", type=Path, default=ROOT / "dumps")
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--accept", default="")
+    args = parser.parse_args()
+    taxonomy = load_taxonomy(None)
+    job = TaxonomyJob(
+        paths=[args.dumps], cache_dir=resolve_cache_dir(args.cache_dir), taxonomy=taxonomy,
+        models={"default": ModelConfig()}, outputs=ROOT / "outputs",
+    )  # fmt: skip
+    proposed = propose_job(job)
+    accept = [int(n) for n in args.accept.split(",") if n.strip()]
+    chosen = chosen_changes(proposed.changes, accept)
+    after = apply_changes(taxonomy, chosen)
+    print(f"{len(proposed.changes)} changes proposed, {len(chosen)} applied:")
+    for number, change in enumerate(proposed.changes, start=1):
+        mark = "apply " if change in chosen else "review"
+        print(f"  {number}. [{mark}] {change.kind} {change.leaf} -> {change.target or ''} "
+              f"({len(change.members)} papers)")  # fmt: skip
+    records = {normalize_title(r.title): r for r in proposed.corpus.records}
+    old_model, new_model = LocalModel(taxonomy), LocalModel(after)
+    for gold_path in GOLDS:
+        gold = gold_primaries([json.loads(line) for line in gold_path.read_text().splitlines()])
+        scored = [t for t in sorted(gold) if t in records]
+        errors = {"before": 0, "after": 0}
+        for title in scored:
+            record = records[title]
+            for name, model in (("before", old_model), ("after", new_model)):
+                primary = model.classify(record.title, record.abstract)["primary"]
+                errors[name] += record.relevant is not True or primary != gold[title]
+        print(f"\n{gold_path.name}: {len(scored)} relevant gold papers in the corpus; primary "
+              f"errors before {errors['before']}, after {errors['after']}")  # fmt: skip
+        for number, change in enumerate(proposed.changes, start=1):
+            if change.kind != "move":
+                continue
+            by_id = {r.id: r for r in proposed.corpus.records}
+            members = [by_id[m] for m in change.members]
+            labelled = [r for r in members if normalize_title(r.title) in gold]
+            wrong = [r for r in labelled if gold[normalize_title(r.title)] != r.primary]
+            to_target = [r for r in labelled if gold[normalize_title(r.title)] == change.target]
+            print(f"  move {number} ({change.leaf} -> {change.target}): "
+                  f"{len(labelled)} labelled, {len(wrong)} misfiled now, "
+                  f"{len(to_target)} labelled {change.target}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
