@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from pipeline.paths import display_path
 DUMP_SUFFIXES = frozenset({"", ".txt", ".jsonl", ".ndjson", ".csv", ".tsv", ".bib", ".bibtex"})
 FALLBACK_ENCODING = "cp1252"
 _BINARY_PROBE = 8192
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, as surrogateescape
+_HAS_UTF8_SEQUENCE = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")  # a decoded non-ASCII char
 
 
 @dataclass(frozen=True)
@@ -93,18 +96,45 @@ def decode(data: bytes, file: str) -> DecodedText:
     try:
         return DecodedText(_newlines(data.decode("utf-8-sig")), "utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        encoding = FALLBACK_ENCODING
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            encoding = "latin-1"  # decodes any byte sequence
-            text = data.decode(encoding)
-        warning = (
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); read as {encoding}"
-            " — re-save the file as UTF-8 to be sure every character is right"
-        )
-        return DecodedText(_newlines(text), encoding, warning, line)
+        first_bad = exc.start
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    if not _HAS_UTF8_SEQUENCE.search(text):
+        return _legacy(data, first_bad)
+    # UTF-8 with a few stray bytes (one pasted cp1252 'é'): only those bytes are guessed.
+    places = [match.start() for match in _STRAY_BYTES.finditer(text)]
+    repaired = _STRAY_BYTES.sub(_stray_as_cp1252, text)
+    more = f" and {len(places) - 1} more place(s)" if len(places) > 1 else ""
+    warning = (
+        f"not valid UTF-8 (byte 0x{data[first_bad]:02x}{more}); only those bytes were read as "
+        f"{FALLBACK_ENCODING}, the rest as UTF-8 — re-save the file as UTF-8 to be sure every "
+        "character is right"
+    )
+    return DecodedText(_newlines(repaired), "utf-8", warning, _line_of(text, places[0]))
+
+
+def _legacy(data: bytes, first_bad: int) -> DecodedText:
+    """A file in an 8-bit encoding (no UTF-8 sequence at all): read whole as cp1252."""
+    line = data.count(b"\n", 0, first_bad) + 1
+    encoding = FALLBACK_ENCODING
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "latin-1"  # decodes any byte sequence
+        text = data.decode(encoding)
+    warning = (
+        f"not valid UTF-8 (byte 0x{data[first_bad]:02x}); read as {encoding}"
+        " — re-save the file as UTF-8 to be sure every character is right"
+    )
+    return DecodedText(_newlines(text), encoding, warning, line)
+
+
+def _stray_as_cp1252(match: re.Match[str]) -> str:
+    raw = match.group(0).encode("utf-8", errors="surrogateescape")
+    return raw.decode(FALLBACK_ENCODING, errors="replace")
+
+
+def _line_of(text: str, index: int) -> int:
+    return _newlines(text[:index]).count("\n") + 1
 
 
 def _newlines(text: str) -> str:

@@ -25,7 +25,7 @@ def looks_like_jsonl(text: str) -> bool:
         return False
     try:
         return isinstance(json.loads(first), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
@@ -55,6 +55,14 @@ def parse_jsonl(text: str, file: str) -> ParseOutcome:
             record = json.loads(line)
         except ValueError as exc:
             outcome.reject(file, number, f"not valid JSON ({exc}); skipped — one object per line")
+            continue
+        except RecursionError:
+            outcome.reject(
+                file,
+                number,
+                "JSON nested too deeply to read; skipped — a record is one flat object with "
+                "text fields",
+            )
             continue
         if not isinstance(record, dict):
             kind = type(record).__name__

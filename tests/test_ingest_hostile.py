@@ -1,0 +1,189 @@
+"""Ingest never loses or garbles a paper: other scripts, stray bytes, hostile structure.
+
+Every test writes real dump files and reads them with `ingest`, as `taxonomist build` does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import ingest
+from pipeline.ingest.normalize import normalize_title
+
+ABSTRACT = (
+    "We present a method that makes inference cheaper. It halves the latency of a 7B model on "
+    "one GPU while keeping accuracy within one point of the baseline."
+)
+HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def jsonl(*records: object) -> str:
+    return "".join(json.dumps(record) + "\n" for record in records)
+
+
+# --- titles in other scripts ---------------------------------------------------------------
+
+OTHER_SCRIPTS = [
+    "大型语言模型的高效推理",
+    "大型语言模型的量化训练",
+    "Эффективный вывод больших языковых моделей",
+    "大規模言語モデルの効率的な推論",
+    "الاستدلال الفعال لنماذج اللغة الكبيرة",
+    "LLM推理加速",
+    "LLM训练加速",
+]
+
+
+def test_titles_in_other_scripts_are_distinct_papers_with_unique_stable_keys() -> None:
+    Path("a.jsonl").write_text(
+        jsonl(*({"title": t, "abstract": ABSTRACT} for t in OTHER_SCRIPTS)), encoding="utf-8"
+    )
+    first = ingest([Path("a.jsonl")])
+    assert sorted(p.title for p in first.corpus.papers) == sorted(OTHER_SCRIPTS)
+    keys = [p.key for p in first.corpus.papers]
+    assert len(set(keys)) == len(keys)
+    # a later run with one more paper in another script keeps every key given before
+    Path("b.jsonl").write_text(
+        jsonl({"title": "Быстрое обучение", "abstract": ABSTRACT}), encoding="utf-8"
+    )
+    second = ingest([Path("a.jsonl"), Path("b.jsonl")], known_keys=first.keys)
+    assert {p.id: p.key for p in second.corpus.papers if p.id in first.keys} == first.keys
+    assert len({p.key for p in second.corpus.papers}) == len(OTHER_SCRIPTS) + 1
+
+
+def test_latin_titles_normalize_as_before() -> None:
+    # ids are hashes of this form: Latin (and Greek-letter) titles must keep theirs
+    assert normalize_title("Schölkopf Straße μ-Transfer: ×4 don’t") == (
+        "scholkopf strae transfer 4 dont"
+    )
+    assert normalize_title("SmoothQuant+: Trade–Off") == "smoothquantplus tradeoff"
+
+
+# --- bytes ---------------------------------------------------------------------------------
+
+
+def test_one_stray_byte_loses_only_that_character() -> None:
+    text = HEADER + f"Fast Paper: 2× Faster…\n\n{ABSTRACT} “Quoted”…\n\nCafé Paper\n\n{ABSTRACT}\n"
+    Path("dump.txt").write_bytes(text.encode("utf-8").replace("é".encode(), b"\xe9"))
+    result = ingest([Path("dump.txt")])
+    titles = sorted(p.title for p in result.corpus.papers)
+    assert titles == ["Café Paper", "Fast Paper: 2× Faster…"]
+    abstracts = {p.title: p.abstract for p in result.corpus.papers}
+    assert abstracts["Fast Paper: 2× Faster…"].endswith("“Quoted”…")
+    assert result.report.files[0].encoding == "utf-8"
+    assert result.report.warnings == [
+        "dump.txt:13: not valid UTF-8 (byte 0xe9); only those bytes were read as cp1252, the "
+        "rest as UTF-8 — re-save the file as UTF-8 to be sure every character is right"
+    ]
+
+
+# --- hostile structure ---------------------------------------------------------------------
+
+
+def test_deeply_nested_json_is_rejected_by_line() -> None:
+    deep = '{"title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    deep_value = '{"title": "X", "abstract": ' + '{"a": ' * 5_000 + "1" + "}" * 5_000 + "}"
+    Path("a.jsonl").write_text(
+        jsonl({"title": "Fine", "abstract": ABSTRACT}) + deep + "\n" + deep_value + "\n",
+        encoding="utf-8",
+    )
+    result = ingest([Path("a.jsonl")])
+    assert [p.title for p in result.corpus.papers] == ["Fine"]
+    assert [(r.line, r.reason) for r in result.report.rejected] == [
+        (
+            n,
+            "JSON nested too deeply to read; skipped — a record is one flat object with text "
+            "fields",
+        )
+        for n in (2, 3)
+    ]
+
+
+def test_deeply_nested_json_on_the_first_line_is_not_a_traceback() -> None:
+    Path("a.jsonl").write_text('{"a": ' * 100_000 + "1" + "}" * 100_000 + "\n", encoding="utf-8")
+    result = ingest([Path(".")])
+    assert result.corpus.papers == []
+    assert [item.file for item in result.report.skipped_files] == ["a.jsonl"]
+
+
+def test_lone_surrogates_are_replaced_and_reported() -> None:
+    Path("a.jsonl").write_text(
+        '{"title": "Bad \\ud800 Title", "abstract": "x \\udfff y", "authors": ["A \\udc00"]}\n',
+        encoding="utf-8",
+    )
+    result = ingest([Path("a.jsonl")])
+    [paper] = result.corpus.papers
+    assert (paper.title, paper.abstract, paper.authors) == (
+        "Bad \ufffd Title",
+        "x \ufffd y",
+        ["A \ufffd"],
+    )
+    paper.model_dump_json().encode("utf-8")  # writable as UTF-8
+    assert result.report.warnings == [
+        "a.jsonl:1: lone UTF-16 surrogate escape (such as \\ud800) replaced by U+FFFD '\ufffd' "
+        "— fix the escape in the file (a character outside the BMP is written as a pair)"
+    ]
+
+
+def test_json_true_or_a_number_as_title_is_rejected() -> None:
+    Path("a.jsonl").write_text(
+        jsonl(
+            {"title": True, "abstract": ABSTRACT},
+            {"title": 12, "abstract": ABSTRACT},
+            {"title": "Fine", "abstract": ABSTRACT, "year": False},
+            {"title": "Fine Too", "abstract": ABSTRACT},
+        ),
+        encoding="utf-8",
+    )
+    result = ingest([Path("a.jsonl")])
+    assert [p.title for p in result.corpus.papers] == ["Fine Too"]
+    assert [(r.line, r.reason) for r in result.report.rejected] == [
+        (
+            1,
+            "record skipped because its title is the value true, not text — give it a 'title' text",
+        ),
+        (2, "record skipped because its title is a number (12), not text — give it a 'title' text"),
+        (
+            3,
+            "record skipped because field(s) ['year'] hold neither text nor a number — give it "
+            "a 'title' text",
+        ),
+    ]
+
+
+def test_braces_thousands_deep_are_not_a_traceback() -> None:
+    Path("a.bib").write_text(
+        "@article{x, title = {" + "{" * 5_000 + "Deep Title" + "}" * 5_000 + "}, abstract = {"
+        + ABSTRACT + "}}\n@article{y, title = {Fine}, abstract = {" + ABSTRACT + "}}\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    Path("b.jsonl").write_text(
+        jsonl({"title": "\\textbf{" * 3_000 + "Bold" + "}" * 3_000, "abstract": ABSTRACT}),
+        encoding="utf-8",
+    )
+    result = ingest([Path("a.bib"), Path("b.jsonl")])
+    assert len(result.corpus.papers) == 3
+    assert {"Deep Title", "Fine"} <= {p.title for p in result.corpus.papers}
+
+
+def test_an_author_list_with_thousands_of_commas_is_capped() -> None:
+    names = ",".join(f"Author{i}" for i in range(20_000))
+    Path("a.jsonl").write_text(
+        jsonl({"title": "Many Authors", "abstract": ABSTRACT, "authors": names}), encoding="utf-8"
+    )
+    result = ingest([Path("a.jsonl")])
+    [paper] = result.corpus.papers
+    assert paper.authors == [f"Author{i}" for i in range(100)]
+    assert paper.authors_count == 20_000
+    assert result.report.warnings == [
+        "a.jsonl:1: 20,000 authors; the first 100 are kept and the rest counted ('and others') "
+        "— separate authors with ' and ' or ';' if commas split names"
+    ]
