@@ -187,3 +187,61 @@ def test_an_author_list_with_thousands_of_commas_is_capped() -> None:
         "a.jsonl:1: 20,000 authors; the first 100 are kept and the rest counted ('and others') "
         "— separate authors with ' and ' or ';' if commas split names"
     ]
+
+
+# --- CSV and BibTeX ------------------------------------------------------------------------
+
+
+def test_csv_unbalanced_quote_loses_only_its_row() -> None:
+    Path("a.csv").write_text(
+        "title,abstract\n"
+        f'Good One,"{ABSTRACT}"\n'
+        f'"Broken Two,{ABSTRACT}\n'
+        f'Good Three,"{ABSTRACT}\nsecond line of the same abstract"\n'
+        f'Good "Four",{ABSTRACT}\n'
+        f'"Broken Five,{ABSTRACT}\n'
+        f"Good Six,{ABSTRACT}\n",
+        encoding="utf-8",
+    )
+    result = ingest([Path("a.csv")])
+    assert sorted(p.title for p in result.corpus.papers) == [
+        'Good "Four"',
+        "Good One",
+        "Good Six",
+        "Good Three",
+    ]
+    three = next(p for p in result.corpus.papers if p.title == "Good Three")
+    assert three.abstract.endswith("baseline. second line of the same abstract")
+    reason = (
+        "unreadable CSV row ({}); skipped — a cell that starts with a quote must end with one, "
+        'and quotes inside a quoted cell are doubled ("")'
+    )
+    assert [(r.line, r.reason) for r in result.report.rejected] == [
+        (3, reason.format("',' expected after '\"'")),
+        (7, reason.format("unexpected end of data")),
+    ]
+
+
+def test_bibtex_string_macros_concatenation_and_latex_are_resolved() -> None:
+    Path("a.bib").write_text(
+        '@string{eff = "Efficient"}\n'
+        "@STRING{full = eff # { Inference}}\n"
+        "@article{a1,\n"
+        '  title = full # " with {GPT} and Sch{\\"o}lkopf\'s \\emph{Kernels}",\n'
+        '  abstract = "We show \\emph{fast} " # {inference} # ". Published in " # jan # ".",\n'
+        '  author = "M{\\"u}ller, Jan and Smith, Bob",\n'
+        "  year = 2024,\n"
+        "  note = undefinedmacro\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    result = ingest([Path("a.bib")])
+    [paper] = result.corpus.papers
+    assert paper.title == "Efficient Inference with GPT and Schölkopf's Kernels"
+    assert paper.abstract == "We show fast inference. Published in January."
+    assert paper.authors == ["Müller, Jan", "Smith, Bob"]
+    assert paper.key == "muller2024efficient"
+    assert result.report.warnings == [
+        "a.bib:3: field 'note' uses the undefined @string macro 'undefinedmacro'; its name is "
+        'kept as text — define it with @string{undefinedmacro = "..."} or quote it'
+    ]
