@@ -13,23 +13,8 @@ from pipeline.ingest.records import entry_from_record, unknown_fields
 _ENTRY_START = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _MACRO_NAME = re.compile(r"[A-Za-z_][^\s\"#%'(),={}]*")
 # BibTeX's predefined month macros
-_MONTH_MACROS = {
-    name[:3].lower(): name
-    for name in [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-}
+_MONTHS = "January February March April May June July August September October November December"
+_MONTH_MACROS = {name[:3].lower(): name for name in _MONTHS.split(" ")}
 _NON_ENTRY_TYPES = {"comment", "string", "preamble"}
 # Fields a bibliography routinely carries; not worth a warning when ignored.
 _EXPECTED_EXTRA = {

@@ -96,7 +96,7 @@ def parse_csv(text: str, file: str) -> ParseOutcome:
             line=reader.line_num,
         )
     _warn_unknown(outcome, file, header)
-    position = reader.line_num  # physical lines consumed so far
+    position: int | None = reader.line_num  # physical lines consumed so far
     while position is not None:
         position = _read_rows(lines, position, delimiter, header, file, outcome)
     return outcome
