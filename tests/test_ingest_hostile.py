@@ -245,3 +245,101 @@ def test_bibtex_string_macros_concatenation_and_latex_are_resolved() -> None:
         "a.bib:3: field 'note' uses the undefined @string macro 'undefinedmacro'; its name is "
         'kept as text — define it with @string{undefinedmacro = "..."} or quote it'
     ]
+
+
+# --- multi-line abstracts ------------------------------------------------------------------
+
+CONTINUATION = [
+    "# a line that starts with a hash and goes on for a while",
+    "| a | table | row |",
+    "- a bullet point that is long enough",
+    "1. a numbered item of the abstract text.",
+    "<b>markup</b> and more text follows here",
+    "2x faster than vLLM at the same accuracy.",
+]
+FIRST = "First Paper: Sparse Kernels"
+SECOND = "Second Paper: Dense Kernels"
+
+
+def _assert_one_abstract_each(path: Path) -> None:
+    result = ingest([path])
+    papers = {p.title: p for p in result.corpus.papers}
+    assert sorted(papers) == [FIRST, SECOND], sorted(papers)
+    assert papers[FIRST].abstract == " ".join([ABSTRACT, *CONTINUATION])
+    assert papers[SECOND].abstract == ABSTRACT
+    assert result.report.rejected == [] and result.report.flagged == []
+
+
+def test_multi_line_abstract_in_blank_line_blocks() -> None:
+    Path("blocks.txt").write_text(
+        HEADER + f"{FIRST}\n\n{ABSTRACT}\n" + "\n".join(CONTINUATION) + f"\n\n{SECOND}\n\n"
+        f"{ABSTRACT}\n",
+        encoding="utf-8",
+    )
+    _assert_one_abstract_each(Path("blocks.txt"))
+
+
+def test_multi_line_abstract_in_alternating_lines() -> None:
+    Path("lines.txt").write_text(
+        "Get trending papers in your email inbox!\nSubscribe\n"
+        f"{FIRST}\n{ABSTRACT}\n" + "\n".join(CONTINUATION) + f"\n{SECOND}\n{ABSTRACT}\n",
+        encoding="utf-8",
+    )
+    _assert_one_abstract_each(Path("lines.txt"))
+
+
+def test_multi_line_abstract_in_blocks_with_metadata() -> None:
+    meta = "\n\n• 5 authors\n·\nNov 28, 2023 1\n\n"
+    Path("meta.txt").write_text(
+        HEADER + f"{FIRST}\n\n{ABSTRACT}\n" + "\n".join(CONTINUATION) + meta + f"{SECOND}\n\n"
+        f"{ABSTRACT}" + meta,
+        encoding="utf-8",
+    )
+    _assert_one_abstract_each(Path("meta.txt"))
+    result = ingest([Path("meta.txt")])
+    assert {p.authors_count for p in result.corpus.papers} == {5}
+
+
+def test_multi_line_abstract_in_csv_jsonl_and_bibtex() -> None:
+    text = "\n".join([ABSTRACT, *CONTINUATION])
+    Path("a.csv").write_text(f'title,abstract\n{FIRST},"{text}"\n{SECOND},{ABSTRACT}\n', "utf-8")
+    Path("b.bib").write_text(
+        f"@article{{a, title={{{FIRST}}}, abstract={{{text}}}}}\n"
+        f"@article{{b, title={{{SECOND}}}, abstract={{{ABSTRACT}}}}}\n",
+        encoding="utf-8",
+    )
+    Path("c.jsonl").write_text(
+        jsonl({"title": FIRST, "abstract": text}, {"title": SECOND, "abstract": ABSTRACT}), "utf-8"
+    )
+    for name in ("a.csv", "b.bib", "c.jsonl"):
+        _assert_one_abstract_each(Path(name))
+
+
+def test_wrapped_abstract_in_alternating_lines_runs_on_mid_sentence() -> None:
+    Path("lines.txt").write_text(
+        "Get trending papers in your email inbox!\nSubscribe\n"
+        f"{FIRST}\nWe present a method that makes inference cheaper. It halves latency on\n"
+        "Every GPU We Tried\n"
+        f"{SECOND}\n{ABSTRACT}\n",
+        encoding="utf-8",
+    )
+    papers = {p.title: p.abstract for p in ingest([Path("lines.txt")]).corpus.papers}
+    assert papers == {
+        FIRST: "We present a method that makes inference cheaper. It halves latency on Every "
+        "GPU We Tried",
+        SECOND: ABSTRACT,
+    }
+
+
+def test_a_title_without_abstract_at_the_end_of_a_file_is_reported_by_name() -> None:
+    Path("dump.txt").write_text(
+        HEADER + f"{FIRST}\n\n{ABSTRACT}\n\nLast Title Without Abstract\n", encoding="utf-8"
+    )
+    result = ingest([Path("dump.txt")])
+    assert [(i.line, i.reason) for i in result.report.flagged] == [
+        (
+            13,
+            "entry 'Last Title Without Abstract' has a title but no abstract; kept and flagged "
+            "missing_abstract — add the abstract on the line after the title",
+        )
+    ]

@@ -29,6 +29,9 @@ _DATE_LINE = re.compile(rf"^({_MONTH} \d{{1,2}}(?:, \d{{4}})?)(?: (\d{{1,7}}))?$
 _AUTHORS = re.compile(r"^[•·*-]?\s*(\d{1,5}) authors?$")
 _DOT = "·"
 _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
+# A line starting like Markdown/HTML markup, a table row or a list item is never a title.
+_MARKUP_START = re.compile(r"^(?:[#|>*`$\\<=~_]|[-+•–—] |\d{1,3}[.)] |\(\d{1,3}\) |\[\d{1,3}\] )")
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", ".)", '."', ".”")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]%]\. [A-Z]")
 
 
@@ -93,6 +96,7 @@ class _Assembler:
         self.outcome = ParseOutcome()
         self.title: Line | None = None
         self.last: RawEntry | None = None  # the entry metadata lines attach to
+        self.abstract_end: int | None = None  # line number of the last line of last's abstract
 
     def run(self, lines: list[Line]) -> ParseOutcome:
         for index, line in enumerate(lines):
@@ -109,6 +113,7 @@ class _Assembler:
         if is_header_line(text):
             return
         if text == _DOT or _AUTHORS.match(text) or (after == _DOT and _organization_like(text)):
+            self.abstract_end = None
             self.metadata(line, text)
             return
         date = _DATE_LINE.match(text)
@@ -128,6 +133,10 @@ class _Assembler:
                 "Split it into title and abstract lines",
             )
             return
+        if self.title is None and self.continues_abstract(line, after):
+            self.extend_abstract(line)
+            return
+        self.abstract_end = None
         if self.title is None:
             # A title may end with a full stop; then only the abstract after it tells.
             followed = after is not None and looks_like_abstract(after)
@@ -139,9 +148,50 @@ class _Assembler:
         if looks_like_abstract(line.text):
             self.emit(self.title, line.text)
             self.title = None
+            self.abstract_end = line.number
         else:
             self.close_title()
             self.title = line
+
+    def continues_abstract(self, line: Line, after: str | None) -> bool:
+        """Does this line go on with the abstract just read (a wrapped or multi-line abstract)?
+
+        Lines that start like markup or a list ('#', '|', '-', '1.') or read like abstract text
+        continue it; so, in the blank-line layouts, does any line right below it. A title-like
+        line followed by an abstract-like one starts the next paper.
+        """
+        if self.abstract_end is None or self.last is None:
+            return False
+        adjacent = line.number == self.abstract_end + 1
+        if self.layout is not Layout.HF_LINES and not adjacent:
+            return False  # a blank line ends the block
+        text = line.text
+        if _MARKUP_START.match(text):
+            return True
+        abstract_like = looks_like_abstract(text)
+        if not abstract_like and after is not None and looks_like_abstract(after):
+            return False  # a title and its abstract
+        if abstract_like or self.layout is not Layout.HF_LINES:
+            return True
+        # Title and abstract lines alternate: an unfinished sentence runs on, and a line followed
+        # by markup (no title is) introduces it.
+        if after is not None and _MARKUP_START.match(after):
+            return True
+        return text[0].islower() or not self.last.abstract.endswith(_SENTENCE_ENDS)
+
+    def extend_abstract(self, line: Line) -> None:
+        assert self.last is not None  # checked by continues_abstract
+        if len(self.last.abstract) + len(line.text) > MAX_ABSTRACT_CHARS:
+            self.outcome.reject(
+                self.file,
+                line.number,
+                f"the abstract of {preview(self.last.title)} goes on past "
+                f"{MAX_ABSTRACT_CHARS:,} characters; this line is skipped — is a file pasted "
+                "into the dump? Leave a blank line between papers",
+            )
+        else:
+            self.last.abstract = f"{self.last.abstract} {line.text}"
+        self.abstract_end = line.number
 
     def orphan_abstract(self, line: Line) -> None:
         self.outcome.reject(
