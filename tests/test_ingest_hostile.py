@@ -343,3 +343,32 @@ def test_a_title_without_abstract_at_the_end_of_a_file_is_reported_by_name() -> 
             "missing_abstract — add the abstract on the line after the title",
         )
     ]
+
+
+# --- symlinks ------------------------------------------------------------------------------
+
+
+def test_symlinks_out_of_an_input_folder_are_not_followed_unless_named() -> None:
+    Path("secret").mkdir()
+    Path("secret/private.jsonl").write_text(
+        jsonl({"title": "Private Paper", "abstract": ABSTRACT}), encoding="utf-8"
+    )
+    Path("dumps/sub").mkdir(parents=True)
+    Path("dumps/a.jsonl").write_text(
+        jsonl({"title": "Public Paper", "abstract": ABSTRACT}), encoding="utf-8"
+    )
+    Path("dumps/link.jsonl").symlink_to(Path("secret/private.jsonl").resolve())
+    Path("dumps/linkdir").symlink_to(Path("secret").resolve())
+    Path("dumps/sub/inside.jsonl").symlink_to(Path("dumps/a.jsonl").resolve())
+    result = ingest([Path("dumps")])
+    assert [p.title for p in result.corpus.papers] == ["Public Paper"]
+    assert [(s.file, s.reason) for s in result.report.skipped_files] == [
+        (
+            f"dumps/{name}",
+            f"a symlink to {target}, outside dumps; not followed — name the file directly to "
+            "read it",
+        )
+        for name, target in (("link.jsonl", "secret/private.jsonl"), ("linkdir", "secret"))
+    ]
+    named = ingest([Path("dumps"), Path("dumps/link.jsonl")])
+    assert sorted(p.title for p in named.corpus.papers) == ["Private Paper", "Public Paper"]

@@ -43,8 +43,14 @@ def collect_files(paths: Sequence[Path]) -> tuple[list[InputFile], list[tuple[st
     skipped: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
-                if not child.is_file() or _hidden(child.relative_to(path)):
+                if _hidden(child.relative_to(path)):
+                    continue
+                if child.is_symlink() and not child.resolve().is_relative_to(root):
+                    skipped.append((_link_name(child), _outside_reason(child, path)))
+                    continue
+                if not child.is_file():
                     continue
                 if child.suffix.lower() not in DUMP_SUFFIXES:
                     skipped.append((source_name(child), _skip_reason(child)))
@@ -143,6 +149,18 @@ def _newlines(text: str) -> str:
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
+
+
+def _link_name(link: Path) -> str:
+    """A symlink's own name (source_name would name its target)."""
+    return Path(os.path.relpath(os.path.abspath(link), os.getcwd())).as_posix()
+
+
+def _outside_reason(link: Path, folder: Path) -> str:
+    return (
+        f"a symlink to {source_name(link.resolve())}, outside {source_name(folder)}; not "
+        "followed — name the file directly to read it"
+    )
 
 
 def _skip_reason(path: Path) -> str:
