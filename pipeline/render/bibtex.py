@@ -46,9 +46,18 @@ class BibEntry:
     fields: tuple[BibField, ...]
 
 
+MAX_SOURCES_SHOWN = 5
+
+
 def provenance(record: PaperRecord) -> str:
-    """``dumps/a.txt:12; dumps/b.txt:3`` (raw text)."""
-    return "; ".join(f"{source.file}:{source.line}" for source in record.sources)
+    """``dumps/a.txt:12; dumps/b.txt:3`` (raw text); past 5 sources, ``… and 812 more``.
+
+    papers.jsonl keeps every source; the survey names a few so that a dump listing one paper
+    many times does not write megabytes of "Listed in".
+    """
+    shown = "; ".join(f"{s.file}:{s.line}" for s in record.sources[:MAX_SOURCES_SHOWN])
+    more = len(record.sources) - MAX_SOURCES_SHOWN
+    return f"{shown} and {more:,} more" if more > 0 else shown
 
 
 def _braced(text: str) -> Safe:

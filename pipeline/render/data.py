@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.render.bibtex import provenance
 from pipeline.render.errors import RenderError
 from pipeline.render.latex import latex_label
 from pipeline.render.links import paper_url
@@ -214,7 +215,7 @@ def _references(papers: Sequence[PaperRecord]) -> tuple[Reference, ...]:
                 authors=author_text,
                 year=record.year,
                 url=paper_url(record),
-                provenance="; ".join(f"{s.file}:{s.line}" for s in record.sources),
+                provenance=provenance(record),
             )
         )
     return tuple(refs)
