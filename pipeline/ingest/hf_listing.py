@@ -9,7 +9,9 @@ next entry's title.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.ingest.entries import Layout, ParseOutcome, RawEntry, preview
@@ -18,6 +20,7 @@ from pipeline.ingest.normalize import clean_text, parse_date
 MAX_TITLE_CHARS = 600  # real titles stay far below; 400-character ones do occur in dumps
 MAX_ABSTRACT_CHARS = 20_000
 MAX_ORGANIZATION_CHARS = 80
+DETECT_LINES = 5_000
 
 _BOILERPLATE = re.compile(
     r"^(?:new|subscribe|daily papers|byak and the research community"
@@ -35,7 +38,7 @@ _SENTENCE_ENDS = (".", "!", "?", ":", ";", ".)", '."', ".”")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]%]\. [A-Z]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     number: int
     text: str
@@ -58,22 +61,31 @@ def is_header_line(text: str) -> bool:
     return _BOILERPLATE.match(text) is not None
 
 
-def content_lines(text: str) -> list[Line]:
-    """Non-blank lines, stripped, with 1-based line numbers."""
-    return [
-        Line(number, stripped)
-        for number, raw in enumerate(text.split("\n"), 1)
-        if (stripped := clean_text(raw))
-    ]
+def content_lines(text: str) -> Iterator[Line]:
+    """Non-blank lines, stripped, with 1-based line numbers, one at a time (dumps are large)."""
+    start = number = 0
+    end_of_text = len(text)
+    while start <= end_of_text:
+        end = text.find("\n", start)
+        if end < 0:
+            end = end_of_text
+        number += 1
+        stripped = clean_text(text[start:end])
+        if stripped:
+            yield Line(number, stripped)
+        start = end + 1
 
 
 def detect_listing_layout(text: str) -> Layout | None:
-    """Which of the three listing layouts `text` is in, or None if it is not a listing."""
-    lines = content_lines(text)
+    """Which of the three listing layouts `text` is in, or None if it is not a listing.
+
+    Judged on the first DETECT_LINES content lines: a dump keeps one layout throughout.
+    """
+    lines = list(itertools.islice(content_lines(text), DETECT_LINES))
     if not lines:
         return None
     header = any(is_header_line(line.text) for line in lines[:12])
-    outcome = parse_listing(text, "<detect>", Layout.HF_BLOCKS)
+    outcome = _Assembler("<detect>", Layout.HF_BLOCKS).run(lines)
     paired = sum(1 for entry in outcome.entries if entry.abstract)
     if not header and (paired == 0 or 2 * paired < len(outcome.entries)):
         return None
@@ -97,12 +109,17 @@ class _Assembler:
         self.title: Line | None = None
         self.last: RawEntry | None = None  # the entry metadata lines attach to
         self.abstract_end: int | None = None  # line number of the last line of last's abstract
+        self.texts: dict[str, str] = {}  # one string object per distinct title or abstract
 
-    def run(self, lines: list[Line]) -> ParseOutcome:
-        for index, line in enumerate(lines):
-            before = lines[index - 1].text if index else None
-            after = lines[index + 1].text if index + 1 < len(lines) else None
-            self.feed(line, before, after)
+    def run(self, lines: Iterable[Line]) -> ParseOutcome:
+        before: str | None = None
+        remaining = iter(lines)
+        line = next(remaining, None)
+        while line is not None:
+            following = next(remaining, None)
+            self.feed(line, before, None if following is None else following.text)
+            before = line.text
+            line = following
         self.close_title()
         return self.outcome
 
@@ -216,8 +233,8 @@ class _Assembler:
 
     def emit(self, title: Line, abstract: str, flags: list[str] | None = None) -> None:
         entry = RawEntry(
-            title=title.text,
-            abstract=abstract,
+            title=self.texts.setdefault(title.text, title.text),
+            abstract=self.texts.setdefault(abstract, abstract),
             file=self.file,
             line=title.number,
             layout=self.layout,

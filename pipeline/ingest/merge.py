@@ -53,8 +53,8 @@ def draft_paper(
     if best.abstract:
         flags.discard("missing_abstract")
     fields["flags"] = sorted(flags)
-    sources = {Source(file=e.file, line=e.line, layout=e.layout.value) for e in group.entries}
-    fields["sources"] = sorted(sources, key=lambda s: (s.file, s.line))
+    places = sorted({(e.file, e.line, e.layout.value) for e in group.entries})
+    fields["sources"] = [Source(file=f, line=n, layout=layout) for f, n, layout in places]
     return Draft(ident, base_key(best.title, authors, year), fields, group, tuple(known[1:]))
 
 
@@ -66,10 +66,11 @@ def merge_record(draft: Draft, paper: Paper) -> Merge | None:
     """The report line of a group of more than one entry, else None."""
     if len(draft.group.entries) < 2:
         return None
+    # Reuse the paper's Source objects: a dump listing one paper 800,000 times has as many.
+    by_place = {(source.file, source.line): source for source in paper.sources}
     by_title: dict[str, list[Source]] = {}
     for entry in draft.group.entries:
-        source = Source(file=entry.file, line=entry.line, layout=entry.layout.value)
-        by_title.setdefault(entry.title, []).append(source)
+        by_title.setdefault(entry.title, []).append(by_place[(entry.file, entry.line)])
     merged = [MergedTitle(title=t, sources=sources) for t, sources in sorted(by_title.items())]
     return Merge(
         kept_id=paper.id,

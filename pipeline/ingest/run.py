@@ -72,16 +72,21 @@ def ingest(
     return IngestResult(Corpus(papers=papers), _report(reading, len(papers), merges), known)
 
 
-def _read_file(item: InputFile, reading: _Reading) -> None:
+def _read_bytes(item: InputFile) -> bytes:
     try:
-        data = item.path.read_bytes()
+        return item.path.read_bytes()
     except OSError as exc:
         raise InputError(
             f"cannot read it ({exc.strerror}) — check permissions", file=item.name
         ) from exc
+
+
+def _read_file(item: InputFile, reading: _Reading) -> None:
+    data: bytes | None = _read_bytes(item)
     try:
-        decoded = decode(data, item.name)
-        if not decoded.text.strip():
+        decoded = decode(data or b"", item.name)
+        data = None  # release the bytes before parsing (a dump may be hundreds of MB)
+        if not decoded.text or decoded.text.isspace():
             reading.issues.append(Issue(item.name, None, "warning", "empty file; no entries"))
             reading.files.append(_summary(item, "empty", decoded.encoding, 0, 0))
             return
