@@ -372,3 +372,18 @@ def test_symlinks_out_of_an_input_folder_are_not_followed_unless_named() -> None
     ]
     named = ingest([Path("dumps"), Path("dumps/link.jsonl")])
     assert sorted(p.title for p in named.corpus.papers) == ["Private Paper", "Public Paper"]
+
+
+# --- one paper listed many times -----------------------------------------------------------
+
+
+def test_a_paper_listed_thousands_of_times_is_one_paper_with_a_short_report() -> None:
+    Path("dump.txt").write_text(HEADER + f"{FIRST}\n\n{ABSTRACT}\n\n" * 3_000, encoding="utf-8")
+    result = ingest([Path("dump.txt")])
+    [paper] = result.corpus.papers
+    assert [s.line for s in paper.sources] == list(range(9, 9 + 4 * 3_000, 4))
+    [merge] = result.report.merges
+    [merged] = merge.merged
+    assert [s.line for s in merged.sources] == list(range(9, 9 + 4 * 20, 4))
+    assert merged.more_sources == 2_980
+    assert (result.report.entries, result.report.duplicates_merged) == (3_000, 2_999)

@@ -12,6 +12,7 @@ from pipeline.ingest.normalize import extract_urls
 from schemas.paper import Paper, Source
 from schemas.report import Merge, MergedTitle
 
+MAX_REPORTED_SOURCES = 20  # per merged title in the run report; papers.jsonl keeps them all
 _OPTIONAL = ("authors_count", "organization", "date", "year", "upvotes", "url", "eprint")
 
 
@@ -71,7 +72,14 @@ def merge_record(draft: Draft, paper: Paper) -> Merge | None:
     by_title: dict[str, list[Source]] = {}
     for entry in draft.group.entries:
         by_title.setdefault(entry.title, []).append(by_place[(entry.file, entry.line)])
-    merged = [MergedTitle(title=t, sources=sources) for t, sources in sorted(by_title.items())]
+    merged = [
+        MergedTitle(
+            title=title,
+            sources=sources[:MAX_REPORTED_SOURCES],
+            more_sources=max(len(sources) - MAX_REPORTED_SOURCES, 0),
+        )
+        for title, sources in sorted(by_title.items())
+    ]
     return Merge(
         kept_id=paper.id,
         key=paper.key,
