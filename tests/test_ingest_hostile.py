@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import ingest
+from pipeline.ingest.keys import paper_id
 from pipeline.ingest.normalize import normalize_title
 
 ABSTRACT = (
@@ -387,3 +388,21 @@ def test_a_paper_listed_thousands_of_times_is_one_paper_with_a_short_report() ->
     assert [s.line for s in merged.sources] == list(range(9, 9 + 4 * 20, 4))
     assert merged.more_sources == 2_980
     assert (result.report.entries, result.report.duplicates_merged) == (3_000, 2_999)
+
+
+def test_a_known_paper_whose_normalized_title_changed_keeps_its_id_and_key() -> None:
+    # Before titles kept CJK letters, this title's id was the hash of its Latin part only.
+    title = "Mixed-Precision Quantization 量化 for Efficient Inference"
+    old_id = paper_id("mixedprecision quantization for efficient inference")
+    Path("a.jsonl").write_text(
+        jsonl({"title": title, "abstract": ABSTRACT}, {"title": "Other", "abstract": ABSTRACT}),
+        encoding="utf-8",
+    )
+    result = ingest(
+        [Path("a.jsonl")],
+        known_keys={old_id: "mixedquant2024"},
+        known_titles={old_id: title},
+    )
+    by_title = {p.title: p for p in result.corpus.papers}
+    assert (by_title[title].id, by_title[title].key) == (old_id, "mixedquant2024")
+    assert by_title["Other"].key == "other"

@@ -28,15 +28,25 @@ class Draft:
 
 
 def draft_paper(
-    group: Group, known_keys: Mapping[str, str], known_titles: Mapping[str, str] | None = None
+    group: Group,
+    known_keys: Mapping[str, str],
+    known_titles: Mapping[str, str] | None = None,
+    adoptable: dict[str, str] | None = None,
 ) -> Draft:
     """Id and fields of a group: a known id wins; fields come from the richest entry first.
 
     An entry with the title the paper had in the last run ranks first, so a variant of a known
     paper in a new dump (e.g. other capitalisation) adds a source without changing the paper.
+    ``adoptable`` maps exact titles of the last run to their ids when no group computes that
+    id any more (the normalization changed, e.g. it now keeps CJK letters): such a paper keeps
+    its id and key; an adopted id is removed from the map so only one paper takes it.
     """
     ids = sorted(paper_id(title) for title in group.titles)
     known = [ident for ident in ids if ident in known_keys]
+    if not known and adoptable:
+        titles = sorted({entry.title for entry in group.entries})
+        adopted = next((adoptable.pop(t) for t in titles if t in adoptable), None)
+        known = [adopted] if adopted is not None else []
     ident = known[0] if known else ids[0]
     previous_title = (known_titles or {}).get(ident)
     ranked = sorted(group.entries, key=lambda e: (e.title != previous_title, _rank(e)))
