@@ -13,12 +13,7 @@ import pytest
 from pipeline.ingest import ingest
 from pipeline.ingest.keys import paper_id
 from pipeline.ingest.normalize import normalize_title
-
-ABSTRACT = (
-    "We present a method that makes inference cheaper. It halves the latency of a 7B model on "
-    "one GPU while keeping accuracy within one point of the baseline."
-)
-HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
+from tests.test_ingest_bad_input import ABSTRACT, HEADER
 
 
 @pytest.fixture(autouse=True)
