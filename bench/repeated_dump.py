@@ -11,6 +11,7 @@ and the size of the files the build wrote. Memory should stay a small multiple o
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -83,7 +84,9 @@ def main() -> None:
     papers, sources = out.split()
     print(f"ingest: peak {peak:,.0f} MB = {peak / size:.1f}x the dump, {seconds:.0f} s "
           f"({papers} paper, {int(sources):,} sources)")  # fmt: skip
+    figures: dict[str, float] = {"dump_mb": round(size), "ingest_peak_mb": round(peak)}
     if args.no_build:
+        print(json.dumps(figures))
         return
     out_dir, cache = args.work / "outputs", args.work / "cache"
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -94,6 +97,8 @@ def main() -> None:
     print(f"build: peak {peak:,.0f} MB = {peak / size:.1f}x the dump, {seconds:.0f} s")
     for name, bytes_ in sorted(written.items(), key=lambda item: -item[1])[:6]:
         print(f"  {name}: {bytes_ / 2**20:.2f} MB")
+    figures |= {"build_peak_mb": round(peak), "outputs_mb": round(sum(written.values()) / 2**20)}
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
