@@ -13,6 +13,8 @@ import pytest
 from pipeline.ingest import ingest
 from pipeline.ingest.keys import paper_id
 from pipeline.ingest.normalize import normalize_title
+from pipeline.render.bibtex import bib_entry
+from schemas.record import PaperRecord
 from tests.test_ingest_bad_input import ABSTRACT, HEADER
 
 
@@ -179,6 +181,10 @@ def test_an_author_list_with_thousands_of_commas_is_capped() -> None:
     [paper] = result.corpus.papers
     assert paper.authors == [f"Author{i}" for i in range(100)]
     assert paper.authors_count == 20_000
+    author = next(
+        f.value for f in bib_entry(PaperRecord(**dict(paper))).fields if f.name == "author"
+    )
+    assert author.count(" and ") == 100 and author.endswith(" and Author99 and others}")
     assert result.report.warnings == [
         "a.jsonl:1: 20,000 authors; the first 100 are kept and the rest counted ('and others') "
         "— separate authors with ' and ' or ';' if commas split names"
