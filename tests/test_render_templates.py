@@ -158,18 +158,3 @@ def test_template_symlinked_inside_the_folder_is_used(tmp_path: Path) -> None:
     render_survey(records, offline_sections(records, taxonomy), taxonomy, out, templates)
     assert (out / "survey.md").read_text(encoding="utf-8").startswith("Title: Model")
 
-
-def test_a_paper_listed_many_times_names_five_sources_and_a_count(tmp_path: Path) -> None:
-    from schemas.paper import Source
-
-    many = [Source(file="dumps/big.txt", line=n, layout="hf-blocks") for n in range(1, 10_001)]
-    records = [
-        r.model_copy(update={"sources": many}) if r.key == KEY else r for r in load_records()
-    ]
-    taxonomy = load_fixture_taxonomy()
-    data = build_survey_data(records, offline_sections(records, taxonomy), taxonomy)
-    documents = render_documents(data)
-    listed = "Listed in dumps/big.txt:1; dumps/big.txt:2; dumps/big.txt:3; dumps/big.txt:4; "
-    assert listed + "dumps/big.txt:5 and 9,995 more." in documents["survey.md"]
-    assert "big.txt:6;" not in documents["survey.md"] + documents["references.bib"]
-    assert "dumps/big.txt:5 and 9,995 more" in documents["references.bib"]

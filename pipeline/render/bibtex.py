@@ -11,7 +11,7 @@ Choices (documented for users of references.bib):
   non-ASCII suffixes, which breaks BibTeX and LaTeX. (Papers with authors share labels like
   "Wang et al.(2025)"; plainnat handles up to 26 of those per year.)
 - ``url`` only for http(s) URLs without characters that could end the field; ``eprint`` only
-  for arXiv identifiers; ``note`` records the provenance (dump file:line).
+  for arXiv identifiers. Provenance (dump file:line) stays in papers.jsonl, not in references.
 - Values are escaped like LaTeX text (see latex.py), so they are brace-balanced and inert.
 """
 
@@ -44,20 +44,6 @@ class BibEntry:
     type: Safe
     key: Safe
     fields: tuple[BibField, ...]
-
-
-MAX_SOURCES_SHOWN = 5
-
-
-def provenance(record: PaperRecord) -> str:
-    """``dumps/a.txt:12; dumps/b.txt:3`` (raw text); past 5 sources, ``… and 812 more``.
-
-    papers.jsonl keeps every source; the survey names a few so that a dump listing one paper
-    many times does not write megabytes of "Listed in".
-    """
-    shown = "; ".join(f"{s.file}:{s.line}" for s in record.sources[:MAX_SOURCES_SHOWN])
-    more = len(record.sources) - MAX_SOURCES_SHOWN
-    return f"{shown} and {more:,} more" if more > 0 else shown
 
 
 def _braced(text: str) -> Safe:
@@ -96,6 +82,4 @@ def bib_entry(record: PaperRecord) -> BibEntry:
         fields.append(BibField("archiveprefix", Safe("{arXiv}")))
     if author is None:
         fields.append(BibField("key", Safe("{" + record.key + "}")))
-    if record.sources:
-        fields.append(BibField("note", _braced(f"Listed in {provenance(record)}")))
     return BibEntry(type=Safe("misc"), key=Safe(record.key), fields=tuple(fields))
