@@ -157,4 +157,3 @@ def test_template_symlinked_inside_the_folder_is_used(tmp_path: Path) -> None:
     out = tmp_path / "out"
     render_survey(records, offline_sections(records, taxonomy), taxonomy, out, templates)
     assert (out / "survey.md").read_text(encoding="utf-8").startswith("Title: Model")
-
