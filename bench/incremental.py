@@ -58,12 +58,13 @@ class Run:
     """One build process: where it wrote, how long it took, how it ended."""
 
     out: Path
+    log: Path  # the run's statistics (<cache>/../runs/last.json)
     seconds: float
     returncode: int
     stderr: str
 
     def report(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads((self.out / "run-report.json").read_text("utf-8"))
+        data: dict[str, Any] = json.loads(self.log.read_text("utf-8"))
         return data
 
     def records(self) -> dict[str, PaperRecord]:
@@ -91,9 +92,10 @@ def build(workdir: Path, out: str, cache: str) -> Run:
         text=True,
     )
     elapsed = time.perf_counter() - start
-    run = Run(workdir / out, elapsed, result.returncode, result.stderr)
+    log = (workdir / cache).parent / "runs" / "last.json"
+    run = Run(workdir / out, log, elapsed, result.returncode, result.stderr)
     # Exit 1 with a run report is a run with failed papers: measured and explained below.
-    if result.returncode not in (0, 1) or not (run.out / "run-report.json").exists():
+    if result.returncode not in (0, 1) or not run.log.exists():
         sys.exit(f"build --out {out} failed ({result.returncode}):\n{result.stderr}")
     return run
 

@@ -10,7 +10,13 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.keymap import load_keymap, save_keymap
-from pipeline.publish import load_titles, write_jsonl, write_report
+from pipeline.publish import (
+    OutputTransaction,
+    load_titles,
+    write_gitignore,
+    write_jsonl,
+    write_report,
+)
 from pipeline.seam import Answer, AnswerCache, AskSettings, ModelConfig, Seam
 from pipeline.stages import merge_record, paper_input
 from pipeline.stages.screen import is_relevant
@@ -37,6 +43,8 @@ class BuildOptions:
     settings: AskSettings = field(default_factory=AskSettings)
     templates_dir: Path | None = None
     render: bool = True
+    allow_failures: bool = False
+    runs_dir: Path | None = None  # where the run's statistics go (.taxonomist/runs/)
     progress: Callable[[str, int, int], None] | None = None
 
 
@@ -45,6 +53,10 @@ class BuildResult:
     records: list[PaperRecord]
     report: dict[str, Any]
     seam: Seam
+    keys: tuple[dict[str, str], dict[str, str]] = ({}, {})  # (earlier runs' keys, this run's)
+    sections: dict[str, Previous] = field(default_factory=dict)
+    previous: dict[str, Previous] = field(default_factory=dict)
+    published: bool = False
 
     @property
     def ok(self) -> bool:
@@ -123,10 +135,33 @@ async def run_all(
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Run the pipeline and write outputs/; failed papers are recorded, not dropped."""
+    """Run the pipeline and publish outputs/ as one transaction.
+
+    Everything is written into a staging copy of the output directory and published only when
+    every paper got its answers (or ``allow_failures`` is set); a failed, interrupted or crashed
+    run leaves the output directory as it was. The run's statistics go to ``runs_dir``.
+    """
+    if options.settings.dry_run:
+        return _run(options)
+    transaction = OutputTransaction(options.out_dir)
+    with transaction as staging:
+        result = _run(options)
+        try:
+            if result.ok or options.allow_failures:
+                _write(options, result, staging)
+                transaction.publish()
+                result.published = True
+        finally:
+            result.report["published"] = result.published
+            if options.runs_dir is not None:
+                write_report(options.runs_dir / "last.json", result.report)
+    return result
+
+
+def _run(options: BuildOptions) -> BuildResult:
+    """Ingest and ask every stage; nothing is written but the answer cache."""
     from pipeline.ingest import ingest
 
-    options.out_dir.mkdir(parents=True, exist_ok=True)
     known_keys = load_keymap(options.out_dir)
     previous = load_previous(options.out_dir)
     ingested = ingest(
@@ -157,19 +192,31 @@ def build(options: BuildOptions) -> BuildResult:
             for f in sorted(seam.failures, key=lambda f: (f.stage, f.paper_id))
         ],
     }
-    if not options.settings.dry_run:
-        write_jsonl(options.out_dir / "papers.jsonl", records)
-        save_keymap(options.out_dir, known_keys, {p.id: p.key for p in papers})
-        save_sections(options.out_dir, sections)
-        if options.render:
-            from pipeline.render import render_survey
+    return BuildResult(
+        records=records,
+        report=report,
+        seam=seam,
+        keys=(known_keys, {p.id: p.key for p in papers}),
+        sections=sections,
+        previous=previous,
+    )
 
-            render_survey(
-                records,
-                as_section_texts(sections),
-                options.taxonomy,
-                options.out_dir,
-                options.templates_dir,
-            )
-        write_report(options.out_dir / "run-report.json", report)
-    return BuildResult(records=records, report=report, seam=seam)
+
+def _write(options: BuildOptions, result: BuildResult, staging: Path) -> None:
+    """Write every output file of a finished run into the staging directory."""
+    write_jsonl(staging / "papers.jsonl", result.records)
+    save_keymap(staging, *result.keys)
+    # A run with failed papers keeps the previous prose as the memory of the next run, so the
+    # run that retries them writes the same survey as a run that never failed.
+    save_sections(staging, result.sections if result.ok else result.previous)
+    write_gitignore(staging)
+    if options.render:
+        from pipeline.render import render_survey
+
+        render_survey(
+            result.records,
+            as_section_texts(result.sections),
+            options.taxonomy,
+            staging,
+            options.templates_dir,
+        )

@@ -10,23 +10,14 @@ import unicodedata
 from collections.abc import Sequence
 
 from schemas.record import PaperRecord
-from schemas.stages import Result
+from schemas.result import Result, metric_kind
 
 _WS = re.compile(r"\s+")
 # A method name before the colon of a title, e.g. "FlashAttention: Fast and ..." -> FlashAttention.
 _MAX_NAME_WORDS = 3
 _MAX_NAME_CHARS = 28
 # Metrics a reader looks at first, in order of preference for a table's "headline result".
-_HEADLINE_METRICS = (
-    "speedup",
-    "throughput",
-    "latency",
-    "memory",
-    "energy",
-    "cost",
-    "compression",
-    "accuracy",
-)
+_HEADLINE_METRICS = ("speedup", "throughput", "memory", "energy", "cost", "size", "compute")
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
@@ -90,46 +81,177 @@ def article(word: str) -> str:
 
 
 _VALUE_LEAD = re.compile(r"^(?:of|by)\s+", re.IGNORECASE)
+# How a reader names each metric when the quote names nothing more specific.
+_METRIC_LABELS = {
+    "speedup": "speedup", "throughput": "throughput", "memory": "memory", "energy": "energy",
+    "cost": "cost", "quality": "accuracy", "size": "model size", "compute": "compute",
+    "other": "",
+}  # fmt: skip
+# More specific names a quote may use, tried nearest to the value first.
+_METRIC_NOUNS = {
+    "speedup": r"time-to-first-token|TTFT|(?:inference |training |end-to-end )?latency|"
+    r"(?:inference|training|decoding|end-to-end|wall-clock) time|speedup",
+    "throughput": r"(?:serving |inference |training )?throughput|goodput",
+    "memory": r"(?:activation|peak|KV[- ]cache|GPU) memory|KV[- ]cache(?: size)?|"
+    r"memory footprint|memory",
+    "energy": r"energy(?: consumption)?|power(?: consumption)?|carbon emissions?",
+    "cost": r"(?:training |inference |serving )?cost",
+    "quality": r"(?:top-1 )?accuracy|perplexity|BLEU|ROUGE(?:-\w+)?|F1(?: score)?|win rate|"
+    r"robustness|FID|mAP|AP|success rate|(?:test |mean |median )?errors?(?: rate)?|RMSE|"
+    r"(?:training |validation )?loss",
+    "size": r"model size|compression ratio|parameters",
+    "compute": r"FLOPs|MACs|computation(?:al cost)?|compute",
+}  # fmt: skip
+_REDUCTION = re.compile(
+    r"\b(?:reduc\w*|lower\w*|less|fewer|cut\w*|sav\w*|decreas\w*|smaller|shrink\w*|drops?|"
+    r"compress\w*)\b",
+    re.IGNORECASE,
+)
+# "recovers 90% of the performance": a share kept, neither a gain nor a loss.
+_KEPT = re.compile(r"\b(?:recover\w*|retain\w*|preserv\w*|maintain\w*|keep\w*)\b", re.I)
+_INCREASE = re.compile(r"\b(?:higher|more|increas\w*|improv\w*|gains?|boost\w*)\b", re.I)
+_FIG = r"[−+-]?\d+(?:[.,]\d+)*\s?[%×]?"
+_PLAIN_VALUE = re.compile(
+    r"^(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|less than|"
+    rf"under|within|only|as much as|[<>~≈])\s?)?{_FIG}"
+    rf"(?:\s?(?:[–~/]|to|and|or|,|, and)\s?{_FIG})*$",
+    re.IGNORECASE,
+)
+
+
+_WITH_UNIT = re.compile(
+    r"^(?:(?:up to|only|about|around|approximately|under|within|less than)\s)?\d+(?:[.,]\d+)*\s?"
+    r"(?:ms|s|sec|seconds?|minutes?|hours?|[GMKT]B|m?W|m?J)$",
+    re.IGNORECASE,
+)
+
+
+def reader_value(value: str) -> str:
+    """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
+    text = clean(_VALUE_LEAD.sub("", clean(value)))
+    text = text.replace("\\%", "%")
+    text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×)", r"\1×", text)
+    text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
+    text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)
+    # A unit never runs into the next word: "2.3×faster" -> "2.3× faster".
+    return re.sub(r"([×%])(?=[A-Za-z])", r"\1 ", text)
+
+
+def _label(result: Result) -> str:
+    """The metric's name as the quote says it nearest to the value ('activation memory')."""
+    quote = clean(result.quote)
+    pattern = _METRIC_NOUNS.get(result.metric)
+    at = quote.find(clean(result.value))
+    if pattern and at >= 0:
+        found = [
+            (min(abs(m.start() - at), abs(m.end() - at)), m.group(0))
+            for m in re.finditer(pattern, quote, re.IGNORECASE)
+        ]
+        if found:
+            word = min(found)[1]
+            return word if word.isupper() or word[:2].isupper() else word.lower()
+    return _METRIC_LABELS.get(result.metric, "")
+
+
+_LEAD_WORDS = re.compile(
+    r"^((?:up to|over|more than|nearly|almost|about|around|approximately|at least|less than|"
+    r"under|within|only|as much as|[<>~≈])\s?)",
+    re.IGNORECASE,
+)
+_SINGLE = re.compile(r"^\d+(?:[.,]\d+)*\s?[%×]$")
+
+
+def _change(quote: str, start: int, end: int) -> str:
+    """'down', 'up' or '' from the words next to the value ('47% smaller', 'reduces … by 47%')."""
+    after = re.split(r"[,;(]", quote[end : end + 25], maxsplit=1)[0]
+    first = [(m.start(), "down") for m in _REDUCTION.finditer(after)]
+    first += [(m.start(), "up") for m in _INCREASE.finditer(after)]
+    if first:
+        return min(first)[1]
+    before = re.split(r"[,;:]\s", quote[max(0, start - 80) : start])[-1]  # this clause only
+    if re.search(r"\b(?:higher|more|lower|less|greater|fewer) than\s$", before, re.I):
+        return ""  # "higher than 80%": a bound, not a change
+    last = [(m.start(), "down") for m in _REDUCTION.finditer(before)]
+    last += [(m.start(), "up") for m in _INCREASE.finditer(before)]
+    last += [(m.start(), "") for m in _KEPT.finditer(before)]
+    return max(last)[1] if last else ""
+
+
+def result_text(result: Result) -> str:
+    """'2.3× throughput vs vLLM', '−47% activation memory', '+3.8% accuracy' (raw text)."""
+    value = reader_value(result.value)
+    if _WITH_UNIT.match(value):
+        label = _label(result)
+        text = f"{value} {label}" if label not in {"speedup", ""} else value  # "12 ms latency"
+    elif not _PLAIN_VALUE.match(value):
+        text = value  # the value already says what it measures ("47% smaller")
+    else:
+        label = _label(result)
+        quote = clean(result.quote)
+        at = quote.find(clean(result.value))
+        change = _change(quote, at, at + len(clean(result.value))) if at >= 0 else ""
+        match = _LEAD_WORDS.match(value)
+        lead = match.group(1) if match else ""
+        core = value[len(lead) :]
+        if change == "down" and label == "speedup" and not core.endswith("×"):
+            label = "time"
+        if core.endswith("×"):
+            if result.metric == "speedup":
+                label = "speedup"
+            reduction = change == "down" and result.metric in {
+                "memory",
+                "energy",
+                "cost",
+                "size",
+                "compute",
+            }
+            text = f"{lead}{core} {label}{' reduction' if reduction else ''}"
+        elif change and _SINGLE.match(core) and core.endswith("%") and not lead:
+            text = f"{'−' if change == 'down' else '+'}{core} {label}"
+        elif change and core.endswith("%"):
+            text = f"{lead}{core} {'lower' if change == 'down' else 'higher'} {label}"
+        else:
+            text = f"{lead}{core} {label}"
+    text = text.strip()
+    if result.baseline and clean(result.baseline):
+        text += f" vs {clean(result.baseline)}"
+    return text
 
 
 def describe_result(result: Result, *more_values: str) -> str:
-    """'a speedup of 2.3x compared with vLLM' (raw text); extra values of the same metric and
-    baseline are listed too ('an improvement of 46% and 75%')."""
-    metric = clean(result.metric) or "result"
-    values = [_VALUE_LEAD.sub("", clean(v)) for v in (result.value, *more_values)]
-    phrase = f"{article(metric)} {metric} of {join_words(values)}"
-    if result.baseline and clean(result.baseline):
-        phrase += f" compared with {clean(result.baseline)}"
-    return phrase
+    """'2.3× throughput vs vLLM' (raw text); extra values of the same metric and baseline are
+    listed after it ('2.3× speedup vs vLLM, and 1.8× and 1.5×')."""
+    text = result_text(result)
+    extra = [reader_value(v) for v in more_values]
+    return f"{text} (also {join_words(extra)})" if extra else text
 
 
 def headline_result(record: PaperRecord) -> Result | None:
-    """The result a comparison table shows: the first one on a preferred metric, else the first."""
+    """The result a comparison table shows: a headline result on the most preferred metric
+    (speed before quality), else any result on a preferred metric, else the first."""
+    headlines = [result for result in record.results if result.headline]
+    for wanted in _HEADLINE_METRICS:
+        for result in headlines:
+            if result.metric == wanted:
+                return result
+    if headlines:
+        return headlines[0]
     for wanted in _HEADLINE_METRICS:
         for result in record.results:
-            if wanted in result.metric.lower():
+            if result.metric == wanted:
                 return result
     return record.results[0] if record.results else None
 
 
 def headline_text(record: PaperRecord) -> str:
-    """'2.3x speedup vs. vLLM' for a table cell, '' when the paper reports no result."""
+    """'2.3× speedup vs vLLM' for a table cell, '' when the paper reports no result."""
     result = headline_result(record)
-    if result is None:
-        return ""
-    text = f"{clean(result.value)} {clean(result.metric)}"
-    if result.baseline and clean(result.baseline):
-        text += f" vs. {clean(result.baseline)}"
-    return text
+    return "" if result is None else result_text(result)
 
 
 def metric_family(metric: str) -> str:
     """A normalized metric name so that two papers' results can be compared."""
-    lowered = clean(metric).lower()
-    for wanted in _HEADLINE_METRICS:
-        if wanted in lowered:
-            return wanted
-    return lowered
+    return metric_kind(clean(metric))
 
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",

@@ -13,6 +13,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from schemas.result import Result
+
 Kind = Literal["method", "system", "hardware", "analysis", "survey", "position", "resource"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -131,30 +133,6 @@ class Classification(BaseModel):
         return self
 
 
-class Result(BaseModel):
-    """A reported result, e.g. metric='speedup', value='2.3x', baseline='vLLM'."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    metric: str = Field(max_length=80)
-    value: str = Field(max_length=80)
-    baseline: str | None = Field(default=None, max_length=120)
-    quote: str = Field(min_length=3, max_length=400)
-
-    @model_validator(mode="after")
-    def _numbers_in_quote(self) -> Result:
-        quoted = set(numbers_in(self.quote))
-        missing = [n for n in numbers_in(self.value) if n not in quoted]
-        if missing:
-            raise ValueError(
-                f"value {self.value!r} has number(s) {missing} that are not in its quote "
-                f"{self.quote!r}: take the value from the quoted text"
-            )
-        if not numbers_in(self.value):
-            raise ValueError(f"value {self.value!r} has no number: report a measured figure")
-        return self
-
-
 class Extraction(BaseModel):
     """Structured facts of a paper; every result number is quoted verbatim from the abstract."""
 
@@ -164,7 +142,12 @@ class Extraction(BaseModel):
     techniques: list[str] = Field(default_factory=list, max_length=6)
     models: list[str] = Field(default_factory=list, max_length=8)
     hardware: list[str] = Field(default_factory=list, max_length=8)
-    results: list[Result] = Field(default_factory=list, max_length=8)
+    results: list[Result] = Field(
+        default_factory=list,
+        max_length=8,
+        description="measured outcomes of this paper's own method; never numbers of names, "
+        "settings or prior work",
+    )
 
     _paper_id = field_validator("paper_id")(_check_paper_id)
 

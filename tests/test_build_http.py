@@ -79,7 +79,7 @@ def test_build_over_http_caches_replays_and_never_stores_the_key(
     assert by_title["A Benchmark of Robot Dexterity for Household Tasks"]["relevant"] is False
     gptq = next(r for r in records if r["title"].startswith("GPTQ"))
     assert gptq["relevant"] and gptq["primary"] == "model.quantization"
-    report = json.loads((tmp_path / "outputs" / "run-report.json").read_text())
+    report = json.loads((tmp_path / "runs" / "last.json").read_text())
     assert (
         report["stages"]["screen"]["calls"] == 2 and report["stages"]["screen"]["cache_hits"] == 0
     )
@@ -90,7 +90,7 @@ def test_build_over_http_caches_replays_and_never_stores_the_key(
     assert second.returncode == 0, second.stderr
     assert openai_server.call_count == calls
     assert (tmp_path / "outputs" / "papers.jsonl").read_bytes() == before
-    report = json.loads((tmp_path / "outputs" / "run-report.json").read_text())
+    report = json.loads((tmp_path / "runs" / "last.json").read_text())
     assert all(s["calls"] == 0 for s in report["stages"].values())
     assert report["stages"]["screen"]["cache_hits"] == 4
 
@@ -122,24 +122,30 @@ def test_failed_papers_exit_nonzero_and_are_reported(
     openai_server.respond_with(responder)
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "small.txt").write_text(FIXTURE.read_text())
-    result = run_cli(
-        [
-            "build",
-            "d",
-            "--model",
-            "openai/test-model",
-            "--api-base",
-            openai_server.base_url,
-            "--papers-per-call",
-            "1",
-        ],
-        tmp_path,
-        env,
-    )
+    args = [
+        "build",
+        "d",
+        "--model",
+        "openai/test-model",
+        "--api-base",
+        openai_server.base_url,
+        "--papers-per-call",
+        "1",
+    ]
+    result = run_cli(args, tmp_path, env)
     assert result.returncode == 1
     assert "classify failed for 'GPTQ" in result.stderr
-    report = json.loads((tmp_path / "outputs" / "run-report.json").read_text())
+    assert "nothing was published" in result.stderr and "--allow-failures" in result.stderr
+    report = json.loads((tmp_path / "runs" / "last.json").read_text())
     assert [f["stage"] for f in report["failed"]] == ["classify"]
+    assert report["published"] is False
+    assert not (tmp_path / "outputs").exists()  # a survey without GPTQ is not published
+
+    allowed = run_cli([*args, "--allow-failures"], tmp_path, env)
+    assert allowed.returncode == 1
+    assert "--allow-failures" in allowed.stderr and "written without them" in allowed.stderr
+    report = json.loads((tmp_path / "runs" / "last.json").read_text())
+    assert [f["stage"] for f in report["failed"]] == ["classify"] and report["published"]
     records = [
         json.loads(line)
         for line in (tmp_path / "outputs" / "papers.jsonl").read_text().splitlines()

@@ -164,7 +164,7 @@ def test_title_without_abstract_is_flagged_and_the_next_entry_kept(
     assert orphan["flags"] == ["missing_abstract"]
     following = by_title["Medusa-Lite: Multiple Decoding Heads for Speculative Generation"]
     assert following["abstract"].startswith("Speculative decoding speeds up LLM inference")
-    report = json.loads((built / "run-report.json").read_text(encoding="utf-8"))
+    report = json.loads((built.parent / "runs" / "last.json").read_text(encoding="utf-8"))
     flagged = report["ingest"]["flagged"]
     assert [(issue["file"], issue["line"]) for issue in flagged] == [
         ("dump.txt", orphan["sources"][0]["line"])
@@ -183,6 +183,6 @@ def test_over_long_title_is_kept_or_reported_never_dropped_silently(
     number = next(n for n, line in enumerate(lines, 1) if line.startswith(LONG_TITLE_START))
     assert len(lines[number - 1]) == 401
     kept = [r for r in records if r["title"].startswith(LONG_TITLE_START)]
-    report = json.loads((built / "run-report.json").read_text(encoding="utf-8"))
+    report = json.loads((built.parent / "runs" / "last.json").read_text(encoding="utf-8"))
     rejected_lines = {issue["line"] for issue in report["ingest"]["rejected"]}
     assert kept or number in rejected_lines

@@ -171,14 +171,17 @@ def test_entries_in_shuffled_files_give_the_same_corpus(_in_tmp: Path) -> None:
     ]
 
 
-def test_fuzzy_matching_hundreds_of_titles_is_fast() -> None:
-    import time
+def test_fuzzy_matching_keeps_hundreds_of_similar_titles_apart() -> None:
+    """800 titles that differ only in numbers stay 800 papers; a repeat of each merges.
 
-    entries = [entry(f"Paper Number {i} About Topic {i * 7}", line=i + 1) for i in range(800)]
-    start = time.perf_counter()
-    groups = group_entries(entries)
-    assert time.perf_counter() - start < 1.0
-    assert len(groups) == 800
+    Speed is measured by bench/fuzzy_dedupe.py (a ratio), not here: a wall-clock limit fails
+    on a loaded machine.
+    """
+    titles = [f"Paper Number {i} About Topic {i * 7}" for i in range(800)]
+    entries = [entry(title, line=i + 1) for i, title in enumerate(titles)]
+    assert len(group_entries(entries)) == 800
+    repeated = entries + [entry(t.upper(), line=900 + i) for i, t in enumerate(titles[:50])]
+    assert len(group_entries(repeated)) == 800
 
 
 def test_percent_sign_does_not_cut_a_latex_title() -> None:

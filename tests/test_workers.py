@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ def _fresh_pool(fake_openai_key: str) -> Iterator[None]:
 
 
 def seam(tmp_path: Path, server: OpenAIServer, **settings: Any) -> Seam:
-    config = ModelConfig(model="openai/test-model", api_base=server.base_url, timeout=20.0)
+    config = ModelConfig(model="openai/test-model", api_base=server.base_url, timeout=300.0)
     return Seam(
         AnswerCache(tmp_path / "cache"),
         load_taxonomy(),
@@ -64,15 +65,20 @@ def test_worker_count_follows_requests_in_flight() -> None:
 async def request_in_flight(
     tmp_path: Path, server: OpenAIServer
 ) -> tuple[Seam, asyncio.Future[dict[str, Any]]]:
-    """A screening request that a worker has sent and the server is sitting on (then answers)."""
-    server.script(Hang(3), Reply(SCREENED))
+    """A screening request that a worker has sent and the server is sitting on (then answers).
+
+    Waits for the event (the server saw the request); starting workers that import litellm can
+    take long on a loaded machine, so the limit is only a guard against a hang.
+    """
+    server.script(Hang(600), Reply(SCREENED))
     asker = seam(tmp_path, server, workers=2)
     task = asyncio.ensure_future(asker.ask("screen", [PAPER]))
-    for _ in range(400):
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not task.done():
         if server.call_count:
             return asker, task
         await asyncio.sleep(0.05)
-    raise AssertionError("the request never reached the server")
+    raise AssertionError(f"the request never reached the server (task done: {task.done()})")
 
 
 async def test_a_dead_worker_is_replaced_and_its_request_retried(
@@ -83,7 +89,7 @@ async def test_a_dead_worker_is_replaced_and_its_request_retried(
     assert pool is not None
     for worker in pool.workers:
         worker.process.kill()
-    answers = await asyncio.wait_for(task, timeout=60)
+    answers = await asyncio.wait_for(task, timeout=600)  # a hang guard
     value = answers["p1"].value
     assert isinstance(value, Screening) and value.relevant
     assert asker.stats["screen"].retries == 1 and asker.stats["screen"].failed == 0
@@ -103,7 +109,7 @@ async def test_workers_that_keep_dying_fail_the_request_with_the_reason(
     monkeypatch.setattr(workers._Worker, "__init__", broken)
     retry = RetryPolicy(attempts=20, wait_base=0.01, wait_max=0.02)
     asker = seam(tmp_path, openai_server, workers=2, retry=retry)
-    answers = await asyncio.wait_for(asker.ask("screen", [PAPER]), timeout=120)
+    answers = await asyncio.wait_for(asker.ask("screen", [PAPER]), timeout=600)  # a hang guard
     assert answers["p1"].value is None
     # retried while replacements were allowed (3 per worker), then stopped with the reason
     assert workers._POOL is not None and workers._POOL.respawns == 6

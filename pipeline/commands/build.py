@@ -70,6 +70,12 @@ def build_command(
     synthesize_model: str | None = typer.Option(
         None, "--synthesize-model", help="Model for prose."
     ),
+    allow_failures: bool = typer.Option(
+        False,
+        "--allow-failures",
+        help="Publish the survey even if some papers failed (they are listed in the run log "
+        "and counted in the survey); without it a run with failures changes nothing in --out.",
+    ),
     templates: Path | None = typer.Option(
         None,
         "--templates",
@@ -101,10 +107,13 @@ def build_command(
         "extract": config(extract_model),
         "synthesize": config(synthesize_model),
     }
+    cache_path = resolve_cache_dir(cache_dir)
     options = BuildOptions(
         paths=list(paths),
         out_dir=out,
-        cache_dir=resolve_cache_dir(cache_dir),
+        cache_dir=cache_path,
+        runs_dir=cache_path.parent / "runs",
+        allow_failures=allow_failures,
         taxonomy=load_taxonomy(taxonomy),
         models=models,
         settings=AskSettings(
@@ -118,13 +127,13 @@ def build_command(
         templates_dir=templates,
     )
     try:
-        with _progress_bar() as progress:
+        with _progress_bar() as progress, _terminate_as_interrupt():
             options.progress = progress
             result = build(options)
     except KeyboardInterrupt:
         console.error(
-            "interrupted: every answer finished so far is in the cache; run the same command "
-            "again to resume"
+            f"interrupted: {out}/ was left as it was; every answer finished so far is in the "
+            "cache, so running the same command again resumes"
         )
         raise typer.Exit(130) from None
     from pipeline.commands.ingest import print_issues
@@ -135,21 +144,51 @@ def build_command(
         _print_estimate(result.seam)
         return
     _print_stages(result.report)
+    run_log = options.runs_dir / "last.json" if options.runs_dir else None
     if result.seam.failures:
         for failure in result.seam.failures[:10]:
             console.error(f"{failure.stage} failed for {failure.title[:70]!r}: {failure.error}")
         more = len(result.seam.failures) - 10
         if more > 0:
-            console.error(f"... and {more} more (see {out / 'run-report.json'})")
-        console.error(
-            f"{len(result.seam.failures)} paper answer(s) failed; "
-            "outputs were written without them. "
-            "Run the same command again to retry only the failed ones."
-        )
+            console.error(f"... and {more} more (see {run_log})")
+        count = len(result.seam.failures)
+        if result.published:
+            console.error(
+                f"{count} paper answer(s) failed; --allow-failures: {out}/ was written without "
+                f"them (listed in {run_log}). Run the same command again to retry only them."
+            )
+        else:
+            console.error(
+                f"{count} paper answer(s) failed, so nothing was published: {out}/ was left as "
+                f"it was (the failures are listed in {run_log}). Run the same command again to "
+                "retry only the failed papers, or pass --allow-failures to publish without them."
+            )
         raise typer.Exit(1)
     console.info(
-        f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl, run-report.json"
+        f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl "
+        f"(run statistics: {run_log})"
     )
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops a build the way Ctrl-C does: outputs untouched, answers kept in the cache."""
+    import _thread
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        _thread.interrupt_main(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

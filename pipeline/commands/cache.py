@@ -40,7 +40,17 @@ def clear(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete every recorded answer (paid answers are lost: export them first)."""
-    cache = _open(cache_dir)
+    from pipeline.seam.cache import CacheDamaged, clear_damaged, resolve_cache_dir
+
+    try:
+        cache = _open(cache_dir)
+    except CacheDamaged as exc:
+        directory = resolve_cache_dir(cache_dir)
+        console.warn(str(exc).split(": run")[0])
+        if not yes and not typer.confirm(f"delete the damaged cache in {directory}?"):
+            raise typer.Exit(1) from None
+        console.info(f"removed the damaged cache ({clear_damaged(directory)} files and folders)")
+        return
     try:
         if not yes and not typer.confirm(f"delete {len(cache)} cached answers?"):
             raise typer.Exit(1)

@@ -16,7 +16,9 @@ DEFAULT_PRED = Path("outputs/papers.jsonl")
 
 
 def eval_command(
-    gold: Annotated[Path, typer.Option("--gold", "-g", help="Gold labels (JSON Lines).")],
+    gold: Annotated[
+        Path | None, typer.Option("--gold", "-g", help="Gold labels (JSON Lines).")
+    ] = None,
     pred: Annotated[
         Path, typer.Option("--pred", "-p", help="Predictions (JSON Lines).")
     ] = DEFAULT_PRED,
@@ -24,10 +26,37 @@ def eval_command(
     confusions: Annotated[
         int, typer.Option("--confusions", min=0, help="Primary confusions shown.")
     ] = 10,
+    results_gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--results-gold",
+            help="Hand-labelled results (JSON Lines, tests/fixtures/results/README.md): score "
+            "the extracted results instead of the classification.",
+        ),
+    ] = None,
+    split: Annotated[
+        str, typer.Option("--split", help="Papers scored with --results-gold: all, dev, held-out.")
+    ] = "all",
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="With --results-gold: run the embedded model's extract stage on the labelled "
+            "papers (read from the dumps their `source` names) instead of reading --pred.",
+        ),
+    ] = False,
 ) -> None:
-    """Score predictions against gold labels (relevance, primary, levels, leaves, kind)."""
+    """Score predictions against gold labels (relevance, primary, levels, leaves, kind), or
+    extracted results against labelled results (--results-gold)."""
     from pipeline.evaluate import read_jsonl, score
 
+    if results_gold is not None:
+        from pipeline.commands.eval_results import eval_results
+
+        eval_results(results_gold, pred, split, local=local, as_json=as_json)
+        return
+    if gold is None:
+        raise typer.BadParameter("give --gold (classification) or --results-gold (results)")
     scores = score(read_jsonl(gold, "gold"), read_jsonl(pred, "predictions"))
     if as_json:
         console.out.print_json(json.dumps(scores.as_dict()))

@@ -28,6 +28,7 @@ def render_survey(
     templates_dir: Path | None = None,
 ) -> list[Path]:
     """Write survey.md, survey.tex, references.bib and figures/* into ``out_dir``."""
+    from pipeline.atomic import write_bytes_atomic
     from pipeline.render.charts import write_charts
     from pipeline.render.data import build_survey_data
     from pipeline.render.documents import render_documents
@@ -37,7 +38,7 @@ def render_survey(
     written: list[Path] = []
     for name, text in render_documents(data, templates_dir).items():
         path = out_dir / name
-        path.write_bytes(text.encode("utf-8"))
+        write_bytes_atomic(path, text.encode("utf-8"))
         written.append(path)
     written += write_charts(data, out_dir / "figures")
     return written

@@ -6,6 +6,7 @@ metadata that would carry versions or dates are removed; the SVG hash salt is fi
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+from pipeline.atomic import write_bytes_atomic, write_text_atomic
 from pipeline.render.data import SurveyData
 
 _PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#8C8C8C")
@@ -151,7 +153,7 @@ def write_charts(data: SurveyData, figures_dir: Path) -> list[Path]:
     ):
         return [*planned, record]
     written = _draw(data, figures_dir)
-    record.write_text(chart_data, encoding="utf-8")
+    write_text_atomic(record, chart_data)
     return [*written, record]
 
 
@@ -167,7 +169,12 @@ def _draw(data: SurveyData, figures_dir: Path) -> list[Path]:
             FigureCanvasAgg(figure)
             png = figures_dir / f"{chart.name}.png"
             pdf = figures_dir / f"{chart.name}.pdf"
-            figure.savefig(png, format="png", dpi=DPI, metadata=_PNG_METADATA)
-            figure.savefig(pdf, format="pdf", metadata=_PDF_METADATA)
+            for path, options in (
+                (png, {"format": "png", "dpi": DPI, "metadata": _PNG_METADATA}),
+                (pdf, {"format": "pdf", "metadata": _PDF_METADATA}),
+            ):
+                buffer = io.BytesIO()
+                figure.savefig(buffer, **options)
+                write_bytes_atomic(path, buffer.getvalue())
             written += [png, pdf]
     return written

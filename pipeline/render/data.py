@@ -159,6 +159,8 @@ class SurveyData:
     level_names: tuple[tuple[str, str], ...]
     paper_count: int
     unscreened_count: int
+    # papers with a failed stage (a build published with --allow-failures): the survey says so
+    failed_count: int
     year_span: tuple[int, int] | None
     conclusion: ProseSection | None = None
     references_section: ProseSection = field(
@@ -403,6 +405,7 @@ def build_survey_data(
         ),
         paper_count=len(papers),
         unscreened_count=sum(1 for r in records if r.relevant is None),
+        failed_count=sum(1 for r in records if r.failed),
         year_span=year_span,
     )
 

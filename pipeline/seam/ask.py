@@ -55,6 +55,10 @@ from schemas.taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)
 
+# Requests of a model that may fail (after all their retries) before any has succeeded, before
+# the run stops as an outage instead of failing every paper one by one.
+OUTAGE_REQUESTS = 3
+
 
 @dataclass
 class Answer:
@@ -98,6 +102,9 @@ class Seam:
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._limiter = RateLimiter(self.settings.requests_per_minute)
         self._taxonomy_hash = register_taxonomy(taxonomy)  # the embedded model finds it by hash
+        self._preflight_task: asyncio.Future[None] | None = None
+        self._succeeded: dict[str, bool] = {}
+        self._failed_requests: dict[str, int] = {}
 
     # ----------------------------------------------------------------------------------- public
     def config(self, stage: str) -> ModelConfig:
@@ -405,6 +412,7 @@ class Seam:
             stats.reasks += 1
 
         listener = Listener(on_request, on_response, on_reask)
+        await self._preflight()
         async with self._semaphore:
             # The estimate of every call in flight is reserved until its bill arrives, so
             # concurrent calls cannot overshoot the budget together.
@@ -415,6 +423,32 @@ class Seam:
             finally:
                 self.budget.release(reserved)
         return value, usage
+
+    async def _preflight(self) -> None:
+        """Check every model of the run once, before its first request (seam/preflight.py)."""
+        if self._preflight_task is None:
+            from pipeline.seam.preflight import preflight
+
+            configs = [self.config(stage) for stage in STAGE_MODELS] + list(self.models.values())
+            self._preflight_task = asyncio.ensure_future(asyncio.to_thread(preflight, configs))
+        await asyncio.shield(self._preflight_task)
+
+    def _outage_check(self, model: str, exc: BaseException) -> None:
+        """Stop the run when a model's first requests all failed after their retries.
+
+        A provider that answers 500 (or times out) to everything would otherwise fail every paper
+        one by one, each after the full retry schedule.
+        """
+        if self._succeeded.get(model) or not is_transient(exc):
+            return
+        self._failed_requests[model] = self._failed_requests.get(model, 0) + 1
+        if self._failed_requests[model] >= OUTAGE_REQUESTS:
+            raise ProviderFatal(
+                f"model {model!r} failed its first {OUTAGE_REQUESTS} requests, each after "
+                f"{self.settings.retry.attempts} attempts (last: {short_error(exc)}): the "
+                "provider or server looks down; check it and run again. Nothing was published; "
+                "answers finished so far are cached."
+            ) from None
 
     async def _attempts(self, stage: str, request: ModelRequest, listener: Listener) -> BaseModel:
         """One request with tenacity's transport retries (instructor re-asks inside)."""
@@ -432,19 +466,26 @@ class Seam:
 
         config = request.config
         pool = self._pool(config, request.response_model)
-        async for attempt in AsyncRetrying(
-            retry=retry_if_exception(is_transient),
-            stop=stop_after_attempt(max(1, policy.attempts)),
-            wait=wait,
-            before_sleep=before_sleep,
-            reraise=True,
-        ):
-            with attempt, fatal_errors_stop(config.model):
-                await self._limiter.wait()
-                if pool is not None:
-                    value = await pool.request(request, self.taxonomy, listener)
-                else:
-                    value = await model_request(request, listener)
+        try:
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception(is_transient),
+                stop=stop_after_attempt(max(1, policy.attempts)),
+                wait=wait,
+                before_sleep=before_sleep,
+                reraise=True,
+            ):
+                with attempt, fatal_errors_stop(config.model):
+                    await self._limiter.wait()
+                    if pool is not None:
+                        value = await pool.request(request, self.taxonomy, listener)
+                    else:
+                        value = await model_request(request, listener)
+        except ProviderFatal:
+            raise
+        except Exception as exc:
+            self._outage_check(config.model, exc)
+            raise
+        self._succeeded[config.model] = True
         return value
 
     def _pool(self, config: ModelConfig, response_model: type[BaseModel]) -> WorkerPool | None:

@@ -8,12 +8,23 @@ or a value. Writes are SQLite transactions, so an interrupted run keeps every fi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
+import pickle
+import re
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from pipeline.atomic import write_text_atomic
+from pipeline.errors import TaxonomistError
+
+logger = logging.getLogger(__name__)
 
 KEY_VERSION = "v1"
 DEFAULT_CACHE_DIR = Path(".taxonomist") / "cache"
@@ -37,6 +48,30 @@ def resolve_cache_dir(option: Path | None) -> Path:
     return Path(env) if env else DEFAULT_CACHE_DIR
 
 
+class CacheDamaged(TaxonomistError):
+    """The cache's database cannot be read; `taxonomist cache clear` starts it afresh."""
+
+    def __init__(self, directory: Path, exc: BaseException):
+        super().__init__(
+            f"cache damaged: {directory / 'cache.db'} cannot be read ({type(exc).__name__}: "
+            f"{exc}): run `taxonomist cache clear --cache-dir {directory}` to start it afresh "
+            "(its answers are lost; `taxonomist cache import` restores an export)"
+        )
+
+
+def clear_damaged(directory: Path) -> int:
+    """Delete a cache's files without opening its database; return how many were removed."""
+    removed = 0
+    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
+        if path.is_file() and path.name.startswith("cache.db"):
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and re.fullmatch(r"[0-9a-f]{2}", path.name):
+            shutil.rmtree(path)  # diskcache keeps large values in these folders
+            removed += 1
+    return removed
+
+
 class AnswerCache:
     """A persistent map from cache key to a JSON-able record {stage, model, answer, usage}."""
 
@@ -45,15 +80,43 @@ class AnswerCache:
 
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
-        # eviction_policy none: answers are data, never silently dropped for size.
-        self._cache = diskcache.Cache(str(directory), eviction_policy="none", size_limit=2**40)
+        try:
+            # eviction_policy none: answers are data, never silently dropped for size.
+            self._cache = diskcache.Cache(str(directory), eviction_policy="none", size_limit=2**40)
+            len(self._cache)  # reads the database: a damaged file fails here, not mid-run
+        except sqlite3.DatabaseError as exc:
+            raise CacheDamaged(directory, exc) from None
 
     def get(self, key: str) -> dict[str, Any] | None:
-        raw = self._cache.get(key)
+        """The record of ``key``; an entry that cannot be decoded is dropped (asked again)."""
+        try:
+            raw = self._cache.get(key)
+        except sqlite3.DatabaseError as exc:
+            raise CacheDamaged(self.directory, exc) from None
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+            self._drop(key, exc)
+            return None
         if raw is None:
             return None
-        record: dict[str, Any] = json.loads(raw)
+        try:
+            record = json.loads(raw)
+        except (TypeError, ValueError) as exc:
+            self._drop(key, exc)
+            return None
+        if not isinstance(record, dict):
+            self._drop(key, TypeError("not a JSON object"))
+            return None
         return record
+
+    def _drop(self, key: str, exc: BaseException) -> None:
+        logger.warning(
+            "cache entry %s is damaged (%s: %s); dropped, it will be asked again",
+            key,
+            type(exc).__name__,
+            exc,
+        )
+        with contextlib.suppress(Exception):
+            self._cache.delete(key)
 
     def set(self, key: str, record: dict[str, Any]) -> None:
         self._cache.set(key, canonical_json(record))
@@ -102,12 +165,9 @@ class AnswerCache:
 
     def export_jsonl(self, path: Path) -> int:
         """Write every entry as a JSON line {key, value}, sorted by key (diff-friendly in git)."""
-        count = 0
-        with path.open("w", encoding="utf-8") as handle:
-            for key, record in self.items():
-                handle.write(canonical_json({"key": key, "value": record}) + "\n")
-                count += 1
-        return count
+        lines = [canonical_json({"key": k, "value": record}) + "\n" for k, record in self.items()]
+        write_text_atomic(path, "".join(lines))
+        return len(lines)
 
     def import_jsonl(self, path: Path) -> int:
         """Load entries written by export_jsonl; existing keys are overwritten."""

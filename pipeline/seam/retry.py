@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,12 @@ def root_cause(exc: BaseException) -> BaseException:
 
 
 def is_transient(exc: BaseException) -> bool:
+    if fatal_action(exc) is not None:  # e.g. "Missing credentials", reported as a 500 by litellm
+        return False
+    return _transient_class(exc)
+
+
+def _transient_class(exc: BaseException) -> bool:
     cause = root_cause(exc)
     if isinstance(cause, RemoteError):
         return cause.transient
@@ -112,7 +119,7 @@ def provider_error(exc: BaseException) -> BaseException:
     """The exception that says what went wrong: the transient cause, else the outermost
     provider (litellm) or validation error in the chain, else the innermost one."""
     cause = root_cause(exc)
-    if is_transient(exc):
+    if _transient_class(exc):
         return cause
     current: BaseException | None = exc
     seen: set[int] = set()
@@ -134,22 +141,56 @@ FATAL_ERRORS = {
 }
 
 
+_KEY_ACTION = (
+    "set the provider's API key environment variable (e.g. OPENAI_API_KEY, ANTHROPIC_API_KEY)"
+)
+
+# Error texts that mean the same as a fatal class, whatever class litellm wraps them in
+# (a missing key surfaces as an InternalServerError / APIConnectionError, an unknown provider
+# as a BadRequestError).
+FATAL_MESSAGES = (
+    (re.compile(r"missing credentials|api_key client option must be set|no api key", re.I),
+     _KEY_ACTION),
+    (re.compile(r"incorrect api key|invalid api key|invalid x-api-key", re.I),
+     FATAL_ERRORS["AuthenticationError"]),
+    (re.compile(r"LLM Provider NOT provided", re.I),
+     "write --model as provider/name (e.g. openai/gpt-4o-mini); see litellm's provider list"),
+)  # fmt: skip
+
+
+def fatal_action(exc: BaseException) -> str | None:
+    """What to do about an error that every further request would repeat; None if a retry may
+    help or the error is about this request only."""
+    cause = provider_error(exc)
+    names = {cls.__name__ for cls in type(cause).__mro__}
+    text = str(cause)
+    if isinstance(cause, RemoteError):
+        names, text = set(cause.classes), cause.message
+    for name, action in FATAL_ERRORS.items():
+        if name in names:
+            return action
+    if not isinstance(cause, RemoteError) and not type(cause).__module__.startswith(
+        ("litellm", "openai", "httpx")
+    ):
+        return None  # e.g. a validation error, whose text may quote a paper
+    for pattern, action in FATAL_MESSAGES:
+        if pattern.search(text):
+            return action
+    return None
+
+
 @contextlib.contextmanager
 def fatal_errors_stop(model: str) -> Iterator[None]:
     """Turn provider errors that no retry can cure into ProviderFatal (the run stops)."""
     try:
         yield
     except Exception as exc:
-        cause = provider_error(exc)
-        names = {cls.__name__ for cls in type(cause).__mro__}
-        if isinstance(cause, RemoteError):
-            names = set(cause.classes)
-        for name, action in FATAL_ERRORS.items():
-            if name in names:
-                raise ProviderFatal(
-                    f"model {model!r} refused the request ({short_error(exc)}): {action}. "
-                    "Answers finished so far are cached."
-                ) from None
+        action = fatal_action(exc)
+        if action is not None:
+            raise ProviderFatal(
+                f"model {model!r} refused the request ({short_error(exc)}): {action}. "
+                "Nothing was published; answers finished so far are cached."
+            ) from None
         raise
 
 

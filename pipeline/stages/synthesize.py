@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import InputError
+from pipeline.atomic import write_text_atomic
 from pipeline.seam import OUTPUT_TOKENS_PER_ITEM, Estimate, Seam, request_cost
 from schemas.paper import Paper
 from schemas.record import PaperRecord, SectionText
@@ -85,21 +85,43 @@ def payload(
 
 
 def load_previous(out_dir: Path) -> dict[str, Previous]:
+    """The prose of the last run by section; a damaged file is replaced by git's committed one,
+    else the sections are written afresh (with a warning)."""
     path = out_dir / SECTIONS_FILE
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return _parse_sections(path.read_bytes().decode("utf-8", errors="replace"))
+    except ValueError:
+        pass
+    from pipeline import console
+    from pipeline.recover import committed_text
+
+    committed = committed_text(path)
+    if committed is not None:
+        try:
+            sections = _parse_sections(committed)
+        except ValueError:
+            pass
+        else:
+            console.warn(f"{path}: damaged; using the version committed in git (HEAD)")
+            return sections
+    console.warn(
+        f"{path}: damaged and not recoverable from git; every section is written afresh "
+        "(restore the file from a backup first to keep the previous prose)"
+    )
+    return {}
+
+
+def _parse_sections(text: str) -> dict[str, Previous]:
+    try:
+        data = json.loads(text)
         return {
             k: Previous(v["inputs"], list(v["sentences"]), list(v.get("paragraphs", [])))
             for k, v in data.items()
         }
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-        raise InputError(
-            "not a sections file written by taxonomist: restore it from git, or delete it to "
-            "write every section afresh",
-            file=str(path),
-        ) from None
+        raise ValueError("not a sections file written by taxonomist") from None
 
 
 def save_sections(out_dir: Path, written: dict[str, Previous]) -> None:
@@ -109,7 +131,7 @@ def save_sections(out_dir: Path, written: dict[str, Previous]) -> None:
         if value.paragraph_starts:
             data[key]["paragraphs"] = value.paragraph_starts
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    (out_dir / SECTIONS_FILE).write_text(text, encoding="utf-8")
+    write_text_atomic(out_dir / SECTIONS_FILE, text)
 
 
 async def synthesize(

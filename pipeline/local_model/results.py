@@ -1,0 +1,499 @@
+"""Reported results read from the abstract: a figure, the metric its neighbouring words name.
+
+Precision first: a figure is kept only when a word next to it (or its unit) names one metric
+of the closed vocabulary, when it is not part of a name or a setting (the schema's own check),
+and when its sentence is about the paper's work rather than background. Ranges and lists of
+figures are taken whole ("1.4–5.9×", "8.7%, 12.2% and 11.0%").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.local_model.text import Document, Sentence, quote_around
+from schemas.result import cue_near, setting_problem
+
+MAX_RESULTS = 8
+MAX_HEADLINES = 3
+REACH = 60  # characters between a figure and the word that names its metric
+QUOTE_LIMIT = 380
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_UNIT = (
+    r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
+    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
+    r"minutes?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"TOPS\b|FPS\b|frames per second\b))"
+)
+_ONE = rf"[−-]?{_NUM}{_UNIT}"
+_LEAD = (
+    r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
+    r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
+)
+_FIGURE = re.compile(
+    rf"(?<![\w.,/-]){_LEAD}(?:"
+    rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
+    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→)\s?{_ONE}"  # a range: 1.4–5.9x, 2 to 3 times
+    rf"|{_ONE}"  # a single figure
+    rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
+    r")",
+    re.IGNORECASE,
+)
+
+# Words naming each metric, for attribution; longer phrases win over words inside them.
+_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "compute",
+        re.compile(
+            r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
+            r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
+            r"floating[\s-]point operations",
+            re.I,
+        ),
+    ),
+    (
+        "size",
+        re.compile(
+            r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            r"params\b|"
+            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
+            re.I,
+        ),
+    ),
+    (
+        "memory",
+        re.compile(
+            r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement|"
+            r"(?-i:\bD?RAM\b)",
+            re.I,
+        ),
+    ),
+    (
+        "throughput",
+        re.compile(
+            r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b",
+            re.I,
+        ),
+    ),
+    (
+        "speedup",
+        re.compile(
+            r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|"
+            r"response time|"
+            r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
+            r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
+            r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
+            r"time-to-first-token|inference speed|training speed|decoding speed",
+            re.I,
+        ),
+    ),
+    (
+        "energy",
+        re.compile(
+            r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w", re.I
+        ),
+    ),
+    (
+        "cost",
+        re.compile(
+            r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
+            r"cheaper|gpu[\s-]hours",
+            re.I,
+        ),
+    ),
+    (
+        "quality",
+        re.compile(
+            r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
+            r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"performance (?:gains?|improvements?)|success rate|error rate|\berrors?\b(?!-)|"
+            r"\b(?:rmse|mae|mse)\b|"
+            r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
+            r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
+            re.I,
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
+            r"of (?:the )?(?:theoretical )?peak\b",
+            re.I,
+        ),
+    ),
+]
+# A unit that names its metric by itself.
+_UNIT_METRIC = [
+    ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
+                              r"tflops$", re.I)),
+    ("compute", re.compile(r"flops?$|gflops", re.I)),
+    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
+    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?)$", re.I)),
+    ("cost", re.compile(r"^\$", re.I)),
+    ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
+]  # fmt: skip
+_CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
+_WORSE = re.compile(
+    r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
+    r"\b(?:loss|drop|degradation|overhead|slowdown) (?:of|by|within|below|under|less than)\s"
+    r"(?:only\s)?$",
+    re.I,
+)
+# Sentences about prior work or the problem, not the paper's own outcome.
+_BACKGROUND = re.compile(
+    r"\b(?:prior|previous|existing|traditional|conventional)\s(?:\w+\s){0,2}?(?:work|works|"
+    r"methods?|approaches|systems?|solutions|studies|techniques|frameworks)\b(?!.*\bour\b)|"
+    r"\b(?:is|are) known to\b|\bsuffers?\b|\bhas been shown|studies have shown|"
+    r"\b(?:typically|commonly|often|usually)\b|\bcan (?:cost|take|consume|require)\b|"
+    r"\bhave grown\b|\bis expected to\b|\bmotivat\w*",
+    re.I,
+)
+_OWN = re.compile(
+    r"\b(?:we|our|this (?:paper|work|study))\b|\b(?:achiev\w*|outperform\w*|deliver\w*|"
+    r"yield\w*|results? (?:show|demonstrate|indicate)|experiments? (?:show|demonstrate)|"
+    r"evaluations? (?:show|demonstrate)|compared (?:to|with))\b",
+    re.I,
+)
+_BASELINE = re.compile(
+    r"\b(?:over|than|compared (?:to|with)|relative to|versus|vs\.?|against)\s+"
+    r"((?:the\s)?[\w][\w\-.+/]*(?:\s[A-Z0-9][\w\-.+/]*){0,3})"
+)
+_BASELINE_LEAD = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|than|over|compared (?:to|with)|against|versus|"
+    r"vs\.?|relative to)\s(?:the\s)?$",
+    re.I,
+)
+_COMPARATIVE = (
+    r"(?:higher|lower|larger|smaller|more|less|fewer|greater|better|tighter|longer|shorter|"
+    r"bigger|wider)"
+)
+_FUNCTION_WORD = (
+    r"(?:of|in|on|for|over|than|compared|with|while|and|or|at|by|to|from|the|a|an|across|"
+    r"respectively|when|under|without|relative|against|versus|vs|on)\b"
+)
+# Words between a figure and the metric word that names it: "3.8% higher accuracy", "5.6x math
+# acceleration", "by 24% in average success rate", "10x increase in model size".
+_NAMED_AFTER = re.compile(
+    rf"^\s?(?:(?!{_FUNCTION_WORD})[\w-]+\s){{0,2}}$|"
+    r"^\s?(?:in|on)\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total)\s)?$|"
+    r"^\s?(?:[\w-]+\s)?(?:increases?|reductions?|improvements?|gains?|decreases?|boosts?|savings?)"
+    r"\s(?:in|of)\s(?:the\s)?(?:[\w-]+\s){0,2}$",
+    re.I,
+)
+_CHANGE_IN = re.compile(
+    r"^\s?(?:increases?|reductions?|improvements?|gains?|decreases?|boosts?|savings?)\s(?:in|of)\s"
+    r"(?:the\s)?[\w-]+(?:\s[\w-]+){0,2}",
+    re.I,
+)
+# "for over 25% of the programs", "50% of the weights": a share of a population, not an outcome.
+_SHARE_OF = re.compile(
+    r"^\s?of\s(?:the\s|all\s|its\s)?(?:[\w-]+\s)?(?:programs|requests|cases|tasks|users|samples|"
+    r"queries|problems|instances|workloads|models|benchmarks|datasets|questions|jobs|layers|"
+    r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
+    re.I,
+)
+_COMPARED_NOUN = re.compile(
+    rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
+    re.I,
+)
+_CHANGED_NOUN = re.compile(
+    rf"^\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?\s"
+    r"(?:improvements?|reductions?|increases?|gains?|boosts?|savings?|decreases?)\b",
+    re.I,
+)
+_MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
+# "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
+_THEIRS = re.compile(
+    r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
+    r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s)$"
+)
+_REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\ds?$")
+# "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
+_DECADE = re.compile(r"^\d+s$")
+# A memory figure is a result only when it is a change or an achieved size ("to 4 GB",
+# "saves 10 GB"); "a GPU with 80GB" is a capacity.
+_MEMORY_UNIT = re.compile(r"\d\s?[GMKT]i?B$", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:to|by|from|only|just|under|below|within|saves?|saving|reduc\w*|lower\w*|cut\w*|"
+    r"requires?|requiring|uses?|using|needs?|consum\w*|fits? in(?:to)?|of only|"
+    r"(?:size|footprint|usage|consumption) of)\s(?:only\s)?$",
+    re.I,
+)
+_CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
+# A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
+_SCORE = re.compile(
+    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score)\s"
+    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w.%×])(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
+# An achieved parameter count: "with only 14,862 parameters".
+_PARAMS = re.compile(
+    r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
+    r"(?:parameters|params))\b",
+    re.I,
+)
+# Figures written in words: "by half", "twice as fast", "two orders of magnitude".
+_WORDS = re.compile(
+    r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
+    r"(?:two|three|four|five|ten)-fold)\b",
+    re.I,
+)
+# A figure whose clause is about prior work ("existing methods incur 3x overhead").
+_BACKGROUND_SUBJECT = re.compile(
+    r"\b(?:prior|previous|existing|traditional|conventional|standard|naive)\s(?:[\w-]+\s){0,2}?"
+    r"(?:work|works|methods?|approaches|systems?|solutions|studies|techniques|frameworks|"
+    r"baselines?)\b|\b(?:is|are) known to\b|\bas reported by\b",
+    re.I,
+)
+_OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
+
+
+def _is_background(sentence: Sentence, first: bool) -> bool:
+    text = sentence.text
+    if first and not _OWN.search(text):
+        return True
+    return bool(_BACKGROUND.search(text)) and not _OWN.search(text)
+
+
+def _cue_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every metric word of ``text``; a word inside a longer phrase of another metric is dropped."""
+    spans = [(m.start(), m.end(), name) for name, p in _CUES for m in p.finditer(text)]
+    kept = []
+    for start, end, name in spans:
+        inside = any(
+            s <= start and end <= e and (e - s) > (end - start) and n != name for s, e, n in spans
+        )
+        if not inside:
+            kept.append((start, end, name))
+    return kept
+
+
+def _clauses_between(text: str, a: int, b: int) -> float:
+    """Clause breaks between two offsets; a plain comma counts for less than one."""
+    if a >= b:
+        return 0.0
+    between = text[a:b]
+    breaks = len(_CLAUSE.findall(between))
+    return breaks + 0.4 * max(0, between.count(",") - breaks)
+
+
+def _named_otherwise(after: str) -> bool:
+    """Do the words right after the figure name something that is no metric ("40x larger
+    hidden sizes", "10% scalability improvement", "10.2x tighter SLO")?"""
+    match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
+    return match is not None and not _cue_spans(match.group(0))
+
+
+def attribute(text: str, start: int, end: int, value: str) -> str | None:
+    """The metric that the figure text[start:end] measures, or None when no word names one."""
+    return _attribution(text, start, end, value)[0]
+
+
+def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | None, bool]:
+    """The metric of a figure, and whether its unit or the words right after it name it."""
+    for name, pattern in _UNIT_METRIC:
+        if pattern.search(value.strip()):
+            return name, True
+    if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
+        return None, False
+    best: tuple[float, str] | None = None
+    # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
+    multiple = bool(_MULTIPLE.search(value))
+    for s, e, name in _cue_spans(text):
+        if multiple and name == "quality":
+            continue
+        if e <= start:
+            gap = start - e
+        elif s >= end:
+            gap = s - end
+        else:
+            gap = 0
+        if gap > REACH:
+            continue
+        # Crossing a clause break makes a word less likely to name this figure.
+        between = (e, start) if e <= start else (end, s)
+        distance = gap + 40 * _clauses_between(text, *between)
+        distance += 0.5 if s >= end else 0.0  # "throughput by 2x" beats "2x, speedup" on a tie
+        if s >= end and _NAMED_AFTER.match(text[end:s]):
+            distance = 0.0  # "3.8% higher accuracy": the word right after names the figure
+        if distance <= REACH and (best is None or distance < best[0]):
+            best = (distance, name)
+    if best is None:
+        return None, False
+    if best[1] == "memory" and re.search(r"\b(?:model size|compress\w*)\b", text, re.I):
+        near = text[max(0, start - REACH) : end + REACH]
+        if re.search(r"model size|compress", near, re.I) and not re.search(r"memory", near, re.I):
+            return "size", best[0] == 0.0
+    return best[1], best[0] == 0.0
+
+
+def _baseline(after: str, before: str) -> str | None:
+    match = _BASELINE.search(after[:120])
+    if not match:
+        earlier = list(_BASELINE.finditer(before[-60:]))
+        if not earlier:
+            return None
+        match = earlier[-1]
+    name = match.group(1).strip(" .,;")
+    if name.lower().startswith("the "):
+        name = name[4:]
+    if not any(c.isupper() or c.isdigit() or c == "." for c in name.split(" ")[0]):
+        return None
+    if not re.match(r"[^\W\d]", name):
+        return None  # "than 20", "than 100ms": a figure, not a compared system
+    return name[:120]
+
+
+def _quote(sentence: str, start: int, end: int) -> tuple[int, str]:
+    """(offset, quote): the sentence, or a clause of a long one, holding the figure; when the
+    same figure text occurs earlier, the quote begins after it, so that the figure's first
+    occurrence in its quote is this one."""
+    quote = sentence.strip()
+    if len(quote) > QUOTE_LIMIT:
+        quote = quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80)
+    offset = sentence.find(quote)
+    earlier = sentence.rfind(sentence[start:end], offset, start)
+    if earlier >= 0:
+        cut = earlier + (end - start)
+        rest = sentence[cut : offset + len(quote)]
+        offset = cut + len(rest) - len(rest.lstrip(" ,;:)"))
+        quote = rest.lstrip(" ,;:)").rstrip()
+    return offset, quote
+
+
+def _figures(text: str) -> list[tuple[int, int, str | None]]:
+    """Figures of a sentence in order: (start, end, metric when the pattern itself names it)."""
+    found: list[tuple[int, int, str | None]] = []
+    for match in _FIGURE.finditer(text):
+        raw = match.group(0)
+        start = match.start() + len(raw) - len(raw.lstrip())
+        found.append((start, match.end(), None))
+    for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
+        taken = [(s, e) for s, e, _ in found]
+        for match in pattern.finditer(text):
+            s, e = match.span(1)
+            if not any(a < e and s < b for a, b in taken):
+                found.append((s, e, metric))
+    return sorted(found)
+
+
+def _background_figure(text: str, start: int) -> bool:
+    """Is the figure in a clause whose subject is prior work ("existing methods incur 3x")?"""
+    before = text[max(0, start - 120) : start]
+    subjects = list(_BACKGROUND_SUBJECT.finditer(before))
+    if not subjects:
+        return False
+    last = subjects[-1]
+    if _BASELINE_LEAD.search(before[: last.start()]):
+        return False  # "outperforming existing systems by 2x": prior work is the baseline
+    return not _OWN_SUBJECT.search(before[last.end() :])
+
+
+def _unit(value: str) -> str:
+    return re.sub(r"^.*\d", "", value).strip().lower()
+
+
+def _skip(text: str, start: int, end: int, own: str | None) -> bool:
+    """Figures that are no result: years, '10s of', capacities, names, settings, background."""
+    value = text[start:end]
+    if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
+        return True
+    if _MEMORY_UNIT.search(value) and not (
+        _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
+    ):
+        return True
+    theirs = _THEIRS.search(text[max(0, start - 80) : start])
+    if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
+        return True
+    if _REPORTED_BY.search(text[end:]):
+        return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
+    return bool(setting_problem(text, start, end)) or _background_figure(text, start)
+
+
+def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
+    """Results with metric, value, direction, baseline, headline flag and a verbatim quote.
+
+    ``own`` is the paper's name for its method, so that its figures are not taken for a
+    compared system's."""
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for position, sentence in enumerate(doc.body):
+        text = sentence.text
+        if _is_background(sentence, position == 0):
+            continue
+        # The last figure kept: end, unit, metric, named directly, index in ``found``.
+        previous: tuple[int, str, str, bool, int] | None = None
+        for start, end, named in _figures(text):
+            value = text[start:end]
+            if _skip(text, start, end, own):
+                continue
+            offset, quote = _quote(text, start, end)
+            if not (offset <= start and end <= offset + len(quote)):
+                continue
+            metric, direct = _attribution(quote, start - offset, end - offset, value)
+            metric, direct = (named, True) if named else (metric, direct)
+            listed = (
+                previous is not None
+                and previous[1] == _unit(value)
+                and _continues_list(text, previous[0], start)
+            )
+            if previous is not None and listed and not direct:
+                metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
+            elif previous is not None and listed and direct and not previous[3] and metric:
+                # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
+                _rename(found[previous[4]], metric)
+            if metric is None or not cue_near(metric, quote, start - offset, end - offset):
+                continue
+            previous = (end, _unit(value), metric, direct, len(found))
+            key = f"{value}|{quote}"
+            if key in seen:
+                previous = None
+                continue
+            seen.add(key)
+            before, after = text[:start], text[end:]
+            worse = _WORSE.search(after) or _WORSE.search(before[-40:])
+            found.append(
+                {
+                    "metric": metric,
+                    "value": value[:80],
+                    "direction": "worse" if worse else "better",
+                    "baseline": _baseline(after, before),
+                    "headline": False,
+                    "quote": quote,
+                }
+            )
+    found = found[:MAX_RESULTS]
+    _mark_headlines(found)
+    return found
+
+
+def _rename(result: dict[str, Any], metric: str) -> None:
+    """Give an earlier item of a list the metric named after the list (if its quote allows)."""
+    quote, value = result["quote"], result["value"]
+    at = quote.find(value)
+    if at >= 0 and cue_near(metric, quote, at, at + len(value)):
+        result["metric"] = metric
+
+
+def _continues_list(text: str, previous_end: int, start: int) -> bool:
+    """Does the figure continue a list begun by the previous one, with no metric named between?"""
+    between = text[previous_end:start]
+    return (
+        len(between) <= REACH
+        and bool(re.search(r"\b(?:and|or)\b|,", between))
+        and not _cue_spans(between)
+    )
+
+
+def _mark_headlines(found: list[dict[str, Any]]) -> None:
+    """The first result of each of the first metrics the paper reports, better ones first."""
+    metrics: list[str] = []
+    for result in found:
+        if result["direction"] == "better" and result["metric"] not in metrics:
+            metrics.append(result["metric"])
+            result["headline"] = True
+            if len(metrics) == MAX_HEADLINES:
+                return

@@ -1,0 +1,222 @@
+"""A reported result: a measured outcome of the paper's own contribution, checked against its quote.
+
+The metric comes from a closed vocabulary so results compare across papers; the value is a
+verbatim span of the quote (ranges and lists whole); the words next to the number must name
+the metric; numbers that belong to a model name, a hardware name or a configuration are never
+values. Validator messages are what a model is re-asked with: what is wrong, how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Metric = Literal[
+    "speedup", "throughput", "memory", "energy", "cost", "quality", "size", "compute", "other"
+]  # fmt: skip
+METRICS: tuple[str, ...] = get_args(Metric)
+Direction = Literal["better", "worse"]
+
+METRIC_HELP = (
+    "speedup (speedup, latency, time), throughput (tokens/s, requests/s, goodput), "
+    "memory (memory footprint, KV cache, activation memory), energy (energy, power, carbon), "
+    "cost (money, GPU-hours), quality (accuracy, perplexity, BLEU, accuracy loss), "
+    "size (model size, compression ratio, bits per weight achieved), compute (FLOPs, MACs, "
+    "computation), other (utilisation, area, anything else)"
+)
+
+# Words that name each metric; a value's metric must be named next to it in the quote.
+METRIC_CUES: dict[str, re.Pattern[str]] = {
+    "speedup": re.compile(
+        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
+        r"\btime\b|"
+        r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
+        r"\bminutes?\b|"
+        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed",
+        re.I,
+    ),
+    "throughput": re.compile(
+        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
+        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|"
+        r"serv(?:e|es|ing)\b.{0,30}\bmore",
+        re.I,
+    ),
+    "memory": re.compile(
+        r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
+        r"storage|(?-i:\bD?RAM\b)",
+        re.I,
+    ),
+    "energy": re.compile(
+        r"energy|power|watts?\b|\bW\b|joules?|\bm?J\b|carbon|emissions?|/W\b", re.I
+    ),
+    "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
+    "quality": re.compile(
+        r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
+        r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
+        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
+        r"precision|auc|\bfid\b|success rate|rmse|\bmae\b|\bmse\b|"
+        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
+        r"improvements? (?:on|in) \w+",
+        re.I,
+    ),
+    "size": re.compile(
+        r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
+        r"weights",
+        re.I,
+    ),
+    "compute": re.compile(
+        r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point", re.I
+    ),
+}
+
+# Free-text metric names of earlier outputs, mapped onto the closed vocabulary.
+_LEGACY = [
+    ("throughput", re.compile(r"throughput|tokens?/s|goodput", re.I)),
+    ("speedup", re.compile(r"speed|latency|time|faster", re.I)),
+    ("energy", re.compile(r"energy|power|carbon", re.I)),
+    ("memory", re.compile(r"memory", re.I)),
+    ("cost", re.compile(r"cost", re.I)),
+    ("size", re.compile(r"compress|size|param", re.I)),
+    ("compute", re.compile(r"flop|compute|computation", re.I)),
+    ("quality", re.compile(r"accura|quality|perplex|bleu|score", re.I)),
+]
+
+
+def metric_kind(name: str) -> str:
+    """The closed-vocabulary metric of a name ('latency reduction' -> 'speedup')."""
+    lowered = name.strip().lower()
+    if lowered in METRICS:
+        return lowered
+    for kind, pattern in _LEGACY:
+        if pattern.search(lowered):
+            return kind
+    return "other"
+
+
+# A number that is part of a name, hardware or configuration, looked at in its quote.
+_NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
+_PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
+_TIMES_THING = re.compile(r"^\s?[x×]\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
+_THING_AFTER = re.compile(r"^\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
+_HW_GB_AFTER = re.compile(r"^\s?GB\s?(?:of\s)?(?:GPUs?|VRAM|RTX|A100|H100|V100|A6000|cards?)\b")
+_HW_GB_BEFORE = re.compile(r"(?:A100|H100|A800|H800|V100|A6000|RTX\s?\d{4}(?:\sTi)?)[\s-]$")
+_CONFIG_BEFORE = re.compile(
+    r"\b(?:batch sizes?|rank|top-?k|k\s?=|n\s?=|window(?: size)?|sequence lengths?|"
+    r"context(?: lengths?| windows?)?|group size|block size|layers?|heads?|steps?|epochs?|"
+    r"seeds?|version)\s?(?:of\s|=\s?)?$",
+    re.I,
+)
+_PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
+_CONTEXT_AFTER = re.compile(
+    r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
+    r"^\s?[Kk]\b(?!\s?(?:x|×|-?tokens?\s?(?:/|per\s)))"
+)
+
+
+def setting_problem(quote: str, start: int, end: int) -> str | None:
+    """Why the number at quote[start:end] is a name or a setting, not a result (None if not)."""
+    before, after = quote[:start], quote[end:]
+    value = quote[start:end]
+    first = re.search(r"\d", value)
+    lead = before + value[: first.start()] if first else before
+    if _NAME_BEFORE.search(lead):
+        return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"
+    if _PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value):
+        return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
+    times_thing = _TIMES_THING.search(after) or re.search(r"[x×]\s?(?:\d|[A-Z]\w*\d)", value)
+    if times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after)):
+        return "it is a configuration ('8×A100', '1024×1024', 'Mixtral-8x7B'), not an outcome"
+    if _HW_GB_AFTER.search(after) or _HW_GB_BEFORE.search(before):
+        return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
+    if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
+        return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
+    if _PERCENTILE_AFTER.search(after):
+        return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
+    if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):
+        return "it is a context length or token count used as a setting, not an outcome"
+    return None
+
+
+def cue_near(metric: str, quote: str, start: int, end: int, reach: int = 120) -> bool:
+    """Does a word naming ``metric`` stand within ``reach`` characters of quote[start:end]?"""
+    pattern = METRIC_CUES.get(metric)
+    if pattern is None:  # "other": nothing to check
+        return True
+    left, right = max(0, start - reach), min(len(quote), end + reach)
+    return any(m.start() < right and m.end() > left for m in pattern.finditer(quote))
+
+
+_FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
+# Numbers written as words are figures too ("twice", "one million frames per second").
+_NUMBER_WORDS = re.compile(
+    r"\b(?:half|twice|double[sd]?|triple[sd]?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"hundreds?|thousands?|millions?|billions?|orders? of magnitude|quarters?)\b",
+    re.I,
+)
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Result(BaseModel):
+    """A measured outcome of the paper's own method, e.g. value='2.3x', metric='throughput'."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metric: Metric = Field(description="what was measured, one of: " + METRIC_HELP)
+    value: str = Field(
+        max_length=80,
+        description="the figure copied verbatim from the quote with its unit; keep ranges and "
+        "lists whole ('1.4–5.9×', '8.7%, 12.2% and 11.0%', 'up to 2.3x')",
+    )
+    direction: Direction = Field(
+        default="better",
+        description="'worse' when the paper reports a cost of its method ('1% accuracy drop')",
+    )
+    baseline: str | None = Field(
+        default=None, max_length=120, description="the compared system named in the quote"
+    )
+    headline: bool = Field(
+        default=False, description="true for the 1-3 results a reader would quote first"
+    )
+    quote: str = Field(
+        min_length=3, max_length=600, description="the sentence or clause holding the value"
+    )
+
+    @model_validator(mode="after")
+    def _value_in_quote(self) -> Result:
+        value, quote = _collapse(self.value), _collapse(self.quote)
+        if not re.search(r"\d", value) and not _NUMBER_WORDS.search(value):
+            raise ValueError(
+                f"value {self.value!r} has no number: give the measured figure with its unit "
+                "(e.g. '2.3x', '47%'), or drop this result"
+            )
+        start = quote.find(value)
+        if start < 0:
+            raise ValueError(
+                f"value {self.value!r} is not a span of its quote {self.quote!r}: copy the "
+                "figure exactly as the quote writes it, with its unit (e.g. '1.4–5.9×')"
+            )
+        end = start + len(value)
+        problem = setting_problem(quote, start, end)
+        if problem:
+            raise ValueError(
+                f"value {self.value!r} is not a result: {problem}. Report only measured "
+                "outcomes of the paper's method (e.g. '2.3x higher throughput than vLLM'), "
+                "or drop this result"
+            )
+        if not cue_near(self.metric, quote, start, end):
+            raise ValueError(
+                f"metric {self.metric!r} is not named next to {self.value!r} in the quote "
+                f"{self.quote!r}: choose the metric that the words around this number name "
+                f"({METRIC_HELP}), or drop the result when they name none"
+            )
+        if self.baseline is not None and _FIGURE_ONLY.fullmatch(self.baseline.strip()):
+            raise ValueError(
+                f"baseline {self.baseline!r} is not the name of a compared system: give the "
+                "system or method the quote compares against (e.g. 'vLLM'), or null"
+            )
+        return self

@@ -1,0 +1,294 @@
+"""Results a reader can trust: the schema's checks, the local model's attribution, the rendering,
+and the scores on the hand-labelled set (floors on both halves)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from pipeline.evaluate_results import local_predictions, score_results, split_of
+from pipeline.local_model.extract import extract_facts
+from pipeline.local_model.text import make_document
+from schemas.names import result_text
+from schemas.result import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "fixtures" / "results" / "results-gold.jsonl"
+
+
+def _gold() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _results(abstract: str) -> list[dict[str, Any]]:
+    facts = extract_facts(make_document("A title", abstract), {}, [])
+    return list(facts["results"])
+
+
+# --- the schema -------------------------------------------------------------------------------
+
+
+def _result(value: str, quote: str, metric: str = "throughput", **more: Any) -> Result:
+    return Result.model_validate({"metric": metric, "value": value, "quote": quote, **more})
+
+
+def test_a_measured_result_passes() -> None:
+    result = _result("2.3x", "We achieve 2.3x higher throughput than vLLM.", baseline="vLLM")
+    assert result.direction == "better"
+    assert result.headline is False
+
+
+@pytest.mark.parametrize(
+    ("value", "quote", "why"),
+    [
+        ("40GB", "We fine-tune on one A100 40GB and reach 2x throughput.", "hardware"),
+        ("100", "We fine-tune on one A100 and reach 2x throughput.", "name"),
+        ("8×", "Training on 8×A100 GPUs gives higher throughput.", "configuration"),
+        ("8x", "Mixtral-8x7B serves more requests in our throughput test.", "name"),
+        ("1024 ×", "We generate 1024 × 1024 images at high throughput.", "configuration"),
+        ("7B", "Llama-2-7B throughput improves.", "name"),
+        ("8.3B", "GPT 8.3B gets higher throughput with our system.", "parameter count"),
+        ("32", "With batch size 32 the throughput is higher.", "setting"),
+        ("95", "We cut the 95%ile latency and raise throughput.", "percentile"),
+    ],
+)
+def test_numbers_of_names_and_settings_are_never_values(value: str, quote: str, why: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _result(value, quote)
+    message = str(caught.value)
+    assert "is not a result" in message and "drop this result" in message, message
+
+
+def test_value_must_be_a_span_of_its_quote() -> None:
+    with pytest.raises(ValidationError, match="is not a span of its quote"):
+        _result("2.5x", "We achieve 2.3x higher throughput than vLLM.")
+
+
+def test_metric_word_must_stand_next_to_the_number() -> None:
+    quote = (
+        "Our kernels use 20% fewer registers in every configuration that we have evaluated on "
+        "the four benchmark suites of this study, and the end-to-end serving throughput of the "
+        "whole system improves."
+    )
+    with pytest.raises(ValidationError, match="is not named next to '20%'"):
+        _result("20%", quote, metric="throughput")
+    _result("20%", "Serving throughput improves by 20% over vLLM.", metric="throughput")
+
+
+def test_metric_outside_the_vocabulary_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="speedup"):
+        _result("2x", "A 2x improvement.", metric="improvement")
+
+
+def test_a_figure_is_not_a_baseline() -> None:
+    with pytest.raises(ValidationError, match="not the name of a compared system"):
+        _result("18x", "up to 18x speedup vs. 90", metric="speedup", baseline="90")
+
+
+def test_nearly_every_labelled_result_passes_the_schema() -> None:
+    """The checks must not reject real results: the labellers' results pass (a few of theirs
+    name no metric word, e.g. 'a 3.88x better baseline')."""
+    results = [r for paper in _gold() for r in paper["results"]]
+    passed = 0
+    for item in results:
+        try:
+            Result.model_validate(item)
+            passed += 1
+        except ValidationError:
+            pass
+    assert passed / len(results) >= 0.90, f"{passed}/{len(results)}"
+
+
+# --- the local model --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("abstract", "value", "metric"),
+    [
+        ("Our scheduler achieves 20% lower cost than on-demand serving.", "20%", "cost"),
+        ("Our accelerator reduces power by 48.9% compared with the GPU.", "48.9%", "energy"),
+        ("Our design gives a 5.6x gain in energy efficiency over the CPU.", "5.6x", "energy"),
+        ("Our method needs 2.2x less computation than dense attention.", "2.2x", "compute"),
+        ("We reduce activation memory by 47% with recomputation.", "47%", "memory"),
+        ("We achieve 2.3x higher throughput than vLLM.", "2.3x", "throughput"),
+        ("Our engine runs 1.25~1.56x faster than TensorRT-LLM.", "1.25~1.56x", "speedup"),
+        ("Our kernels speed up decoding by 1.4–5.9× on long prompts.", "1.4–5.9×", "speedup"),
+        ("We improve accuracy by 8.7%, 12.2% and 11.0% on three tasks.",
+         "8.7%, 12.2% and 11.0%", "quality"),
+    ],
+)  # fmt: skip
+def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metric: str) -> None:
+    results = _results("We study serving. " + abstract)
+    assert [(r["value"], r["metric"]) for r in results] == [(value, metric)]
+
+
+def test_a_cost_of_the_method_is_worse() -> None:
+    results = _results("We study pruning. Our pruning keeps under 1% accuracy loss at 2x speedup.")
+    loss = next(r for r in results if r["value"].endswith(" 1%"))
+    assert (loss["metric"], loss["direction"]) == ("quality", "worse")
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "We study serving. We run Mixtral-8x7B and Llama-2-7B on 8×A100 40GB GPUs.",
+        "We study diffusion. We generate 1024 × 1024 images with batch size 32.",
+        "We study training. Our runs use one GPU with 80GB of memory.",
+        "Spot instances cost up to 70% less. We build a scheduler for them.",
+        "We study costs. Existing methods incur 3x overhead on memory.",
+        "We study quantization. Our model has 12% higher throughput, while prior work reported a "
+        "4x speedup, as reported by Smith et al.",
+    ],
+)
+def test_names_settings_and_background_give_no_results(abstract: str) -> None:
+    values = [r["value"] for r in _results(abstract)]
+    assert all(v not in {"8x", "7B", "8×", "40GB", "1024 ×", "32", "80GB", "up to 70%", "3x"}
+               for v in values), values  # fmt: skip
+    assert "4x" not in values
+
+
+def test_a_figure_with_no_metric_word_is_dropped() -> None:
+    assert _results("We study it. Our method is 3.88x better on the suite.") == []
+
+
+def test_a_figure_named_by_another_noun_is_dropped() -> None:
+    abstract = "We study RNNs. Our kernels reach 50x speed-ups and allow 40x larger hidden sizes."
+    assert [r["value"] for r in _results(abstract)] == ["50x"]
+
+
+def test_the_compared_systems_figures_are_not_the_papers() -> None:
+    abstract = (
+        "We study offloading. Fuyou achieves 156 TFLOPS on an RTX 4090 GPU while ZeRO-Infinity "
+        "only achieves 45 TFLOPS. Our agent reaches 96% vs. 61% accuracy on GSM8K."
+    )
+    assert [r["value"] for r in _results(abstract)] == ["156 TFLOPS", "96%"]
+
+
+def test_figures_written_in_words_are_results_too() -> None:
+    results = _results("We study training. Our two methods cut the training time by half.")
+    assert [(r["value"], r["metric"]) for r in results] == [("half", "speedup")]
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("result", "text"),
+    [
+        ({"metric": "throughput", "value": "2.3x", "baseline": "vLLM",
+          "quote": "We achieve 2.3x higher throughput than vLLM."}, "2.3× throughput vs vLLM"),
+        ({"metric": "memory", "value": "47%",
+          "quote": "We reduce activation memory by 47%."}, "−47% activation memory"),
+        ({"metric": "speedup", "value": "1.4times-6.9times",
+          "quote": "FedSpine can speed up fine-tuning by 1.4times-6.9times."}, "1.4×–6.9× speedup"),
+        ({"metric": "speedup", "value": "6.0times",
+          "quote": "It runs 6.0times faster."}, "6.0× speedup"),
+        ({"metric": "quality", "value": "3.8%",
+          "quote": "It is smaller with 3.8% higher accuracy."}, "+3.8% accuracy"),
+        ({"metric": "speedup", "value": "up to 45%",
+          "quote": "We cut latency by up to 45%."}, "up to 45% lower latency"),
+    ],
+)  # fmt: skip
+def test_results_read_as_a_reader_writes_them(result: dict[str, Any], text: str) -> None:
+    assert result_text(Result.model_validate(result)) == text
+
+
+# --- scores on the labelled set ---------------------------------------------------------------
+
+
+def test_the_scorer_counts_metric_errors_non_results_and_headlines() -> None:
+    abstract = "We reach 2.3x higher throughput on an A100 40GB and cut memory by 47%."
+    gold = [
+        {
+            "title": "T",
+            "results": [
+                {"value": "2.3x", "metric": "throughput", "headline": True, "quote": abstract},
+                {"value": "47%", "metric": "memory", "headline": True, "quote": abstract},
+            ],
+            "non_results": [{"number": "A100 40GB", "why": "hardware"}],
+        }
+    ]
+    pred = [
+        {
+            "title": "T",
+            "abstract": abstract,
+            "results": [
+                {"value": "2.3x", "metric": "speedup", "quote": abstract},
+                {"value": "40GB", "metric": "memory", "quote": abstract},
+                {"value": "47%", "metric": "memory", "quote": abstract},
+            ],
+        }
+    ]
+    scores = score_results(gold, pred)
+    assert (scores.extracted, scores.right_number, scores.right_metric) == (3, 2, 1)
+    assert (scores.non_results, scores.headline, scores.headline_found) == (1, 2, 1)
+    assert scores.errors["throughput read as speedup"] == 1
+    assert scores.errors["non-result (hardware)"] == 1
+
+
+def test_the_halves_are_fixed_and_both_used() -> None:
+    halves = [split_of(paper["title"]) for paper in _gold()]
+    assert 30 <= halves.count("dev") <= 53 and 30 <= halves.count("held-out") <= 53
+    assert split_of("Some Title") == split_of("some  title!")
+
+
+@pytest.fixture(scope="module")
+def predictions() -> list[dict[str, Any]]:
+    return local_predictions(_gold(), ROOT)
+
+
+# Floors a little under the measured scores (dev 0.912 / 0.035 / 0.841 and held-out
+# 0.818 / 0.045 / 0.660 when written): a change that loses ground fails here.
+@pytest.mark.parametrize(
+    ("split", "precision", "non_results", "headline"),
+    [("dev", 0.89, 0.05, 0.81), ("held-out", 0.80, 0.06, 0.63)],
+)
+def test_local_model_scores_on_the_labelled_results(
+    predictions: list[dict[str, Any]], split: str, precision: float, non_results: float,
+    headline: float,
+) -> None:  # fmt: skip
+    scores = score_results(_gold(), predictions, split)
+    assert scores.unmatched == []
+    assert scores.precision_with_metric >= precision, scores.as_dict()
+    assert scores.non_result_share <= non_results, scores.as_dict()
+    assert scores.headline_recall >= headline, scores.as_dict()
+
+
+# --- techniques, models, hardware -------------------------------------------------------------
+
+
+def _facts(title: str, abstract: str) -> dict[str, Any]:
+    return extract_facts(make_document(title, abstract), {}, [])
+
+
+def test_models_keep_their_full_names() -> None:
+    facts = _facts(
+        "A study",
+        "We evaluate Code Llama-34B, GPT 8.3B, Mixtral-8x7B, DeepSeek-R1-Distill-Qwen-1.5B and "
+        "GPT-4; GPT models are popular.",
+    )
+    assert facts["models"] == [
+        "Code Llama-34B", "GPT 8.3B", "Mixtral-8x7B", "DeepSeek-R1-Distill-Qwen-1.5B", "GPT-4"
+    ]  # fmt: skip
+
+
+def test_hardware_is_what_the_paper_runs_on_not_only_its_baseline() -> None:
+    facts = _facts(
+        "FlightLLM",
+        "Implemented on the Alveo U280 FPGA, FlightLLM beats NVIDIA A100 GPU with 1.2x higher "
+        "throughput. We also run on Tesla P40 and compare against V100.",
+    )
+    assert facts["hardware"] == ["Alveo U280", "FPGA", "Tesla P40"]
+
+
+def test_techniques_are_the_method_name_and_vocabulary_terms_only() -> None:
+    facts = _facts(
+        "SmoothServe: Quantized Serving on SSDs",
+        "We propose SmoothServe, which quantizes weights and offloads the KV cache to SSDs on "
+        "CPUs, with an operator library and model size, architectures as inputs.",
+    )
+    assert facts["techniques"] == ["SmoothServe", "quantization", "offloading"]
