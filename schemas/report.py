@@ -46,7 +46,8 @@ class MergedTitle(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str
-    sources: list[Source]
+    sources: list[Source] = Field(description="the first occurrences (at most 20)")
+    more_sources: int = Field(default=0, ge=0, description="occurrences not listed in sources")
 
 
 class Merge(BaseModel):

@@ -37,7 +37,7 @@ def known_layouts() -> str:
     return "\n".join(f"  - {layout.value}: {text}" for layout, text in LAYOUT_HELP.items())
 
 
-@dataclass
+@dataclass(slots=True)
 class RawEntry:
     """One occurrence of a paper in one file; several may merge into one Paper."""
 

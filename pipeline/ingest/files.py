@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from pipeline.paths import display_path
 DUMP_SUFFIXES = frozenset({"", ".txt", ".jsonl", ".ndjson", ".csv", ".tsv", ".bib", ".bibtex"})
 FALLBACK_ENCODING = "cp1252"
 _BINARY_PROBE = 8192
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, as surrogateescape
+_HAS_UTF8_SEQUENCE = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")  # a decoded non-ASCII char
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,14 @@ def collect_files(paths: Sequence[Path]) -> tuple[list[InputFile], list[tuple[st
     skipped: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
-                if not child.is_file() or _hidden(child.relative_to(path)):
+                if _hidden(child.relative_to(path)):
+                    continue
+                if child.is_symlink() and not child.resolve().is_relative_to(root):
+                    skipped.append((_link_name(child), _outside_reason(child, path)))
+                    continue
+                if not child.is_file():
                     continue
                 if child.suffix.lower() not in DUMP_SUFFIXES:
                     skipped.append((source_name(child), _skip_reason(child)))
@@ -93,18 +102,45 @@ def decode(data: bytes, file: str) -> DecodedText:
     try:
         return DecodedText(_newlines(data.decode("utf-8-sig")), "utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        encoding = FALLBACK_ENCODING
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            encoding = "latin-1"  # decodes any byte sequence
-            text = data.decode(encoding)
-        warning = (
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); read as {encoding}"
-            " — re-save the file as UTF-8 to be sure every character is right"
-        )
-        return DecodedText(_newlines(text), encoding, warning, line)
+        first_bad = exc.start
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    if not _HAS_UTF8_SEQUENCE.search(text):
+        return _legacy(data, first_bad)
+    # UTF-8 with a few stray bytes (one pasted cp1252 'é'): only those bytes are guessed.
+    places = [match.start() for match in _STRAY_BYTES.finditer(text)]
+    repaired = _STRAY_BYTES.sub(_stray_as_cp1252, text)
+    more = f" and {len(places) - 1} more place(s)" if len(places) > 1 else ""
+    warning = (
+        f"not valid UTF-8 (byte 0x{data[first_bad]:02x}{more}); only those bytes were read as "
+        f"{FALLBACK_ENCODING}, the rest as UTF-8 — re-save the file as UTF-8 to be sure every "
+        "character is right"
+    )
+    return DecodedText(_newlines(repaired), "utf-8", warning, _line_of(text, places[0]))
+
+
+def _legacy(data: bytes, first_bad: int) -> DecodedText:
+    """A file in an 8-bit encoding (no UTF-8 sequence at all): read whole as cp1252."""
+    line = data.count(b"\n", 0, first_bad) + 1
+    encoding = FALLBACK_ENCODING
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "latin-1"  # decodes any byte sequence
+        text = data.decode(encoding)
+    warning = (
+        f"not valid UTF-8 (byte 0x{data[first_bad]:02x}); read as {encoding}"
+        " — re-save the file as UTF-8 to be sure every character is right"
+    )
+    return DecodedText(_newlines(text), encoding, warning, line)
+
+
+def _stray_as_cp1252(match: re.Match[str]) -> str:
+    raw = match.group(0).encode("utf-8", errors="surrogateescape")
+    return raw.decode(FALLBACK_ENCODING, errors="replace")
+
+
+def _line_of(text: str, index: int) -> int:
+    return _newlines(text[:index]).count("\n") + 1
 
 
 def _newlines(text: str) -> str:
@@ -113,6 +149,18 @@ def _newlines(text: str) -> str:
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
+
+
+def _link_name(link: Path) -> str:
+    """A symlink's own name (source_name would name its target)."""
+    return Path(os.path.relpath(os.path.abspath(link), os.getcwd())).as_posix()
+
+
+def _outside_reason(link: Path, folder: Path) -> str:
+    return (
+        f"a symlink to {source_name(link.resolve())}, outside {source_name(folder)}; not "
+        "followed — name the file directly to read it"
+    )
 
 
 def _skip_reason(path: Path) -> str:

@@ -9,7 +9,9 @@ next entry's title.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.ingest.entries import Layout, ParseOutcome, RawEntry, preview
@@ -18,6 +20,7 @@ from pipeline.ingest.normalize import clean_text, parse_date
 MAX_TITLE_CHARS = 600  # real titles stay far below; 400-character ones do occur in dumps
 MAX_ABSTRACT_CHARS = 20_000
 MAX_ORGANIZATION_CHARS = 80
+DETECT_LINES = 5_000
 
 _BOILERPLATE = re.compile(
     r"^(?:new|subscribe|daily papers|byak and the research community"
@@ -29,10 +32,13 @@ _DATE_LINE = re.compile(rf"^({_MONTH} \d{{1,2}}(?:, \d{{4}})?)(?: (\d{{1,7}}))?$
 _AUTHORS = re.compile(r"^[•·*-]?\s*(\d{1,5}) authors?$")
 _DOT = "·"
 _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
+# A line starting like Markdown/HTML markup, a table row or a list item is never a title.
+_MARKUP_START = re.compile(r"^(?:[#|>*`$\\<=~_]|[-+•–—] |\d{1,3}[.)] |\(\d{1,3}\) |\[\d{1,3}\] )")
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", ".)", '."', ".”")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]%]\. [A-Z]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     number: int
     text: str
@@ -55,22 +61,31 @@ def is_header_line(text: str) -> bool:
     return _BOILERPLATE.match(text) is not None
 
 
-def content_lines(text: str) -> list[Line]:
-    """Non-blank lines, stripped, with 1-based line numbers."""
-    return [
-        Line(number, stripped)
-        for number, raw in enumerate(text.split("\n"), 1)
-        if (stripped := clean_text(raw))
-    ]
+def content_lines(text: str) -> Iterator[Line]:
+    """Non-blank lines, stripped, with 1-based line numbers, one at a time (dumps are large)."""
+    start = number = 0
+    end_of_text = len(text)
+    while start <= end_of_text:
+        end = text.find("\n", start)
+        if end < 0:
+            end = end_of_text
+        number += 1
+        stripped = clean_text(text[start:end])
+        if stripped:
+            yield Line(number, stripped)
+        start = end + 1
 
 
 def detect_listing_layout(text: str) -> Layout | None:
-    """Which of the three listing layouts `text` is in, or None if it is not a listing."""
-    lines = content_lines(text)
+    """Which of the three listing layouts `text` is in, or None if it is not a listing.
+
+    Judged on the first DETECT_LINES content lines: a dump keeps one layout throughout.
+    """
+    lines = list(itertools.islice(content_lines(text), DETECT_LINES))
     if not lines:
         return None
     header = any(is_header_line(line.text) for line in lines[:12])
-    outcome = parse_listing(text, "<detect>", Layout.HF_BLOCKS)
+    outcome = _Assembler("<detect>", Layout.HF_BLOCKS).run(lines)
     paired = sum(1 for entry in outcome.entries if entry.abstract)
     if not header and (paired == 0 or 2 * paired < len(outcome.entries)):
         return None
@@ -93,12 +108,18 @@ class _Assembler:
         self.outcome = ParseOutcome()
         self.title: Line | None = None
         self.last: RawEntry | None = None  # the entry metadata lines attach to
+        self.abstract_end: int | None = None  # line number of the last line of last's abstract
+        self.texts: dict[str, str] = {}  # one string object per distinct title or abstract
 
-    def run(self, lines: list[Line]) -> ParseOutcome:
-        for index, line in enumerate(lines):
-            before = lines[index - 1].text if index else None
-            after = lines[index + 1].text if index + 1 < len(lines) else None
-            self.feed(line, before, after)
+    def run(self, lines: Iterable[Line]) -> ParseOutcome:
+        before: str | None = None
+        remaining = iter(lines)
+        line = next(remaining, None)
+        while line is not None:
+            following = next(remaining, None)
+            self.feed(line, before, None if following is None else following.text)
+            before = line.text
+            line = following
         self.close_title()
         return self.outcome
 
@@ -109,6 +130,7 @@ class _Assembler:
         if is_header_line(text):
             return
         if text == _DOT or _AUTHORS.match(text) or (after == _DOT and _organization_like(text)):
+            self.abstract_end = None
             self.metadata(line, text)
             return
         date = _DATE_LINE.match(text)
@@ -128,6 +150,10 @@ class _Assembler:
                 "Split it into title and abstract lines",
             )
             return
+        if self.title is None and self.continues_abstract(line, after):
+            self.extend_abstract(line)
+            return
+        self.abstract_end = None
         if self.title is None:
             # A title may end with a full stop; then only the abstract after it tells.
             followed = after is not None and looks_like_abstract(after)
@@ -139,9 +165,50 @@ class _Assembler:
         if looks_like_abstract(line.text):
             self.emit(self.title, line.text)
             self.title = None
+            self.abstract_end = line.number
         else:
             self.close_title()
             self.title = line
+
+    def continues_abstract(self, line: Line, after: str | None) -> bool:
+        """Does this line go on with the abstract just read (a wrapped or multi-line abstract)?
+
+        Lines that start like markup or a list ('#', '|', '-', '1.') or read like abstract text
+        continue it; so, in the blank-line layouts, does any line right below it. A title-like
+        line followed by an abstract-like one starts the next paper.
+        """
+        if self.abstract_end is None or self.last is None:
+            return False
+        adjacent = line.number == self.abstract_end + 1
+        if self.layout is not Layout.HF_LINES and not adjacent:
+            return False  # a blank line ends the block
+        text = line.text
+        if _MARKUP_START.match(text):
+            return True
+        abstract_like = looks_like_abstract(text)
+        if not abstract_like and after is not None and looks_like_abstract(after):
+            return False  # a title and its abstract
+        if abstract_like or self.layout is not Layout.HF_LINES:
+            return True
+        # Title and abstract lines alternate: an unfinished sentence runs on, and a line followed
+        # by markup (no title is) introduces it.
+        if after is not None and _MARKUP_START.match(after):
+            return True
+        return text[0].islower() or not self.last.abstract.endswith(_SENTENCE_ENDS)
+
+    def extend_abstract(self, line: Line) -> None:
+        assert self.last is not None  # checked by continues_abstract
+        if len(self.last.abstract) + len(line.text) > MAX_ABSTRACT_CHARS:
+            self.outcome.reject(
+                self.file,
+                line.number,
+                f"the abstract of {preview(self.last.title)} goes on past "
+                f"{MAX_ABSTRACT_CHARS:,} characters; this line is skipped — is a file pasted "
+                "into the dump? Leave a blank line between papers",
+            )
+        else:
+            self.last.abstract = f"{self.last.abstract} {line.text}"
+        self.abstract_end = line.number
 
     def orphan_abstract(self, line: Line) -> None:
         self.outcome.reject(
@@ -166,8 +233,8 @@ class _Assembler:
 
     def emit(self, title: Line, abstract: str, flags: list[str] | None = None) -> None:
         entry = RawEntry(
-            title=title.text,
-            abstract=abstract,
+            title=self.texts.setdefault(title.text, title.text),
+            abstract=self.texts.setdefault(abstract, abstract),
             file=self.file,
             line=title.number,
             layout=self.layout,

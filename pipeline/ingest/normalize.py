@@ -9,9 +9,11 @@ from functools import lru_cache
 
 # Hyphen-like characters: ASCII hyphen-minus, Unicode hyphens and dashes, minus sign.
 _DASHES = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
-_NON_WORD = re.compile(r"[^0-9a-z+]+")
+_NON_WORD = re.compile(r"[^\w+]+|_+")
 _PLUS = re.compile(r"\s+\+")
 _LATEX_HINT = re.compile(r"[\\{}]")
+MAX_LATEX_DEPTH = 50  # deeper brace nesting is not decoded as LaTeX (pylatexenc recurses)
+_LATEX_DROP = re.compile(r"\\[A-Za-z]+\*?|[{}\\]")
 _URL = re.compile(r"(?:https?://|www\.|github\.com/)[^\s<>\"'`]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?'\""
 _MONTHS = {
@@ -34,6 +36,9 @@ def latex_to_text(text: str) -> str:
     """Turn LaTeX accents and braces (``{\\"o}``, ``\\'e``, ``{GPT}``) into plain Unicode."""
     if not _LATEX_HINT.search(text):
         return text
+    if _brace_depth(text) > MAX_LATEX_DEPTH:
+        # pylatexenc recurses per group; such text is not LaTeX anyone wrote: keep its words
+        return clean_text(_LATEX_DROP.sub(" ", text))
     from pylatexenc.latex2text import LatexNodes2Text
 
     # A bare % would start a LaTeX comment and cut the title ("50% Sparsity for {LLaMA}").
@@ -42,19 +47,52 @@ def latex_to_text(text: str) -> str:
     return clean_text(converted)
 
 
+def _brace_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def fold_ascii(text: str) -> str:
     """Drop accents and other non-ASCII marks: 'Schölkopf' -> 'Scholkopf'."""
     decomposed = unicodedata.normalize("NFKD", text)
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+def _fold_keeping_letters(text: str) -> str:
+    """`fold_ascii`, except that letters and digits of scripts other than Latin and Greek are
+    kept: '大型语言模型' stays itself, 'Schölkopf' -> 'Scholkopf', 'μ-Transfer' -> '-Transfer'.
+    (Latin and Greek letters fold as before, so the ids of such titles do not change.)
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if char.isascii() or _other_script(char))
+
+
+@lru_cache(maxsize=8192)
+def _other_script(char: str) -> bool:
+    """A letter or digit outside the Latin and Greek scripts (CJK, Cyrillic, Arabic, …)."""
+    if not char.isalnum():
+        return False
+    return unicodedata.name(char, "LATIN ?").split(" ", 1)[0] not in {"LATIN", "GREEK"}
+
+
 def normalize_title(title: str) -> str:
     """The de-duplication form of a title: case, accents, LaTeX, dashes and punctuation folded.
+
+    Letters of every script are kept (two Chinese titles are two papers); for titles in Latin
+    script the result is what it always was, so paper ids do not change.
 
     Dashes are removed (so "Trade-Off", "TradeOff" and "Trade–Off" agree); "+" is kept and glued
     to its word, because "SmoothQuant+" is a different paper from "SmoothQuant".
     """
-    text = fold_ascii(latex_to_text(title)).casefold()
+    text = _fold_keeping_letters(latex_to_text(title)).casefold()
     text = _DASHES.sub("", text)
     text = _PLUS.sub("+", text)
     text = _NON_WORD.sub(" ", text)

@@ -24,6 +24,9 @@ FIELD_ALIASES: dict[str, str] = {
     "arxiv": "eprint",
     "arxiv_id": "eprint",
 }
+MAX_AUTHORS = 100  # more names are counted ("and others"), not listed
+MAX_AUTHOR_CHARS = 200
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -44,22 +47,38 @@ def entry_from_record(
 ) -> RawEntry | None:
     """The entry of a record, or None (and a 'rejected' issue) when it has no usable title."""
     fields = _canonical(record)
-    bad = [name for name, value in fields.items() if not isinstance(value, str | int | list)]
-    title = _text(fields.get("title"), latex)
+    bad = [name for name, value in fields.items() if not _scalar_or_list(value)]
+    raw_title = fields.get("title")
+    title = _text(raw_title, latex) if isinstance(raw_title, str | list) else ""
     if not title or bad:
-        what = f"field(s) {bad} hold neither text nor a number" if bad else "it has no title"
+        if isinstance(raw_title, bool | int | float):
+            what = f"its title is {_json_kind(raw_title)}, not text"
+        elif bad:
+            what = f"field(s) {bad} hold neither text nor a number"
+        else:
+            what = "it has no title"
         outcome.reject(file, line, f"record skipped because {what} — give it a 'title' text")
         return None
+    names = _authors(fields.get("authors"), latex)
     entry = RawEntry(
         title=title,
         abstract=_text(fields.get("abstract"), latex),
         file=file,
         line=line,
         layout=layout,
-        authors=_authors(fields.get("authors"), latex),
+        authors=[name[:MAX_AUTHOR_CHARS] for name in names[:MAX_AUTHORS]],
         url=_text(fields.get("url"), latex=False) or None,
         eprint=_text(fields.get("eprint"), latex=False) or None,
     )
+    if len(names) > MAX_AUTHORS:
+        entry.authors_count = len(names)
+        outcome.warn(
+            file,
+            line,
+            f"{len(names):,} authors; the first {MAX_AUTHORS} are kept and the rest counted "
+            "('and others') — separate authors with ' and ' or ';' if commas split names",
+        )
+    _replace_surrogates(entry, outcome)
     _set_date(entry, fields, outcome)
     if not entry.abstract:
         entry.flags.append("missing_abstract")
@@ -70,6 +89,35 @@ def entry_from_record(
             "missing_abstract — add an 'abstract' field",
         )
     return entry
+
+
+def _scalar_or_list(value: object) -> bool:
+    """Text, a number (not a JSON true/false), or a flat list of those."""
+    if isinstance(value, list):
+        return all(isinstance(item, str | int) and not isinstance(item, bool) for item in value)
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _json_kind(value: bool | int | float) -> str:
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    return f"a number ({value})"
+
+
+def _replace_surrogates(entry: RawEntry, outcome: ParseOutcome) -> None:
+    """Lone UTF-16 surrogates ("\\ud800" in JSON) cannot be written as UTF-8: replace them."""
+    texts = [entry.title, entry.abstract, *entry.authors]
+    if not any(_SURROGATE.search(text) for text in texts):
+        return
+    entry.title = _SURROGATE.sub("\ufffd", entry.title)
+    entry.abstract = _SURROGATE.sub("\ufffd", entry.abstract)
+    entry.authors = [_SURROGATE.sub("\ufffd", name) for name in entry.authors]
+    outcome.warn(
+        entry.file,
+        entry.line,
+        "lone UTF-16 surrogate escape (such as \\ud800) replaced by U+FFFD '\ufffd' — fix the "
+        "escape in the file (a character outside the BMP is written as a pair)",
+    )
 
 
 def _canonical(record: Mapping[str, object]) -> dict[str, object]:

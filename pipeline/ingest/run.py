@@ -11,7 +11,7 @@ from pipeline.ingest.dedupe import group_entries
 from pipeline.ingest.detect import parse_text
 from pipeline.ingest.entries import Issue, RawEntry
 from pipeline.ingest.files import InputFile, collect_files, decode
-from pipeline.ingest.keys import assign_keys
+from pipeline.ingest.keys import assign_keys, paper_id
 from pipeline.ingest.merge import Draft, build_paper, draft_paper, merge_record
 from schemas.paper import Corpus, Paper
 from schemas.report import EntryIssue, FileSummary, IngestReport, Merge, SkippedFile
@@ -57,7 +57,14 @@ def ingest(
     reading = _Reading(skipped=[SkippedFile(file=name, reason=why) for name, why in skipped])
     for item in files:
         _read_file(item, reading)
-    drafts = [draft_paper(group, known, known_titles) for group in group_entries(reading.entries)]
+    groups = group_entries(reading.entries)
+    computed = {paper_id(title) for group in groups for title in group.titles}
+    adoptable = {
+        title: ident
+        for ident, title in sorted((known_titles or {}).items())
+        if ident in known and ident not in computed
+    }
+    drafts = [draft_paper(group, known, known_titles, adoptable) for group in groups]
     keys = assign_keys({draft.id: draft.base_key for draft in drafts}, known)
     papers: list[Paper] = []
     merges: list[Merge] = []
@@ -72,16 +79,21 @@ def ingest(
     return IngestResult(Corpus(papers=papers), _report(reading, len(papers), merges), known)
 
 
-def _read_file(item: InputFile, reading: _Reading) -> None:
+def _read_bytes(item: InputFile) -> bytes:
     try:
-        data = item.path.read_bytes()
+        return item.path.read_bytes()
     except OSError as exc:
         raise InputError(
             f"cannot read it ({exc.strerror}) — check permissions", file=item.name
         ) from exc
+
+
+def _read_file(item: InputFile, reading: _Reading) -> None:
+    data: bytes | None = _read_bytes(item)
     try:
-        decoded = decode(data, item.name)
-        if not decoded.text.strip():
+        decoded = decode(data or b"", item.name)
+        data = None  # release the bytes before parsing (a dump may be hundreds of MB)
+        if not decoded.text or decoded.text.isspace():
             reading.issues.append(Issue(item.name, None, "warning", "empty file; no entries"))
             reading.files.append(_summary(item, "empty", decoded.encoding, 0, 0))
             return

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import json
-from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError
 from pipeline.ingest.entries import Layout, ParseOutcome
 from pipeline.ingest.records import entry_from_record, unknown_fields
-
-if TYPE_CHECKING:
-    from _csv import Reader
 
 CSV_DELIMITERS = (",", "\t", ";", "|")
 MAX_HEADER_CHARS = 10_000
@@ -25,7 +21,7 @@ def looks_like_jsonl(text: str) -> bool:
         return False
     try:
         return isinstance(json.loads(first), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
@@ -56,6 +52,14 @@ def parse_jsonl(text: str, file: str) -> ParseOutcome:
         except ValueError as exc:
             outcome.reject(file, number, f"not valid JSON ({exc}); skipped — one object per line")
             continue
+        except RecursionError:
+            outcome.reject(
+                file,
+                number,
+                "JSON nested too deeply to read; skipped — a record is one flat object with "
+                "text fields",
+            )
+            continue
         if not isinstance(record, dict):
             kind = type(record).__name__
             outcome.reject(file, number, f"a JSON {kind}, not an object; skipped")
@@ -81,7 +85,9 @@ def parse_csv(text: str, file: str) -> ParseOutcome:
             line=1,
         )
     outcome = ParseOutcome()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + lines[-1:]
+    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)
     header = [name.strip().lower() for name in next(reader)]
     if "abstract" not in header:
         raise InputError(
@@ -90,22 +96,41 @@ def parse_csv(text: str, file: str) -> ParseOutcome:
             line=reader.line_num,
         )
     _warn_unknown(outcome, file, header)
-    _read_rows(reader, header, file, outcome)
+    position: int | None = reader.line_num  # physical lines consumed so far
+    while position is not None:
+        position = _read_rows(lines, position, delimiter, header, file, outcome)
     return outcome
 
 
-def _read_rows(reader: Reader, header: list[str], file: str, outcome: ParseOutcome) -> None:
+def _read_rows(
+    lines: list[str],
+    position: int,
+    delimiter: str,
+    header: list[str],
+    file: str,
+    outcome: ParseOutcome,
+) -> int | None:
+    """Rows from physical line ``position`` on; after a broken row, where to start again.
+
+    A quote that never closes would swallow every later row into one cell; strict parsing
+    stops at the first place where the quoting cannot be right, and reading resumes on the
+    line after the one where the broken row started, so only that row is lost.
+    """
+    reader = csv.reader(itertools.islice(lines, position, None), delimiter=delimiter, strict=True)
     while True:
-        start = reader.line_num + 1
+        start = position + reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as exc:
-            outcome.reject(file, start, f"unreadable CSV row ({exc}); skipped")
-            if reader.line_num < start:
-                return
-            continue
+            outcome.reject(
+                file,
+                start,
+                f"unreadable CSV row ({exc}); skipped — a cell that starts with a quote must end "
+                'with one, and quotes inside a quoted cell are doubled ("")',
+            )
+            return start
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jinja2 import Template, TemplateNotFound
+from jinja2.exceptions import SecurityError
 
 from pipeline.render.bibtex import bib_entry
 from pipeline.render.data import SurveyData
@@ -89,5 +90,10 @@ def render_documents(data: SurveyData, templates_dir: Path | None = None) -> dic
                 f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
                 " or the built-in templates: name overrides exactly like the built-in files "
                 f"({', '.join(TEMPLATES.values())})"
+            ) from None
+        except SecurityError as exc:
+            raise RenderError(
+                f"a template tried an unsafe operation ({exc}); templates may print and loop "
+                "over the survey data, not reach Python internals — remove that expression"
             ) from None
     return out

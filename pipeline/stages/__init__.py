@@ -21,7 +21,7 @@ def paper_input(paper: Paper) -> dict[str, str]:
 
 def merge_record(paper: Paper, answers: dict[str, dict[str, Answer]]) -> PaperRecord:
     """One papers.jsonl line: the paper plus what each stage answered (or its error)."""
-    record = PaperRecord(**paper.model_dump())
+    record = PaperRecord(**dict(paper))  # shares the Source objects: no deep copy of sources
     failed: dict[str, str] = {}
     for stage, by_id in answers.items():
         answer = by_id.get(paper.id)
