@@ -282,7 +282,7 @@ async def test_dry_run_estimates_without_calling(tmp_path, taxonomy, openai_serv
     assert openai_server.call_count == 0
 
 
-@pytest.mark.parametrize("mode", ["json", "md_json", "tools", "json_schema"])
+@pytest.mark.parametrize("mode", ["json", "json_object_schema", "md_json", "tools", "json_schema"])
 async def test_every_instructor_mode_works_over_http(tmp_path, taxonomy, openai_server, mode):
     openai_server.script(Reply(answer(classification("p1"))))
     seam = make_seam(tmp_path, taxonomy, openai_server)

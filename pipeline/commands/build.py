@@ -58,7 +58,9 @@ def build_command(
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
     mode: str = typer.Option(
-        "json", "--mode", help="instructor mode: json, md_json, tools, json_schema."
+        "json",
+        "--mode",
+        help="instructor mode: json, json_object_schema (llama.cpp), md_json, tools, json_schema.",
     ),
     timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Seconds per request."),
     max_reasks: int = typer.Option(2, "--max-reasks", min=0, help="Re-asks of an invalid answer."),

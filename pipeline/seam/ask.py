@@ -11,6 +11,7 @@ litellm is imported only when a call is actually needed, so a fully cached run n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import random
@@ -47,7 +48,7 @@ from pipeline.seam.retry import (
     is_transient,
     short_error,
 )
-from pipeline.seam.settings import AskSettings, ModelConfig
+from pipeline.seam.settings import AskSettings, ModelConfig, answer_tokens
 from pipeline.seam.workers import WorkerPool, model_ref, worker_pool
 from schemas.run import FailedPaper, StageStats
 from schemas.stages import STAGE_MODELS
@@ -410,7 +411,8 @@ class Seam:
             # concurrent calls cannot overshoot the budget together.
             reserved = self.budget.reserve(stage, config.model, messages, n_items)
             try:
-                request = ModelRequest(config, messages, response_model, context)
+                sized = dataclasses.replace(config, max_tokens=answer_tokens(stage, n_items))
+                request = ModelRequest(sized, messages, response_model, context)
                 value = await self._attempts(stage, request, listener)
             finally:
                 self.budget.release(reserved)
