@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from pipeline.seam.compact import compact_schema
 from pipeline.seam.modes import INSTRUCTION
@@ -16,6 +17,13 @@ from pipeline.taxonomy import load_taxonomy
 from schemas.stages import Classification, Screening
 from tests.openai_server import Malformed, Reply
 from tests.test_seam import PAPERS, QUOTE, answer, classification, make_seam
+
+
+def untitled(model: type[BaseModel]) -> dict[str, Any]:
+    """The compact schema of a model nested in another (no title of its own)."""
+    schema = compact_schema(model.model_json_schema())
+    schema.pop("title", None)
+    return schema
 
 
 @pytest.fixture
@@ -50,7 +58,7 @@ async def test_json_mode_shows_the_compact_schema_once(tmp_path, taxonomy, opena
     assert line.startswith(INSTRUCTION) and system.count(INSTRUCTION) == 1
     shown = json.loads(line.removeprefix(INSTRUCTION))
     item = shown["properties"]["items"]["items"]
-    assert item == compact_schema(Classification.model_json_schema())
+    assert item == untitled(Classification)
     assert request.json["response_format"] == {"type": "json_object"}
 
 
@@ -65,7 +73,7 @@ async def test_json_object_schema_mode_sends_the_schema_in_response_format(
     response_format = openai_server.chat_requests[0].json["response_format"]
     assert response_format["type"] == "json_object"
     items = response_format["schema"]["properties"]["items"]
-    assert items["items"] == compact_schema(Classification.model_json_schema())
+    assert items["items"] == untitled(Classification)
     assert (items["minItems"], items["maxItems"]) == (1, 1)
 
 
@@ -125,3 +133,24 @@ def test_screening_schema_is_small() -> None:
     # what a small model must produce: four fields, the kind an enum
     schema = compact_schema(Screening.model_json_schema())
     assert len(json.dumps(schema, separators=(",", ":"))) < 400
+
+
+async def test_papers_are_shown_by_position_and_answers_map_back(tmp_path, taxonomy, openai_server):
+    # a small model copies "2" reliably; the number itself (not a string) is accepted too
+    openai_server.script(
+        Reply(
+            answer(classification("1"), classification("2"), {**classification("x"), "paper_id": 3})
+        )
+    )
+    seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=3)
+    result = await seam.ask("classify", PAPERS[:3])
+    text = openai_server.chat_requests[0].text()
+    assert '"paper_id": "1"' in text and '"paper_id": "3"' in text and '"p1"' not in text
+    assert {pid: a.value.paper_id for pid, a in result.items() if a.value} == {
+        "p1": "p1",
+        "p2": "p2",
+        "p3": "p3",
+    }
+    # cached under the paper's own id: a second run asks nothing
+    again = await make_seam(tmp_path, taxonomy, openai_server).ask("classify", PAPERS[:3])
+    assert all(a.cached for a in again.values()) and openai_server.call_count == 1

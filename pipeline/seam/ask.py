@@ -67,6 +67,17 @@ class Answer:
     cached: bool = False
 
 
+def numbered(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Papers as a model sees them: ``paper_id`` is the position in the request ("1", "2", …).
+
+    A small model copies "2" reliably where it drops the "p" of "p000fc00bb919" (issue 17); the
+    seam maps positions back to paper ids, and answers are cached under the real id."""
+    return [
+        {**paper, "paper_id": str(position)} if "paper_id" in paper else paper
+        for position, paper in enumerate(papers, start=1)
+    ]
+
+
 @functools.cache
 def _schema_digest(model: type[BaseModel]) -> str:
     """Digest of a response model's JSON schema (pydantic recomputes the schema on every call)."""
@@ -177,7 +188,7 @@ class Seam:
             estimate = self.estimates.setdefault(stage, Estimate())
             for i in range(0, len(misses), config.batch_size):
                 batch = [paper for paper, _, _ in misses[i : i + config.batch_size]]
-                messages = prompt.render(self.taxonomy, batch)
+                messages = prompt.render(self.taxonomy, numbered(batch))
                 estimate.add_request(stage, config.model, messages, len(batch))
             return answers
 
@@ -211,8 +222,10 @@ class Seam:
         if len(batch) == 1:
             return await self._ask_one(stage, config, prompt, item_model, batch[0])
         papers = [paper for paper, _, _ in batch]
-        context = {"papers": {p["paper_id"]: p for p in papers}, "taxonomy": self.taxonomy}
-        messages = prompt.render(self.taxonomy, papers)
+        shown = numbered(papers)
+        context = {"papers": {p["paper_id"]: p for p in shown}, "taxonomy": self.taxonomy}
+        messages = prompt.render(self.taxonomy, shown)
+        position_of = {p["paper_id"]: s["paper_id"] for p, s in zip(papers, shown, strict=True)}
         answers: dict[str, Answer] = {}
         retry_alone: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         try:
@@ -233,16 +246,19 @@ class Seam:
         if loose is not None:
             by_id: dict[str, dict[str, Any]] = {}
             for item in getattr(loose, "items", []):
-                if isinstance(item, dict) and isinstance(item.get("paper_id"), str):
-                    by_id.setdefault(item["paper_id"], item)
+                if isinstance(item, dict) and isinstance(item.get("paper_id"), str | int):
+                    # the position as shown, or the paper's own id (accepted as well)
+                    pid = position_of.get(str(item["paper_id"]), str(item["paper_id"]))
+                    by_id.setdefault(pid, {**item, "paper_id": pid})
             share = {k: v / len(batch) for k, v in usage.items()}
             to_store: list[tuple[str, dict[str, Any]]] = []
-            for paper, key, fingerprint in batch:
-                item = by_id.get(paper["paper_id"])
+            for (paper, key, fingerprint), position in zip(batch, shown, strict=True):
+                item = by_id.get(position["paper_id"])
                 try:
                     if item is None:
                         raise ValueError("the answer has no item for this paper")
                     value = item_model.model_validate(item, context=context)
+                    value = value.model_copy(update={"paper_id": paper["paper_id"]})
                 except (ValidationError, ValueError):
                     retry_alone.append((paper, key, fingerprint))
                     continue
@@ -271,8 +287,13 @@ class Seam:
     ) -> dict[str, Answer]:
         paper, key, fingerprint = miss
         pid = paper["paper_id"]
-        context = {"papers": {pid: paper}, "taxonomy": self.taxonomy}
-        messages = prompt.render(self.taxonomy, [paper])
+        shown = numbered([paper])
+        # the position as shown, or the paper's own id: both name this paper
+        context = {
+            "papers": {shown[0]["paper_id"]: shown[0], pid: shown[0]},
+            "taxonomy": self.taxonomy,
+        }
+        messages = prompt.render(self.taxonomy, shown)
         try:
             answer, usage = await self._call(
                 stage, config, messages, strict_batch(item_model), context, 1
@@ -281,7 +302,7 @@ class Seam:
             raise
         except Exception as exc:  # recorded as this paper's failure; the run goes on
             return {pid: Answer(pid, None, short_error(exc))}
-        value = answer.items[0]  # type: ignore[attr-defined]
+        value = answer.items[0].model_copy(update={"paper_id": pid})  # type: ignore[attr-defined]
         self.cache.set_many(
             [
                 (key, answer_record(stage, config.model, value, usage, fingerprint)),
@@ -306,7 +327,7 @@ class Seam:
                 "model": config.model,
                 "stage": stage,
                 "prompt": prompt.hash,
-                "messages": key_messages(prompt.render(self.taxonomy, [payload])),
+                "messages": key_messages(prompt.render(self.taxonomy, numbered([payload]))),
                 "schema": _schema_digest(response_model),
                 "parameters": config.parameters(),
             }

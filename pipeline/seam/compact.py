@@ -46,14 +46,18 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
         return out
 
     result: dict[str, Any] = walk(schema)
+    if "title" in schema:  # the root's title names the tool in instructor's tools mode
+        result = {"title": schema["title"], **result}
     return result
 
 
 def batch_schema(item_schema: dict[str, Any]) -> dict[str, Any]:
     """The schema of ``{"items": [item, ...]}``, one item per paper of the request."""
+    item = compact_schema(item_schema)
+    item.pop("title", None)
     return {
         "type": "object",
-        "properties": {"items": {"type": "array", "items": compact_schema(item_schema)}},
+        "properties": {"items": {"type": "array", "items": item}},
         "required": ["items"],
         "additionalProperties": False,
     }
