@@ -128,7 +128,7 @@ def summary(out: Path, seconds: float) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("dump", nargs="?", default=str(ROOT / "tests/fixtures/dumps/small.txt"))
+    parser.add_argument("dump", nargs="?", default=str(ROOT / "tests/fixtures/dumps/eight.jsonl"))
     parser.add_argument("--out", default="outputs-llm")
     parser.add_argument("--cache-dir", default=".taxonomist/llm-cache")
     parser.add_argument("--port", type=int, default=None)
