@@ -5,11 +5,13 @@ where only control characters are wrong, and re-ask counts equal to the requests
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
+from pipeline.seam.budget import request_tokens
 from pipeline.seam.compact import compact_schema
 from pipeline.seam.modes import INSTRUCTION
 from pipeline.seam.settings import ANSWER_TOKENS, answer_tokens
@@ -154,3 +156,32 @@ async def test_papers_are_shown_by_position_and_answers_map_back(tmp_path, taxon
     # cached under the paper's own id: a second run asks nothing
     again = await make_seam(tmp_path, taxonomy, openai_server).ask("classify", PAPERS[:3])
     assert all(a.cached for a in again.values()) and openai_server.call_count == 1
+
+
+async def test_a_request_too_big_for_the_context_is_split(tmp_path, taxonomy, openai_server):
+    def respond(request: Any) -> Reply:
+        shown = [json.loads(x) for x in request.text().split("<papers>\n")[1].splitlines()[:-1]]
+        return Reply(answer(*(classification(p["paper_id"]) for p in shown)))
+
+    openai_server.respond_with(respond)
+    seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=4)
+    one = request_tokens(
+        "classify", seam._prompt_loader("classify").render(taxonomy, PAPERS[:1]), 1
+    )
+    # room for two papers' prompts and answers, not for four
+    limit = one[0] + 2 * answer_tokens("classify", 1) + 200
+    seam.models = {"default": replace(seam.config("classify"), context_tokens=limit)}
+    result = await seam.ask("classify", PAPERS[:4])
+    assert all(a.value is not None for a in result.values()) and len(result) == 4
+    sizes = [r.text().split("<papers>")[1].count('"paper_id"') for r in openai_server.chat_requests]
+    assert sum(sizes) == 4 and max(sizes) < 4 and len(sizes) >= 2
+
+
+async def test_one_paper_that_cannot_fit_is_refused_with_a_message(
+    tmp_path, taxonomy, openai_server
+):
+    seam = make_seam(tmp_path, taxonomy, openai_server)
+    seam.models = {"default": replace(seam.config("classify"), context_tokens=300)}
+    result = await seam.ask("classify", PAPERS[:1])
+    assert result["p1"].value is None and "--context-tokens is 300" in (result["p1"].error or "")
+    assert openai_server.call_count == 0 and seam.stats["classify"].failed == 1

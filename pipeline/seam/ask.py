@@ -31,7 +31,7 @@ from pipeline.seam.answers import (
     key_messages,
     why,
 )
-from pipeline.seam.budget import Budget, Estimate
+from pipeline.seam.budget import Budget, Estimate, request_tokens
 from pipeline.seam.cache import AnswerCache, cache_key
 from pipeline.seam.prompts import Prompt, load_prompt
 from pipeline.seam.ratelimit import RateLimiter
@@ -65,6 +65,24 @@ class Answer:
     value: BaseModel | None
     error: str | None = None
     cached: bool = False
+
+
+def context_overflow(
+    config: ModelConfig, stage: str, messages: list[dict[str, str]], n_items: int
+) -> str | None:
+    """Why a request cannot fit ``--context-tokens`` (prompt + answer), or None when it fits."""
+    if not config.context_tokens:
+        return None
+    prompt_tokens, _ = request_tokens(stage, messages, n_items)
+    needed = prompt_tokens + answer_tokens(stage, n_items)
+    if needed <= config.context_tokens:
+        return None
+    return (
+        f"the request needs about {needed} tokens ({prompt_tokens} prompt + "
+        f"{answer_tokens(stage, n_items)} answer) but --context-tokens is "
+        f"{config.context_tokens}: use a model with a larger context, or shorten the "
+        "taxonomy's leaf descriptions"
+    )
 
 
 def numbered(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -225,6 +243,13 @@ class Seam:
         shown = numbered(papers)
         context = {"papers": {p["paper_id"]: p for p in shown}, "taxonomy": self.taxonomy}
         messages = prompt.render(self.taxonomy, shown)
+        if context_overflow(config, stage, messages, len(batch)):  # split in halves until it fits
+            half = len(batch) // 2
+            parts = await asyncio.gather(
+                self._ask_batch(stage, config, prompt, item_model, batch[:half]),
+                self._ask_batch(stage, config, prompt, item_model, batch[half:]),
+            )
+            return {**parts[0], **parts[1]}
         position_of = {p["paper_id"]: s["paper_id"] for p, s in zip(papers, shown, strict=True)}
         answers: dict[str, Answer] = {}
         retry_alone: list[tuple[dict[str, str], str, dict[str, Any]]] = []
@@ -294,6 +319,9 @@ class Seam:
             "taxonomy": self.taxonomy,
         }
         messages = prompt.render(self.taxonomy, shown)
+        overflow = context_overflow(config, stage, messages, 1)
+        if overflow:
+            return {pid: Answer(pid, None, overflow)}
         try:
             answer, usage = await self._call(
                 stage, config, messages, strict_batch(item_model), context, 1

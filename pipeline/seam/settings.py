@@ -26,6 +26,9 @@ class ModelConfig:
     # the number of items (ANSWER_TOKENS). Not in the cache key: an answer cut short fails
     # validation and is never cached, so the limit cannot change a cached answer.
     max_tokens: int | None = None
+    # The model's context size in tokens (None: unchecked). A request whose estimate (prompt +
+    # max_tokens) does not fit is split, or refused for one paper; never sent to be truncated.
+    context_tokens: int | None = None
 
     @property
     def batch_size(self) -> int:
