@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+T = TypeVar("T", bound=BaseModel)
 
 # seam mode -> (instructor provider, instructor mode)
 _INSTRUCTOR_MODES = {
@@ -71,8 +73,8 @@ def _register_compact_modes() -> None:
             self.schema_in_format = schema_in_format
 
         def prepare_request(
-            self, response_model: type[BaseModel] | None, kwargs: dict[str, Any]
-        ) -> tuple[type[BaseModel] | None, dict[str, Any]]:
+            self, response_model: type[T] | None, kwargs: dict[str, Any]
+        ) -> tuple[type[T] | None, dict[str, Any]]:
             if response_model is None:
                 return None, kwargs
             schema = response_model.model_json_schema()
