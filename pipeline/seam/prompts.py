@@ -21,9 +21,12 @@ _FIRST_KEYS = ("paper_id", "title", "abstract")
 
 def paper_json(item: dict[str, Any]) -> str:
     """One paper as a JSON line; <, > and & are escaped so paper text cannot close the framing."""
-    first = [key for key in _FIRST_KEYS if key in item]
-    ordered = {key: item[key] for key in [*first, *sorted(set(item) - set(first))]}
-    text = json.dumps(ordered, ensure_ascii=False)
+    if "paper_id" in item:  # a paper: id, title, abstract in reading order
+        first = [key for key in _FIRST_KEYS if key in item]
+        item = {key: item[key] for key in [*first, *sorted(set(item) - set(first))]}
+        text = json.dumps(item, ensure_ascii=False)
+    else:
+        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
