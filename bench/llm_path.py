@@ -52,10 +52,10 @@ def precompute(papers: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, 
     answers: dict[tuple[str, str], dict[str, object]] = {}
     for paper in papers:
         title, abstract = paper["title"], paper["abstract"]
-        pid = paper["paper_id"]
-        answers[("screen", pid)] = {"paper_id": pid, **model.screen(title, abstract)}
-        answers[("classify", pid)] = {"paper_id": pid, **model.classify(title, abstract)}
-        answers[("extract", pid)] = {"paper_id": pid, **model.extract(title, abstract)}
+        # by title: the prompt shows positions as paper ids (pipeline/seam/ask.py:numbered)
+        answers[("screen", title)] = model.screen(title, abstract)
+        answers[("classify", title)] = model.classify(title, abstract)
+        answers[("extract", title)] = model.extract(title, abstract)
     return answers
 
 
@@ -65,8 +65,15 @@ def responder_for(answers: dict[tuple[str, str], dict[str, object]]):  # type: i
         task = _TASK.search(text)
         block = _PAPERS.findall(text)[-1]
         assert task is not None
-        ids = [json.loads(line)["paper_id"] for line in block.splitlines() if line.strip()]
-        return Reply({"items": [answers[(task.group(1), pid)] for pid in ids]})
+        shown = [json.loads(line) for line in block.splitlines() if line.strip()]
+        return Reply(
+            {
+                "items": [
+                    {"paper_id": p["paper_id"], **answers[(task.group(1), p["title"])]}
+                    for p in shown
+                ]
+            }
+        )
 
     return respond
 

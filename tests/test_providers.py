@@ -1,14 +1,17 @@
-"""instructor's response models, built once per class (seam/providers.py:response_model)."""
+"""instructor's response models, built once per class (seam/providers.py:response_model), and
+the compact schema a model is shown (seam/compact.py)."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel
 
+from pipeline.seam.compact import compact_schema, prompt_schema
 from pipeline.seam.providers import response_model
 from pipeline.seam.request import loose_batch, strict_batch
 from schemas.stages import STAGE_MODELS
 from schemas.survey import SectionDraft
+from tests.test_model_plumbing import untitled
 
 MODELS = [
     *(factory(item) for item in STAGE_MODELS.values() for factory in (loose_batch, strict_batch)),
@@ -23,8 +26,9 @@ def test_the_wrapper_asks_exactly_what_instructor_would(model: type[BaseModel]) 
 
     wrapped = response_model(model)
     assert response_model(model) is wrapped  # built once
-    # the schema sent to the model is the one instructor derives from its own wrapper
-    assert wrapped.model_json_schema() == openai_schema(model).model_json_schema()
+    # the schema sent to the model is instructor's, compacted (and a batch shows its items)
+    full = openai_schema(model).model_json_schema()
+    assert wrapped.model_json_schema() == prompt_schema(model, full)
     assert wrapped.__name__ == model.__name__ and issubclass(wrapped, model)
     # instructor passes it through instead of rebuilding a model for every request
     assert prepare_response_model(wrapped) is wrapped
@@ -35,3 +39,27 @@ def test_a_cached_schema_cannot_be_edited_by_its_caller() -> None:
     schema = wrapped.model_json_schema()
     schema["properties"].clear()
     assert wrapped.model_json_schema()["properties"]
+
+
+def test_the_compact_schema_keeps_types_enums_and_bounds_but_not_titles() -> None:
+    from schemas.stages import Classification, Screening
+
+    screening = compact_schema(Screening.model_json_schema())
+    assert screening["properties"]["kind"]["enum"][0] == "method"
+    assert screening["required"] == ["paper_id", "relevant", "kind", "reason"]
+    assert screening["additionalProperties"] is False
+    text = str(compact_schema(Classification.model_json_schema()))
+    assert "Quote" not in text and "$ref" not in text and "maxLength" not in text
+    leaves = compact_schema(Classification.model_json_schema())["properties"]["leaves"]
+    assert (leaves["minItems"], leaves["maxItems"]) == (1, 4)
+    # Optional[str] becomes a type list; a nested model is inlined
+    result = compact_schema(STAGE_MODELS["extract"].model_json_schema())["properties"]["results"]
+    assert result["items"]["properties"]["baseline"] == {"type": ["string", "null"]}
+
+
+def test_a_batch_shows_the_item_schema_once() -> None:
+    from schemas.stages import Extraction
+
+    shown = response_model(loose_batch(Extraction)).model_json_schema()
+    assert shown["properties"]["items"]["items"] == untitled(Extraction)
+    assert str(shown).count("'techniques'") == 1

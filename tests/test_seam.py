@@ -52,6 +52,12 @@ def classification(
     }
 
 
+def shows(request: RecordedRequest, paper_id: str) -> bool:
+    """Does the request show this paper? (Models see positions as ids: seam/ask.py:numbered.)"""
+    title = next(p["title"] for p in PAPERS if p["paper_id"] == paper_id)
+    return f'"{title}"' in request.text()
+
+
 def answer(*items: dict[str, Any]) -> dict[str, Any]:
     return {"items": list(items)}
 
@@ -185,9 +191,9 @@ async def test_exhausted_retries_fail_one_paper_and_the_rest_go_on(
     tmp_path, taxonomy, openai_server
 ):
     def responder(request: RecordedRequest) -> Any:
-        if '"paper_id": "p1"' in request.text():
+        if shows(request, "p1"):
             return Fault(500)
-        pid = "p2" if '"paper_id": "p2"' in request.text() else "p3"
+        pid = "p2" if shows(request, "p2") else "p3"
         return Reply(answer(classification(pid)))
 
     openai_server.respond_with(responder)
@@ -220,7 +226,7 @@ async def test_multi_paper_call_reasks_only_the_bad_item(tmp_path, taxonomy, ope
     assert all(result[p].value is not None for p in ("p1", "p2", "p3"))
     assert openai_server.call_count == 2
     alone = openai_server.chat_requests[1].text()
-    assert '"paper_id": "p2"' in alone and '"paper_id": "p1"' not in alone
+    assert PAPERS[1]["title"] in alone and PAPERS[0]["title"] not in alone
 
 
 async def test_replay_with_empty_cache_fails_clearly(tmp_path, taxonomy, openai_server):
@@ -236,9 +242,7 @@ async def test_concurrency_overlaps_calls(tmp_path, taxonomy, openai_server):
     openai_server.latency = 0.3
 
     def responder(request: RecordedRequest) -> Any:
-        pid = next(
-            p["paper_id"] for p in PAPERS if f'"paper_id": "{p["paper_id"]}"' in request.text()
-        )
+        pid = next(p["paper_id"] for p in PAPERS if f'"{p["title"]}"' in request.text())
         return Reply(answer(classification(pid)))
 
     openai_server.respond_with(responder)
@@ -250,9 +254,7 @@ async def test_concurrency_overlaps_calls(tmp_path, taxonomy, openai_server):
 
 async def test_budget_cap_stops_calls(tmp_path, taxonomy, openai_server):
     def responder(request: RecordedRequest) -> Any:
-        pid = next(
-            p["paper_id"] for p in PAPERS if f'"paper_id": "{p["paper_id"]}"' in request.text()
-        )
+        pid = next(p["paper_id"] for p in PAPERS if f'"{p["title"]}"' in request.text())
         return Reply(
             answer(classification(pid)), usage={"prompt_tokens": 100_000, "completion_tokens": 10}
         )
@@ -284,7 +286,7 @@ async def test_dry_run_estimates_without_calling(tmp_path, taxonomy, openai_serv
     assert openai_server.call_count == 0
 
 
-@pytest.mark.parametrize("mode", ["json", "md_json", "tools", "json_schema"])
+@pytest.mark.parametrize("mode", ["json", "json_object_schema", "md_json", "tools", "json_schema"])
 async def test_every_instructor_mode_works_over_http(tmp_path, taxonomy, openai_server, mode):
     openai_server.script(Reply(answer(classification("p1"))))
     seam = make_seam(tmp_path, taxonomy, openai_server)
@@ -305,7 +307,7 @@ async def test_progress_reports_every_planned_paper_as_done(tmp_path, taxonomy, 
                 *(
                     classification(p["paper_id"])
                     for p in PAPERS[:4]
-                    if f'"paper_id": "{p["paper_id"]}"' in r.text()
+                    if f'"{p["title"]}"' in r.text()
                 )
             )
         )

@@ -58,10 +58,19 @@ def build_command(
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
     mode: str = typer.Option(
-        "json", "--mode", help="instructor mode: json, md_json, tools, json_schema."
+        "json",
+        "--mode",
+        help="instructor mode: json, json_object_schema (llama.cpp), md_json, tools, json_schema.",
     ),
     timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Seconds per request."),
     max_reasks: int = typer.Option(2, "--max-reasks", min=0, help="Re-asks of an invalid answer."),
+    context_tokens: int | None = typer.Option(
+        None,
+        "--context-tokens",
+        min=256,
+        help="The model's context size: a larger request is split, one paper that cannot fit "
+        "is refused with a message (default: no check).",
+    ),
     replay: bool = typer.Option(
         False, "--replay", help="Never call a model: a cache miss is an error."
     ),
@@ -98,6 +107,7 @@ def build_command(
             timeout=timeout,
             max_reasks=max_reasks,
             papers_per_call=papers_per_call,
+            context_tokens=context_tokens,
         )
 
     models = {

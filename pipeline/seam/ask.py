@@ -11,6 +11,7 @@ litellm is imported only when a call is actually needed, so a fully cached run n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import random
@@ -30,7 +31,7 @@ from pipeline.seam.answers import (
     key_messages,
     why,
 )
-from pipeline.seam.budget import Budget, Estimate
+from pipeline.seam.budget import Budget, Estimate, request_tokens
 from pipeline.seam.cache import AnswerCache, cache_key
 from pipeline.seam.prompts import Prompt, load_prompt
 from pipeline.seam.ratelimit import RateLimiter
@@ -47,7 +48,7 @@ from pipeline.seam.retry import (
     is_transient,
     short_error,
 )
-from pipeline.seam.settings import AskSettings, ModelConfig
+from pipeline.seam.settings import AskSettings, ModelConfig, answer_tokens
 from pipeline.seam.workers import WorkerPool, model_ref, worker_pool
 from schemas.run import FailedPaper, StageStats
 from schemas.stages import STAGE_MODELS
@@ -68,6 +69,35 @@ class Answer:
     value: BaseModel | None
     error: str | None = None
     cached: bool = False
+
+
+def context_overflow(
+    config: ModelConfig, stage: str, messages: list[dict[str, str]], n_items: int
+) -> str | None:
+    """Why a request cannot fit ``--context-tokens`` (prompt + answer), or None when it fits."""
+    if not config.context_tokens:
+        return None
+    prompt_tokens, _ = request_tokens(stage, messages, n_items)
+    needed = prompt_tokens + answer_tokens(stage, n_items)
+    if needed <= config.context_tokens:
+        return None
+    return (
+        f"the request needs about {needed} tokens ({prompt_tokens} prompt + "
+        f"{answer_tokens(stage, n_items)} answer) but --context-tokens is "
+        f"{config.context_tokens}: use a model with a larger context, or shorten the "
+        "taxonomy's leaf descriptions"
+    )
+
+
+def numbered(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Papers as a model sees them: ``paper_id`` is the position in the request ("1", "2", …).
+
+    A small model copies "2" reliably where it drops the "p" of "p000fc00bb919" (issue 17); the
+    seam maps positions back to paper ids, and answers are cached under the real id."""
+    return [
+        {**paper, "paper_id": str(position)} if "paper_id" in paper else paper
+        for position, paper in enumerate(papers, start=1)
+    ]
 
 
 @functools.cache
@@ -183,7 +213,7 @@ class Seam:
             estimate = self.estimates.setdefault(stage, Estimate())
             for i in range(0, len(misses), config.batch_size):
                 batch = [paper for paper, _, _ in misses[i : i + config.batch_size]]
-                messages = prompt.render(self.taxonomy, batch)
+                messages = prompt.render(self.taxonomy, numbered(batch))
                 estimate.add_request(stage, config.model, messages, len(batch))
             return answers
 
@@ -217,8 +247,17 @@ class Seam:
         if len(batch) == 1:
             return await self._ask_one(stage, config, prompt, item_model, batch[0])
         papers = [paper for paper, _, _ in batch]
-        context = {"papers": {p["paper_id"]: p for p in papers}, "taxonomy": self.taxonomy}
-        messages = prompt.render(self.taxonomy, papers)
+        shown = numbered(papers)
+        context = {"papers": {p["paper_id"]: p for p in shown}, "taxonomy": self.taxonomy}
+        messages = prompt.render(self.taxonomy, shown)
+        if context_overflow(config, stage, messages, len(batch)):  # split in halves until it fits
+            half = len(batch) // 2
+            parts = await asyncio.gather(
+                self._ask_batch(stage, config, prompt, item_model, batch[:half]),
+                self._ask_batch(stage, config, prompt, item_model, batch[half:]),
+            )
+            return {**parts[0], **parts[1]}
+        position_of = {p["paper_id"]: s["paper_id"] for p, s in zip(papers, shown, strict=True)}
         answers: dict[str, Answer] = {}
         retry_alone: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         try:
@@ -239,16 +278,19 @@ class Seam:
         if loose is not None:
             by_id: dict[str, dict[str, Any]] = {}
             for item in getattr(loose, "items", []):
-                if isinstance(item, dict) and isinstance(item.get("paper_id"), str):
-                    by_id.setdefault(item["paper_id"], item)
+                if isinstance(item, dict) and isinstance(item.get("paper_id"), str | int):
+                    # the position as shown, or the paper's own id (accepted as well)
+                    pid = position_of.get(str(item["paper_id"]), str(item["paper_id"]))
+                    by_id.setdefault(pid, {**item, "paper_id": pid})
             share = {k: v / len(batch) for k, v in usage.items()}
             to_store: list[tuple[str, dict[str, Any]]] = []
-            for paper, key, fingerprint in batch:
-                item = by_id.get(paper["paper_id"])
+            for (paper, key, fingerprint), position in zip(batch, shown, strict=True):
+                item = by_id.get(position["paper_id"])
                 try:
                     if item is None:
                         raise ValueError("the answer has no item for this paper")
                     value = item_model.model_validate(item, context=context)
+                    value = value.model_copy(update={"paper_id": paper["paper_id"]})
                 except (ValidationError, ValueError):
                     retry_alone.append((paper, key, fingerprint))
                     continue
@@ -277,8 +319,16 @@ class Seam:
     ) -> dict[str, Answer]:
         paper, key, fingerprint = miss
         pid = paper["paper_id"]
-        context = {"papers": {pid: paper}, "taxonomy": self.taxonomy}
-        messages = prompt.render(self.taxonomy, [paper])
+        shown = numbered([paper])
+        # the position as shown, or the paper's own id: both name this paper
+        context = {
+            "papers": {shown[0]["paper_id"]: shown[0], pid: shown[0]},
+            "taxonomy": self.taxonomy,
+        }
+        messages = prompt.render(self.taxonomy, shown)
+        overflow = context_overflow(config, stage, messages, 1)
+        if overflow:
+            return {pid: Answer(pid, None, overflow)}
         try:
             answer, usage = await self._call(
                 stage, config, messages, strict_batch(item_model), context, 1
@@ -287,7 +337,7 @@ class Seam:
             raise
         except Exception as exc:  # recorded as this paper's failure; the run goes on
             return {pid: Answer(pid, None, short_error(exc))}
-        value = answer.items[0]  # type: ignore[attr-defined]
+        value = answer.items[0].model_copy(update={"paper_id": pid})  # type: ignore[attr-defined]
         self.cache.set_many(
             [
                 (key, answer_record(stage, config.model, value, usage, fingerprint)),
@@ -312,7 +362,7 @@ class Seam:
                 "model": config.model,
                 "stage": stage,
                 "prompt": prompt.hash,
-                "messages": key_messages(prompt.render(self.taxonomy, [payload])),
+                "messages": key_messages(prompt.render(self.taxonomy, numbered([payload]))),
                 "schema": _schema_digest(response_model),
                 "parameters": config.parameters(),
             }
@@ -418,7 +468,8 @@ class Seam:
             # concurrent calls cannot overshoot the budget together.
             reserved = self.budget.reserve(stage, config.model, messages, n_items)
             try:
-                request = ModelRequest(config, messages, response_model, context)
+                sized = dataclasses.replace(config, max_tokens=answer_tokens(stage, n_items))
+                request = ModelRequest(sized, messages, response_model, context)
                 value = await self._attempts(stage, request, listener)
             finally:
                 self.budget.release(reserved)

@@ -15,15 +15,36 @@ import jinja2
 from pipeline.paths import PROMPTS_DIR
 from schemas.taxonomy import Taxonomy, taxonomy_hash
 
+# A paper's line starts with what identifies it; other keys follow in sorted order.
+_FIRST_KEYS = ("paper_id", "title", "abstract")
+
 
 def paper_json(item: dict[str, Any]) -> str:
     """One paper as a JSON line; <, > and & are escaped so paper text cannot close the framing."""
-    text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+    if "paper_id" in item:  # a paper: id, title, abstract in reading order
+        first = [key for key in _FIRST_KEYS if key in item]
+        item = {key: item[key] for key in [*first, *sorted(set(item) - set(first))]}
+        text = json.dumps(item, ensure_ascii=False)
+    else:
+        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def oneline(text: str) -> str:
     return " ".join(text.split())
+
+
+def brief(text: str, limit: int = 100) -> str:
+    """``text`` on one line, cut at the last clause boundary before ``limit`` characters.
+
+    A leaf's scope in a prompt: its first clauses say what it covers; the full description
+    would be sent with every request (bench/llm_path.py counts the tokens)."""
+    text = oneline(text).rstrip(".")
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(mark) for mark in (", ", "; ", ": "))
+    return (head[:cut] if cut > limit // 3 else head.rsplit(" ", 1)[0]).rstrip(",;: ")
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,7 @@ def _environment(directory: Path) -> jinja2.Environment:
     )
     env.filters["paper_json"] = paper_json
     env.filters["oneline"] = oneline
+    env.filters["brief"] = brief
     return env
 
 

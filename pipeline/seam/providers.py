@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ValidationError, create_model
+
+from pipeline.seam.compact import prompt_schema
 
 if TYPE_CHECKING:
     from pipeline.seam.settings import ModelConfig
@@ -66,14 +69,6 @@ def _register_local_provider(litellm: Any) -> None:
     )
 
 
-_MODES = {
-    "json": "JSON",
-    "md_json": "MD_JSON",
-    "tools": "TOOLS",
-    "json_schema": "JSON_SCHEMA",
-}
-
-
 def instructor_client(mode: str) -> tuple[Any, Any]:
     """An async instructor client over litellm.acompletion, and the Hooks class."""
     return _client(mode), _hooks_class()
@@ -81,12 +76,9 @@ def instructor_client(mode: str) -> tuple[Any, Any]:
 
 @cache
 def _client(mode: str) -> Any:
-    litellm = litellm_module()
-    import instructor
+    from pipeline.seam.modes import instructor_client as client_for
 
-    if mode not in _MODES:
-        raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(sorted(_MODES))}")
-    return instructor.from_litellm(litellm.acompletion, mode=getattr(instructor.Mode, _MODES[mode]))
+    return client_for(mode, litellm_module().acompletion)
 
 
 @cache
@@ -104,8 +96,9 @@ def response_model(model: type[BaseModel]) -> type[BaseModel]:
     pydantic ``create_model``) and its JSON modes regenerate the model's JSON schema for every
     request; together ~2 ms of CPU per call, which caps the speed-up of concurrent calls
     (bench/llm_path.py). A ``ResponseSchema`` subclass is passed through unchanged, and this
-    one computes each JSON schema once. The class is built as instructor builds it, so the
-    request (schema text included) is the same.
+    one computes each JSON schema once — the compact schema a model is shown
+    (pipeline/seam/compact.py) — and parses JSON leniently where only control characters
+    inside strings are wrong.
     """
     wrapped = create_model(model.__name__, __base__=(model, _cached_schema_base()))
     return functools.wraps(model, updated=())(wrapped)  # type: ignore[return-value]
@@ -124,9 +117,30 @@ def _cached_schema_base() -> type[BaseModel]:
         def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
             key = (cls, args, tuple(sorted(kwargs.items())))
             if key not in schemas:
-                schemas[key] = super().model_json_schema(*args, **kwargs)
+                schemas[key] = prompt_schema(cls, super().model_json_schema(*args, **kwargs))
             # a copy: callers may edit the schema they get (instructor's tools mode does)
             return copy.deepcopy(schemas[key])
+
+        @classmethod
+        def model_validate_json(cls, json_data: Any, **kwargs: Any) -> Any:
+            """Parse leniently where only control characters are wrong, then validate.
+
+            A grammar-constrained small model writes raw newlines and tabs inside JSON strings
+            (legal for llama.cpp's JSON grammar, not for a strict parser); Python's
+            ``json.loads(strict=False)`` accepts exactly those. Anything else stays an error
+            that instructor sends back to the model."""
+            try:
+                return super().model_validate_json(json_data, **kwargs)
+            except ValidationError as exc:
+                if not any(error["type"] == "json_invalid" for error in exc.errors()):
+                    raise
+                try:
+                    data = json.loads(json_data, strict=False)
+                except ValueError:
+                    raise exc from None
+            return cls.model_validate(
+                data, strict=kwargs.get("strict"), context=kwargs.get("context")
+            )
 
     return CachedSchema
 
@@ -142,6 +156,8 @@ def litellm_kwargs(config: ModelConfig) -> dict[str, Any]:
     }
     if config.api_base:
         kwargs["api_base"] = config.api_base
+    if config.max_tokens:
+        kwargs["max_tokens"] = config.max_tokens
     if config.mode == "tools":
         # litellm's tools path imports the optional `mcp` package otherwise (DEPENDENCY-NOTES).
         kwargs["_skip_mcp_handler"] = True

@@ -7,12 +7,13 @@ retries, the budget and the rate limit stay with the caller (``Seam``).
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from pipeline.seam.compact import register_batch
 
 if TYPE_CHECKING:
     from pipeline.seam.settings import ModelConfig
@@ -31,13 +32,15 @@ def strict_batch(item_model: type[BaseModel]) -> type[BaseModel]:
 
 @functools.cache
 def loose_batch(item_model: type[BaseModel]) -> type[BaseModel]:
-    """Response model for a multi-paper call: items are checked one by one afterwards."""
-    schema = json.dumps(item_model.model_json_schema(), separators=(",", ":"))
+    """Response model for a multi-paper call: items are checked one by one afterwards.
+
+    The model is shown the item's schema (pipeline/seam/compact.py), once."""
     model: type[BaseModel] = create_model(
         f"{item_model.__name__}Batch",
         __config__=ConfigDict(extra="forbid"),
-        items=(list[dict[str, Any]], Field(description=f"one object per paper, each: {schema}")),
+        items=(list[dict[str, Any]], Field(description="one object per paper")),
     )
+    register_batch(model, item_model)
     return model
 
 
@@ -77,15 +80,26 @@ async def model_request(request: ModelRequest, listener: Listener) -> BaseModel:
             response_cost(response, config.model),
         )
 
+    sent = 0
+
+    def on_request(**_: Any) -> None:
+        # Every request after the first of this call is a re-ask with the validator's message;
+        # counted as sent, so the run report's re-asks match the requests a server saw.
+        nonlocal sent
+        sent += 1
+        listener.on_request()
+        if sent > 1:
+            listener.on_reask()
+
     hooks = hooks_factory()
-    hooks.on("completion:kwargs", lambda **_: listener.on_request())
+    hooks.on("completion:kwargs", on_request)
     hooks.on("completion:response", on_response)
-    hooks.on("parse:error", lambda *_, **__: listener.on_reask())
     value, _ = await client.chat.completions.create_with_completion(
         messages=[dict(m) for m in request.messages],
         response_model=instructor_model(request.response_model),
         context=request.context,
-        max_retries=1 + config.max_reasks,
+        # instructor's max_retries=N makes N+1 attempts (tests/test_model_plumbing.py)
+        max_retries=config.max_reasks,
         hooks=hooks,
         **litellm_kwargs(config),
     )

@@ -22,6 +22,13 @@ class ModelConfig:
     timeout: float = 120.0
     max_reasks: int = 2
     papers_per_call: int | None = None  # None: 8 for remote models, 32 for the local one
+    # Answer tokens allowed for one request; the seam sets it per request from the stage and
+    # the number of items (ANSWER_TOKENS). Not in the cache key: an answer cut short fails
+    # validation and is never cached, so the limit cannot change a cached answer.
+    max_tokens: int | None = None
+    # The model's context size in tokens (None: unchecked). A request whose estimate (prompt +
+    # max_tokens) does not fit is split, or refused for one paper; never sent to be truncated.
+    context_tokens: int | None = None
 
     @property
     def batch_size(self) -> int:
@@ -40,6 +47,22 @@ class ModelConfig:
 
             parameters["local_model_version"] = local_model_version()
         return parameters
+
+
+# Answer tokens per item of a stage, sized to its schema: a screening is an id, a boolean, a kind
+# and a sentence (~60 tokens); a classification up to 4 leaves with a quote each (~300); an
+# extraction up to 8 results with quotes (~600); a section a few dozen sentences. Generous,
+# because a valid answer cut short is lost; a small model without a limit rambles to its
+# context size (210-274 s per call in issue 17).
+ANSWER_TOKENS = {"screen": 150, "classify": 450, "extract": 800, "synthesize": 4000}
+ANSWER_TOKENS_DEFAULT = 2000
+ANSWER_OVERHEAD_TOKENS = 32  # {"items": [...]} and whitespace
+
+
+def answer_tokens(stage: str, items: int) -> int:
+    """The ``max_tokens`` of a request of ``stage`` that answers ``items`` items."""
+    per_item = ANSWER_TOKENS.get(stage, ANSWER_TOKENS_DEFAULT)
+    return ANSWER_OVERHEAD_TOKENS + per_item * max(1, items)
 
 
 @dataclass(frozen=True)
