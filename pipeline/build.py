@@ -13,7 +13,7 @@ from pipeline.keymap import load_keymap, save_keymap
 from pipeline.publish import load_titles, write_jsonl, write_report
 from pipeline.seam import Answer, AnswerCache, AskSettings, ModelConfig, Seam
 from pipeline.stages import merge_record, paper_input
-from pipeline.stages.screen import is_relevant
+from pipeline.stages.screen import is_relevant, low_confidence
 from pipeline.stages.synthesize import (
     Previous,
     as_section_texts,
@@ -156,6 +156,7 @@ def build(options: BuildOptions) -> BuildResult:
             f.model_dump(mode="json")
             for f in sorted(seam.failures, key=lambda f: (f.stage, f.paper_id))
         ],
+        "low_confidence": low_confidence(records),
     }
     if not options.settings.dry_run:
         write_jsonl(options.out_dir / "papers.jsonl", records)
