@@ -121,7 +121,8 @@ def run_folds(
             held_out[i] = answer(model, items[i].example)
         print(
             f"  fold {number}: {len(train)} train / {len(test)} held out; thresholds "
-            f"relevance {learned.relevance_threshold}, leaf {learned.leaf_threshold}",
+            f"relevance {learned.relevance_threshold}, leaf {learned.leaf_threshold} "
+            f"(other level {learned.cross_level_threshold})",
             flush=True,
         )
     return [r for r in held_out if r is not None], fitted

@@ -9,8 +9,8 @@ their thresholds and the confidence calibration are fitted on four folds and sco
 fifth. Prints fitted (training folds) and held-out scores and their gap, held-out scores per
 set, the cue rules alone for comparison, and how well the confidence is calibrated.
 
-Without ``--cv``: prints timing, the scores on the whole gold file and on its even and odd lines (a hold-out
-check: develop on one half, confirm on the other), then the scores on the classics set
+Without ``--cv``: prints timing, the scores on the whole gold file and on its even and odd
+lines, then the scores on the classics set
 (tests/fixtures/classics: well-known efficiency papers with their own abstracts and labels,
 none of them in the dumps), and writes the dump predictions as JSON Lines.
 """

@@ -35,12 +35,12 @@ FORMAT = 1
 MAX_LEAVES = 4
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
-_STOP = frozenset(
-    """a an and or of the to in on for with by from as at into via its their it is are be was
+_STOP_TEXT = """a an and or of the to in on for with by from as at into via its their it is are
+    be was
     were been that this these those which while such than per each both we our us can also has
     have not but more most less only over under between through across up out then thus so
-    very all any some other one two new show shows shown using use used based""".split()
-)
+    very all any some other one two new show shows shown using use used based"""
+_STOP = frozenset(_STOP_TEXT.split())
 
 
 def terms(title: str, abstract: str) -> dict[str, float]:
@@ -156,7 +156,8 @@ class LearnedModel:
     membership: Head
     primary: Head
     relevance_threshold: float
-    leaf_threshold: float
+    leaf_threshold: float  # a secondary leaf of the primary's level
+    cross_level_threshold: float  # a secondary leaf of another level (adds a level)
     calibration: tuple[float, float]
     version: str
 
@@ -205,6 +206,7 @@ class LearnedModel:
             },
             "relevance_threshold": self.relevance_threshold,
             "leaf_threshold": self.leaf_threshold,
+            "cross_level_threshold": self.cross_level_threshold,
             "calibration": list(self.calibration),
         }
 
@@ -228,6 +230,7 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         primary=heads["primary"],
         relevance_threshold=float(data["relevance_threshold"]),
         leaf_threshold=float(data["leaf_threshold"]),
+        cross_level_threshold=float(data["cross_level_threshold"]),
         calibration=(float(a), float(b)),
         version=version,
     )
@@ -258,21 +261,34 @@ class Decision:
     confidence: float
 
 
+def choose_leaves(
+    prediction: Prediction, same: float, cross: float, position: dict[str, int]
+) -> list[str]:
+    """The most probable primary, then secondary leaves above their level's threshold."""
+    primary = min(prediction.primary, key=lambda k: (-prediction.primary[k], position[k]))
+    level = primary.split(".", 1)[0]
+    others = sorted(
+        (leaf for leaf in prediction.membership if leaf != primary),
+        key=lambda k: (-prediction.membership[k], position[k]),
+    )
+    chosen = [
+        leaf
+        for leaf in others
+        if prediction.membership[leaf] >= (same if leaf.split(".", 1)[0] == level else cross)
+    ]
+    return [primary] + chosen[: MAX_LEAVES - 1]
+
+
 def decide(
     model: LearnedModel, prediction: Prediction, title_only: bool, order: list[str]
 ) -> Decision:
     """Threshold the heads' probabilities into an answer."""
     position = {leaf: i for i, leaf in enumerate(order)}
     relevant = prediction.relevance >= model.relevance_threshold and not title_only
-    by_primary = sorted(prediction.primary, key=lambda k: (-prediction.primary[k], position[k]))
-    primary = by_primary[0]
-    others = sorted(
-        (leaf for leaf in prediction.membership if leaf != primary),
-        key=lambda k: (-prediction.membership[k], position[k]),
+    leaves = choose_leaves(
+        prediction, model.leaf_threshold, model.cross_level_threshold, position
     )
-    leaves = [primary] + [
-        leaf for leaf in others if prediction.membership[leaf] >= model.leaf_threshold
-    ][: MAX_LEAVES - 1]
+    primary = leaves[0]
     p_relevance = prediction.relevance if relevant else 1.0 - prediction.relevance
     raw = p_relevance * (prediction.primary[primary] if relevant else 1.0)
     return Decision(relevant, leaves, model.confidence(raw))

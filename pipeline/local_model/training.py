@@ -19,6 +19,7 @@ from typing import Any
 from pipeline.local_model.learned import (
     LearnedModel,
     Prediction,
+    choose_leaves,
     decide,
     from_json,
     leaf_features,
@@ -30,8 +31,9 @@ from schemas.taxonomy import Taxonomy
 
 SEED = 0
 FOLDS = 5
-C_RELEVANCE = 1.0
-C_LEAVES = 1.0
+INNER_FOLDS = 3  # thresholds and calibration: out-of-fold predictions on the training folds
+C_RELEVANCE = 4.0
+C_LEAVES = 4.0
 MIN_DF = 2
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
 
@@ -132,6 +134,7 @@ def _heads(items: list[Analysed], leaf_ids: list[str]) -> dict[str, Any]:
         },
         "relevance_threshold": 0.5,
         "leaf_threshold": 0.5,
+        "cross_level_threshold": 0.5,
         "calibration": [1.0, 0.0],
     }
 
@@ -152,7 +155,6 @@ def folds(items: list[Analysed], k: int = FOLDS, seed: int = SEED) -> list[list[
     for item in items:
         ex = item.example
         strata.append(
-            "none" if ex.relevant is None else
             (ex.primary or "?").split(".", 1)[0] if ex.relevant else "out"
         )  # fmt: skip
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
@@ -165,10 +167,11 @@ def _f1(tp: int, predicted: int, actual: int) -> float:
 
 def _choose(
     items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str]
-) -> tuple[float, float, tuple[float, float]]:
+) -> tuple[float, tuple[float, float], tuple[float, float]]:
     """Thresholds and calibration from out-of-fold predictions."""
     scored = [(i, p) for i, p in zip(items, predictions, strict=True)
               if i.example.relevant is not None]  # fmt: skip
+    position = {leaf: i for i, leaf in enumerate(leaf_ids)}
 
     def relevance_f1(t: float) -> float:
         tp = sum(1 for i, p in scored if i.example.relevant and p.relevance >= t)
@@ -178,25 +181,28 @@ def _choose(
 
     relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f1(t), -abs(t - 0.5)))
 
-    def levels_f1(t: float) -> float:
+    def levels_f1(t: tuple[float, float]) -> float:
         tp = pred = gold = 0
         for item, p in scored:
             if not item.example.relevant:
                 continue
-            model_leaves = _leaves(p, t, leaf_ids)
+            model_leaves = choose_leaves(p, t[0], t[1], position)
             got = {leaf.split(".", 1)[0] for leaf in model_leaves}
             want = {leaf.split(".", 1)[0] for leaf in item.example.leaves}
             tp, pred, gold = tp + len(got & want), pred + len(got), gold + len(want)
         return _f1(tp, pred, gold)
 
-    leaf_threshold = max(THRESHOLDS, key=lambda t: (levels_f1(t), -abs(t - 0.5)))
+    pairs = [(same, cross) for same in THRESHOLDS for cross in THRESHOLDS]
+    leaf_thresholds = max(
+        pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5))
+    )
 
     # Calibration: P(answer right) from the logit of its raw probability.
     raws: list[float] = []
     right: list[int] = []
     for item, p in scored:
         relevant = p.relevance >= relevance_threshold
-        primary = _leaves(p, 1.0, leaf_ids)[0]
+        primary = choose_leaves(p, 1.0, 1.0, position)[0]
         raw = (p.relevance if relevant else 1 - p.relevance) * (
             p.primary[primary] if relevant else 1.0
         )
@@ -213,31 +219,24 @@ def _choose(
         platt = LogisticRegression(C=100.0, solver="lbfgs")
         platt.fit([[r] for r in raws], right)
         calibration = (round(float(platt.coef_[0][0]), 4), round(float(platt.intercept_[0]), 4))
-    return relevance_threshold, leaf_threshold, calibration
-
-
-def _leaves(p: Prediction, threshold: float, leaf_ids: list[str]) -> list[str]:
-    position = {leaf: i for i, leaf in enumerate(leaf_ids)}
-    primary = min(p.primary, key=lambda k: (-p.primary[k], position[k]))
-    others = sorted((k for k in p.membership if k != primary),
-                    key=lambda k: (-p.membership[k], position[k]))  # fmt: skip
-    return [primary] + [k for k in others if p.membership[k] >= threshold][:3]
+    return relevance_threshold, leaf_thresholds, calibration
 
 
 def fit_analysed(items: list[Analysed], leaf_ids: list[str], inner: bool = True) -> LearnedModel:
     """Fit heads on ``items``; thresholds and calibration from an inner cross-validation."""
     data = _heads(items, leaf_ids)
-    if inner and len(items) >= 2 * FOLDS:
+    if inner and len(items) >= 2 * INNER_FOLDS:
         predictions: list[Prediction | None] = [None] * len(items)
-        for test in folds(items):
+        for test in folds(items, INNER_FOLDS):
             held = set(test)
             train = [item for i, item in enumerate(items) if i not in held]
             model = from_json(_heads(train, leaf_ids))
             for i in test:
                 predictions[i] = predict(model, items[i])
         done = [p for p in predictions if p is not None]
-        rel_t, leaf_t, calibration = _choose(items, done, leaf_ids)
-        data["relevance_threshold"], data["leaf_threshold"] = rel_t, leaf_t
+        rel_t, (same_t, cross_t), calibration = _choose(items, done, leaf_ids)
+        data["relevance_threshold"] = rel_t
+        data["leaf_threshold"], data["cross_level_threshold"] = same_t, cross_t
         data["calibration"] = list(calibration)
     return from_json(data)
 

@@ -28,7 +28,9 @@ def apply(record: PaperRecord, value: BaseModel) -> None:
 LOW_CONFIDENCE = 0.6
 
 
-def low_confidence(records: list[PaperRecord], below: float = LOW_CONFIDENCE) -> list[dict[str, object]]:
+def low_confidence(
+    records: list[PaperRecord], below: float = LOW_CONFIDENCE
+) -> list[dict[str, object]]:
     """Papers whose screening confidence is below ``below``, least confident first.
 
     The run report lists them; `taxonomy propose` reads this list to look at them first.
