@@ -151,8 +151,11 @@ def calibration_table(examples: list[Example], records: list[dict[str, Any]]) ->
     print(f"  expected calibration error {error:.3f}")
 
 
-def cross_validate(dumps: Path, dev_gold: Path = DEV_GOLD) -> None:
-    """Print fitted vs held-out scores of the learned model, and the rules alone."""
+def cross_validate(dumps: Path, dev_gold: Path = DEV_GOLD, out: Path | None = None) -> None:
+    """Print fitted vs held-out scores of the learned model, and the rules alone.
+
+    ``out``: also write each paper's held-out answer next to its gold labels (JSON Lines).
+    """
     taxonomy = load_taxonomy()
     sets = labelled_sets(dumps, dev_gold)
     examples = [e for rows in sets.values() for e in rows]
@@ -184,6 +187,12 @@ def cross_validate(dumps: Path, dev_gold: Path = DEV_GOLD) -> None:
         _line(f"  rules, {name}", _scores(
             [examples[i] for i in chosen], [rule_records[i] for i in chosen]))  # fmt: skip
     calibration_table(examples, held_out)
+    if out is not None:
+        with out.open("w", encoding="utf-8") as handle:
+            for example, record, rule in zip(examples, held_out, rule_records, strict=True):
+                row = {"gold": _gold(example), "held_out": record, "rules": rule}
+                handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        print(f"held-out answers in {out}")
 
 
 def _line(label: str, values: dict[str, float]) -> None:

@@ -78,7 +78,9 @@ def predict(papers: list[dict[str, str]]) -> tuple[list[dict[str, object]], dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cv", action="store_true", help="cross-validate the learned model")
+    parser.add_argument(
+        "--cv", action="store_true", help="cross-validate the learned model (--out: answers)"
+    )
     parser.add_argument("--dumps", type=Path, default=ROOT / "dumps")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--classics", type=Path, default=CLASSICS)
@@ -88,7 +90,7 @@ def main() -> None:
     if args.cv:
         from bench.cross_validate import cross_validate
 
-        cross_validate(args.dumps, args.gold)
+        cross_validate(args.dumps, args.gold, args.out)
         return
 
     papers = load_papers(args.dumps)

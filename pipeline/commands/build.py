@@ -147,6 +147,13 @@ def build_command(
             "Run the same command again to retry only the failed ones."
         )
         raise typer.Exit(1)
+    doubtful = result.report.get("low_confidence") or []
+    if doubtful:
+        shown = ", ".join(f"{d['title'][:50]!r} ({d['confidence']})" for d in doubtful[:3])
+        console.info(
+            f"{len(doubtful)} paper(s) answered with low confidence, least first: {shown}"
+            f"{' ...' if len(doubtful) > 3 else ''} (all in run-report.json, low_confidence)"
+        )
     console.info(
         f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl, run-report.json"
     )
