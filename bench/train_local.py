@@ -39,7 +39,8 @@ def main() -> None:
     sizes = ", ".join(f"{name} {len(rows)}" for name, rows in sets.items())
     print(
         f"trained on {len(examples)} papers ({sizes}); thresholds relevance "
-        f"{model.relevance_threshold}, leaf {model.leaf_threshold}; calibration "
+        f"{model.relevance_threshold}, leaf {model.leaf_threshold} (other level "
+        f"{model.cross_level_threshold}); calibration "
         f"{model.calibration}; wrote {args.out} ({len(text) // 1024} KiB)"
     )
 
