@@ -91,9 +91,7 @@ class LocalModel:
             evidence = {leaf: evidence_quote(doc, scores.get(leaf)) for leaf in decision.leaves}
             choice = Choice(decision.leaves[0], decision.leaves, evidence)
         kind = kind_of(doc, self.taxonomy.level_of(choice.primary), choice.primary)
-        analysis = Analysis(
-            doc, scores, signal, choice, kind, relevant, confidence, rule_leaves
-        )
+        analysis = Analysis(doc, scores, signal, choice, kind, relevant, confidence, rule_leaves)
         with self._lock:
             self._recent[key] = analysis
             if len(self._recent) > _CACHE_SIZE:

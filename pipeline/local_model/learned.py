@@ -285,9 +285,7 @@ def decide(
     """Threshold the heads' probabilities into an answer."""
     position = {leaf: i for i, leaf in enumerate(order)}
     relevant = prediction.relevance >= model.relevance_threshold and not title_only
-    leaves = choose_leaves(
-        prediction, model.leaf_threshold, model.cross_level_threshold, position
-    )
+    leaves = choose_leaves(prediction, model.leaf_threshold, model.cross_level_threshold, position)
     primary = leaves[0]
     p_relevance = prediction.relevance if relevant else 1.0 - prediction.relevance
     raw = p_relevance * (prediction.primary[primary] if relevant else 1.0)

@@ -28,12 +28,16 @@ def model_digest(root: Path) -> str:
     project = Path(__file__).resolve().parent.parent.parent
     # Its own modules and the ones its answers are built with (prose helpers, schemas).
     # The learned weights (weights.json) are part of the model like its code.
-    sources = sorted(root.glob("*.py")) + sorted(root.glob("*.json")) + [
-        project / "schemas" / "names.py",
-        project / "schemas" / "stages.py",
-        project / "schemas" / "survey.py",
-        project / "schemas" / "record.py",
-    ]
+    sources = (
+        sorted(root.glob("*.py"))
+        + sorted(root.glob("*.json"))
+        + [
+            project / "schemas" / "names.py",
+            project / "schemas" / "stages.py",
+            project / "schemas" / "survey.py",
+            project / "schemas" / "record.py",
+        ]
+    )
     digest = hashlib.sha256()
     for path in sources:
         digest.update(path.name.encode())

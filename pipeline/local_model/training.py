@@ -196,9 +196,7 @@ def _choose(
         return _f1(tp, pred, gold)
 
     pairs = [(same, cross) for same in THRESHOLDS for cross in THRESHOLDS]
-    leaf_thresholds = max(
-        pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5))
-    )
+    leaf_thresholds = max(pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
 
     # Calibration: P(answer right) from the logit of its raw probability.
     raws: list[float] = []
