@@ -49,7 +49,7 @@ class LocalModel:
     """Cue-based classifier over a taxonomy; see the module docstring for the API.
 
     With learned weights (the shipped ones by default, when they cover the taxonomy's leaves)
-    the learned heads decide relevance and leaves from the cue scores and the paper's words;
+    the learned heads choose the secondary leaves and give a confidence (see learned.decide);
     ``rules_only=True`` answers from the cue rules alone.
     """
 
@@ -86,7 +86,7 @@ class LocalModel:
         relevant, confidence, rule_leaves = signal.relevant, None, tuple(choice.leaves)
         if self.learned is not None:
             prediction = self.learned.predict(doc, scores, signal, choice.leaves)
-            decision = decide(self.learned, prediction, signal.title_only, self.order)
+            decision = decide(self.learned, prediction, self.order, signal.relevant, choice.primary)
             relevant, confidence = decision.relevant, decision.confidence
             evidence = {leaf: evidence_quote(doc, scores.get(leaf)) for leaf in decision.leaves}
             choice = Choice(decision.leaves[0], decision.leaves, evidence)

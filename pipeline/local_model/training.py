@@ -20,7 +20,6 @@ from pipeline.local_model.learned import (
     LearnedModel,
     Prediction,
     choose_leaves,
-    decide,
     from_json,
     leaf_features,
     relevance_features,
@@ -202,8 +201,9 @@ def _choose(
     raws: list[float] = []
     right: list[int] = []
     for item, p in scored:
-        relevant = p.relevance >= relevance_threshold
-        primary = choose_leaves(p, 1.0, 1.0, position)[0]
+        # The answer decide() gives: the rules' relevance and primary (see its docstring).
+        relevant = bool(item.signal.relevant)
+        primary = item.rule_leaves[0]
         raw = (p.relevance if relevant else 1 - p.relevance) * (
             p.primary[primary] if relevant else 1.0
         )
@@ -247,4 +247,4 @@ def fit(examples: list[Example], taxonomy: Taxonomy) -> LearnedModel:
     return fit_analysed(analyse(examples, taxonomy), taxonomy.leaf_ids)
 
 
-__all__ = ["Analysed", "Example", "analyse", "decide", "fit", "fit_analysed", "folds", "predict"]
+__all__ = ["Analysed", "Example", "analyse", "fit", "fit_analysed", "folds", "predict"]
