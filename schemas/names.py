@@ -29,9 +29,33 @@ _HEADLINE_METRICS = (
 )
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+# "$^2$", "^{2}", "$_{k}$": a short super- or subscript written in TeX math in a title
+_SCRIPT = re.compile(r"\$?([\^_])(?:\{([0-9+\-=()ni]{1,4})\}|([0-9]))\$?")
+_INLINE_MATH = re.compile(r"\$([^$\\\s\d][^$\\\s]{0,39})\$")
+
+
+def plain_math(text: str) -> str:
+    """TeX math of paper titles as plain text: ``A$^2$ATS`` -> ``A²ATS``, ``$O(n)$`` -> ``O(n)``.
+
+    Paper text never reaches LaTeX as markup; these spellings would otherwise print literally.
+    """
+
+    def script(match: re.Match[str]) -> str:
+        body = match.group(2) or match.group(3)
+        table = _SUPERSCRIPTS if match.group(1) == "^" else _SUBSCRIPTS
+        return body.translate(table)
+
+    if "^" not in text and "_" not in text and "$" not in text:
+        return text
+    text = _SCRIPT.sub(script, text)
+    return _INLINE_MATH.sub(lambda m: m.group(1), text)
+
+
 def clean(text: str) -> str:
-    """NFC-normalize and collapse whitespace (incl. newlines) to single spaces."""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC-normalize, spell short TeX math as plain text, collapse whitespace to single spaces."""
+    return plain_math(_WS.sub(" ", unicodedata.normalize("NFC", text)).strip())
 
 
 def truncate(text: str, limit: int) -> str:

@@ -39,3 +39,7 @@ class SectionText(BaseModel):
 
     section: str = Field(description="leaf id, or 'introduction', 'surveys', 'challenges'")
     sentences: list[str] = Field(min_length=1)
+    paragraph_starts: list[int] = Field(
+        default_factory=list,
+        description="indices of the sentences that open a new paragraph (besides the first)",
+    )

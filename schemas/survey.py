@@ -154,6 +154,13 @@ class SectionDraft(BaseModel):
         min_length=1,
         description="one sentence per item; cite papers as [@key] or [@key1; @key2]",
     )
+    paragraph_starts: list[int] = Field(
+        default_factory=list,
+        description=(
+            "0-based indices of the sentences that open a new paragraph, one per family of "
+            "work (the first sentence always opens one), e.g. [2, 6, 9]"
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> SectionDraft:
@@ -166,6 +173,7 @@ class SectionDraft(BaseModel):
             )
         for number, sentence in enumerate(self.sentences, start=1):
             _check_sentence(number, sentence, context)
+        _check_paragraphs(self.paragraph_starts, len(self.sentences))
         _check_previous(self.sentences, context)
         return self
 
@@ -221,6 +229,16 @@ def _check_sentence(number: int, sentence: str, context: dict[str, Any]) -> None
                 "paper, copied exactly (e.g. write '2.3x' only if the cited paper reports 2.3x), "
                 "or remove the number"
             )
+
+
+def _check_paragraphs(starts: list[int], count: int) -> None:
+    bad = [index for index in starts if not 0 < index < count]
+    if bad or starts != sorted(set(starts)):
+        raise ValueError(
+            f"`paragraph_starts` is {starts}: list, in increasing order and without repeats, "
+            f"the 0-based indices (between 1 and {count - 1}) of the sentences that open a new "
+            "paragraph, e.g. [2, 6] for paragraphs starting at the third and seventh sentence"
+        )
 
 
 def _check_previous(sentences: list[str], context: dict[str, Any]) -> None:

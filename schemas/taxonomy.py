@@ -11,6 +11,24 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+class Family(BaseModel):
+    """A family of work (sub-approach) inside a leaf, e.g. KV-cache quantization."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str = Field(min_length=1)
+    definition: str = Field(min_length=1, description="one sentence: what the family does and why")
+    cues: list[str] = Field(default_factory=list, description="phrases that signal the family")
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"family id {value!r} must be lowercase letters, digits and _")
+        return value
+
+
 class Leaf(BaseModel):
     """A taxonomy leaf, e.g. ``model.quantization``."""
 
@@ -22,6 +40,9 @@ class Leaf(BaseModel):
     cues: list[str] = Field(default_factory=list, description="phrases that signal this leaf")
     title_cues: list[str] = Field(default_factory=list, description="phrases weighted in titles")
     negative_cues: list[str] = Field(default_factory=list)
+    families: list[Family] = Field(
+        default_factory=list, description="sub-approaches; a leaf's papers are grouped by them"
+    )
 
     @field_validator("description", "name")
     @classmethod
@@ -29,6 +50,13 @@ class Leaf(BaseModel):
         if not value.strip():
             raise ValueError("must not be empty: write one sentence a survey reader understands")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _unique_families(self) -> Leaf:
+        ids = [family.id for family in self.families]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"leaf {self.id!r} lists a family id twice: family ids are unique")
+        return self
 
 
 class OutOfScope(BaseModel):

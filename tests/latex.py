@@ -36,7 +36,9 @@ def latexmk(directory: Path, main: str = "survey.tex") -> subprocess.CompletedPr
             "latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
             "-pdflatex=pdflatex -no-shell-escape %O %S", main,
         ],
-        cwd=directory, env=safe_env(), capture_output=True, text=True, timeout=300,
+        # TeX echoes typeset characters in its own 8-bit encoding (e.g. ² as 0xB2), not UTF-8
+        cwd=directory, env=safe_env(), capture_output=True, text=True, errors="replace",
+        timeout=300,
     )  # fmt: skip
 
 

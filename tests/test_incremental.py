@@ -316,7 +316,7 @@ def test_sections_whose_papers_did_not_change_keep_their_bytes(grown: Grown) -> 
         {r["key"] for r in recs.values() if r["relevant"]} for recs in (grown.before, grown.after)
     ]
     changed = {leaf.id for leaf in taxonomy.leaves if leaf not in unchanged}
-    changed |= {"introduction", "challenges"} if relevant[0] != relevant[1] else set()
+    changed |= {"introduction", "challenges", "conclusion"} if relevant[0] != relevant[1] else set()
     fresh = changed - set(grown.sections_before)
     asked = grown.report["stages"]["synthesize"]
     assert asked["calls"] == len(changed)

@@ -137,3 +137,26 @@ def test_section_context_from_records() -> None:
 def test_cited_keys_in_order_without_duplicates() -> None:
     assert cited_keys("A [@b; @a] then [@b] and [@c].") == ["b", "a", "c"]
     assert cited_keys("no citations, [x] [@] [@ bad key]") == []
+
+
+def test_paragraph_starts_must_be_increasing_indices_inside_the_section(
+    context: dict[str, Any],
+) -> None:
+    sentences = [
+        "This section covers quantization.",
+        "Weight-only methods keep activations in higher precision.",
+        "QuantFast reports a 2.3x speedup over vLLM [@lin2024quant].",
+        "FlexAcc reports 2.7x [@chen2025fpga].",
+    ]
+    draft = SectionDraft.model_validate(
+        {"section": SECTION, "sentences": sentences, "paragraph_starts": [1, 3]}, context=context
+    )
+    assert draft.paragraph_starts == [1, 3]
+    for bad in ([3, 1], [0], [4], [2, 2]):
+        with pytest.raises(ValidationError) as caught:
+            SectionDraft.model_validate(
+                {"section": SECTION, "sentences": sentences, "paragraph_starts": bad},
+                context=context,
+            )
+        assert "`paragraph_starts` is" in str(caught.value)
+        assert "between 1 and 3" in str(caught.value)

@@ -112,11 +112,21 @@ def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
         text = synthesis.write_surveys_section(records, taxonomy)
     elif kind == "challenges":
         text = synthesis.write_challenges(records, taxonomy)
+    elif kind == "conclusion":
+        text = synthesis.write_conclusion(records, taxonomy)
     else:
         previous = request.get("previous") or []
-        old = SectionText(section=section, sentences=previous) if previous else None
+        starts = list(request.get("previous_paragraphs") or [])
+        old = (
+            SectionText(section=section, sentences=previous, paragraph_starts=starts)
+            if previous
+            else None
+        )
         text = synthesis.write_section(taxonomy.leaf(section), records, old)
-    return {"section": section, "sentences": text.sentences}
+    answer: dict[str, Any] = {"section": section, "sentences": text.sentences}
+    if text.paragraph_starts:
+        answer["paragraph_starts"] = text.paragraph_starts
+    return answer
 
 
 def _usage(prompt: str, result: dict[str, Any]) -> tuple[int, int]:

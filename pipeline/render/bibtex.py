@@ -11,7 +11,7 @@ Choices (documented for users of references.bib):
   non-ASCII suffixes, which breaks BibTeX and LaTeX. (Papers with authors share labels like
   "Wang et al.(2025)"; plainnat handles up to 26 of those per year.)
 - ``url`` only for http(s) URLs without characters that could end the field; ``eprint`` only
-  for arXiv identifiers; ``note`` records the provenance (dump file:line).
+  for arXiv identifiers. Provenance (dump file:line) stays in papers.jsonl, not in references.
 - Values are escaped like LaTeX text (see latex.py), so they are brace-balanced and inert.
 """
 
@@ -44,11 +44,6 @@ class BibEntry:
     type: Safe
     key: Safe
     fields: tuple[BibField, ...]
-
-
-def provenance(record: PaperRecord) -> str:
-    """``dumps/a.txt:12; dumps/b.txt:3`` (raw text)."""
-    return "; ".join(f"{source.file}:{source.line}" for source in record.sources)
 
 
 def _braced(text: str) -> Safe:
@@ -87,6 +82,4 @@ def bib_entry(record: PaperRecord) -> BibEntry:
         fields.append(BibField("archiveprefix", Safe("{arXiv}")))
     if author is None:
         fields.append(BibField("key", Safe("{" + record.key + "}")))
-    if record.sources:
-        fields.append(BibField("note", _braced(f"Listed in {provenance(record)}")))
     return BibEntry(type=Safe("misc"), key=Safe(record.key), fields=tuple(fields))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline.render.errors import RenderError
 from pipeline.render.latex import latex_label
-from pipeline.render.links import paper_url
+from pipeline.render.links import arxiv_id, paper_url
 from pipeline.render.markdown import github_slug, md_anchor
 from pipeline.render.safe import Safe
 from schemas.names import (
@@ -49,7 +49,7 @@ class Reference:
     authors: str
     year: int | None
     url: Safe | None
-    provenance: str
+    eprint: str | None
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,14 @@ class ProseSection:
     label: Safe
     sentences: tuple[str, ...]
     missing: bool = False
+    paragraph_starts: tuple[int, ...] = ()
+
+    @property
+    def paragraphs(self) -> list[tuple[str, ...]]:
+        """The sentences split into paragraphs (one per family in a leaf section)."""
+        bounds = [0, *(i for i in self.paragraph_starts if 0 < i < len(self.sentences))]
+        bounds.append(len(self.sentences))
+        return [self.sentences[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,11 @@ class LeafSection:
     label: Safe
     rows: tuple[PaperRow, ...]
     prose: ProseSection | None
+
+    @property
+    def dated(self) -> bool:
+        """Whether any paper of the table has a year (else the table has no Year column)."""
+        return any(row.year for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -147,6 +160,7 @@ class SurveyData:
     paper_count: int
     unscreened_count: int
     year_span: tuple[int, int] | None
+    conclusion: ProseSection | None = None
     references_section: ProseSection = field(
         default_factory=lambda: ProseSection(
             "references", "References", Safe(""), Safe("references"), Safe("sec:references"), ()
@@ -162,7 +176,10 @@ class SurveyData:
         items: list[ProseSection | LevelSection] = [self.introduction, self.surveys, *self.levels]
         if self.unclassified_section is not None:
             items.append(self.unclassified_section)
-        items += [self.challenges, self.references_section]
+        items.append(self.challenges)
+        if self.conclusion is not None:
+            items.append(self.conclusion)
+        items.append(self.references_section)
         return items
 
 
@@ -214,7 +231,7 @@ def _references(papers: Sequence[PaperRecord]) -> tuple[Reference, ...]:
                 authors=author_text,
                 year=record.year,
                 url=paper_url(record),
-                provenance="; ".join(f"{s.file}:{s.line}" for s in record.sources),
+                eprint=arxiv_id(record.eprint),
             )
         )
     return tuple(refs)
@@ -225,7 +242,7 @@ def _row(ref: Reference) -> PaperRow:
     return PaperRow(
         ref=ref,
         title=truncate(record.title, TABLE_TITLE_CHARS),
-        year=str(record.year) if record.year is not None else "n.d.",
+        year=str(record.year) if record.year is not None else "",
         kind=record.kind or "n/a",
         techniques=truncate(", ".join(clean(t) for t in record.techniques[:3]), CELL_CHARS),
         hardware=truncate(", ".join(clean(h) for h in record.hardware[:3]), CELL_CHARS),
@@ -253,8 +270,22 @@ def _prose(
                 f"{'is' if len(unknown) == 1 else 'are'} not among the papers of that section: "
                 f"re-run the synthesize stage (sentence: {sentence[:160]!r})"
             )
-    sentences = tuple(clean(s) for s in text.sentences if clean(s))
-    return ProseSection(section_id, title, number, github_slug(heading), label, sentences)
+    sentences: list[str] = []
+    starts: list[int] = []
+    for index, sentence in enumerate(text.sentences):
+        if index in text.paragraph_starts and sentences:
+            starts.append(len(sentences))
+        if clean(sentence):
+            sentences.append(clean(sentence))
+    return ProseSection(
+        section_id,
+        title,
+        number,
+        github_slug(heading),
+        label,
+        tuple(sentences),
+        paragraph_starts=tuple(sorted(set(starts))),
+    )
 
 
 def _level_section(
@@ -336,7 +367,7 @@ def build_survey_data(
 
     return SurveyData(
         title=clean(taxonomy.title),
-        abstract=_abstract(taxonomy, len(papers), year_span),
+        abstract=_abstract(taxonomy, len(papers), year_span, len(years)),
         introduction=_prose(
             "introduction", "Introduction", Safe("1"), Safe("sec:introduction"), sections, all_keys
         ),
@@ -354,19 +385,16 @@ def build_survey_data(
             sections,
             all_keys,
         ),
-        references=refs,
-        charts=(
-            Chart(
-                "papers_per_leaf",
-                "Number of papers per taxonomy leaf.",
-                Safe("fig:papers-per-leaf"),
-            ),
-            Chart(
-                "papers_per_year",
-                "Number of papers per year, by the level of their primary leaf.",
-                Safe("fig:papers-per-year"),
-            ),
+        conclusion=_prose(
+            "conclusion",
+            "Conclusion",
+            Safe(str(after_levels + 1)),
+            Safe("sec:conclusion"),
+            sections,
+            all_keys,
         ),
+        references=refs,
+        charts=_charts(len(years), len(papers)),
         leaf_counts=leaf_counts,
         year_level_counts=_year_level_counts(papers, taxonomy),
         level_names=(
@@ -382,26 +410,48 @@ def build_survey_data(
 def _year_level_counts(
     papers: Sequence[PaperRecord], taxonomy: Taxonomy
 ) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
-    """Papers per year, each counted once under the level of its primary leaf."""
+    """Dated papers per year, each counted once under the level of its primary leaf.
+
+    Undated papers are not a bar: the chart's caption says how many papers are dated.
+    """
     leaf_ids = set(taxonomy.leaf_ids)
     counts: dict[str, Counter[str]] = {}
     for paper in papers:
-        year = str(paper.year) if paper.year is not None else "n.d."
+        if paper.year is None:
+            continue
         valid = [leaf for leaf in paper.leaves if leaf in leaf_ids]
         primary = paper.primary if paper.primary in leaf_ids else (valid[0] if valid else None)
         level = taxonomy.level_of(primary) if primary else OTHER_LEVEL
-        counts.setdefault(year, Counter())[level] += 1
+        counts.setdefault(str(paper.year), Counter())[level] += 1
     level_ids = [level.id for level in taxonomy.levels]
     if any(bucket[OTHER_LEVEL] for bucket in counts.values()):
         level_ids.append(OTHER_LEVEL)
-    ordered = sorted(counts, key=lambda y: (y == "n.d.", y))
     return tuple(
         (year, tuple((level_id, counts[year][level_id]) for level_id in level_ids))
-        for year in ordered
+        for year in sorted(counts)
     )
 
 
-def _abstract(taxonomy: Taxonomy, count: int, span: tuple[int, int] | None) -> tuple[str, ...]:
+def _charts(dated: int, count: int) -> tuple[Chart, ...]:
+    """The leaf chart, and the year chart only when some papers are dated (it says how many)."""
+    charts = [
+        Chart("papers_per_leaf", "Number of papers per taxonomy leaf.", Safe("fig:papers-per-leaf"))
+    ]
+    if dated:
+        charts.append(
+            Chart(
+                "papers_per_year",
+                f"Number of papers per year, by the level of their primary leaf "
+                f"({dated} of {count} papers are dated).",
+                Safe("fig:papers-per-year"),
+            )
+        )
+    return tuple(charts)
+
+
+def _abstract(
+    taxonomy: Taxonomy, count: int, span: tuple[int, int] | None, dated: int
+) -> tuple[str, ...]:
     listed = join_words([lower_name(level.name) for level in taxonomy.levels])
     leaves = len(taxonomy.leaf_ids)
     sentences = [
@@ -409,10 +459,11 @@ def _abstract(taxonomy: Taxonomy, count: int, span: tuple[int, int] | None) -> t
         f"{len(taxonomy.levels)} levels ({listed}) and {leaves} leaves.",
     ]
     if span is not None:
+        which = "The papers" if dated == count else f"The {dated} dated papers (of {count})"
         sentences.append(
-            f"The papers were published between {span[0]} and {span[1]}."
+            f"{which} were published between {span[0]} and {span[1]}."
             if span[0] != span[1]
-            else f"The papers were published in {span[0]}."
+            else f"{which} were published in {span[0]}."
         )
     sentences.append(
         "Each paper was screened, classified and summarised by schema-validated model calls; "

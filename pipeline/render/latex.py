@@ -80,6 +80,8 @@ _UNSUPPORTED: frozenset[str] = frozenset(chr(code) for code in (
 _ENCODER = UnicodeToLatexEncoder(unknown_char_warning=False)
 _TRAILING_CONTROL_WORD = re.compile(r"\\[A-Za-z]+$")
 _WS = re.compile(r"\s+")
+_LONG_WORD = re.compile(r"((?<![A-Za-z0-9])[A-Za-z0-9]{16,}(?![A-Za-z0-9]))")
+_BREAK_EVERY = 6
 
 
 @lru_cache(maxsize=4096)
@@ -105,10 +107,24 @@ def _encode_char(char: str) -> str:
 
 
 def latex_escape(text: object) -> Safe:
-    """Escape any text so that LaTeX prints it literally (see the module docstring)."""
+    """Escape any text so that LaTeX prints it literally (see the module docstring).
+
+    Letter runs of 16 or more characters (method names like MODULARSTARENCODER,
+    which TeX cannot hyphenate) get a discretionary hyphen every ``_BREAK_EVERY`` characters,
+    so they break at a line end instead of running into the margin.
+    """
     normalized = unicodedata.normalize("NFC", str(text))
     collapsed = _WS.sub(" ", normalized)
-    return Safe("".join(_encode_char(char) for char in collapsed))
+    out: list[str] = []
+    for index, piece in enumerate(_LONG_WORD.split(collapsed)):
+        if index % 2:  # a long letter run: break points every _BREAK_EVERY characters
+            chunks = [piece[i : i + _BREAK_EVERY] for i in range(0, len(piece), _BREAK_EVERY)]
+            if len(chunks[-1]) < 3:
+                chunks[-2:] = [chunks[-2] + chunks[-1]]
+            out.append("\\-".join(chunks))
+        else:
+            out.append("".join(_encode_char(char) for char in piece))
+    return Safe("".join(out))
 
 
 def bib_escape(text: object) -> Safe:

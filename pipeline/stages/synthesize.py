@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from schemas.survey import SectionDraft, compact, section_context
 from schemas.taxonomy import Taxonomy
 
 SECTIONS_FILE = "sections.json"
-SPECIAL_SECTIONS = ("introduction", "surveys", "challenges")
+SPECIAL_SECTIONS = ("introduction", "surveys", "challenges", "conclusion")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Previous:
 
     inputs: str
     sentences: list[str]
+    paragraph_starts: list[int] = field(default_factory=list)
 
 
 def section_papers(section: str, records: list[PaperRecord]) -> list[PaperRecord]:
@@ -38,7 +39,7 @@ def section_papers(section: str, records: list[PaperRecord]) -> list[PaperRecord
     relevant = [r for r in records if r.relevant is True]
     if section == "surveys":
         chosen = [r for r in relevant if r.kind in ("survey", "analysis")]
-    elif section in ("introduction", "challenges"):
+    elif section in ("introduction", "challenges", "conclusion"):
         chosen = relevant
     else:
         chosen = [r for r in relevant if section in r.leaves]
@@ -51,20 +52,34 @@ def section_ids(taxonomy: Taxonomy, records: list[PaperRecord]) -> list[str]:
 
 
 def payload(
-    section: str, taxonomy: Taxonomy, papers: list[PaperRecord], previous: list[str]
+    section: str,
+    taxonomy: Taxonomy,
+    papers: list[PaperRecord],
+    previous: list[str],
+    previous_paragraphs: list[int] | None = None,
 ) -> dict[str, Any]:
+    families: list[dict[str, str]] = []
     if section in SPECIAL_SECTIONS:
         kind, name, description = section, section.capitalize(), taxonomy.relevance
     else:
         leaf = taxonomy.leaf(section)
         kind, name, description = "leaf", leaf.name, leaf.description
+        families = [
+            {"id": f.id, "name": f.name, "definition": " ".join(f.definition.split())}
+            for f in leaf.families
+        ]
+    extra: dict[str, Any] = {}
+    if families:
+        extra["families"] = families
+    if previous_paragraphs:
+        extra["previous_paragraphs"] = previous_paragraphs
     return {
+        **extra,
         "section": section,
         "kind": kind,
         "name": name,
         "description": " ".join(description.split()),
-        # The introduction only counts and names papers: abstracts would cost tokens for nothing.
-        "papers": [compact(p, abstract=section != "introduction") for p in papers],
+        "papers": [compact(p) for p in papers],
         "previous": previous,
     }
 
@@ -75,7 +90,10 @@ def load_previous(out_dir: Path) -> dict[str, Previous]:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {k: Previous(v["inputs"], list(v["sentences"])) for k, v in data.items()}
+        return {
+            k: Previous(v["inputs"], list(v["sentences"]), list(v.get("paragraphs", [])))
+            for k, v in data.items()
+        }
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
         raise InputError(
             "not a sections file written by taxonomist: restore it from git, or delete it to "
@@ -85,7 +103,11 @@ def load_previous(out_dir: Path) -> dict[str, Previous]:
 
 
 def save_sections(out_dir: Path, written: dict[str, Previous]) -> None:
-    data = {k: {"inputs": v.inputs, "sentences": v.sentences} for k, v in sorted(written.items())}
+    data: dict[str, dict[str, Any]] = {}
+    for key, value in sorted(written.items()):
+        data[key] = {"inputs": value.inputs, "sentences": value.sentences}
+        if value.paragraph_starts:
+            data[key]["paragraphs"] = value.paragraph_starts
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     (out_dir / SECTIONS_FILE).write_text(text, encoding="utf-8")
 
@@ -111,7 +133,8 @@ async def synthesize(
         # surveys and challenges are aggregates (counts, top lists) and are written afresh.
         keep_previous = old is not None and section not in SPECIAL_SECTIONS
         old_sentences = old.sentences if old is not None and keep_previous else []
-        request = payload(section, taxonomy, papers, old_sentences)
+        old_starts = old.paragraph_starts if old is not None and keep_previous else []
+        request = payload(section, taxonomy, papers, old_sentences, old_starts)
         context = section_context(section, papers, old_sentences)
         context["section"] = section
         answer = await seam.ask_document("synthesize", section, request, SectionDraft, context)
@@ -119,20 +142,23 @@ async def synthesize(
             return section, old
         draft = answer.value
         assert isinstance(draft, SectionDraft)
-        return section, Previous(inputs, list(draft.sentences))
+        return section, Previous(inputs, list(draft.sentences), list(draft.paragraph_starts))
 
     results = await asyncio.gather(*(one(s) for s in section_ids(taxonomy, records)))
     return {section: text for section, text in results if text is not None}
 
 
 def as_section_texts(written: dict[str, Previous]) -> dict[str, SectionText]:
-    return {k: SectionText(section=k, sentences=v.sentences) for k, v in written.items()}
+    return {
+        k: SectionText(section=k, sentences=v.sentences, paragraph_starts=v.paragraph_starts)
+        for k, v in written.items()
+    }
 
 
 def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
     """A rough --dry-run figure for the prose: one call per leaf plus three aggregate sections,
     each paper's data sent ~2.5 times (its leaves, the surveys/challenges sections)."""
-    calls = len(taxonomy.leaves) + 3
+    calls = len(taxonomy.leaves) + len(SPECIAL_SECTIONS)
     paper_tokens = sum(len(p.title) + len(p.abstract) + 200 for p in papers) // 4
     input_tokens = int(paper_tokens * 2.5) + calls * 600
     output_tokens = calls * OUTPUT_TOKENS_PER_ITEM["synthesize"]
