@@ -6,7 +6,7 @@ DUMPS ?= dumps
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: survey survey-llm llm-install test test-llm lint golden bench clean
+.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ lint: $(STAMP_DEV)
 ## golden: regenerate tests/golden/ (the expected outputs of tests/test_golden.py); review the diff
 golden: $(STAMP_DEV)
 	$(BIN)/python tests/golden_regen.py
+
+## eval-local: cross-validated scores of the local model over every labelled set (fitted vs held out)
+eval-local: $(STAMP_DEV)
+	$(BIN)/python bench/eval_local.py --cv
+
+## train-local: refit the local model's learned weights (pipeline/local_model/weights.json)
+train-local: $(STAMP_DEV)
+	$(BIN)/python bench/train_local.py
 
 clean:
 	rm -rf $(VENV) .taxonomist .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,7 @@ from pipeline.publish import (
 )
 from pipeline.seam import Answer, AnswerCache, AskSettings, ModelConfig, Seam
 from pipeline.stages import merge_record, paper_input
-from pipeline.stages.screen import is_relevant
+from pipeline.stages.screen import is_relevant, low_confidence
 from pipeline.stages.synthesize import (
     Previous,
     as_section_texts,
@@ -191,6 +191,7 @@ def _run(options: BuildOptions) -> BuildResult:
             f.model_dump(mode="json")
             for f in sorted(seam.failures, key=lambda f: (f.stage, f.paper_id))
         ],
+        "low_confidence": low_confidence(records),
     }
     return BuildResult(
         records=records,

@@ -16,6 +16,9 @@ class PaperRecord(Paper):
     relevant: bool | None = None
     kind: Kind | None = None
     reason: str | None = None
+    confidence: float | None = Field(
+        default=None, description="the model's calibrated confidence in relevance and primary"
+    )
     primary: str | None = None
     leaves: list[str] = Field(default_factory=list)
     levels: list[str] = Field(default_factory=list, description="sorted level ids of `leaves`")

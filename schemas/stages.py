@@ -76,6 +76,12 @@ class Screening(BaseModel):
     )
     kind: Kind
     reason: str = Field(max_length=400, description="one sentence: why (not) in scope")
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="optional: probability that this screening (and the primary leaf) is right",
+    )
 
     _paper_id = field_validator("paper_id")(_check_paper_id)
 

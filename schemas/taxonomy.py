@@ -75,6 +75,15 @@ class Leaf(BaseModel):
         return self
 
 
+class OutOfScope(BaseModel):
+    """A topic that looks like efficient ML but is not (its cues count against relevance)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(min_length=1)
+    cues: list[str] = Field(min_length=1, description="phrases that signal this topic")
+
+
 class Level(BaseModel):
     """A top-level group of leaves: model, system or hardware."""
 
@@ -114,6 +123,10 @@ class Taxonomy(BaseModel):
     title: str = "A Survey of Efficient Machine Learning"
     relevance: str = Field(default="", description="the in-scope rule, shown to models")
     levels: list[Level] = Field(min_length=1)
+    out_of_scope: list[OutOfScope] = Field(
+        default_factory=list,
+        description="topics whose cues weigh against relevance as much as leaf cues weigh for it",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Taxonomy:

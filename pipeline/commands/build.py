@@ -174,6 +174,13 @@ def build_command(
                 "retry only the failed papers, or pass --allow-failures to publish without them."
             )
         raise typer.Exit(1)
+    doubtful = result.report.get("low_confidence") or []
+    if doubtful:
+        shown = ", ".join(f"{d['title'][:50]!r} ({d['confidence']})" for d in doubtful[:3])
+        console.info(
+            f"{len(doubtful)} paper(s) answered with low confidence, least first: {shown}"
+            f"{' ...' if len(doubtful) > 3 else ''} (all in {run_log}, low_confidence)"
+        )
     console.info(
         f"wrote {out}/: survey.md, survey.tex, references.bib, papers.jsonl "
         f"(run statistics: {run_log})"

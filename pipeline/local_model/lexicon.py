@@ -214,6 +214,16 @@ class Lexicon:
     matcher: Matcher
 
 
+def compile_out_of_scope(taxonomy: Taxonomy) -> Lexicon:
+    """The out-of-scope topics as a lexicon of their own (ids ``out_of_scope.<n>``)."""
+    ids = [f"out_of_scope.{n}" for n in range(len(taxonomy.out_of_scope))]
+    cues: list[Cue] = []
+    for index, topic in enumerate(taxonomy.out_of_scope):
+        for phrase in topic.cues:
+            cues.extend(parse_cue(phrase, index, BODY))
+    return Lexicon(leaf_ids=ids, levels=["out_of_scope"] * len(ids), matcher=Matcher(cues))
+
+
 def compile_taxonomy(taxonomy: Taxonomy) -> Lexicon:
     """Compile every leaf's cues once, deriving cues where a leaf has none."""
     cues: list[Cue] = []

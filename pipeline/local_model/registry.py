@@ -2,8 +2,8 @@
 
 The seam registers its taxonomy when it is made (and in each worker process); the local
 provider (a litellm custom provider) finds it by the hash in the prompt. A taxonomy edit
-changes the hash, hence the cache key; local_model_version() puts the model's own code into
-the key of its answers.
+changes the hash, hence the cache key; local_model_version() puts the model's own code and its
+learned weights into the key of its answers.
 """
 
 from __future__ import annotations
@@ -19,16 +19,25 @@ _TAXONOMIES: dict[str, Taxonomy] = {}
 
 @cache
 def local_model_version() -> str:
-    """Hash of the local model's source (its answers are a function of this code)."""
-    root = Path(__file__).resolve().parent
-    project = root.parent.parent
+    """Hash of the local model's source and weights (its answers are a function of them)."""
+    return model_digest(Path(__file__).resolve().parent)
+
+
+def model_digest(root: Path) -> str:
+    """Hash of the model files in ``root`` (a copy of pipeline/local_model) and the schemas."""
+    project = Path(__file__).resolve().parent.parent.parent
     # Its own modules and the ones its answers are built with (prose helpers, schemas).
-    sources = sorted(root.glob("*.py")) + [
-        project / "schemas" / "names.py",
-        project / "schemas" / "stages.py",
-        project / "schemas" / "survey.py",
-        project / "schemas" / "record.py",
-    ]
+    # The learned weights (weights.json) are part of the model like its code.
+    sources = (
+        sorted(root.glob("*.py"))
+        + sorted(root.glob("*.json"))
+        + [
+            project / "schemas" / "names.py",
+            project / "schemas" / "stages.py",
+            project / "schemas" / "survey.py",
+            project / "schemas" / "record.py",
+        ]
+    )
     digest = hashlib.sha256()
     for path in sources:
         digest.update(path.name.encode())

@@ -22,3 +22,23 @@ def apply(record: PaperRecord, value: BaseModel) -> None:
         record.relevant = value.relevant
         record.kind = value.kind
         record.reason = value.reason
+        record.confidence = value.confidence
+
+
+LOW_CONFIDENCE = 0.6
+
+
+def low_confidence(
+    records: list[PaperRecord], below: float = LOW_CONFIDENCE
+) -> list[dict[str, object]]:
+    """Papers whose screening confidence is below ``below``, least confident first.
+
+    The run report lists them; `taxonomy propose` reads this list to look at them first.
+    """
+    doubtful = [r for r in records if r.confidence is not None and r.confidence < below]
+    doubtful.sort(key=lambda r: (r.confidence or 0.0, r.id))
+    return [
+        {"id": r.id, "title": r.title, "confidence": r.confidence, "relevant": r.relevant,
+         "primary": r.primary}
+        for r in doubtful
+    ]  # fmt: skip

@@ -1,0 +1,302 @@
+"""The learned part of the local model: linear heads over TF-IDF and cue features.
+
+The weights are fitted at development time (``pipeline.local_model.training``, run by
+``make train-local``) on the project's labelled papers and shipped as ``weights.json`` beside
+this module; nothing here needs scikit-learn. Features are built by this module both when
+training and when answering, so the two cannot drift apart.
+
+Three heads, each a logistic model:
+- relevance: P(in scope) from the paper's words and the rule signals (cue scores, efficiency
+  words, off-topic contexts and the out-of-scope list);
+- membership: P(leaf is one of the paper's leaves), one shared model over (paper, leaf) pairs:
+  generic features of the leaf's cue score (same weight for every leaf) plus per-leaf words;
+- primary: the same design, P(leaf is the primary).
+A final one-dimensional logistic map turns the raw probability of the whole answer into a
+confidence calibrated on held-out folds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.local_model.scoring import LeafScore
+from pipeline.local_model.screen import RelevanceSignal
+from pipeline.local_model.text import Document
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
+FORMAT = 1
+MAX_LEAVES = 4
+
+_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
+_STOP_TEXT = """a an and or of the to in on for with by from as at into via its their it is are
+    be was
+    were been that this these those which while such than per each both we our us can also has
+    have not but more most less only over under between through across up out then thus so
+    very all any some other one two new show shows shown using use used based"""
+_STOP = frozenset(_STOP_TEXT.split())
+
+
+def terms(title: str, abstract: str) -> dict[str, float]:
+    """Word and word-pair counts of a paper; title words count twice (they name the topic)."""
+    counts: dict[str, float] = {}
+    for text, weight in ((title, 2.0), (abstract, 1.0)):
+        words = [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+        for word in words:
+            counts[word] = counts.get(word, 0.0) + weight
+        for first, second in zip(words, words[1:], strict=False):
+            pair = f"{first} {second}"
+            counts[pair] = counts.get(pair, 0.0) + weight
+    return counts
+
+
+def tfidf(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear TF times IDF over the known vocabulary, L2-normalised."""
+    vector = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items() if t in idf}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {t: v / norm for t, v in sorted(vector.items())} if norm else {}
+
+
+def relevance_features(
+    words: dict[str, float], signal: RelevanceSignal, scores: dict[str, LeafScore]
+) -> dict[str, float]:
+    """Features of the relevance head: words plus the rule signals."""
+    ranked = sorted((s.score for s in scores.values()), reverse=True)
+    features = {f"w:{t}": v for t, v in words.items()}
+    features.update(
+        {
+            "sig:leaf": math.log1p(max(signal.leaf, 0.0)),
+            "sig:efficiency": math.log1p(signal.efficiency),
+            "sig:off_topic": math.log1p(signal.off_topic),
+            "sig:domain": math.log1p(signal.domain),
+            "sig:out_of_scope": math.log1p(signal.out_of_scope),
+            "sig:ml": math.log1p(signal.ml_sentences),
+            "sig:score": max(-3.0, min(3.0, signal.score / 4.0)),
+            "sig:rule": 1.0 if signal.relevant else 0.0,
+            "sig:title_only": 1.0 if signal.title_only else 0.0,
+            "sig:top": math.log1p(ranked[0]) if ranked else 0.0,
+        }
+    )
+    return features
+
+
+def leaf_features(
+    leaf: str,
+    words: dict[str, float],
+    scores: dict[str, LeafScore],
+    rule_leaves: list[str],
+) -> dict[str, float]:
+    """Features of one (paper, leaf) pair for the membership and primary heads."""
+    score = scores[leaf]
+    top = max((s.score for s in scores.values()), default=0.0)
+    rank = 1 + sum(1 for s in scores.values() if s.score > score.score)
+    level = leaf.split(".", 1)[0]
+    primary_level = rule_leaves[0].split(".", 1)[0] if rule_leaves else ""
+    features = {f"{leaf}|{t}": v for t, v in words.items()}
+    features.update(
+        {
+            f"bias|{leaf}": 1.0,
+            f"cue|{leaf}": math.log1p(score.score),
+            "cue": math.log1p(score.score),
+            "cue_title": math.log1p(score.title_score),
+            "share": score.score / top if top > 0 else 0.0,
+            "rank1": 1.0 if rank == 1 and score.score > 0 else 0.0,
+            "inv_rank": 1.0 / rank if score.score > 0 else 0.0,
+            "rule_leaf": 1.0 if leaf in rule_leaves else 0.0,
+            "rule_primary": 1.0 if rule_leaves and leaf == rule_leaves[0] else 0.0,
+            "same_level": 1.0 if level == primary_level else 0.0,
+        }
+    )
+    return features
+
+
+@dataclass(frozen=True)
+class Head:
+    """A logistic model: sparse weights and a bias."""
+
+    weights: dict[str, float]
+    bias: float
+
+    def logit(self, features: dict[str, float]) -> float:
+        w = self.weights
+        return self.bias + sum(v * w[k] for k, v in features.items() if k in w)
+
+    def probability(self, features: dict[str, float]) -> float:
+        return _sigmoid(self.logit(features))
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the learned heads say about one paper."""
+
+    relevance: float
+    membership: dict[str, float]
+    primary: dict[str, float]  # normalised over leaves
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """The three heads, their decision thresholds and the confidence calibration."""
+
+    idf: dict[str, float]
+    relevance: Head
+    membership: Head
+    primary: Head
+    relevance_threshold: float
+    leaf_threshold: float  # a secondary leaf of the primary's level
+    cross_level_threshold: float  # a secondary leaf of another level (adds a level)
+    calibration: tuple[float, float]
+    version: str
+
+    def predict(
+        self,
+        doc: Document,
+        scores: dict[str, LeafScore],
+        signal: RelevanceSignal,
+        rule_leaves: list[str],
+    ) -> Prediction:
+        words = tfidf(terms(doc.title, doc.abstract), self.idf)
+        relevance = self.relevance.probability(relevance_features(words, signal, scores))
+        membership: dict[str, float] = {}
+        logits: dict[str, float] = {}
+        for leaf in scores:
+            features = leaf_features(leaf, words, scores, rule_leaves)
+            membership[leaf] = self.membership.probability(features)
+            logits[leaf] = self.primary.logit(features)
+        peak = max(logits.values(), default=0.0)
+        exp = {leaf: math.exp(v - peak) for leaf, v in logits.items()}
+        total = sum(exp.values()) or 1.0
+        return Prediction(relevance, membership, {k: v / total for k, v in exp.items()})
+
+    def covers(self, leaf_ids: list[str]) -> bool:
+        """Were these weights trained on exactly these leaves?"""
+        trained = {k.split("|", 1)[1] for k in self.membership.weights if k.startswith("bias|")}
+        return trained == set(leaf_ids)
+
+    def confidence(self, raw: float) -> float:
+        """Calibrated probability that an answer with raw probability ``raw`` is right."""
+        raw = min(max(raw, 1e-6), 1 - 1e-6)
+        a, b = self.calibration
+        return round(_sigmoid(a * math.log(raw / (1 - raw)) + b), 3)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "idf": self.idf,
+            "heads": {
+                name: {"bias": head.bias, "weights": head.weights}
+                for name, head in (
+                    ("relevance", self.relevance),
+                    ("membership", self.membership),
+                    ("primary", self.primary),
+                )
+            },
+            "relevance_threshold": self.relevance_threshold,
+            "leaf_threshold": self.leaf_threshold,
+            "cross_level_threshold": self.cross_level_threshold,
+            "calibration": list(self.calibration),
+        }
+
+
+def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
+    """A model from its JSON form (as written by ``to_json``)."""
+    if data.get("format") != FORMAT:
+        raise ValueError(
+            f"learned weights have format {data.get('format')!r}, this code reads {FORMAT}: "
+            "retrain them with `make train-local`"
+        )
+    heads = {
+        name: Head({k: float(v) for k, v in head["weights"].items()}, float(head["bias"]))
+        for name, head in data["heads"].items()
+    }
+    a, b = data["calibration"]
+    return LearnedModel(
+        idf={k: float(v) for k, v in data["idf"].items()},
+        relevance=heads["relevance"],
+        membership=heads["membership"],
+        primary=heads["primary"],
+        relevance_threshold=float(data["relevance_threshold"]),
+        leaf_threshold=float(data["leaf_threshold"]),
+        cross_level_threshold=float(data["cross_level_threshold"]),
+        calibration=(float(a), float(b)),
+        version=version,
+    )
+
+
+def weights_version(path: Path = WEIGHTS_PATH) -> str:
+    """Content hash of the shipped weights ("none" when there are none)."""
+    if not path.exists():
+        return "none"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@cache
+def shipped_model() -> LearnedModel | None:
+    """The weights shipped with the package, or None when there are none."""
+    if not WEIGHTS_PATH.exists():
+        return None
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    return from_json(data, weights_version())
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The learned answer: relevance, leaves (primary first) and a calibrated confidence."""
+
+    relevant: bool
+    leaves: list[str]
+    confidence: float
+
+
+def choose_leaves(
+    prediction: Prediction, same: float, cross: float, position: dict[str, int]
+) -> list[str]:
+    """The most probable primary, then secondary leaves above their level's threshold."""
+    primary = min(prediction.primary, key=lambda k: (-prediction.primary[k], position[k]))
+    level = primary.split(".", 1)[0]
+    others = sorted(
+        (leaf for leaf in prediction.membership if leaf != primary),
+        key=lambda k: (-prediction.membership[k], position[k]),
+    )
+    chosen = [
+        leaf
+        for leaf in others
+        if prediction.membership[leaf] >= (same if leaf.split(".", 1)[0] == level else cross)
+    ]
+    return [primary] + chosen[: MAX_LEAVES - 1]
+
+
+def decide(
+    model: LearnedModel,
+    prediction: Prediction,
+    order: list[str],
+    rule_relevant: bool,
+    rule_primary: str,
+) -> Decision:
+    """Combine the heads with the cue rules into an answer.
+
+    Cross-validation (``make eval-local``) found the rules' relevance and primary leaf as good
+    as the heads' on held-out papers and the heads' secondary leaves better: relevance and
+    primary come from the rules, the secondary leaves from the membership head, and the
+    confidence from the heads' probabilities of that answer.
+    """
+    position = {leaf: i for i, leaf in enumerate(order)}
+    relevant = rule_relevant
+    learned = choose_leaves(prediction, model.leaf_threshold, model.cross_level_threshold, position)
+    leaves = [rule_primary] + [leaf for leaf in learned if leaf != rule_primary][: MAX_LEAVES - 1]
+    p_relevance = prediction.relevance if relevant else 1.0 - prediction.relevance
+    raw = p_relevance * (prediction.primary[rule_primary] if relevant else 1.0)
+    return Decision(relevant, leaves, model.confidence(raw))

@@ -1,0 +1,250 @@
+"""Fit the learned heads of the local model (development time; needs scikit-learn).
+
+    fit(examples, taxonomy) -> LearnedModel
+
+Every choice is made on the examples given: the heads are fitted on them, and the decision
+thresholds and the confidence calibration are chosen on out-of-fold predictions of an inner
+cross-validation over the same examples. Scoring a held-out fold with a model fitted on the
+other folds therefore measures the whole procedure (``bench/eval_local.py`` does that).
+``bench/train_local.py`` (``make train-local``) fits on every labelled paper and writes the
+weights that ship with the package.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.local_model.learned import (
+    LearnedModel,
+    Prediction,
+    choose_leaves,
+    from_json,
+    leaf_features,
+    relevance_features,
+    terms,
+    tfidf,
+)
+from schemas.taxonomy import Taxonomy
+
+SEED = 0
+FOLDS = 5
+INNER_FOLDS = 3  # thresholds and calibration: out-of-fold predictions on the training folds
+C_RELEVANCE = 4.0
+C_LEAVES = 4.0
+MIN_DF = 3  # a word in fewer training papers says nothing general
+# Weights smaller than this move a probability by well under a percent: dropped, so that the
+# shipped file stays small (the pruned model is the one cross-validation scores).
+MIN_WEIGHT = 0.05
+THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled paper: its text and gold labels (``relevant`` None = not scored)."""
+
+    title: str
+    abstract: str
+    relevant: bool | None
+    primary: str | None
+    leaves: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """An example with what the cue rules read from it."""
+
+    example: Example
+    words: dict[str, float]  # raw term counts
+    scores: Any
+    signal: Any
+    rule_leaves: list[str]
+
+
+def analyse(examples: list[Example], taxonomy: Taxonomy) -> list[Analysed]:
+    """Run the cue rules on every example (once; folds reuse the result)."""
+    from pipeline.local_model import LocalModel
+
+    rules = LocalModel(taxonomy, rules_only=True)
+    out = []
+    for ex in examples:
+        a = rules.analyse(ex.title, ex.abstract)
+        out.append(Analysed(ex, terms(ex.title, ex.abstract), a.scores, a.signal, a.choice.leaves))
+    return out
+
+
+def _idf(items: list[Analysed]) -> dict[str, float]:
+    df: dict[str, int] = {}
+    for item in items:
+        for term in item.words:
+            df[term] = df.get(term, 0) + 1
+    n = len(items)
+    return {t: round(math.log((1 + n) / (1 + d)) + 1.0, 4) for t, d in sorted(df.items())
+            if d >= MIN_DF}  # fmt: skip
+
+
+def _logistic(rows: list[dict[str, float]], labels: list[int], c: float) -> dict[str, Any]:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sort=True)
+    x = vectorizer.fit_transform(rows)
+    if len(set(labels)) < 2:  # a degenerate fold: a constant model
+        return {"bias": 8.0 if labels and labels[0] else -8.0, "weights": {}}
+    model = LogisticRegression(C=c, max_iter=3000, solver="lbfgs")
+    model.fit(x, labels)
+    weights = {
+        name: round(float(w), 3)
+        for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
+        if abs(w) >= MIN_WEIGHT
+    }
+    return {"bias": round(float(model.intercept_[0]), 4), "weights": weights}
+
+
+def _heads(items: list[Analysed], leaf_ids: list[str]) -> dict[str, Any]:
+    idf = _idf(items)
+    vectors = [tfidf(item.words, idf) for item in items]
+    scored = [(item, v) for item, v in zip(items, vectors, strict=True)
+              if item.example.relevant is not None]  # fmt: skip
+    relevance = _logistic(
+        [relevance_features(v, item.signal, item.scores) for item, v in scored],
+        [int(bool(item.example.relevant)) for item, _ in scored],
+        C_RELEVANCE,
+    )
+    pairs: list[dict[str, float]] = []
+    member: list[int] = []
+    primary: list[int] = []
+    for item, v in scored:
+        if not item.example.relevant:
+            continue
+        for leaf in leaf_ids:
+            pairs.append(leaf_features(leaf, v, item.scores, item.rule_leaves))
+            member.append(int(leaf in item.example.leaves))
+            primary.append(int(leaf == item.example.primary))
+    membership = _logistic(pairs, member, C_LEAVES)
+    # Every leaf keeps a bias entry, so that covers() can tell which leaves were trained.
+    for leaf in leaf_ids:
+        membership["weights"].setdefault(f"bias|{leaf}", 0.0)
+    return {
+        "format": 1,
+        "idf": idf,
+        "heads": {
+            "relevance": relevance,
+            "membership": membership,
+            "primary": _logistic(pairs, primary, C_LEAVES),
+        },
+        "relevance_threshold": 0.5,
+        "leaf_threshold": 0.5,
+        "cross_level_threshold": 0.5,
+        "calibration": [1.0, 0.0],
+    }
+
+
+def predict(model: LearnedModel, item: Analysed) -> Prediction:
+    """The heads' probabilities for an analysed example."""
+    from pipeline.local_model.text import make_document
+
+    doc = make_document(item.example.title, item.example.abstract)
+    return model.predict(doc, item.scores, item.signal, item.rule_leaves)
+
+
+def folds(items: list[Analysed], k: int = FOLDS, seed: int = SEED) -> list[list[int]]:
+    """Stratified folds (by relevance and primary level), fixed seed: test indices per fold."""
+    from sklearn.model_selection import StratifiedKFold
+
+    strata = []
+    for item in items:
+        ex = item.example
+        strata.append(
+            (ex.primary or "?").split(".", 1)[0] if ex.relevant else "out"
+        )  # fmt: skip
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    return [list(test) for _, test in splitter.split(strata, strata)]
+
+
+def _f1(tp: int, predicted: int, actual: int) -> float:
+    return 2 * tp / (predicted + actual) if predicted + actual else 0.0
+
+
+def _choose(
+    items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str]
+) -> tuple[float, tuple[float, float], tuple[float, float]]:
+    """Thresholds and calibration from out-of-fold predictions."""
+    scored = [(i, p) for i, p in zip(items, predictions, strict=True)
+              if i.example.relevant is not None]  # fmt: skip
+    position = {leaf: i for i, leaf in enumerate(leaf_ids)}
+
+    def relevance_f1(t: float) -> float:
+        tp = sum(1 for i, p in scored if i.example.relevant and p.relevance >= t)
+        pred = sum(1 for _, p in scored if p.relevance >= t)
+        gold = sum(1 for i, _ in scored if i.example.relevant)
+        return _f1(tp, pred, gold)
+
+    relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f1(t), -abs(t - 0.5)))
+
+    def levels_f1(t: tuple[float, float]) -> float:
+        tp = pred = gold = 0
+        for item, p in scored:
+            if not item.example.relevant:
+                continue
+            model_leaves = choose_leaves(p, t[0], t[1], position)
+            got = {leaf.split(".", 1)[0] for leaf in model_leaves}
+            want = {leaf.split(".", 1)[0] for leaf in item.example.leaves}
+            tp, pred, gold = tp + len(got & want), pred + len(got), gold + len(want)
+        return _f1(tp, pred, gold)
+
+    pairs = [(same, cross) for same in THRESHOLDS for cross in THRESHOLDS]
+    leaf_thresholds = max(pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
+
+    # Calibration: P(answer right) from the logit of its raw probability.
+    raws: list[float] = []
+    right: list[int] = []
+    for item, p in scored:
+        # The answer decide() gives: the rules' relevance and primary (see its docstring).
+        relevant = bool(item.signal.relevant)
+        primary = item.rule_leaves[0]
+        raw = (p.relevance if relevant else 1 - p.relevance) * (
+            p.primary[primary] if relevant else 1.0
+        )
+        raw = min(max(raw, 1e-6), 1 - 1e-6)
+        raws.append(math.log(raw / (1 - raw)))
+        ok = relevant == bool(item.example.relevant) and (
+            not relevant or primary in item.example.leaves
+        )
+        right.append(int(ok))
+    calibration = (1.0, 0.0)
+    if len(set(right)) == 2:
+        from sklearn.linear_model import LogisticRegression
+
+        platt = LogisticRegression(C=100.0, solver="lbfgs")
+        platt.fit([[r] for r in raws], right)
+        calibration = (round(float(platt.coef_[0][0]), 4), round(float(platt.intercept_[0]), 4))
+    return relevance_threshold, leaf_thresholds, calibration
+
+
+def fit_analysed(items: list[Analysed], leaf_ids: list[str], inner: bool = True) -> LearnedModel:
+    """Fit heads on ``items``; thresholds and calibration from an inner cross-validation."""
+    data = _heads(items, leaf_ids)
+    if inner and len(items) >= 2 * INNER_FOLDS:
+        predictions: list[Prediction | None] = [None] * len(items)
+        for test in folds(items, INNER_FOLDS):
+            held = set(test)
+            train = [item for i, item in enumerate(items) if i not in held]
+            model = from_json(_heads(train, leaf_ids))
+            for i in test:
+                predictions[i] = predict(model, items[i])
+        done = [p for p in predictions if p is not None]
+        rel_t, (same_t, cross_t), calibration = _choose(items, done, leaf_ids)
+        data["relevance_threshold"] = rel_t
+        data["leaf_threshold"], data["cross_level_threshold"] = same_t, cross_t
+        data["calibration"] = list(calibration)
+    return from_json(data)
+
+
+def fit(examples: list[Example], taxonomy: Taxonomy) -> LearnedModel:
+    """Fit the learned model on labelled examples (see the module docstring)."""
+    return fit_analysed(analyse(examples, taxonomy), taxonomy.leaf_ids)
+
+
+__all__ = ["Analysed", "Example", "analyse", "fit", "fit_analysed", "folds", "predict"]

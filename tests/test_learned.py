@@ -1,0 +1,151 @@
+"""The local model's learned heads, out-of-scope topics, title-only papers and confidence."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.local_model import LocalModel
+from pipeline.local_model.learned import WEIGHTS_PATH, from_json, shipped_model
+from pipeline.local_model.registry import model_digest
+from pipeline.local_model.training import Example, fit
+from pipeline.stages.screen import apply, low_confidence
+from pipeline.taxonomy import load_taxonomy
+from schemas.paper import Paper
+from schemas.record import PaperRecord
+from schemas.stages import Screening
+from schemas.taxonomy import Taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
+
+COLOUR_TITLE = "Name Your Colour For the Task: Artificially Discover Colour Naming via Colour Quantisation Transformer"  # noqa: E501
+COLOUR_ABSTRACT = (
+    "The long-standing theory that a colour-naming system evolves under dual pressure of "
+    "efficient communication and perceptual mechanism is supported by more and more "
+    "linguistic studies. We propose a novel colour quantisation transformer, CQFormer, that "
+    "quantises colour space while maintaining the accuracy of machine recognition on the "
+    "quantised images. Given an RGB image, the annotation branch maps it into an index map "
+    "before generating the quantised image with a colour palette. The colour naming systems "
+    "it discovers resemble those of human languages."
+)
+TITLE_ONLY_TITLE = "Pruning Large Language Models for Faster Inference"
+TITLE_ONLY_ABSTRACT = (
+    "We study how people describe their favourite recipes. We interview forty home cooks and "
+    "report recurring themes in their stories."
+)
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def classics() -> list[Example]:
+    rows = [json.loads(line) for line in CLASSICS.read_text().splitlines() if line]
+    return [
+        Example(r["title"], r["abstract"], r["relevant"], r["primary"], tuple(r["leaves"]))
+        for r in rows
+    ]
+
+
+def test_out_of_scope_topics_weigh_against_relevance(taxonomy: Taxonomy) -> None:
+    with_list = LocalModel(taxonomy, rules_only=True).analyse(COLOUR_TITLE, COLOUR_ABSTRACT)
+    bare = taxonomy.model_copy(update={"out_of_scope": []})
+    without = LocalModel(bare, rules_only=True).analyse(COLOUR_TITLE, COLOUR_ABSTRACT)
+    assert without.signal.out_of_scope == 0.0
+    assert with_list.signal.out_of_scope > 3.0
+    # Same weight as the leaf cues: the score drops by exactly the out-of-scope cue score.
+    drop = without.signal.score - with_list.signal.score
+    assert drop == pytest.approx(with_list.signal.out_of_scope)
+    assert not with_list.relevant
+    assert not LocalModel(taxonomy).screen(COLOUR_TITLE, COLOUR_ABSTRACT)["relevant"]
+
+
+def test_a_title_alone_does_not_make_a_paper_relevant(taxonomy: Taxonomy) -> None:
+    for model in (LocalModel(taxonomy, rules_only=True), LocalModel(taxonomy)):
+        analysis = model.analyse(TITLE_ONLY_TITLE, TITLE_ONLY_ABSTRACT)
+        assert analysis.signal.title_only
+        screening = model.screen(TITLE_ONLY_TITLE, TITLE_ONLY_ABSTRACT)
+        assert screening["relevant"] is False
+        assert "only the title" in screening["reason"]
+    # The same title over an abstract that backs it is relevant.
+    backed = "We prune 50% of the weights of LLaMA and cut inference latency by 1.8x."
+    assert LocalModel(taxonomy).screen(TITLE_ONLY_TITLE, backed)["relevant"] is True
+
+
+def test_training_is_deterministic_and_learns_the_training_set(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    first = fit(classics, taxonomy)
+    second = fit(classics, taxonomy)
+    assert json.dumps(first.to_json(), sort_keys=True) == json.dumps(
+        second.to_json(), sort_keys=True
+    )
+    model = LocalModel(taxonomy, learned=first)
+    relevant = [e for e in classics if e.relevant]
+    right = sum(model.classify(e.title, e.abstract)["primary"] in e.leaves for e in relevant)
+    assert right / len(relevant) > 0.9
+    # The JSON form answers exactly like the fitted model.
+    again = LocalModel(taxonomy, learned=from_json(json.loads(json.dumps(first.to_json()))))
+    for e in classics[:20]:
+        assert again.screen(e.title, e.abstract) == model.screen(e.title, e.abstract)
+        assert again.classify(e.title, e.abstract) == model.classify(e.title, e.abstract)
+
+
+def test_shipped_weights_give_a_confidence_in_every_screening(taxonomy: Taxonomy) -> None:
+    assert shipped_model() is not None, "weights.json is missing: run `make train-local`"
+    model = LocalModel(taxonomy)
+    screening = model.screen(COLOUR_TITLE, COLOUR_ABSTRACT)
+    Screening.model_validate({"paper_id": "p" + "0" * 11, **screening})
+    assert 0.0 <= screening["confidence"] <= 1.0
+
+
+def test_weights_for_other_leaves_are_not_used() -> None:
+    custom = Taxonomy.model_validate(
+        {
+            "levels": [
+                {"id": "topic", "name": "Topics", "description": "Two topics.",
+                 "leaves": [{"id": "topic.pruning", "name": "Pruning", "description": "Pruning."},
+                            {"id": "topic.caching", "name": "Caching", "description": "Caches."}]}
+            ]
+        }
+    )  # fmt: skip
+    model = LocalModel(custom)
+    assert model.learned is None
+    assert "confidence" not in model.screen(TITLE_ONLY_TITLE, "We prune weights of LLMs.")
+
+
+def test_weights_change_the_model_version(tmp_path: Path) -> None:
+    copy = tmp_path / "local_model"
+    shutil.copytree(WEIGHTS_PATH.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = model_digest(copy)
+    weights = json.loads((copy / "weights.json").read_text())
+    weights["leaf_threshold"] = 0.123
+    (copy / "weights.json").write_text(json.dumps(weights))
+    assert model_digest(copy) != before
+
+
+def test_wrong_weights_format_names_the_fix() -> None:
+    with pytest.raises(ValueError, match="make train-local"):
+        from_json({"format": 99})
+
+
+def test_low_confidence_papers_are_listed_least_confident_first() -> None:
+    records = []
+    for n, confidence in enumerate([0.9, 0.3, None, 0.5]):
+        paper = Paper.model_validate(
+            {"id": f"p{n:011d}", "key": f"k{n}", "title": f"T{n}", "abstract": "A.",
+             "sources": [{"file": "d.txt", "line": n + 1, "layout": "jsonl"}]}
+        )  # fmt: skip
+        record = PaperRecord.model_validate(paper.model_dump())
+        apply(record, Screening(paper_id=paper.id, relevant=True, kind="method",
+                                reason="r", confidence=confidence))  # fmt: skip
+        records.append(record)
+    assert records[0].confidence == 0.9
+    listed = low_confidence(records)
+    assert [item["title"] for item in listed] == ["T1", "T3"]
