@@ -31,8 +31,8 @@ from schemas.names import (
     verb_for,
 )
 from schemas.record import PaperRecord, SectionText
-from schemas.stages import Result, numbers_in
-from schemas.survey import HTML_TAG, cited_keys, paper_numbers, record_texts
+from schemas.stages import Result
+from schemas.survey import HTML_TAG, cited_keys, paper_numbers, record_texts, sentence_numbers
 from schemas.taxonomy import Leaf, Taxonomy
 
 _MAX_CITED = 6
@@ -98,7 +98,7 @@ def _notable(records: Sequence[PaperRecord]) -> list[PaperRecord]:
 
 def _supported(record: PaperRecord) -> Callable[[str], bool]:
     numbers = paper_numbers(*record_texts(record))
-    return lambda text: all(n in numbers for n in numbers_in(text))
+    return lambda text: all(n in numbers for n in sentence_numbers(text))
 
 
 def _terms(

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.render.errors import RenderError
 from pipeline.render.latex import latex_label
@@ -153,8 +154,9 @@ class SurveyData:
         )
     )
 
-    @property
+    @cached_property
     def ref_by_key(self) -> dict[str, Reference]:
+        """References by key, indexed once (templates look a key up for every table row)."""
         return {ref.key: ref for ref in self.references}
 
     @property

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.seam.context import DEFAULT_CONTEXT_TOKENS
 from pipeline.seam.retry import RetryPolicy
 
 DEFAULT_MODEL = "local/taxonomist"
@@ -22,6 +23,8 @@ class ModelConfig:
     timeout: float = 120.0
     max_reasks: int = 2
     papers_per_call: int | None = None  # None: 8 for remote models, 32 for the local one
+    # Input tokens one request may carry (the model's context window, less room for the answer).
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
 
     @property
     def batch_size(self) -> int:

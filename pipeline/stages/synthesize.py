@@ -1,28 +1,42 @@
-"""The synthesize stage: survey prose per section, asked through the model seam.
+"""The synthesize stage: survey prose per section, asked through the model seam (map-reduce).
 
-A section's request carries its papers' structured results and, on a re-run, the section's
-previous sentences, so a model updates rather than rewrites. A section whose inputs did not
-change since the last run keeps its previous text without a call (outputs/sections.json).
+Map: a leaf's (and the surveys section's) papers go to the model in parts that fit the
+stage's token ceiling; one part when they fit, else stable parts whose texts are joined. Each
+request carries its papers' structured results and, on a re-run, the part's previous sentences,
+so a model updates rather than rewrites. Reduce: the introduction and the challenges are
+written from the sections' summaries (counts, notable papers, first sentences) and corpus
+counts, never from all papers; the challenges also get notes the model wrote on bounded
+batches of papers, merged batch by batch until they fit. A part whose inputs did not change
+since the last run keeps its previous text without a call (outputs/sections.json).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.seam import OUTPUT_TOKENS_PER_ITEM, Estimate, Seam, request_cost
+from pipeline.seam.context import item_tokens, split_to_fit
 from schemas.paper import Paper
 from schemas.record import PaperRecord, SectionText
 from schemas.run import StageStats
-from schemas.survey import SectionDraft, compact, section_context
+from schemas.survey import SectionDraft, cited_keys, compact, section_context
 from schemas.taxonomy import Taxonomy
 
 SECTIONS_FILE = "sections.json"
 SPECIAL_SECTIONS = ("introduction", "surveys", "challenges")
+AGGREGATES = ("introduction", "challenges")  # written from summaries (the reduce step)
+PART = "#"  # "model.quantization#2": the second part of a section written in parts
+NOTES = "challenges/notes"  # intermediate: the model's notes on batches of papers
+PREVIOUS_ALLOWANCE = 64  # tokens a paper's previous sentences may add to a part's request
+SUMMARY_NOTABLE = 3
+SUMMARY_POINTS = 3
 
 
 @dataclass
@@ -51,22 +65,47 @@ def section_ids(taxonomy: Taxonomy, records: list[PaperRecord]) -> list[str]:
 
 
 def payload(
-    section: str, taxonomy: Taxonomy, papers: list[PaperRecord], previous: list[str]
+    section: str,
+    taxonomy: Taxonomy,
+    papers: Sequence[PaperRecord],
+    previous: list[str],
+    part: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
+    """The request of a section (or of part ``(k, n)`` of it) about ``papers``."""
     if section in SPECIAL_SECTIONS:
         kind, name, description = section, section.capitalize(), taxonomy.relevance
     else:
         leaf = taxonomy.leaf(section)
         kind, name, description = "leaf", leaf.name, leaf.description
-    return {
+    data: dict[str, Any] = {
         "section": section,
         "kind": kind,
         "name": name,
         "description": " ".join(description.split()),
-        # The introduction only counts and names papers: abstracts would cost tokens for nothing.
-        "papers": [compact(p, abstract=section != "introduction") for p in papers],
+        "papers": [compact(p) for p in papers],
         "previous": previous,
     }
+    if part is not None:  # only when split, so a section that fits asks what it always asked
+        data["part"] = list(part)
+    return data
+
+
+def _by_year(papers: Sequence[PaperRecord]) -> list[PaperRecord]:
+    """(year, key) order: new papers, mostly the newest, land in a section's last part."""
+    return sorted(papers, key=lambda r: (r.year if r.year is not None else 9999, r.key))
+
+
+def section_parts(
+    seam: Seam, section: str, taxonomy: Taxonomy, papers: list[PaperRecord]
+) -> list[list[PaperRecord]]:
+    """The section's papers in parts whose requests fit the synthesize token ceiling."""
+    room = seam.room("synthesize", payload(section, taxonomy, [], []))
+
+    def tokens(record: PaperRecord) -> int:
+        return item_tokens(compact(record)) + PREVIOUS_ALLOWANCE
+
+    parts = split_to_fit(_by_year(papers), tokens, room) if papers else [[]]
+    return [sorted(part, key=lambda r: r.key) for part in parts]  # requests list papers by key
 
 
 def load_previous(out_dir: Path) -> dict[str, Previous]:
@@ -93,40 +132,221 @@ def save_sections(out_dir: Path, written: dict[str, Previous]) -> None:
 async def synthesize(
     seam: Seam, taxonomy: Taxonomy, records: list[PaperRecord], previous: dict[str, Previous]
 ) -> dict[str, Previous]:
-    """Prose of every section with papers; unchanged sections keep their previous text."""
+    """Prose of every section with papers; unchanged parts keep their previous text.
 
-    async def one(section: str) -> tuple[str, Previous | None]:
-        papers = section_papers(section, records)
-        inputs = seam.document_key(
-            "synthesize", payload(section, taxonomy, papers, []), SectionDraft
+    Returns the texts by part id (``leaf`` or ``leaf#k``); `as_section_texts` joins them."""
+    relevant = sorted((r for r in records if r.relevant is True), key=lambda r: r.key)
+    ids = section_ids(taxonomy, relevant)
+    mapped = [s for s in ids if s not in AGGREGATES]
+    written: dict[str, Previous] = {}
+    results = await asyncio.gather(
+        *(_write_parts(seam, taxonomy, s, section_papers(s, relevant), previous) for s in mapped),
+        _challenge_notes(seam, taxonomy, relevant, previous),
+    )
+    for result in results:
+        written.update(result)
+    texts = as_section_texts(written)
+    summaries = [
+        section_summary(taxonomy, s, section_papers(s, relevant), texts.get(s)) for s in mapped
+    ]
+    notes = [
+        sentence for part, text in sorted(written.items()) if part.startswith(NOTES + PART)
+        for sentence in text.sentences
+    ]  # fmt: skip
+    notes = await _reduce_notes(seam, taxonomy, notes, relevant)
+    corpus = corpus_digest(taxonomy, relevant)
+    aggregates = await asyncio.gather(
+        *(
+            _write_aggregate(seam, taxonomy, s, corpus, summaries, notes, relevant, previous)
+            for s in AGGREGATES
         )
-        old = previous.get(section)
-        if old is not None and old.inputs == inputs:
-            model = seam.config("synthesize").model
-            stats = seam.stats.setdefault("synthesize", StageStats(model=model))
-            stats.papers += 1
-            stats.cache_hits += 1
-            return section, old
-        # Leaf sections are updated (old sentences kept, old keys stay cited). The introduction,
-        # surveys and challenges are aggregates (counts, top lists) and are written afresh.
-        keep_previous = old is not None and section not in SPECIAL_SECTIONS
-        old_sentences = old.sentences if old is not None and keep_previous else []
-        request = payload(section, taxonomy, papers, old_sentences)
-        context = section_context(section, papers, old_sentences)
-        context["section"] = section
-        answer = await seam.ask_document("synthesize", section, request, SectionDraft, context)
-        if answer.value is None:  # keep the last good text; the next run asks again
-            return section, old
-        draft = answer.value
-        assert isinstance(draft, SectionDraft)
-        return section, Previous(inputs, list(draft.sentences))
+    )
+    for section, text in aggregates:
+        if text is not None:
+            written[section] = text
+    return written
 
-    results = await asyncio.gather(*(one(s) for s in section_ids(taxonomy, records)))
-    return {section: text for section, text in results if text is not None}
+
+async def _ask_section(
+    seam: Seam,
+    part_id: str,
+    request: dict[str, Any],
+    context_papers: Sequence[PaperRecord],
+    previous: Previous | None,
+    keep_previous: bool,
+    paper_count: int | None = None,
+) -> Previous | None:
+    """One request of the stage: reuse the previous text when its inputs are unchanged.
+
+    ``paper_count``: the largest count of papers a sentence may state (default: the papers
+    of ``context_papers``)."""
+    inputs = seam.document_key("synthesize", {**request, "previous": []}, SectionDraft)
+    if previous is not None and previous.inputs == inputs:
+        model = seam.config("synthesize").model
+        stats = seam.stats.setdefault("synthesize", StageStats(model=model))
+        stats.papers += 1
+        stats.cache_hits += 1
+        return previous
+    old_sentences = previous.sentences if previous is not None and keep_previous else []
+    request = {**request, "previous": old_sentences}
+    context = section_context(request["section"], context_papers, old_sentences)
+    context["section"] = request["section"]
+    if paper_count is not None:
+        context["paper_count"] = paper_count
+    answer = await seam.ask_document("synthesize", part_id, request, SectionDraft, context)
+    if answer.value is None:  # keep the last good text; the next run asks again
+        return previous
+    draft = answer.value
+    assert isinstance(draft, SectionDraft)
+    return Previous(inputs, list(draft.sentences))
+
+
+async def _write_parts(
+    seam: Seam,
+    taxonomy: Taxonomy,
+    section: str,
+    papers: list[PaperRecord],
+    previous: dict[str, Previous],
+) -> dict[str, Previous]:
+    """A leaf or the surveys section: one request per part (the map step)."""
+    parts = section_parts(seam, section, taxonomy, papers)
+    part_ids = (
+        [section] if len(parts) == 1 else [f"{section}{PART}{k}" for k in range(1, len(parts) + 1)]
+    )
+
+    async def one(index: int, part_id: str) -> tuple[str, Previous | None]:
+        members = parts[index]
+        part = (index + 1, len(parts)) if len(parts) > 1 else None
+        request = payload(section, taxonomy, members, [], part)
+        if part is not None and section == "surveys":
+            request["kinds"] = dict(sorted(Counter(p.kind or "" for p in papers).items()))
+        # Leaf sections are updated (old sentences kept, old keys stay cited); surveys afresh.
+        keep = section not in SPECIAL_SECTIONS
+        text = await _ask_section(seam, part_id, request, members, previous.get(part_id), keep)
+        return part_id, text
+
+    results = await asyncio.gather(*(one(i, pid) for i, pid in enumerate(part_ids)))
+    return {part_id: text for part_id, text in results if text is not None}
+
+
+async def _challenge_notes(
+    seam: Seam, taxonomy: Taxonomy, papers: list[PaperRecord], previous: dict[str, Previous]
+) -> dict[str, Previous]:
+    """The model's notes on open problems, written on bounded batches of papers (map)."""
+    if not papers:
+        return {}
+    base = {**payload("challenges", taxonomy, [], []), "kind": "challenge-notes"}
+    room = seam.room("synthesize", base)
+    parts = split_to_fit(_by_year(papers), lambda r: item_tokens(compact(r)), room)
+    parts = [sorted(part, key=lambda r: r.key) for part in parts]
+
+    async def one(index: int) -> tuple[str, Previous | None]:
+        part_id = f"{NOTES}{PART}{index + 1}"
+        request = {**base, "papers": [compact(p) for p in parts[index]]}
+        request["part"] = [index + 1, len(parts)]
+        text = await _ask_section(
+            seam, part_id, request, parts[index], previous.get(part_id), False
+        )
+        return part_id, text
+
+    results = await asyncio.gather(*(one(i) for i in range(len(parts))))
+    return {part_id: text for part_id, text in results if text is not None}
+
+
+async def _reduce_notes(
+    seam: Seam, taxonomy: Taxonomy, notes: list[str], papers: list[PaperRecord]
+) -> list[str]:
+    """Merge notes group by group until all of them fit one request (the reduce step)."""
+    base = {**payload("challenges", taxonomy, [], []), "kind": "challenge-notes"}
+    room = seam.room("synthesize", base) // 2  # the final request also carries summaries
+    rounds = 0
+    while notes and sum(item_tokens(n) for n in notes) > room and rounds < 8:
+        rounds += 1
+        groups = split_to_fit(notes, item_tokens, room)
+        merged: list[str] = []
+        for index, group in enumerate(groups):
+            request = {**base, "notes": group, "part": [index + 1, len(groups)]}
+            cited = {key for note in group for key in cited_keys(note)}
+            members = [p for p in papers if p.key in cited]
+            text = await _ask_section(
+                seam, f"{NOTES}/merge", request, members, None, False, len(papers)
+            )
+            merged += text.sentences if text is not None else group
+        notes = merged
+    return notes
+
+
+async def _write_aggregate(
+    seam: Seam,
+    taxonomy: Taxonomy,
+    section: str,
+    corpus: dict[str, Any],
+    summaries: list[dict[str, Any]],
+    notes: list[str],
+    papers: list[PaperRecord],
+    previous: dict[str, Previous],
+) -> tuple[str, Previous | None]:
+    """The introduction or the challenges, from summaries (never from all papers)."""
+    request = {**payload(section, taxonomy, [], []), "corpus": corpus, "summaries": summaries}
+    if section == "challenges":
+        request["notes"] = notes
+    # The aggregates are written afresh (counts, top lists); every relevant paper may be cited.
+    return section, await _ask_section(seam, section, request, papers, previous.get(section), False)
+
+
+def section_summary(
+    taxonomy: Taxonomy, section: str, papers: list[PaperRecord], text: SectionText | None
+) -> dict[str, Any]:
+    """What the reduce step knows of a section: counts, notable papers, its first sentences."""
+    notable = sorted(papers, key=lambda r: (-(r.upvotes or 0), -(r.year or 0), r.key))
+    sentences = text.sentences if text is not None else []
+    return {
+        "section": section,
+        "name": section.capitalize()
+        if section in SPECIAL_SECTIONS
+        else taxonomy.leaf(section).name,
+        "level": None if section in SPECIAL_SECTIONS else taxonomy.level_of(section),
+        "papers": len(papers),
+        "without_results": sum(1 for p in papers if not p.results),
+        "notable": [
+            {**compact(p, abstract=False), "evidence": {}} for p in notable[:SUMMARY_NOTABLE]
+        ],
+        "points": [s for s in sentences if cited_keys(s)][:SUMMARY_POINTS],
+    }
+
+
+def corpus_digest(taxonomy: Taxonomy, papers: list[PaperRecord]) -> dict[str, Any]:
+    """Counts over all relevant papers that no section summary can add up (papers overlap)."""
+    levels = {level.id: {leaf.id for leaf in level.leaves} for level in taxonomy.levels}
+    spanning = sorted(
+        (p for p in papers if all(set(p.leaves) & leaves for leaves in levels.values())),
+        key=lambda r: (r.year if r.year is not None else 9999, r.key),
+    )
+    years = Counter(p.year for p in papers if p.year is not None)
+    return {
+        "papers": len(papers),
+        "levels": {
+            lid: sum(1 for p in papers if set(p.leaves) & ids) for lid, ids in levels.items()
+        },
+        "years": {str(year): years[year] for year in sorted(years)},
+        "without_results": sum(1 for p in papers if not p.results),
+        "spanning_levels": len(spanning) if len(levels) > 1 else 0,
+        "spanning_examples": [p.key for p in spanning[:6]] if len(levels) > 1 else [],
+    }
 
 
 def as_section_texts(written: dict[str, Previous]) -> dict[str, SectionText]:
-    return {k: SectionText(section=k, sentences=v.sentences) for k, v in written.items()}
+    """Section texts by section id: the parts of a section joined in part order; notes left out."""
+    joined: dict[str, list[tuple[int, list[str]]]] = {}
+    for part_id, text in written.items():
+        section, _, number = part_id.partition(PART)
+        if section != NOTES:
+            joined.setdefault(section, []).append((int(number or 0), text.sentences))
+    return {
+        section: SectionText(section=section, sentences=[s for _, ss in sorted(parts) for s in ss])
+        for section, parts in joined.items()
+        if any(ss for _, ss in parts)
+    }
 
 
 def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
