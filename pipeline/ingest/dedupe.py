@@ -163,7 +163,7 @@ def _candidates(rows: list[str], columns: list[str]) -> Iterator[tuple[str, str]
             continue
         scores = process.cdist(
             chunk, columns[low:high], scorer=fuzz.ratio, dtype=np.uint8,
-            score_cutoff=FUZZY_THRESHOLD - 1, workers=-1,
+            score_cutoff=FUZZY_THRESHOLD, workers=-1,
         )  # fmt: skip
         for row, column in zip(*scores.nonzero(), strict=True):
             if not same or start + int(row) < low + int(column):
