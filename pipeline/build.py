@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +152,8 @@ def build(options: BuildOptions) -> BuildResult:
         )
     cache = AnswerCache(options.cache_dir)
     try:
-        seam = Seam(cache, options.taxonomy, options.models, options.settings)
+        settings = dataclasses.replace(options.settings, papers=len(papers))
+        seam = Seam(cache, options.taxonomy, options.models, settings)
         seam.progress = options.progress
         records, sections = asyncio.run(run_all(seam, options.taxonomy, papers, previous))
     finally:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest
-from pipeline.ingest import dedupe
+from pipeline.ingest import dedupe, ingest
 from pipeline.ingest.dedupe import ComparedTitles, fuzzy_pairs, group_entries, same_paper
 from pipeline.ingest.entries import Layout, RawEntry
 from pipeline.ingest.normalize import normalize_title
@@ -197,9 +196,22 @@ def _similar_titles() -> list[str]:
     import random
 
     rng = random.Random(7)
-    words = "quantization pruning sparse llm inference efficient training memory kv cache".split()
+    words = [
+        "quantization",
+        "pruning",
+        "sparse",
+        "llm",
+        "inference",
+        "efficient",
+        "training",
+        "memory",
+        "kv",
+        "cache",
+    ]
     base = {" ".join(rng.choice(words) for _ in range(rng.randint(3, 8))) for _ in range(900)}
-    variants = {t + "s" for t in list(base)[:200]} | {t.replace(" ", "", 1) for t in list(base)[:80]}
+    variants = {t + "s" for t in list(base)[:200]} | {
+        t.replace(" ", "", 1) for t in list(base)[:80]
+    }
     return sorted(base | variants)
 
 

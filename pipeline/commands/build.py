@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from pipeline import console
+from pipeline.seam.context import DEFAULT_CONTEXT_TOKENS
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -57,6 +58,13 @@ def build_command(
         max=50,
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
+    context_tokens: int = typer.Option(
+        DEFAULT_CONTEXT_TOKENS,
+        "--context-tokens",
+        min=1000,
+        help="Input tokens one request may carry (the model's context window less room for its "
+        "answer); batches and survey sections are split to fit.",
+    ),
     mode: str = typer.Option(
         "json", "--mode", help="instructor mode: json, md_json, tools, json_schema."
     ),
@@ -92,6 +100,7 @@ def build_command(
             timeout=timeout,
             max_reasks=max_reasks,
             papers_per_call=papers_per_call,
+            context_tokens=context_tokens,
         )
 
     models = {

@@ -10,6 +10,7 @@ from pipeline.seam.context import DEFAULT_CONTEXT_TOKENS
 from pipeline.seam.retry import RetryPolicy
 
 DEFAULT_MODEL = "local/taxonomist"
+LOCAL_WORKERS_FROM = 2000  # papers from which the embedded model runs in worker processes
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class AskSettings:
     max_cost: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     workers: int | None = None  # processes making requests; None: see worker_count
+    papers: int = 0  # papers of the run: a large corpus puts the embedded model on every core
 
     def worker_count(self, config: ModelConfig) -> int:
         """Processes that make this model's requests (1: this process, no workers).
@@ -68,5 +70,7 @@ class AskSettings:
         if self.workers is not None:
             return max(1, self.workers)
         if config.model.startswith("local/"):
-            return 1
+            # Its CPU work is the request itself: worth the processes' start-up (~2 s each)
+            # only for a large corpus (bench/scale.py --workers).
+            return (os.cpu_count() or 1) if self.papers >= LOCAL_WORKERS_FROM else 1
         return max(1, min(os.cpu_count() or 1, -(-self.concurrency // 8)))
