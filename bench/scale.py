@@ -142,6 +142,9 @@ def run_one(corpus: Path, workdir: Path, workers: int | None) -> dict[str, Any]:
     )  # fmt: skip
     start_cpu, start_wall = _cpu(), time.perf_counter()
     result = build_module.build(options)
+    from pipeline.seam.workers import close_pool
+
+    close_pool()  # reap the worker processes, so their CPU time is counted below
     wall = time.perf_counter() - start_wall
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     stages = result.report["stages"]
