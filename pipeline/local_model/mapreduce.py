@@ -114,7 +114,7 @@ def write_challenges(
     single = [
         (lower_name(leaf.name), sizes[leaf.id]["notable"][0]["key"])
         for leaf in taxonomy.leaves
-        if leaf.id in sizes and sizes[leaf.id]["papers"] == 1
+        if leaf.id in sizes and sizes[leaf.id]["papers"] == 1 and sizes[leaf.id]["notable"]
     ]
     if empty:
         sentences.append(

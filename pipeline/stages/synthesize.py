@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ NOTES = "challenges/notes"  # intermediate: the model's notes on batches of pape
 PREVIOUS_ALLOWANCE = 64  # tokens a paper's previous sentences may add to a part's request
 SUMMARY_NOTABLE = 3
 SUMMARY_POINTS = 3
+# (notable papers, first sentences) per section summary, largest first, until a request fits
+SUMMARY_SIZES = ((SUMMARY_NOTABLE, SUMMARY_POINTS), (2, 2), (1, 1), (1, 0), (0, 0))
 
 
 @dataclass
@@ -146,9 +148,13 @@ async def synthesize(
     for result in results:
         written.update(result)
     texts = as_section_texts(written)
-    summaries = [
-        section_summary(taxonomy, s, section_papers(s, relevant), texts.get(s)) for s in mapped
-    ]
+
+    def summaries(notable: int, points: int) -> list[dict[str, Any]]:
+        return [
+            section_summary(taxonomy, s, section_papers(s, relevant), texts.get(s), notable, points)
+            for s in mapped
+        ]
+
     notes = [
         sentence for part, text in sorted(written.items()) if part.startswith(NOTES + PART)
         for sentence in text.sentences
@@ -281,21 +287,34 @@ async def _write_aggregate(
     taxonomy: Taxonomy,
     section: str,
     corpus: dict[str, Any],
-    summaries: list[dict[str, Any]],
+    summaries: Callable[[int, int], list[dict[str, Any]]],
     notes: list[str],
     papers: list[PaperRecord],
     previous: dict[str, Previous],
 ) -> tuple[str, Previous | None]:
-    """The introduction or the challenges, from summaries (never from all papers)."""
-    request = {**payload(section, taxonomy, [], []), "corpus": corpus, "summaries": summaries}
-    if section == "challenges":
-        request["notes"] = notes
+    """The introduction or the challenges, from summaries (never from all papers); summaries
+    shrink (fewer notable papers and first sentences) until the request fits the ceiling."""
+    base = payload(section, taxonomy, [], [])
+    room = seam.room("synthesize", base)
+    request: dict[str, Any] = {}
+    for notable, points in SUMMARY_SIZES:
+        request = {**base, "corpus": corpus, "summaries": summaries(notable, points)}
+        if section == "challenges":
+            request["notes"] = notes
+        if item_tokens(request) - item_tokens(base) <= room:
+            break
     # The aggregates are written afresh (counts, top lists); every relevant paper may be cited.
-    return section, await _ask_section(seam, section, request, papers, previous.get(section), False)
+    text = await _ask_section(seam, section, request, papers, previous.get(section), False)
+    return section, text
 
 
 def section_summary(
-    taxonomy: Taxonomy, section: str, papers: list[PaperRecord], text: SectionText | None
+    taxonomy: Taxonomy,
+    section: str,
+    papers: list[PaperRecord],
+    text: SectionText | None,
+    notable_count: int = SUMMARY_NOTABLE,
+    points: int = SUMMARY_POINTS,
 ) -> dict[str, Any]:
     """What the reduce step knows of a section: counts, notable papers, its first sentences."""
     notable = sorted(papers, key=lambda r: (-(r.upvotes or 0), -(r.year or 0), r.key))
@@ -309,9 +328,9 @@ def section_summary(
         "papers": len(papers),
         "without_results": sum(1 for p in papers if not p.results),
         "notable": [
-            {**compact(p, abstract=False), "evidence": {}} for p in notable[:SUMMARY_NOTABLE]
+            {**compact(p, abstract=False), "evidence": {}} for p in notable[:notable_count]
         ],
-        "points": [s for s in sentences if cited_keys(s)][:SUMMARY_POINTS],
+        "points": [s for s in sentences if cited_keys(s)][:points],
     }
 
 
