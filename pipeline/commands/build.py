@@ -49,7 +49,8 @@ def build_command(
         "--workers",
         min=1,
         help="Processes making requests (default: one per 8 requests in flight, up to the "
-        "number of CPUs; 1 = this process only).",
+        "number of CPUs; for the embedded model one per CPU from 2,000 papers, else 1; "
+        "1 = this process only).",
     ),
     papers_per_call: int | None = typer.Option(
         None,
