@@ -274,9 +274,8 @@ async def _reduce_notes(
             request = {**base, "notes": group, "part": [index + 1, len(groups)]}
             cited = {key for note in group for key in cited_keys(note)}
             members = [p for p in papers if p.key in cited]
-            text = await _ask_section(
-                seam, f"{NOTES}/merge", request, members, None, False, len(papers)
-            )
+            merge_id = f"{NOTES}/merge-{rounds}{PART}{index + 1}"
+            text = await _ask_section(seam, merge_id, request, members, None, False, len(papers))
             merged += text.sentences if text is not None else group
         notes = merged
     return notes
