@@ -368,11 +368,14 @@ def as_section_texts(written: dict[str, Previous]) -> dict[str, SectionText]:
 
 
 def estimate_synthesis(seam: Seam, taxonomy: Taxonomy, papers: list[Paper]) -> Estimate:
-    """A rough --dry-run figure for the prose: one call per leaf plus three aggregate sections,
-    each paper's data sent ~2.5 times (its leaves, the surveys/challenges sections)."""
-    calls = len(taxonomy.leaves) + 3
+    """A rough --dry-run figure for the prose: each paper's data sent ~2.5 times (its leaves,
+    the surveys section, the challenge notes) in requests that fill the token ceiling, one call
+    at least per leaf, plus the two aggregate sections."""
     paper_tokens = sum(len(p.title) + len(p.abstract) + 200 for p in papers) // 4
-    input_tokens = int(paper_tokens * 2.5) + calls * 600
+    room = max(1, seam.room("synthesize", payload("challenges", taxonomy, [], [])))
+    data_tokens = int(paper_tokens * 2.5)
+    calls = max(len(taxonomy.leaves) + 2, -(-data_tokens // room)) + 2
+    input_tokens = data_tokens + calls * 600
     output_tokens = calls * OUTPUT_TOKENS_PER_ITEM["synthesize"]
     cost = request_cost(seam.config("synthesize").model, input_tokens, output_tokens)
     return Estimate(
