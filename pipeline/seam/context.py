@@ -76,22 +76,16 @@ def split_to_fit(items: Sequence[T], tokens: Callable[[T], int], room: int) -> l
     """``items`` cut, in order, into the fewest consecutive parts within ``room`` tokens each
     (an item larger than ``room`` is a part of its own, which the ceiling check then refuses).
 
-    Parts are balanced: with items in (year, key) order, a new paper mostly lands in the last
-    part, so a re-run rewrites one part, not all of them.
+    Each part is filled before the next starts, so items appended at the end (new papers in
+    (year, key) order) leave the earlier parts, and their prose, as they were.
     """
-    total = sum(tokens(item) for item in items)
-    parts = max(1, -(-total // max(1, room)))
-    while True:
-        target = -(-total // parts)
-        split: list[list[T]] = [[]]
-        used = 0
-        for item in items:
-            size = tokens(item)
-            if split[-1] and (used + size > room or used >= target):
-                split.append([])
-                used = 0
-            split[-1].append(item)
-            used += size
-        if len(split) <= parts or parts >= len(items):
-            return split
-        parts += 1
+    split: list[list[T]] = [[]]
+    used = 0
+    for item in items:
+        size = tokens(item)
+        if split[-1] and used + size > room:
+            split.append([])
+            used = 0
+        split[-1].append(item)
+        used += size
+    return split
