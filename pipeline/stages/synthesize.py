@@ -140,9 +140,10 @@ async def synthesize(
     relevant = sorted((r for r in records if r.relevant is True), key=lambda r: r.key)
     ids = section_ids(taxonomy, relevant)
     mapped = [s for s in ids if s not in AGGREGATES]
+    papers_of = {s: section_papers(s, relevant) for s in mapped}
     written: dict[str, Previous] = {}
     results = await asyncio.gather(
-        *(_write_parts(seam, taxonomy, s, section_papers(s, relevant), previous) for s in mapped),
+        *(_write_parts(seam, taxonomy, s, papers_of[s], previous) for s in mapped),
         _challenge_notes(seam, taxonomy, relevant, previous),
     )
     for result in results:
@@ -151,14 +152,16 @@ async def synthesize(
 
     def summaries(notable: int, points: int) -> list[dict[str, Any]]:
         return [
-            section_summary(taxonomy, s, section_papers(s, relevant), texts.get(s), notable, points)
+            section_summary(taxonomy, s, papers_of[s], texts.get(s), notable, points)
             for s in mapped
         ]
 
-    notes = [
-        sentence for part, text in sorted(written.items()) if part.startswith(NOTES + PART)
-        for sentence in text.sentences
-    ]  # fmt: skip
+    note_parts = sorted(
+        (int(part.rsplit(PART, 1)[1]), text.sentences)
+        for part, text in written.items()
+        if part.startswith(NOTES + PART)
+    )
+    notes = [sentence for _, sentences in note_parts for sentence in sentences]
     notes = await _reduce_notes(seam, taxonomy, notes, relevant)
     corpus = corpus_digest(taxonomy, relevant)
     aggregates = await asyncio.gather(
