@@ -125,7 +125,7 @@ def write_challenges(
         sentences.append(
             f"{capitalize(join_words([name for name, _ in single]))} "
             f"{'is' if len(single) == 1 else 'are each'} covered by a single paper "
-            f"[{'; '.join('@' + key for _, key in single)}]."
+            f"[{'; '.join('@' + key for key in dict.fromkeys(key for _, key in single))}]."
         )
     if len(taxonomy.levels) > 1:
         spanning = int(corpus.get("spanning_levels", 0))
