@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from pipeline import console
-from pipeline.seam.context import DEFAULT_CONTEXT_TOKENS
+from pipeline.seam.settings import DEFAULT_CONTEXT_TOKENS
 
 if TYPE_CHECKING:
     from rich.progress import TaskID

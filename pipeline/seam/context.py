@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from pipeline.seam.budget import request_tokens
+from pipeline.seam.settings import DEFAULT_CONTEXT_TOKENS
 
-DEFAULT_CONTEXT_TOKENS = 32_000
+__all__ = ["DEFAULT_CONTEXT_TOKENS", "BatchCutter", "RequestTooLarge", "check_ceiling"]
 # Room kept free below the ceiling for what an estimate of 4 characters a token may miss.
 SAFETY = 0.9
 

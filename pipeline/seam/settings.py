@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.seam.context import DEFAULT_CONTEXT_TOKENS
 from pipeline.seam.retry import RetryPolicy
 
 DEFAULT_MODEL = "local/taxonomist"
+DEFAULT_CONTEXT_TOKENS = 32_000  # input tokens of one request (see pipeline/seam/context.py)
 LOCAL_WORKERS_FROM = 2000  # papers from which the embedded model runs in worker processes
 
 
