@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from pipeline import console
-from pipeline.seam.settings import DEFAULT_CONTEXT_TOKENS
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -59,12 +58,12 @@ def build_command(
         max=50,
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
-    context_tokens: int = typer.Option(
-        DEFAULT_CONTEXT_TOKENS,
+    context_tokens: int | None = typer.Option(
+        None,
         "--context-tokens",
         min=1000,
         help="Input tokens one request may carry (the model's context window less room for its "
-        "answer); batches and survey sections are split to fit.",
+        "answer; default 32000); batches and survey sections are split to fit.",
     ),
     mode: str = typer.Option(
         "json", "--mode", help="instructor mode: json, md_json, tools, json_schema."
@@ -90,7 +89,7 @@ def build_command(
     """Build the survey: ingest → screen → classify → extract → synthesize → render outputs/."""
     from pipeline.build import BuildOptions, build
     from pipeline.seam.cache import resolve_cache_dir
-    from pipeline.seam.settings import AskSettings, ModelConfig
+    from pipeline.seam.settings import DEFAULT_CONTEXT_TOKENS, AskSettings, ModelConfig
     from pipeline.taxonomy import load_taxonomy
 
     def config(name: str | None) -> ModelConfig:
@@ -101,7 +100,7 @@ def build_command(
             timeout=timeout,
             max_reasks=max_reasks,
             papers_per_call=papers_per_call,
-            context_tokens=context_tokens,
+            context_tokens=context_tokens or DEFAULT_CONTEXT_TOKENS,
         )
 
     models = {
