@@ -162,14 +162,24 @@ def _time_sentence(papers: Sequence[PaperRecord], taxonomy: Taxonomy) -> str | N
     return f"{lead}{trend}."
 
 
+def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
+    # cues are word starts ("degrad" matches "degradation"); short ones are whole words
+    alternatives = [re.escape(c) + (r"\b" if len(c) <= 4 else "") for c in cues]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+
+
+# (abstract pattern, sentence template): also what map-reduce notes count (mapreduce.py)
+TENSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (_cue_pattern(cues), template) for cues, template in _TENSIONS
+)
+MIN_TENSION = 2  # abstracts that must state a tension before the introduction names it
+
+
 def _tension_sentences(papers: Sequence[PaperRecord]) -> list[str]:
     sentences = []
-    for cues, template in _TENSIONS:
-        # cues are word starts ("degrad" matches "degradation"); short ones are whole words
-        alternatives = [re.escape(c) + (r"\b" if len(c) <= 4 else "") for c in cues]
-        pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+    for pattern, template in TENSIONS:
         hits = [p for p in papers if pattern.search(p.abstract)]
-        if len(hits) >= 2:
+        if len(hits) >= MIN_TENSION:
             keys = [p.key for p in hits[:_MAX_CITED]]
             sentences.append(template.format(n=number_word(len(hits)), cites=cite(keys)))
     return sentences
