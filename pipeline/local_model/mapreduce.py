@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline.local_model import synthesis
 from pipeline.local_model.leaf_prose import cite, inert
-from pipeline.local_model.overview import MIN_TENSION, TENSIONS
+from pipeline.local_model.overview import MIN_TENSION, TENSIONS, gap_sentences
 from schemas.names import capitalize, clean, count_words, join_words, lower_name, number_word
 from schemas.record import PaperRecord, SectionText
 from schemas.survey import cited_keys
@@ -134,17 +134,7 @@ def write_challenges(
         for leaf in taxonomy.leaves
         if leaf.id in sizes and sizes[leaf.id]["papers"] == 1 and sizes[leaf.id]["notable"]
     ]
-    if empty:
-        sentences.append(
-            f"No paper of this collection addresses {join_words(empty)}, so these "
-            "directions remain open here."
-        )
-    if single:
-        sentences.append(
-            f"{capitalize(join_words([name for name, _ in single]))} "
-            f"{'is' if len(single) == 1 else 'are each'} covered by a single paper "
-            f"{cite([key for _, key in single])}."
-        )
+    sentences += gap_sentences(empty, single)
     if len(taxonomy.levels) > 1:
         spanning = int(corpus.get("spanning_levels", 0))
         examples = list(corpus.get("spanning_examples", []))

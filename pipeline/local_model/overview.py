@@ -272,17 +272,7 @@ def _coverage_gaps(
         for leaf in taxonomy.leaves
         if len(_in_leaf(papers, leaf.id)) == 1
     ]
-    if empty:
-        sentences.append(
-            f"No paper of this collection addresses {join_words(empty)}, so these "
-            "directions remain open here."
-        )
-    if single:
-        sentences.append(
-            f"{capitalize(join_words([name for name, _ in single]))} "
-            f"{'is' if len(single) == 1 else 'are each'} covered by a single paper "
-            f"{cite([key for _, key in single])}."
-        )
+    sentences += gap_sentences(empty, single)
     level_ids = {level.id for level in taxonomy.levels}
     if len(level_ids) > 1 and papers:
         spanning = [
@@ -309,6 +299,23 @@ def _coverage_gaps(
         )
     if sentences and offset:
         starts.append(offset)
+    return sentences
+
+
+def gap_sentences(empty: Sequence[str], single: Sequence[tuple[str, str]]) -> list[str]:
+    """The leaves no paper addresses, and those one paper covers ((leaf name, its key))."""
+    sentences = []
+    if empty:
+        sentences.append(
+            f"No paper of this collection addresses {join_words(list(empty))}, so these "
+            "directions remain open here."
+        )
+    if single:
+        sentences.append(
+            f"{capitalize(join_words([name for name, _ in single]))} "
+            f"{'is' if len(single) == 1 else 'are each'} covered by a single paper "
+            f"{cite([key for _, key in single])}."
+        )
     return sentences
 
 

@@ -119,18 +119,18 @@ def render_documents(data: SurveyData, templates_dir: Path | None = None) -> dic
         for page, (name, _) in markdown_pages(data).items():
             out[name] = _markdown(data, templates_dir, page)
     except TemplateNotFound as exc:
-        raise RenderError(
-            f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
-            " or the built-in templates: name overrides exactly like the built-in files "
-            f"({', '.join(TEMPLATES.values())})"
-        ) from None
+        raise _missing(exc, templates_dir) from None
     for fmt, render in renderers.items():
         try:
             out[OUTPUTS[fmt]] = render(data, templates_dir)
         except TemplateNotFound as exc:
-            raise RenderError(
-                f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
-                " or the built-in templates: name overrides exactly like the built-in files "
-                f"({', '.join(TEMPLATES.values())})"
-            ) from None
+            raise _missing(exc, templates_dir) from None
     return out
+
+
+def _missing(exc: TemplateNotFound, templates_dir: Path | None) -> RenderError:
+    return RenderError(
+        f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
+        " or the built-in templates: name overrides exactly like the built-in files "
+        f"({', '.join(TEMPLATES.values())})"
+    )
