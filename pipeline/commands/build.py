@@ -48,7 +48,8 @@ def build_command(
         "--workers",
         min=1,
         help="Processes making requests (default: one per 8 requests in flight, up to the "
-        "number of CPUs; 1 = this process only).",
+        "number of CPUs; for the embedded model one per CPU from 2,000 papers, else 1; "
+        "1 = this process only).",
     ),
     papers_per_call: int | None = typer.Option(
         None,
@@ -56,6 +57,14 @@ def build_command(
         min=1,
         max=50,
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
+    ),
+    context_tokens: int | None = typer.Option(
+        None,
+        "--context-tokens",
+        min=1000,
+        help="Input tokens one request may carry (the model's context window less room for its "
+        "answer; default 32000 for remote models, 1000000 for the embedded one); batches and "
+        "survey sections are split to fit.",
     ),
     mode: str = typer.Option(
         "json",
