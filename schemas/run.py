@@ -21,6 +21,10 @@ class StageStats(BaseModel):
     output_tokens: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
+    pricing: str = Field(
+        default="standard", description="how cost_usd was priced (--batch: the batch price)"
+    )
+    batches: int = Field(default=0, description="provider batches waited on (--batch)")
     why: dict[str, int] = Field(
         default_factory=dict, description="why calls were made: new paper, changed prompt, ..."
     )

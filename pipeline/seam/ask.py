@@ -164,6 +164,7 @@ class Seam:
         misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         parameters = config.parameters()
         dispatch = not (self.settings.replay or self.settings.dry_run)
+        as_batch = self.settings.batch  # --batch: every miss goes in one provider batch
         tasks: list[asyncio.Future[dict[str, Answer]]] = []
 
         async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
@@ -187,14 +188,14 @@ class Seam:
                 reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
                 stats.why[reason] = stats.why.get(reason, 0) + 1
                 misses.append((paper, key, fingerprint))
-                if dispatch and len(misses) % config.batch_size == 0:
+                if dispatch and not as_batch and len(misses) % config.batch_size == 0:
                     tasks.append(asyncio.ensure_future(run(misses[-config.batch_size :])))
                     await asyncio.sleep(0)  # let the request start before the next lookups
         except BaseException:  # nothing may keep running for a lookup that failed
             for task in tasks:
                 task.cancel()
             raise
-        if dispatch and len(misses) % config.batch_size:
+        if dispatch and not as_batch and len(misses) % config.batch_size:
             tasks.append(asyncio.ensure_future(run(misses[-(len(misses) % config.batch_size) :])))
         self._report_progress(stage, 0, len(answers))
         if on_batch is not None:
@@ -214,10 +215,18 @@ class Seam:
             for i in range(0, len(misses), config.batch_size):
                 batch = [paper for paper, _, _ in misses[i : i + config.batch_size]]
                 messages = prompt.render(self.taxonomy, numbered(batch))
-                estimate.add_request(stage, config.model, messages, len(batch))
+                estimate.add_request(stage, config.model, messages, len(batch), as_batch)
             return answers
 
-        results = await asyncio.gather(*tasks)
+        results = list(await asyncio.gather(*tasks))
+        if as_batch:
+            from pipeline.seam.batch import BatchRun
+
+            result = await BatchRun(self, stage, config, prompt, item_model).run(misses)
+            self._report_progress(stage, 0, len(misses))
+            if on_batch is not None:
+                on_batch(result, False)
+            results.append(result)
         for batch_answers in results:
             answers.update(batch_answers)
         for paper, _, _ in misses:
