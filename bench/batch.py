@@ -36,7 +36,9 @@ from tests.openai_server import OpenAIServer  # noqa: E402
 BENCH_MODEL = os.environ.get("BENCH_MODEL", "openai/gpt-4o-mini")
 
 
-def one_run(base_url: str, papers: list[Any], tmp: Path, batch: bool) -> tuple[Seam, dict[str, Any]]:
+def one_run(
+    base_url: str, papers: list[Any], tmp: Path, batch: bool
+) -> tuple[Seam, dict[str, Any]]:
     config = ModelConfig(model=BENCH_MODEL, api_base=base_url)
     settings = AskSettings(
         concurrency=8, batch=batch, batch_dir=tmp / "batches", batch_poll_seconds=0.01
@@ -57,8 +59,10 @@ def one_run(base_url: str, papers: list[Any], tmp: Path, batch: bool) -> tuple[S
 def main() -> None:
     corpus = ingest([ROOT / "dumps"]).corpus.papers
     inputs = [paper_input(p) for p in corpus]
-    with OpenAIServer(responder_for(precompute(inputs))) as server, tempfile.TemporaryDirectory(
-    ) as tmp:
+    with (
+        OpenAIServer(responder_for(precompute(inputs))) as server,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         plain_seam, plain = one_run(server.base_url, corpus, Path(tmp) / "plain", batch=False)
         plain_calls = server.call_count
         server.reset()

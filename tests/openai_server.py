@@ -530,8 +530,12 @@ class OpenAIServer:
                 response = {"status_code": status, "body": _error("injected fault")}
             outputs.append(
                 json.dumps(
-                    {"id": f"resp_{number}", "custom_id": line["custom_id"],
-                     "response": response, "error": None}
+                    {
+                        "id": f"resp_{number}",
+                        "custom_id": line["custom_id"],
+                        "response": response,
+                        "error": None,
+                    }
                 )
             )
         final: dict[str, Any] = {"status": outcome}
@@ -546,8 +550,11 @@ class OpenAIServer:
                 )["id"]
         else:
             final["errors"] = {"object": "list", "data": [{"code": "failed", "message": "x"}]}
-        final["request_counts"] = {"total": len(lines), "completed": done,
-                                   "failed": len(lines) - done}
+        final["request_counts"] = {
+            "total": len(lines),
+            "completed": done,
+            "failed": len(lines) - done,
+        }
         batch = {
             "id": batch_id,
             "object": "batch",

@@ -188,3 +188,22 @@ def test_dry_run_shows_batch_pricing(tmp_path: Path, env: dict[str, str]) -> Non
     )
     assert plain.returncode == 0 and batch.returncode == 0, plain.stderr + batch.stderr
     assert "batch:" in batch.stdout and "batch:" not in plain.stdout
+
+
+def test_max_cost_refuses_a_batch_it_cannot_afford(
+    tmp_path: Path, openai_server: OpenAIServer, env: dict[str, str]
+) -> None:
+    openai_server.respond_with(local_answers)
+    work = tmp_path / "poor"
+    (work / "dumps").mkdir(parents=True)
+    (work / "dumps" / "small.txt").write_text(FIXTURE.read_text())
+    args = [
+        sys.executable, "-m", "pipeline", "build", "dumps",
+        "--model", "openai/gpt-4o-mini", "--api-base", openai_server.base_url,
+        "--batch", "--batch-poll", "0.01", "--max-cost", "0.000001",
+    ]  # fmt: skip
+    done = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "--max-cost" in done.stderr and "batch" in done.stderr
+    assert openai_server.batches == {} and openai_server.files == {}
+    assert not (work / "outputs").exists()

@@ -79,14 +79,15 @@ def batch_price(model: str, input_tokens: float, output_tokens: float) -> tuple[
         split_model(model)[1]
     )
     if entry and entry.get("input_cost_per_token_batches") is not None:
-        cost = input_tokens * float(entry["input_cost_per_token_batches"]) + output_tokens * float(
-            entry.get("output_cost_per_token_batches") or 0.0
+        input_price = float(entry["input_cost_per_token_batches"])
+        output_price = float(entry.get("output_cost_per_token_batches") or 0.0)
+        return input_tokens * input_price + output_tokens * output_price, (
+            "batch: litellm batch price"
         )
-        return cost, "batch: litellm batch price"
-    cost = token_cost(model, int(input_tokens), int(output_tokens))
-    if cost is None:
+    normal = token_cost(model, int(input_tokens), int(output_tokens))
+    if normal is None:
         return None, "batch: model not priced"
-    return cost * BATCH_DISCOUNT, f"batch: litellm cost x {BATCH_DISCOUNT}"
+    return normal * BATCH_DISCOUNT, f"batch: litellm cost x {BATCH_DISCOUNT}"
 
 
 def request_body(
@@ -141,7 +142,7 @@ class BatchRun:
             self.kwargs["api_base"] = config.api_base
 
     async def run(self, misses: list[Miss]) -> dict[str, Answer]:
-        from pipeline.seam.ask import context_overflow, numbered
+        from pipeline.seam.ask import Answer, context_overflow, numbered
 
         check_batchable(self.config)
         size = self.config.batch_size
@@ -172,6 +173,17 @@ class BatchRun:
         retry: list[list[Miss]] = list(normal)
         if lines:
             data = ("\n".join(lines) + "\n").encode()
+            refused = self._over_budget(
+                [
+                    (json.loads(line)["body"]["messages"], len(sent[cid][0]))
+                    for cid, line in zip(sent, lines, strict=True)
+                ]
+            )
+            if refused:
+                return {
+                    paper["paper_id"]: Answer(paper["paper_id"], None, refused)
+                    for paper, _, _ in misses
+                }
             outputs = await self._send_and_wait(data, len(lines))
             for custom_id, (chunk, shown) in sent.items():
                 output = outputs.get(custom_id)
@@ -183,6 +195,8 @@ class BatchRun:
                 if invalid:
                     self.seam.stats[self.stage].reasks += len(invalid)
                     retry.extend([miss] for miss in invalid)
+            # every returned answer is cached: a new run makes a new batch of what is left
+            self._state_path(data).unlink(missing_ok=True)
         if retry:
             parts = await asyncio.gather(
                 *(
@@ -197,6 +211,33 @@ class BatchRun:
         return answers
 
     # ------------------------------------------------------------------------ provider side
+    def _over_budget(self, requests: list[tuple[list[dict[str, str]], int]]) -> str | None:
+        """Why --max-cost refuses the whole batch (its estimate at the batch price), or None."""
+        budget = self.seam.budget
+        if budget.max_cost is None:
+            return None
+        from pipeline.seam.budget import request_tokens
+
+        total = 0.0
+        for messages, n in requests:
+            tokens_in, tokens_out = request_tokens(self.stage, messages, n)
+            cost, _ = batch_price(self.config.model, tokens_in, tokens_out)
+            if cost is None:
+                raise ProviderFatal(
+                    f"--max-cost cannot be enforced: litellm has no price for model "
+                    f"{self.config.model!r}. Drop --max-cost for self-hosted models, or use a "
+                    "priced model name."
+                )
+            total += cost
+        if budget.spent + budget.reserved + total <= budget.max_cost:
+            return None
+        budget.exhausted = True
+        return (
+            f"--max-cost {budget.max_cost:.4f} USD would be exceeded by the '{self.stage}' "
+            f"batch (spent {budget.spent:.4f}, batch ~{total:.4f} at the batch price). "
+            "Finished answers are cached: raise --max-cost or use a cheaper --model to continue."
+        )
+
     def _state_path(self, data: bytes) -> Path:
         digest = hashlib.sha256(data).hexdigest()[:24]
         return self.seam.settings.batch_dir / f"{self.stage}-{digest}.json"
@@ -273,7 +314,6 @@ class BatchRun:
                 len(outputs),
                 n_requests,
             )
-        state.unlink(missing_ok=True)  # finished: a new run makes a new batch
         return outputs
 
     # ----------------------------------------------------------------------- answers
