@@ -174,7 +174,9 @@ def test_an_interrupted_run_resumes_the_same_batch(
     # screen resumed the stored batch: only classify and extract made new batches (and files)
     assert len(openai_server.batches) == 3
     assert stored["batch_id"] in openai_server.batches
-    assert len(openai_server.files) == uploads + 2 * 2 + 1  # 2 inputs + 2 outputs + screen's output
+    # no new upload for screen: classify's and extract's inputs and outputs only (the server
+    # writes a batch's output file when the batch is created)
+    assert len(openai_server.files) == uploads + 2 + 2
 
 
 def test_dry_run_shows_batch_pricing(tmp_path: Path, env: dict[str, str]) -> None:
