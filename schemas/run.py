@@ -25,6 +25,9 @@ class StageStats(BaseModel):
         default="standard", description="how cost_usd was priced (--batch: the batch price)"
     )
     batches: int = Field(default=0, description="provider batches waited on (--batch)")
+    largest_request_tokens: int = Field(
+        default=0, description="estimated input tokens of the stage's largest request"
+    )
     why: dict[str, int] = Field(
         default_factory=dict, description="why calls were made: new paper, changed prompt, ..."
     )

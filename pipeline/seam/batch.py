@@ -1,7 +1,7 @@
 """``--batch``: a paper stage's cache misses as one provider batch, at the batch price.
 
-The misses are cut into requests exactly as the normal path cuts them (``batch_size`` papers a
-request, in paper-id order), written as one JSONL file of ``/v1/chat/completions`` requests,
+The misses are cut into requests exactly as the normal path cuts them (``Seam.ask``'s cutter,
+in paper-id order), written as one JSONL file of ``/v1/chat/completions`` requests,
 uploaded (``litellm.acreate_file``) and sent as one batch (``litellm.acreate_batch``). The batch
 id is stored under ``.taxonomist/batches/`` keyed by stage and the digest of the JSONL file, so an
 interrupted run resumes polling (``litellm.aretrieve_batch``) instead of paying twice. Returned
@@ -141,12 +141,11 @@ class BatchRun:
         if config.api_base:
             self.kwargs["api_base"] = config.api_base
 
-    async def run(self, misses: list[Miss]) -> dict[str, Answer]:
+    async def run(self, chunks: list[list[Miss]]) -> dict[str, Answer]:
+        """Answers for the misses, cut into requests (``chunks``) as the normal path cuts them."""
         from pipeline.seam.ask import Answer, context_overflow, numbered
 
         check_batchable(self.config)
-        size = self.config.batch_size
-        chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
         lines: list[str] = []
         sent: dict[str, tuple[list[Miss], list[dict[str, Any]]]] = {}
         normal: list[list[Miss]] = []
@@ -182,7 +181,8 @@ class BatchRun:
             if refused:
                 return {
                     paper["paper_id"]: Answer(paper["paper_id"], None, refused)
-                    for paper, _, _ in misses
+                    for chunk in chunks
+                    for paper, _, _ in chunk
                 }
             outputs = await self._send_and_wait(data, len(lines))
             for custom_id, (chunk, shown) in sent.items():
