@@ -77,6 +77,8 @@ async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Ans
     by_id = {item["paper_id"]: item for item in inputs}
     if seam.settings.dry_run:
         return await _estimate_stages(seam, inputs)
+    if seam.settings.batch:  # one provider batch per stage: screen, then classify and extract
+        return await _batch_stages(seam, inputs)
     followers = ("classify", "extract")
     pending: dict[str, list[dict[str, str]]] = {stage: [] for stage in followers}
     tasks: list[tuple[str, asyncio.Task[dict[str, Answer]]]] = []
@@ -105,6 +107,18 @@ async def run_stages(seam: Seam, papers: list[Paper]) -> dict[str, dict[str, Ans
     for (stage, _), result in zip(tasks, await asyncio.gather(*(t for _, t in tasks)), strict=True):
         answers[stage].update(result)
     return answers
+
+
+async def _batch_stages(
+    seam: Seam, inputs: list[dict[str, str]]
+) -> dict[str, dict[str, Answer]]:
+    """--batch: screen every paper in one batch, then classify and extract the relevant ones."""
+    screened = await seam.ask("screen", inputs)
+    relevant = [item for item in inputs if is_relevant(screened.get(item["paper_id"]))]
+    classified, extracted = await asyncio.gather(
+        seam.ask("classify", relevant), seam.ask("extract", relevant)
+    )
+    return {"screen": screened, "classify": classified, "extract": extracted}
 
 
 async def _estimate_stages(

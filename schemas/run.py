@@ -21,6 +21,10 @@ class StageStats(BaseModel):
     output_tokens: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
+    pricing: str = Field(
+        default="standard", description="how cost_usd was priced (--batch: the batch price)"
+    )
+    batches: int = Field(default=0, description="provider batches waited on (--batch)")
     largest_request_tokens: int = Field(
         default=0, description="estimated input tokens of the stage's largest request"
     )

@@ -23,6 +23,14 @@ Actions:
 - ``Latency(seconds, then=action)``: wait, then perform ``then``. ``server.latency`` adds a delay
   to every chat-completion request as well.
 
+Batches (``/v1/files`` upload and content, ``/v1/batches`` create and retrieve): an uploaded
+JSONL file of chat-completion requests is answered line by line with the same script or
+responder when the batch is created; ``server.batch_outcome`` scripts what retrieving it shows:
+``"completed"`` (every line answered), ``"expired"`` (only the first ``server.batch_done_items``
+lines answered, the rest in the error file) or ``"failed"`` (no output file).
+``server.batch_polls`` retrieves answer ``in_progress`` before the outcome. Batch lines are
+recorded in ``server.batch_lines``, not among ``chat_requests``.
+
 Example::
 
     with OpenAIServer([Fault(429, headers={"Retry-After": "1"}), Reply({"label": "ok"})]) as srv:
@@ -59,6 +67,8 @@ __all__ = [
     "Responder",
 ]
 
+FILES_PATHS = frozenset({"/v1/files", "/files"})
+BATCHES_PATHS = frozenset({"/v1/batches", "/batches"})
 CHAT_PATHS = frozenset({"/v1/chat/completions", "/chat/completions"})
 MODELS_PATHS = frozenset({"/v1/models", "/models"})
 STOP_TIMEOUT_S = 5.0
@@ -244,6 +254,15 @@ class OpenAIServer:
         self.latency = latency  # seconds added to every chat-completion request
         self.repeat_last = repeat_last
         self.model_ids = list(model_ids)
+        # batch API state (see the module docstring)
+        self.batch_outcome = "completed"
+        self.batch_done_items = 0
+        self.batch_polls = 0
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.batch_lines: list[RecordedRequest] = []
+        self._batch_finals: dict[str, dict[str, Any]] = {}
+        self._batch_polls_left: dict[str, int] = {}
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         if callable(script):
@@ -463,6 +482,111 @@ class OpenAIServer:
             "usage": usage,
         }
 
+    # -- batch API
+
+    def _store_file(self, data: bytes, purpose: str, name: str) -> dict[str, Any]:
+        with self._lock:
+            file_id = f"file-{next(self._ids)}"
+            self.files[file_id] = data
+        return _file_object(file_id, data, purpose, name)
+
+    def _create_batch(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        input_id = body.get("input_file_id")
+        with self._lock:
+            data = self.files.get(str(input_id))
+            batch_id = f"batch_{next(self._ids)}"
+        if data is None:
+            return 404, _error(f"openai_server: no file {input_id!r}", "not_found")
+        lines = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+        outcome = self.batch_outcome
+        done = len(lines) if outcome == "completed" else 0
+        if outcome == "expired":
+            done = min(self.batch_done_items, len(lines))
+        outputs: list[str] = []
+        errors: list[str] = []
+        for number, line in enumerate(lines):
+            if number >= done:
+                error = {"code": "batch_expired", "message": "not done in the window"}
+                errors.append(json.dumps({"custom_id": line["custom_id"], "error": error}))
+                continue
+            request = RecordedRequest(
+                index=-1,
+                method="POST",
+                path="/v1/chat/completions",
+                headers=Headers(),
+                body=line["body"],
+                raw_body=json.dumps(line["body"]).encode(),
+                received_at=time.monotonic(),
+            )
+            with self._lock:
+                self.batch_lines.append(request)
+            action = self._choose(request)
+            while isinstance(action, Latency):
+                action = action.then
+            if isinstance(action, Reply | Malformed):
+                response = {"status_code": 200, "body": self._completion(request, action)}
+            else:
+                status = action.status if isinstance(action, Fault) else 500
+                response = {"status_code": status, "body": _error("injected fault")}
+            outputs.append(
+                json.dumps(
+                    {
+                        "id": f"resp_{number}",
+                        "custom_id": line["custom_id"],
+                        "response": response,
+                        "error": None,
+                    }
+                )
+            )
+        final: dict[str, Any] = {"status": outcome}
+        if outcome != "failed":
+            if outputs:
+                final["output_file_id"] = self._store_file(
+                    ("\n".join(outputs) + "\n").encode(), "batch_output", "output.jsonl"
+                )["id"]
+            if errors:
+                final["error_file_id"] = self._store_file(
+                    ("\n".join(errors) + "\n").encode(), "batch_output", "errors.jsonl"
+                )["id"]
+        else:
+            final["errors"] = {"object": "list", "data": [{"code": "failed", "message": "x"}]}
+        final["request_counts"] = {
+            "total": len(lines),
+            "completed": done,
+            "failed": len(lines) - done,
+        }
+        batch = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body.get("endpoint"),
+            "input_file_id": input_id,
+            "completion_window": body.get("completion_window", "24h"),
+            "status": "validating",
+            "created_at": int(time.time()),
+            "output_file_id": None,
+            "error_file_id": None,
+            "errors": None,
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+            "metadata": body.get("metadata"),
+        }
+        with self._lock:
+            self.batches[batch_id] = batch
+            self._batch_finals[batch_id] = final
+            self._batch_polls_left[batch_id] = self.batch_polls
+        return 200, batch
+
+    def _retrieve_batch(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return 404, _error(f"openai_server: no batch {batch_id!r}", "not_found")
+            if self._batch_polls_left[batch_id] > 0:
+                self._batch_polls_left[batch_id] -= 1
+                batch["status"] = "in_progress"
+            else:
+                batch.update(self._batch_finals[batch_id])
+            return 200, dict(batch)
+
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # never block interpreter exit; stop() joins them explicitly
@@ -515,7 +639,21 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         owner = self.server.owner
         self._read_request()
-        if self.path.split("?")[0] in MODELS_PATHS:
+        path = self.path.split("?")[0]
+        parts = path.strip("/").split("/")
+        if parts and parts[0] == "v1":
+            parts = parts[1:]
+        if len(parts) == 3 and parts[0] == "files" and parts[2] == "content":
+            data = owner.files.get(parts[1])
+            if data is None:
+                self._send_json(404, _error(f"openai_server: no file {parts[1]!r}", "not_found"))
+            else:
+                self._send(200, data.decode(), {"Content-Type": "application/jsonl"})
+        elif len(parts) == 2 and parts[0] == "files" and parts[1] in owner.files:
+            self._send_json(200, _file_object(parts[1], owner.files[parts[1]], "batch", "f"))
+        elif len(parts) == 2 and parts[0] == "batches":
+            self._send_json(*owner._retrieve_batch(parts[1]))
+        elif path in MODELS_PATHS:
             data = [
                 {"id": m, "object": "model", "created": 0, "owned_by": "openai-server"}
                 for m in owner.model_ids
@@ -527,6 +665,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server naming
         owner = self.server.owner
         request = self._read_request()
+        if request.path in FILES_PATHS:
+            self._upload(request)
+            return
+        if request.path in BATCHES_PATHS:
+            self._send_json(*owner._create_batch(request.json))
+            return
         if not request.is_chat:
             self._send_json(404, _error(f"openai_server: no route POST {self.path}", "not_found"))
             return
@@ -569,6 +713,25 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"openai_server: unknown action {action!r}"
             owner.script_errors.append(message)
             self._send_json(400, _error(message))
+
+    def _upload(self, request: RecordedRequest) -> None:
+        """POST /v1/files: multipart/form-data with ``purpose`` and ``file``."""
+        from email.parser import BytesParser
+        from email.policy import HTTP
+
+        head = f"Content-Type: {request.headers.get('content-type', '')}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + request.raw_body)
+        fields: dict[str, tuple[str, bytes]] = {}
+        for part in message.iter_parts() if message.is_multipart() else []:
+            name = part.get_param("name", header="content-disposition")
+            filename = part.get_filename() or ""
+            fields[str(name)] = (filename, part.get_payload(decode=True) or b"")
+        if "file" not in fields:
+            self._send_json(400, _error("openai_server: upload has no 'file' part"))
+            return
+        purpose = fields.get("purpose", ("", b"batch"))[1].decode()
+        filename, data = fields["file"]
+        self._send_json(200, self.server.owner._store_file(data, purpose, filename))
 
     # -- plumbing
 
@@ -640,6 +803,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         with contextlib.suppress(OSError):
             self.wfile.write(payload.encode())
+
+
+def _file_object(file_id: str, data: bytes, purpose: str, name: str) -> dict[str, Any]:
+    return {
+        "id": file_id,
+        "object": "file",
+        "bytes": len(data),
+        "created_at": int(time.time()),
+        "filename": name,
+        "purpose": purpose,
+        "status": "processed",
+    }
 
 
 def _error_type(status: int) -> str:

@@ -78,6 +78,15 @@ def build_command(
     ),
     max_cost: float | None = typer.Option(None, "--max-cost", min=0.0, help="Budget in USD."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens and cost only."),
+    batch: bool = typer.Option(
+        False,
+        "--batch",
+        help="Send each paper stage's cache misses as one provider batch (OpenAI-style batch "
+        "API, batch price; answers can take hours). An interrupted run resumes the same batch.",
+    ),
+    batch_poll: float = typer.Option(
+        30.0, "--batch-poll", min=0.01, help="Seconds between checks of a batch's status."
+    ),
     synthesize_model: str | None = typer.Option(
         None, "--synthesize-model", help="Model for prose."
     ),
@@ -135,6 +144,9 @@ def build_command(
             requests_per_minute=requests_per_minute,
             workers=workers,
             max_cost=max_cost,
+            batch=batch,
+            batch_dir=cache_path.parent / "batches",
+            batch_poll_seconds=batch_poll,
         ),
         templates_dir=templates,
     )
@@ -262,6 +274,8 @@ def _print_stages(report: dict[str, object]) -> None:
     assert isinstance(stages, dict)
     for stage, stats in stages.items():
         cost = f"{stats['cost_usd']:.4f}" if stats["cost_known"] else "unknown"
+        if stats.get("pricing", "standard") != "standard":
+            cost = f"{cost} ({stats['pricing']})"
         table.add_row(
             stage,
             stats["model"],
@@ -293,6 +307,8 @@ def _print_estimate(seam: object) -> None:
             table.add_row(stage, seam.config(stage).model, "0", "0", "0", "0", "0.0000")
             continue
         cost = f"{est.cost_usd:.4f}" if est.cost_known else "unknown (model not priced)"
+        if est.pricing != "standard":
+            cost = f"{cost} ({est.pricing})"
         table.add_row(
             stage,
             seam.config(stage).model,

@@ -172,8 +172,10 @@ class Seam:
         misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
         parameters = config.parameters()
         dispatch = not (self.settings.replay or self.settings.dry_run)
+        as_batch = self.settings.batch  # --batch: every miss goes in one provider batch
         tasks: list[asyncio.Future[dict[str, Answer]]] = []
         cutter: BatchCutter[Miss] = BatchCutter(config.batch_size, self.room(stage))
+        chunks: list[list[Miss]] = []  # --batch: the requests, cut as the normal path cuts them
 
         async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
             result = await self._ask_batch(stage, config, prompt, item_model, batch)
@@ -197,7 +199,9 @@ class Seam:
                 stats.why[reason] = stats.why.get(reason, 0) + 1
                 misses.append((paper, key, fingerprint))
                 for batch in cutter.add(misses[-1], item_tokens(paper)):
-                    if dispatch:
+                    if dispatch and as_batch:
+                        chunks.append(batch)  # sent together below, as one provider batch
+                    elif dispatch:
                         tasks.append(asyncio.ensure_future(run(batch)))
                         await asyncio.sleep(0)  # let the request start before the next lookups
         except BaseException:  # nothing may keep running for a lookup that failed
@@ -205,7 +209,9 @@ class Seam:
                 task.cancel()
             raise
         rest = cutter.flush()
-        if dispatch and rest:
+        if dispatch and rest and as_batch:
+            chunks.append(rest)
+        elif dispatch and rest:
             tasks.append(asyncio.ensure_future(run(rest)))
         self._report_progress(stage, 0, len(answers))
         if on_batch is not None:
@@ -227,10 +233,20 @@ class Seam:
             for papers_of_call in [*planned, sizer.flush()]:
                 if papers_of_call:
                     messages = prompt.render(self.taxonomy, numbered(list(papers_of_call)))
-                    estimate.add_request(stage, config.model, messages, len(papers_of_call))
+                    estimate.add_request(
+                        stage, config.model, messages, len(papers_of_call), as_batch
+                    )
             return answers
 
-        results = await asyncio.gather(*tasks)
+        results = list(await asyncio.gather(*tasks))
+        if as_batch:
+            from pipeline.seam.batch import BatchRun
+
+            result = await BatchRun(self, stage, config, prompt, item_model).run(chunks)
+            self._report_progress(stage, 0, len(misses))
+            if on_batch is not None:
+                on_batch(result, False)
+            results.append(result)
         for batch_answers in results:
             answers.update(batch_answers)
         for paper, _, _ in misses:

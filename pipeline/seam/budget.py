@@ -33,15 +33,28 @@ class Estimate:
     output_tokens: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
+    pricing: str = "standard"
 
-    def add_request(self, stage: str, model: str, messages: list[dict[str, str]], n: int) -> None:
-        """Count one request of ``n`` items."""
+    def add_request(
+        self,
+        stage: str,
+        model: str,
+        messages: list[dict[str, str]],
+        n: int,
+        batch: bool = False,
+    ) -> None:
+        """Count one request of ``n`` items (``batch``: priced as a provider batch request)."""
         tokens_in, tokens_out = request_tokens(stage, messages, n)
         self.calls += 1
         self.papers += n
         self.input_tokens += tokens_in
         self.output_tokens += tokens_out
-        cost = request_cost(model, tokens_in, tokens_out)
+        if batch:
+            from pipeline.seam.batch import batch_price
+
+            cost, self.pricing = batch_price(model, tokens_in, tokens_out)
+        else:
+            cost = request_cost(model, tokens_in, tokens_out)
         if cost is None:
             self.cost_known = False
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pipeline.seam.retry import RetryPolicy
@@ -92,6 +93,10 @@ class AskSettings:
     max_cost: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     workers: int | None = None  # processes making requests; None: see worker_count
+    # --batch: paper stages' misses go as one provider batch (pipeline/seam/batch.py)
+    batch: bool = False
+    batch_dir: Path = Path(".taxonomist") / "batches"  # batch ids, so a rerun resumes polling
+    batch_poll_seconds: float = 30.0
     papers: int = 0  # papers of the run: a large corpus puts the embedded model on every core
 
     def worker_count(self, config: ModelConfig) -> int:
