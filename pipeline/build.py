@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ from pipeline.stages.synthesize import (
 from schemas.paper import Paper
 from schemas.record import PaperRecord
 from schemas.taxonomy import Taxonomy
+
+COMPARED_TITLES_FILE = "compared-titles.json"  # in the cache folder: fuzzy dedupe's memory
 
 
 @dataclass
@@ -161,12 +164,19 @@ def build(options: BuildOptions) -> BuildResult:
 def _run(options: BuildOptions) -> BuildResult:
     """Ingest and ask every stage; nothing is written but the answer cache."""
     from pipeline.ingest import ingest
+    from pipeline.ingest.dedupe import ComparedTitles
 
     known_keys = load_keymap(options.out_dir)
     previous = load_previous(options.out_dir)
+    compared_file = options.cache_dir / COMPARED_TITLES_FILE
+    compared = ComparedTitles.load(compared_file)
     ingested = ingest(
-        options.paths, known_keys=known_keys, known_titles=load_titles(options.out_dir)
+        options.paths,
+        known_keys=known_keys,
+        known_titles=load_titles(options.out_dir),
+        compared=compared,
     )
+    compared.save(compared_file)  # a cache like the answers: kept even if the run fails
     papers = ingested.corpus.papers
     if not papers:
         skipped = "; ".join(f"{s.file}: {s.reason}" for s in ingested.report.skipped_files[:5])
@@ -177,7 +187,8 @@ def _run(options: BuildOptions) -> BuildResult:
         )
     cache = AnswerCache(options.cache_dir)
     try:
-        seam = Seam(cache, options.taxonomy, options.models, options.settings)
+        settings = dataclasses.replace(options.settings, papers=len(papers))
+        seam = Seam(cache, options.taxonomy, options.models, settings)
         seam.progress = options.progress
         records, sections = asyncio.run(run_all(seam, options.taxonomy, papers, previous))
     finally:

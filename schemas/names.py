@@ -266,12 +266,15 @@ _PLURAL_VERBS = {
 
 
 def number_word(count: int) -> str:
-    """'three' for 3, 'one hundred and seventeen' for 117; digits from 1000 on.
+    """'three' for 3, 'one hundred and seventeen' for 117; '1,161' from 1000 on.
 
-    Words keep counts out of the number check of cited sentences (a count is not a result).
+    Words keep counts out of the number check of cited sentences (a count is not a result);
+    from 1000 on, digits with a thousands separator, which the check reads as a count of papers.
     """
-    if count < 0 or count >= 1000:
+    if count < 0:
         return str(count)
+    if count >= 1000:
+        return f"{count:,}"
     if count < 20:
         return _NUMBER_WORDS[count]
     if count < 100:

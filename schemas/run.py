@@ -21,6 +21,9 @@ class StageStats(BaseModel):
     output_tokens: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
+    largest_request_tokens: int = Field(
+        default=0, description="estimated input tokens of the stage's largest request"
+    )
     why: dict[str, int] = Field(
         default_factory=dict, description="why calls were made: new paper, changed prompt, ..."
     )

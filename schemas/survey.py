@@ -5,6 +5,7 @@ Validators read the validation context::
     {"allowed_keys": {key, ...},              # keys of the section's papers
      "numbers": {key: {"2.3", "40", ...}},    # number strings of each paper (results, abstract)
      "previous_keys": {key, ...},             # optional: keys cited by the previous version
+     "paper_count": 1161,                     # optional: counts up to it ("1,161 papers") pass
      "section": "model.quantization"}         # optional: the expected section id
 
 Without a context (e.g. re-reading cached JSON) only the context-free checks run. Messages are
@@ -97,12 +98,47 @@ def text_without_citations(text: str) -> str:
     return "".join(piece for piece in split_citations(text) if isinstance(piece, str))
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+# "1,161 papers", "of the 1161 papers", "12 hardware designs": a count of the corpus, not a result.
+_COUNT = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z]+\s+)?"
+    r"(?:papers?|abstracts?|surveys?|analys[ie]s|methods?|systems?|designs?|resources?|levels?|leaves)\b"
+)
+
+
+def plain_number(number: str) -> str:
+    """One spelling per number: thousands separators dropped ("1,161" -> "1161")."""
+    return number.replace(",", "") if _THOUSANDS.match(number) else number
+
+
+def sentence_numbers(text: str) -> list[str]:
+    """The numbers of ``text`` (as `numbers_in` finds them), thousands separators dropped."""
+    return [plain_number(n) for n in numbers_in(text)]
+
+
 def paper_numbers(*texts: str) -> set[str]:
-    """Number strings (as `numbers_in` finds them) in a paper's title, abstract and results."""
+    """Number strings (as `sentence_numbers` finds them) in a paper's title, abstract, results."""
     found: set[str] = set()
     for text in texts:
-        found.update(numbers_in(text))
+        found.update(sentence_numbers(text))
     return found
+
+
+def counts_in(text: str) -> list[tuple[str, int, int]]:
+    """Counts of papers ("1,161 papers", "twelve of the 40 methods"): (number, start, end)."""
+    return [(plain_number(m.group(1)), m.start(1), m.end(1)) for m in _COUNT.finditer(text)]
+
+
+def result_numbers(text: str, max_count: int | None) -> list[str]:
+    """Numbers a cited paper must support: all but counts of at most ``max_count`` papers."""
+    if max_count is None:
+        return sentence_numbers(text)
+    kept, position = [], 0
+    for number, start, end in counts_in(text):
+        if int(number) <= max_count:
+            kept.append(text[position:start])
+            position = end
+    return sentence_numbers(" ".join([*kept, text[position:]]))
 
 
 def record_texts(record: PaperRecord) -> list[str]:
@@ -133,6 +169,7 @@ def draft_context(
         "allowed_keys": set(papers),
         "numbers": {key: paper_numbers(*texts) for key, texts in papers.items()},
         "previous_keys": set(previous_keys),
+        "paper_count": len(papers),
     }
     if section is not None:
         context["section"] = section
@@ -219,7 +256,9 @@ def _check_sentence(number: int, sentence: str, context: dict[str, Any]) -> None
         for key in keys:
             supported |= numbers.get(key, set())
         unsupported = [
-            n for n in numbers_in(text_without_citations(sentence)) if n not in supported
+            n
+            for n in result_numbers(text_without_citations(sentence), context.get("paper_count"))
+            if n not in supported
         ]
         if unsupported:
             raise ValueError(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest
-from pipeline.ingest.dedupe import group_entries, same_paper
+from pipeline.ingest import dedupe, ingest
+from pipeline.ingest.dedupe import ComparedTitles, fuzzy_pairs, group_entries, same_paper
 from pipeline.ingest.entries import Layout, RawEntry
 from pipeline.ingest.normalize import normalize_title
 
@@ -192,3 +192,80 @@ def test_percent_sign_does_not_cut_a_latex_title() -> None:
     second = normalize_title("50% Fewer Tokens: {KV} Cache Compression")
     assert first != second
     assert "sparsity" in first and "inference" in first
+
+
+def _similar_titles() -> list[str]:
+    """Titles with many near-duplicates of different lengths (plurals, spacing, spellings)."""
+    import random
+
+    rng = random.Random(7)
+    words = [
+        "quantization",
+        "pruning",
+        "sparse",
+        "llm",
+        "inference",
+        "efficient",
+        "training",
+        "memory",
+        "kv",
+        "cache",
+    ]
+    base = {" ".join(rng.choice(words) for _ in range(rng.randint(3, 8))) for _ in range(900)}
+    variants = {t + "s" for t in list(base)[:200]} | {
+        t.replace(" ", "", 1) for t in list(base)[:80]
+    }
+    return sorted(base | variants)
+
+
+def _full_matrix_pairs(titles: list[str]) -> list[tuple[int, int, float]]:
+    """The pairs of the plain N x N comparison the blocked one replaces."""
+    from rapidfuzz import fuzz, process
+
+    matrix = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=90, workers=-1)
+    return sorted(
+        (int(i), int(j), round(float(matrix[i, j]), 1))
+        for i, j in zip(*matrix.nonzero(), strict=True)
+        if i < j and same_paper(titles[i], titles[j])
+    )
+
+
+def test_blocked_fuzzy_pairs_equal_the_full_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    titles = _similar_titles()
+    expected = _full_matrix_pairs(titles)
+    assert len(expected) > 100  # the corpus does exercise the fuzzy step
+    monkeypatch.setattr(dedupe, "BLOCK_CELLS", 5_000)  # many blocks of a few rows
+    assert fuzzy_pairs(titles) == expected
+
+
+def test_rerun_compares_only_new_titles_and_finds_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    titles = _similar_titles()
+    known, new = titles[::2], titles[1::2][:40]
+    compared = ComparedTitles()
+    fuzzy_pairs(known, compared)
+    compared.save(tmp_path / "compared.json")
+    loaded = ComparedTitles.load(tmp_path / "compared.json")
+    assert loaded == compared
+    scanned: list[tuple[int, int]] = []
+    real = dedupe._candidates
+
+    def spy(rows: list[str], columns: list[str]):  # type: ignore[no-untyped-def]
+        scanned.append((len(rows), len(columns)))
+        return real(rows, columns)
+
+    monkeypatch.setattr(dedupe, "_candidates", spy)
+    everything = sorted(known + new)
+    assert fuzzy_pairs(everything, loaded) == _full_matrix_pairs(everything)
+    assert scanned == [(40, 40), (40, len(known))]  # new x new and new x known, nothing else
+    assert loaded.titles == set(everything)
+
+
+def test_saved_pairs_of_other_rules_are_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "compared.json"
+    ComparedTitles({"a b c"}, {("a b c", "a b cs"): 95.0}).save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["rules"] = "older"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert ComparedTitles.load(path) == ComparedTitles()

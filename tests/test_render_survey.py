@@ -21,6 +21,7 @@ OUTPUT_FILES = [
     "survey.md",
     "survey.tex",
     "references.bib",
+    "papers.csv",
     "figures/papers_per_leaf.png",
     "figures/papers_per_leaf.pdf",
     "figures/papers_per_year.png",

@@ -267,11 +267,13 @@ async def test_budget_cap_stops_calls(tmp_path, taxonomy, openai_server):
     result = await seam.ask("classify", PAPERS[:4])
     done = [p for p, a in result.items() if a.value is not None]
     # The check uses the estimated cost of the next call (the server bills far more than the
-    # prompt's size), so the second call still starts and the third is refused.
-    assert done == ["p1", "p2"]
+    # prompt's size), so the second call still starts and the third is refused. Which papers
+    # go first depends on the order their cache lookups finish, so only the counts are fixed.
+    assert len(done) == 2
     assert seam.budget.exhausted
     assert all("--max-cost" in (f.error or "") for f in seam.failures)
-    assert sorted(f.paper_id for f in seam.failures) == ["p3", "p4"]
+    refused = sorted(f.paper_id for f in seam.failures)
+    assert len(refused) == 2 and sorted(done + refused) == ["p1", "p2", "p3", "p4"]
 
 
 async def test_dry_run_estimates_without_calling(tmp_path, taxonomy, openai_server):

@@ -48,7 +48,8 @@ def build_command(
         "--workers",
         min=1,
         help="Processes making requests (default: one per 8 requests in flight, up to the "
-        "number of CPUs; 1 = this process only).",
+        "number of CPUs; for the embedded model one per CPU from 2,000 papers, else 1; "
+        "1 = this process only).",
     ),
     papers_per_call: int | None = typer.Option(
         None,
@@ -57,6 +58,14 @@ def build_command(
         max=50,
         help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
     ),
+    context_tokens: int | None = typer.Option(
+        None,
+        "--context-tokens",
+        min=1000,
+        help="Input tokens one request may carry (the model's context window less room for its "
+        "answer; default 32000 for remote models, 1000000 for the embedded one); batches and "
+        "survey sections are split to fit, one paper that cannot fit is refused with a message.",
+    ),
     mode: str = typer.Option(
         "json",
         "--mode",
@@ -64,13 +73,6 @@ def build_command(
     ),
     timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Seconds per request."),
     max_reasks: int = typer.Option(2, "--max-reasks", min=0, help="Re-asks of an invalid answer."),
-    context_tokens: int | None = typer.Option(
-        None,
-        "--context-tokens",
-        min=256,
-        help="The model's context size: a larger request is split, one paper that cannot fit "
-        "is refused with a message (default: no check).",
-    ),
     replay: bool = typer.Option(
         False, "--replay", help="Never call a model: a cache miss is an error."
     ),

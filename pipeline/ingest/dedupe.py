@@ -8,9 +8,16 @@ the same word (plural, British/American spelling). Any difference in numbers, ve
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from pipeline.ingest.entries import RawEntry
@@ -24,6 +31,50 @@ STOP_WORDS = frozenset(
 )
 _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix"})
 _DIGIT = re.compile(r"\d")
+# fuzz.ratio >= 90 needs the shorter title to be at least 9/11 of the longer (and the longer at
+# most 11/9 of the shorter): ratio <= 200 * min / (min + max).
+_MAX_LENGTH_RATIO = (200 - FUZZY_THRESHOLD) / FUZZY_THRESHOLD
+BLOCK_CELLS = 16_000_000  # uint8 scores per block of rows: 16 MB, whatever the corpus size
+
+
+@dataclass
+class ComparedTitles:
+    """Normalized titles already compared with each other, and the fuzzy pairs among them.
+
+    A pair depends on its two titles only, so a re-run compares new titles against all titles
+    and takes the pairs among known ones from here: the same pairs as comparing everything.
+    """
+
+    titles: set[str] = field(default_factory=set)
+    pairs: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> ComparedTitles:
+        """The index saved at ``path``; empty when missing, unreadable or from other rules."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("rules") != rules_digest():
+                return cls()
+            pairs = {(a, b): float(score) for a, b, score in data["pairs"]}
+            return cls(set(data["titles"]), pairs)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()  # only a cache: comparing everything again gives the same pairs
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "rules": rules_digest(),
+            "titles": sorted(self.titles),
+            "pairs": [[a, b, score] for (a, b), score in sorted(self.pairs.items())],
+        }
+        temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+
+
+def rules_digest() -> str:
+    """Digest of this module: saved pairs are reused only while the matching rules are the same."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -35,15 +86,17 @@ class Group:
     fuzzy_scores: tuple[float, ...]  # the scores of the fuzzy links that formed the group
 
 
-def group_entries(entries: list[RawEntry]) -> list[Group]:
-    """Groups of duplicate entries; every entry is in exactly one group. Order-independent."""
+def group_entries(entries: list[RawEntry], compared: ComparedTitles | None = None) -> list[Group]:
+    """Groups of duplicate entries; every entry is in exactly one group. Order-independent.
+
+    ``compared`` (titles compared by earlier runs) is used and extended in place."""
     by_title: dict[str, list[RawEntry]] = {}
     for entry in entries:
         by_title.setdefault(normalize_title(entry.title), []).append(entry)
     titles = sorted(by_title)
     parent = list(range(len(titles)))
     scores: dict[int, list[float]] = {}
-    for i, j, score in fuzzy_pairs(titles):
+    for i, j, score in fuzzy_pairs(titles, compared):
         root_i, root_j = _find(parent, i), _find(parent, j)
         if root_i != root_j:
             parent[max(root_i, root_j)] = min(root_i, root_j)
@@ -62,18 +115,59 @@ def group_entries(entries: list[RawEntry]) -> list[Group]:
     return groups
 
 
-def fuzzy_pairs(titles: list[str]) -> list[tuple[int, int, float]]:
-    """Index pairs (i < j) of distinct normalized titles that name the same paper."""
-    if len(titles) < 2:
-        return []
-    matrix = process.cdist(
-        titles, titles, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=-1
-    )
-    pairs = []
-    for i, j in zip(*matrix.nonzero(), strict=True):
-        if i < j and same_paper(titles[i], titles[j]):
-            pairs.append((int(i), int(j), round(float(matrix[i, j]), 1)))
-    return sorted(pairs)
+def fuzzy_pairs(
+    titles: list[str], compared: ComparedTitles | None = None
+) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) of distinct normalized titles that name the same paper.
+
+    Titles in ``compared`` are not compared with each other again; ``compared`` gains the
+    titles and pairs of this call.
+    """
+    index = {title: number for number, title in enumerate(titles)}
+    known = compared.titles if compared is not None else set()
+    new = [title for title in titles if title not in known]
+    old = [title for title in titles if title in known]
+    found: dict[tuple[str, str], float] = {}
+    if compared is not None:
+        found = {
+            pair: s for pair, s in compared.pairs.items() if pair[1] in index and pair[0] in index
+        }
+    for a, b in [*_candidates(new, new), *_candidates(new, old)]:
+        first, second = sorted((a, b))
+        # the score as the full float32 matrix gave it, so reports keep their figures
+        score = round(float(np.float32(fuzz.ratio(first, second))), 1)
+        if score >= FUZZY_THRESHOLD and same_paper(first, second):
+            found[(first, second)] = score
+    if compared is not None:
+        compared.titles.update(new)
+        compared.pairs.update(found)
+    return sorted((index[a], index[b], score) for (a, b), score in found.items())
+
+
+def _candidates(rows: list[str], columns: list[str]) -> Iterator[tuple[str, str]]:
+    """Title pairs (row, column) that may score FUZZY_THRESHOLD or more; each unordered pair
+    once when ``rows is columns``. Scores are uint8 in blocks of rows, within the length band
+    a match needs, so memory stays bounded and time follows the pairs of similar length."""
+    if not rows or not columns:
+        return
+    same = rows is columns
+    rows = sorted(rows, key=lambda t: (len(t), t))
+    columns = rows if same else sorted(columns, key=lambda t: (len(t), t))
+    lengths = [len(title) for title in columns]
+    block = max(1, BLOCK_CELLS // len(columns))
+    for start in range(0, len(rows), block):
+        chunk = rows[start : start + block]
+        low = start if same else bisect.bisect_left(lengths, len(chunk[0]) / _MAX_LENGTH_RATIO)
+        high = bisect.bisect_right(lengths, len(chunk[-1]) * _MAX_LENGTH_RATIO)
+        if high <= low:
+            continue
+        scores = process.cdist(
+            chunk, columns[low:high], scorer=fuzz.ratio, dtype=np.uint8,
+            score_cutoff=FUZZY_THRESHOLD, workers=-1,
+        )  # fmt: skip
+        for row, column in zip(*scores.nonzero(), strict=True):
+            if not same or start + int(row) < low + int(column):
+                yield chunk[row], columns[low + int(column)]
 
 
 def same_paper(a: str, b: str) -> bool:

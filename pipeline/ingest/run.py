@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.ingest.dedupe import group_entries
+from pipeline.ingest.dedupe import ComparedTitles, group_entries
 from pipeline.ingest.detect import parse_text
 from pipeline.ingest.entries import Issue, RawEntry
 from pipeline.ingest.files import InputFile, collect_files, decode
@@ -46,6 +46,7 @@ def ingest(
     paths: Sequence[Path],
     known_keys: Mapping[str, str] | None = None,
     known_titles: Mapping[str, str] | None = None,
+    compared: ComparedTitles | None = None,
 ) -> IngestResult:
     """Read dump files and folders into a de-duplicated corpus with stable ids and keys.
 
@@ -57,7 +58,7 @@ def ingest(
     reading = _Reading(skipped=[SkippedFile(file=name, reason=why) for name, why in skipped])
     for item in files:
         _read_file(item, reading)
-    groups = group_entries(reading.entries)
+    groups = group_entries(reading.entries, compared)
     computed = {paper_id(title) for group in groups for title in group.titles}
     adoptable = {
         title: ident

@@ -28,8 +28,7 @@ from schemas.names import (
     truncate,
 )
 from schemas.record import PaperRecord
-from schemas.stages import numbers_in
-from schemas.survey import HTML_TAG, paper_numbers, record_texts
+from schemas.survey import HTML_TAG, paper_numbers, record_texts, sentence_numbers
 from schemas.taxonomy import Leaf
 
 _MAX_COMPARED = 4
@@ -64,7 +63,7 @@ def is_named(record: PaperRecord) -> bool:
 
 def _supported(record: PaperRecord) -> Callable[[str], bool]:
     numbers = paper_numbers(*record_texts(record))
-    return lambda text: all(n in numbers for n in numbers_in(text))
+    return lambda text: all(n in numbers for n in sentence_numbers(text))
 
 
 def _quote_sentence(quote: str, subject: str) -> str | None:

@@ -162,14 +162,24 @@ def _time_sentence(papers: Sequence[PaperRecord], taxonomy: Taxonomy) -> str | N
     return f"{lead}{trend}."
 
 
+def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
+    # cues are word starts ("degrad" matches "degradation"); short ones are whole words
+    alternatives = [re.escape(c) + (r"\b" if len(c) <= 4 else "") for c in cues]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+
+
+# (abstract pattern, sentence template): also what map-reduce notes count (mapreduce.py)
+TENSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (_cue_pattern(cues), template) for cues, template in _TENSIONS
+)
+MIN_TENSION = 2  # abstracts that must state a tension before the introduction names it
+
+
 def _tension_sentences(papers: Sequence[PaperRecord]) -> list[str]:
     sentences = []
-    for cues, template in _TENSIONS:
-        # cues are word starts ("degrad" matches "degradation"); short ones are whole words
-        alternatives = [re.escape(c) + (r"\b" if len(c) <= 4 else "") for c in cues]
-        pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+    for pattern, template in TENSIONS:
         hits = [p for p in papers if pattern.search(p.abstract)]
-        if len(hits) >= 2:
+        if len(hits) >= MIN_TENSION:
             keys = [p.key for p in hits[:_MAX_CITED]]
             sentences.append(template.format(n=number_word(len(hits)), cites=cite(keys)))
     return sentences
@@ -262,17 +272,7 @@ def _coverage_gaps(
         for leaf in taxonomy.leaves
         if len(_in_leaf(papers, leaf.id)) == 1
     ]
-    if empty:
-        sentences.append(
-            f"No paper of this collection addresses {join_words(empty)}, so these "
-            "directions remain open here."
-        )
-    if single:
-        sentences.append(
-            f"{capitalize(join_words([name for name, _ in single]))} "
-            f"{'is' if len(single) == 1 else 'are each'} covered by a single paper "
-            f"{cite([key for _, key in single])}."
-        )
+    sentences += gap_sentences(empty, single)
     level_ids = {level.id for level in taxonomy.levels}
     if len(level_ids) > 1 and papers:
         spanning = [
@@ -299,6 +299,23 @@ def _coverage_gaps(
         )
     if sentences and offset:
         starts.append(offset)
+    return sentences
+
+
+def gap_sentences(empty: Sequence[str], single: Sequence[tuple[str, str]]) -> list[str]:
+    """The leaves no paper addresses, and those one paper covers ((leaf name, its key))."""
+    sentences = []
+    if empty:
+        sentences.append(
+            f"No paper of this collection addresses {join_words(list(empty))}, so these "
+            "directions remain open here."
+        )
+    if single:
+        sentences.append(
+            f"{capitalize(join_words([name for name, _ in single]))} "
+            f"{'is' if len(single) == 1 else 'are each'} covered by a single paper "
+            f"{cite([key for _, key in single])}."
+        )
     return sentences
 
 

@@ -105,7 +105,7 @@ def _answer_one(model: Any, task: str, paper: dict[str, Any]) -> dict[str, Any]:
 
 def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
     """Deterministic prose for one section from the structured data in the request."""
-    from pipeline.local_model import synthesis
+    from pipeline.local_model import mapreduce, synthesis
     from schemas.record import SectionText
     from schemas.survey import record_from_compact
 
@@ -115,7 +115,28 @@ def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
     records = [record_from_compact(p) for p in request.get("papers", [])]
     section = request["section"]
     kind = request.get("kind")
-    if kind == "introduction":
+    previous = request.get("previous") or []
+    starts = list(request.get("previous_paragraphs") or [])
+    old = (
+        SectionText(section=section, sentences=previous, paragraph_starts=starts)
+        if previous
+        else None
+    )
+    corpus, summaries = request.get("corpus"), request.get("summaries")
+    if kind == "challenge-notes":  # map: notes on a batch of papers; reduce: merge notes
+        notes = request.get("notes")
+        sentences = mapreduce.merge_notes(notes) if notes else mapreduce.write_notes(records)
+        return {"section": section, "sentences": sentences or ["No note on this batch."]}
+    if kind == "introduction" and corpus is not None and summaries is not None:
+        text = mapreduce.write_introduction(corpus, summaries, taxonomy)
+    elif kind == "challenges" and corpus is not None and summaries is not None:
+        text = mapreduce.write_challenges(corpus, summaries, request.get("notes") or [], taxonomy)
+    elif kind == "conclusion" and corpus is not None and summaries is not None:
+        text = mapreduce.write_conclusion(corpus, summaries, taxonomy)
+    elif request.get("part"):
+        part, kinds = request["part"], request.get("kinds") or {}
+        text = mapreduce.write_part(str(kind), section, taxonomy, records, old, part, kinds)
+    elif kind == "introduction":
         text = synthesis.write_introduction(records, taxonomy)
     elif kind == "surveys":
         text = synthesis.write_surveys_section(records, taxonomy)
@@ -124,13 +145,6 @@ def _write_section(digest: str, request: dict[str, Any]) -> dict[str, Any]:
     elif kind == "conclusion":
         text = synthesis.write_conclusion(records, taxonomy)
     else:
-        previous = request.get("previous") or []
-        starts = list(request.get("previous_paragraphs") or [])
-        old = (
-            SectionText(section=section, sentences=previous, paragraph_starts=starts)
-            if previous
-            else None
-        )
         text = synthesis.write_section(taxonomy.leaf(section), records, old)
     answer: dict[str, Any] = {"section": section, "sentences": text.sentences}
     if text.paragraph_starts:

@@ -16,6 +16,13 @@ from schemas.taxonomy import Taxonomy, taxonomy_hash
 
 _TAXONOMIES: dict[str, Taxonomy] = {}
 
+# The embedded model's context window, in input tokens. It reads requests in-process with no
+# window of its own, so its ceiling only bounds a request's size in memory (~4 MB of JSON): a
+# section's papers, or all papers for the introduction, challenges and conclusion, go in one
+# request unless a corpus is very large. Remote models keep DEFAULT_CONTEXT_TOKENS (32k) or
+# --context-tokens.
+CONTEXT_TOKENS = 1_000_000
+
 
 @cache
 def local_model_version() -> str:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.render.errors import RenderError
 from pipeline.render.latex import latex_label
@@ -33,6 +34,8 @@ _KEY = re.compile(rf"^{KEY_PATTERN}$")
 _UNKNOWN_YEAR = 9999
 TABLE_TITLE_CHARS = 90
 CELL_CHARS = 60
+TABLE_ROWS = 40  # rows of a leaf's table; a larger leaf shows its best-supported papers
+SPLIT_MARKDOWN_FROM = 1000  # relevant papers from which survey.md is split into survey/*.md
 OTHER_LEVEL = "other"
 
 
@@ -96,8 +99,22 @@ class LeafSection:
     number: Safe
     slug: Safe
     label: Safe
-    rows: tuple[PaperRow, ...]
+    rows: tuple[PaperRow, ...]  # the table: every paper, or the selection of a large leaf
     prose: ProseSection | None
+    complete: tuple[PaperRow, ...] = ()  # every paper of the leaf, (year, key) order
+
+    @property
+    def total(self) -> int:
+        return len(self.complete)
+
+    @property
+    def appendix_slug(self) -> Safe:
+        return github_slug(f"{self.number}. {self.name} (complete list)")
+
+    @property
+    def selected(self) -> bool:
+        """The table shows a selection; the complete list is in the appendix."""
+        return len(self.complete) > len(self.rows)
 
     @property
     def dated(self) -> bool:
@@ -169,9 +186,21 @@ class SurveyData:
         )
     )
 
-    @property
+    @cached_property
     def ref_by_key(self) -> dict[str, Reference]:
+        """References by key, indexed once (templates look a key up for every table row)."""
         return {ref.key: ref for ref in self.references}
+
+    @property
+    def split(self) -> bool:
+        """survey.md is a contents page and each level, the appendix and the references get
+        a file of their own under survey/."""
+        return self.paper_count >= SPLIT_MARKDOWN_FROM
+
+    @property
+    def appendix(self) -> list[LeafSection]:
+        """Leaves whose table shows a selection: their complete lists go to the appendix."""
+        return [leaf for level in self.levels for leaf in level.leaves if leaf.selected]
 
     @property
     def toc(self) -> list[ProseSection | LevelSection]:
@@ -252,6 +281,17 @@ def _row(ref: Reference) -> PaperRow:
     )
 
 
+def _table_selection(members: Sequence[PaperRecord]) -> list[PaperRecord]:
+    """The papers a leaf's table shows: all of them up to TABLE_ROWS, else the best supported
+    (most reported results, then newest, by key: never upvotes, which most papers lack), in
+    (year, key) order."""
+    if len(members) <= TABLE_ROWS:
+        return list(members)
+    ranked = sorted(members, key=lambda r: (-len(r.results), -(r.year or 0), r.key))
+    chosen = {r.key for r in ranked[:TABLE_ROWS]}
+    return [r for r in members if r.key in chosen]
+
+
 def _prose(
     section_id: str,
     title: str,
@@ -313,7 +353,8 @@ def _level_section(
                 number=number,
                 slug=github_slug(f"{number}. {leaf.name}"),
                 label=label,
-                rows=tuple(_row(ref_of[p.key]) for p in members),
+                rows=tuple(_row(ref_of[p.key]) for p in _table_selection(members)),
+                complete=tuple(_row(ref_of[p.key]) for p in members),
                 prose=_prose(leaf.id, leaf.name, number, label, sections, keys) if keys else None,
             )
         )
@@ -348,7 +389,7 @@ def build_survey_data(
         for number, level in enumerate(taxonomy.levels, start=3)
     ]
     leaf_counts = tuple(
-        (level.id, leaf.name, len(leaf.rows)) for level in levels for leaf in level.leaves
+        (level.id, leaf.name, leaf.total) for level in levels for leaf in level.leaves
     )
     unclassified = [p for p in papers if not any(leaf in leaf_ids for leaf in p.leaves)]
     after_levels = len(taxonomy.levels) + 3

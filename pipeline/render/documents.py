@@ -20,12 +20,41 @@ from pipeline.render.safe import Safe
 
 TEMPLATES = {"markdown": "survey.md.j2", "latex": "survey.tex.j2", "bibtex": "references.bib.j2"}
 OUTPUTS = {"markdown": "survey.md", "latex": "survey.tex", "bibtex": "references.bib"}
+SPLIT_DIR = "survey"  # a large survey's Markdown pages, next to survey.md
 
 
-def _markdown(data: SurveyData, templates_dir: Path | None) -> str:
+def markdown_pages(data: SurveyData) -> dict[str | None, tuple[str, str]]:
+    """{page: (file name, title)}: one survey.md, or (when large) a contents page and a file
+    per level, the appendix and the references under survey/."""
+    if not data.split:
+        return {None: (OUTPUTS["markdown"], data.title)}
+    pages: dict[str | None, tuple[str, str]] = {"index": (OUTPUTS["markdown"], data.title)}
+    for level in data.levels:
+        pages[level.id] = (f"{SPLIT_DIR}/{level.id}.md", f"{level.number}. {level.name}")
+    if data.appendix:
+        pages["appendix"] = (f"{SPLIT_DIR}/appendix.md", "Appendix")
+    pages["references"] = (f"{SPLIT_DIR}/references.md", "References")
+    return pages
+
+
+def _relative(source: str, target: str) -> str:
+    """The link from file ``source`` to file ``target`` ('' within one file)."""
+    if source == target:
+        return ""
+    if "/" in source:
+        return target.split("/", 1)[1] if "/" in target else f"../{target}"
+    return target
+
+
+def _markdown(data: SurveyData, templates_dir: Path | None, page: str | None = None) -> str:
+    pages = markdown_pages(data)
+    here = pages[page][0]
+
+    def link(target: str) -> str:
+        return _relative(here, pages.get(target, pages.get("index", (here, "")))[0])
+
     refs = data.ref_by_key
-    cite = md_citer({k: r.anchor for k, r in refs.items()})
-
+    cite = md_citer({k: r.anchor for k, r in refs.items()}, link("references"))
     env = make_environment(
         templates_dir,
         md_escape,
@@ -35,8 +64,13 @@ def _markdown(data: SurveyData, templates_dir: Path | None) -> str:
             "cite": lambda keys: Safe(cite(_known_keys(keys, data))),
         },
     )
+    env.globals["link"] = lambda target: Safe(link(target))
     return _render(
-        env.get_template(TEMPLATES["markdown"]), data=data, mermaid=mermaid_taxonomy(data)
+        env.get_template(TEMPLATES["markdown"]),
+        data=data,
+        mermaid=mermaid_taxonomy(data),
+        page=page,
+        page_title=pages[page][1],
     )
 
 
@@ -80,20 +114,29 @@ def _render(template: Template, **context: object) -> str:
 
 def render_documents(data: SurveyData, templates_dir: Path | None = None) -> dict[str, str]:
     """{file name: text} of survey.md, survey.tex and references.bib."""
-    renderers = {"markdown": _markdown, "latex": _latex, "bibtex": _bibtex}
+    renderers = {"latex": _latex, "bibtex": _bibtex}
     out: dict[str, str] = {}
+    try:
+        for page, (name, _) in markdown_pages(data).items():
+            out[name] = _markdown(data, templates_dir, page)
+    except TemplateNotFound as exc:
+        raise _missing(exc, templates_dir) from None
     for fmt, render in renderers.items():
         try:
             out[OUTPUTS[fmt]] = render(data, templates_dir)
         except TemplateNotFound as exc:
-            raise RenderError(
-                f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
-                " or the built-in templates: name overrides exactly like the built-in files "
-                f"({', '.join(TEMPLATES.values())})"
-            ) from None
+            raise _missing(exc, templates_dir) from None
         except SecurityError as exc:
             raise RenderError(
                 f"a template tried an unsafe operation ({exc}); templates may print and loop "
                 "over the survey data, not reach Python internals — remove that expression"
             ) from None
     return out
+
+
+def _missing(exc: TemplateNotFound, templates_dir: Path | None) -> RenderError:
+    return RenderError(
+        f"template {exc.name!r} not found in {templates_dir or 'the built-in templates'}"
+        " or the built-in templates: name overrides exactly like the built-in files "
+        f"({', '.join(TEMPLATES.values())})"
+    )

@@ -50,13 +50,13 @@ def _representatives(leaf: LeafSection, limit: int) -> list[PaperRow]:
         record = row.ref.record
         return (-(record.upvotes or 0), -(record.year or 0), record.key)
 
-    return sorted(leaf.rows, key=rank)[:limit]
+    return sorted(leaf.complete, key=rank)[:limit]
 
 
 def _leaf_papers(leaf: LeafSection, limit: int) -> str:
     shown = _representatives(leaf, limit)
     items = ", ".join(_paper_item(row) for row in shown)
-    hidden = len(leaf.rows) - len(shown)
+    hidden = leaf.total - len(shown)
     if hidden > 0:
         items += f", and {hidden} more (Section~\\ref{{{leaf.label}}})"
     return items
@@ -102,7 +102,7 @@ def overview_tree(data: SurveyData) -> TreeFigure:
             lines.append(
                 "      "
                 + _node(
-                    f"{latex_escape(leaf.name)} ({len(leaf.rows)}, \\S\\ref{{{leaf.label}}})",
+                    f"{latex_escape(leaf.name)} ({leaf.total}, \\S\\ref{{{leaf.label}}})",
                     f"fill={color}",
                 )
                 + "]"

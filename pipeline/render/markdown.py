@@ -55,16 +55,17 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return match.group(2) + "\\" + match.group(3)
 
 
-def md_cite_link(key: str, anchor: str) -> Safe:
-    """``[[key]](#ref-key)``: labelled by key, so a new paper never renumbers other citations."""
-    return Safe(f"[[{md_escape(key)}]](#{anchor})")
+def md_cite_link(key: str, anchor: str, page: str = "") -> Safe:
+    """``[[key]](#ref-key)``: labelled by key, so a new paper never renumbers other citations.
+    ``page``: the file holding the references when it is not this one."""
+    return Safe(f"[[{md_escape(key)}]]({page}#{anchor})")
 
 
-def md_citer(anchors: dict[str, str]) -> Callable[[tuple[str, ...]], str]:
+def md_citer(anchors: dict[str, str], page: str = "") -> Callable[[tuple[str, ...]], str]:
     """A function turning cited keys into reference links, e.g. ``[[a]](#ref-a), [[b]](#ref-b)``."""
 
     def cite(keys: tuple[str, ...]) -> str:
-        return ", ".join(md_cite_link(key, anchors[key]) for key in keys)
+        return ", ".join(md_cite_link(key, anchors[key], page) for key in keys)
 
     return cite
 

@@ -15,7 +15,5 @@ def mermaid_taxonomy(data: SurveyData) -> Safe:
         lines.append(f'  root --> {level_id}["{mermaid_label(level.name)} ({level.paper_count})"]')
         for leaf_index, leaf in enumerate(level.leaves):
             leaf_id = f"{level_id}_{leaf_index}"
-            lines.append(
-                f'  {level_id} --> {leaf_id}["{mermaid_label(leaf.name)} ({len(leaf.rows)})"]'
-            )
+            lines.append(f'  {level_id} --> {leaf_id}["{mermaid_label(leaf.name)} ({leaf.total})"]')
     return Safe("\n".join(lines))

@@ -33,6 +33,13 @@ from pipeline.seam.answers import (
 )
 from pipeline.seam.budget import Budget, Estimate, request_tokens
 from pipeline.seam.cache import AnswerCache, cache_key
+from pipeline.seam.context import (
+    SAFETY,
+    BatchCutter,
+    check_ceiling,
+    input_tokens,
+    item_tokens,
+)
 from pipeline.seam.prompts import Prompt, load_prompt
 from pipeline.seam.ratelimit import RateLimiter
 from pipeline.seam.request import (
@@ -55,6 +62,7 @@ from schemas.stages import STAGE_MODELS
 from schemas.taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)
+Miss = tuple[dict[str, str], str, dict[str, Any]]  # a paper, its cache key, its fingerprint
 
 # Requests of a model that may fail (after all their retries) before any has succeeded, before
 # the run stops as an outage instead of failing every paper one by one.
@@ -165,6 +173,7 @@ class Seam:
         parameters = config.parameters()
         dispatch = not (self.settings.replay or self.settings.dry_run)
         tasks: list[asyncio.Future[dict[str, Answer]]] = []
+        cutter: BatchCutter[Miss] = BatchCutter(config.batch_size, self.room(stage))
 
         async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
             result = await self._ask_batch(stage, config, prompt, item_model, batch)
@@ -187,15 +196,17 @@ class Seam:
                 reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
                 stats.why[reason] = stats.why.get(reason, 0) + 1
                 misses.append((paper, key, fingerprint))
-                if dispatch and len(misses) % config.batch_size == 0:
-                    tasks.append(asyncio.ensure_future(run(misses[-config.batch_size :])))
-                    await asyncio.sleep(0)  # let the request start before the next lookups
+                for batch in cutter.add(misses[-1], item_tokens(paper)):
+                    if dispatch:
+                        tasks.append(asyncio.ensure_future(run(batch)))
+                        await asyncio.sleep(0)  # let the request start before the next lookups
         except BaseException:  # nothing may keep running for a lookup that failed
             for task in tasks:
                 task.cancel()
             raise
-        if dispatch and len(misses) % config.batch_size:
-            tasks.append(asyncio.ensure_future(run(misses[-(len(misses) % config.batch_size) :])))
+        rest = cutter.flush()
+        if dispatch and rest:
+            tasks.append(asyncio.ensure_future(run(rest)))
         self._report_progress(stage, 0, len(answers))
         if on_batch is not None:
             on_batch(dict(answers), True)
@@ -211,10 +222,12 @@ class Seam:
             )
         if self.settings.dry_run:
             estimate = self.estimates.setdefault(stage, Estimate())
-            for i in range(0, len(misses), config.batch_size):
-                batch = [paper for paper, _, _ in misses[i : i + config.batch_size]]
-                messages = prompt.render(self.taxonomy, numbered(batch))
-                estimate.add_request(stage, config.model, messages, len(batch))
+            sizer: BatchCutter[dict[str, str]] = BatchCutter(cutter.size, cutter.room)
+            planned = [b for item, _, _ in misses for b in sizer.add(item, item_tokens(item))]
+            for papers_of_call in [*planned, sizer.flush()]:
+                if papers_of_call:
+                    messages = prompt.render(self.taxonomy, numbered(list(papers_of_call)))
+                    estimate.add_request(stage, config.model, messages, len(papers_of_call))
             return answers
 
         results = await asyncio.gather(*tasks)
@@ -346,6 +359,13 @@ class Seam:
         )
         return {pid: Answer(pid, value)}
 
+    def room(self, stage: str, fixed: dict[str, Any] | None = None) -> int:
+        """Tokens left for data in a request of ``stage``: its ceiling less the fixed prompt
+        (with ``fixed`` as the one document of a one-document stage)."""
+        prompt = self._prompt_loader(stage)
+        messages = prompt.render(self.taxonomy, [] if fixed is None else [fixed])
+        return int(self.config(stage).ceiling * SAFETY) - input_tokens(stage, messages)
+
     def _report_progress(self, stage: str, planned: int, done: int) -> None:
         if self.progress is not None:
             self.progress(stage, planned, done)
@@ -463,6 +483,8 @@ class Seam:
 
         listener = Listener(on_request, on_response, on_reask)
         await self._preflight()
+        tokens = check_ceiling(stage, config.model, config.ceiling, messages)
+        stats.largest_request_tokens = max(stats.largest_request_tokens, tokens)
         async with self._semaphore:
             # The estimate of every call in flight is reserved until its bill arrives, so
             # concurrent calls cannot overshoot the budget together.

@@ -9,6 +9,10 @@ from typing import Any
 from pipeline.seam.retry import RetryPolicy
 
 DEFAULT_MODEL = "local/taxonomist"
+# Input tokens of one request to a remote model (see pipeline/seam/context.py); the embedded
+# model declares its own (pipeline/local_model/registry.py, CONTEXT_TOKENS).
+DEFAULT_CONTEXT_TOKENS = 32_000
+LOCAL_WORKERS_FROM = 2000  # papers from which the embedded model runs in worker processes
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,21 @@ class ModelConfig:
     # the number of items (ANSWER_TOKENS). Not in the cache key: an answer cut short fails
     # validation and is never cached, so the limit cannot change a cached answer.
     max_tokens: int | None = None
-    # The model's context size in tokens (None: unchecked). A request whose estimate (prompt +
-    # max_tokens) does not fit is split, or refused for one paper; never sent to be truncated.
+    # Input tokens one request may carry (the model's context window, less room for the answer);
+    # None: the model's own (`ceiling`).
     context_tokens: int | None = None
+
+    @property
+    def ceiling(self) -> int:
+        """Input tokens one request may carry: ``context_tokens`` when set, else the embedded
+        model's declared window for ``local/`` models and DEFAULT_CONTEXT_TOKENS for others."""
+        if self.context_tokens:
+            return self.context_tokens
+        if self.model.startswith("local/"):
+            from pipeline.local_model.registry import CONTEXT_TOKENS
+
+            return CONTEXT_TOKENS
+        return DEFAULT_CONTEXT_TOKENS
 
     @property
     def batch_size(self) -> int:
@@ -76,6 +92,7 @@ class AskSettings:
     max_cost: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     workers: int | None = None  # processes making requests; None: see worker_count
+    papers: int = 0  # papers of the run: a large corpus puts the embedded model on every core
 
     def worker_count(self, config: ModelConfig) -> int:
         """Processes that make this model's requests (1: this process, no workers).
@@ -88,5 +105,7 @@ class AskSettings:
         if self.workers is not None:
             return max(1, self.workers)
         if config.model.startswith("local/"):
-            return 1
+            # Its CPU work is the request itself: worth the processes' start-up (~2 s each)
+            # only for a large corpus (bench/scale.py --workers).
+            return (os.cpu_count() or 1) if self.papers >= LOCAL_WORKERS_FROM else 1
         return max(1, min(os.cpu_count() or 1, -(-self.concurrency // 8)))
