@@ -122,10 +122,20 @@ def run_folds(
         print(
             f"  fold {number}: {len(train)} train / {len(test)} held out; thresholds "
             f"relevance {learned.relevance_threshold}, leaf {learned.leaf_threshold} "
-            f"(other level {learned.cross_level_threshold})",
+            f"(other level {learned.cross_level_threshold}); membership "
+            f"{config_text(learned)}",
             flush=True,
         )
     return [r for r in held_out if r is not None], fitted
+
+
+def config_text(model: LearnedModel) -> str:
+    """The membership head's chosen regularisation, as a short text."""
+    c = model.membership_config
+    if not c:
+        return "C (not recorded)"
+    words = "words and pairs" if c.get("pairs") else "words"
+    return f"C={c.get('c')}, {words}, inner levels F1 {c.get('inner_levels_f1')}"
 
 
 def calibration_table(examples: list[Example], records: list[dict[str, Any]]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cross_validate import DEV_GOLD, labelled_sets  # noqa: E402
+from bench.cross_validate import DEV_GOLD, config_text, labelled_sets  # noqa: E402
 from pipeline.local_model.learned import WEIGHTS_PATH  # noqa: E402
 from pipeline.local_model.training import fit  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
@@ -40,7 +40,7 @@ def main() -> None:
     print(
         f"trained on {len(examples)} papers ({sizes}); thresholds relevance "
         f"{model.relevance_threshold}, leaf {model.leaf_threshold} (other level "
-        f"{model.cross_level_threshold}); calibration "
+        f"{model.cross_level_threshold}); membership {config_text(model)}; calibration "
         f"{model.calibration}; wrote {args.out} ({len(text) // 1024} KiB)"
     )
 

@@ -9,9 +9,17 @@ from pathlib import Path
 import pytest
 
 from pipeline.local_model import LocalModel
-from pipeline.local_model.learned import WEIGHTS_PATH, from_json, shipped_model
+from pipeline.local_model.learned import WEIGHTS_PATH, LearnedModel, from_json, shipped_model
 from pipeline.local_model.registry import model_digest
-from pipeline.local_model.training import Example, fit
+from pipeline.local_model.training import (
+    LEAF_CONFIGS,
+    Example,
+    LeafConfig,
+    analyse,
+    choose_leaf_config,
+    fit,
+    fit_analysed,
+)
 from pipeline.stages.screen import apply, low_confidence
 from pipeline.taxonomy import load_taxonomy
 from schemas.paper import Paper
@@ -95,6 +103,36 @@ def test_training_is_deterministic_and_learns_the_training_set(
     for e in classics[:20]:
         assert again.screen(e.title, e.abstract) == model.screen(e.title, e.abstract)
         assert again.classify(e.title, e.abstract) == model.classify(e.title, e.abstract)
+
+
+def test_the_most_regularised_near_best_membership_config_is_chosen() -> None:
+    strong, middle, weak = LeafConfig(0.25, False), LeafConfig(1.0, False), LeafConfig(4.0, True)
+    # Within the tolerance of the best: the most regularised (first) wins.
+    assert choose_leaf_config({strong: 0.880, middle: 0.882, weak: 0.8825}, 0.003) == strong
+    # Clearly worse: the best one wins, whatever its place.
+    assert choose_leaf_config({strong: 0.85, middle: 0.86, weak: 0.88}, 0.003) == weak
+    assert choose_leaf_config({strong: 0.85, middle: 0.88, weak: 0.87}, 0.003) == middle
+    assert LEAF_CONFIGS[0].c == min(c.c for c in LEAF_CONFIGS)
+
+
+def test_membership_without_word_pairs_has_no_pair_weights(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    items = analyse(classics, taxonomy)
+    leaf_ids = taxonomy.leaf_ids
+    unigrams = fit_analysed(items, leaf_ids, configs=[LeafConfig(1.0, False)])
+    with_pairs = fit_analysed(items, leaf_ids, configs=[LeafConfig(1.0, True)])
+
+    def pair_weights(model: LearnedModel) -> int:
+        weights = model.membership.weights
+        return sum(1 for k in weights if "|" in k and " " in k.split("|", 1)[1])
+
+    assert pair_weights(unigrams) == 0
+    assert pair_weights(with_pairs) > 0
+    # The choice is recorded in the weights and survives their JSON form.
+    recorded = from_json(json.loads(json.dumps(unigrams.to_json()))).membership_config
+    assert recorded["c"] == 1.0 and recorded["pairs"] is False
+    assert 0.0 < recorded["inner_levels_f1"] <= 1.0
 
 
 def test_shipped_weights_give_a_confidence_in_every_screening(taxonomy: Taxonomy) -> None:

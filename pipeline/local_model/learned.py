@@ -21,7 +21,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -160,6 +160,9 @@ class LearnedModel:
     cross_level_threshold: float  # a secondary leaf of another level (adds a level)
     calibration: tuple[float, float]
     version: str
+    # How the membership head was regularised (C, word pairs kept, inner-CV levels F1): a record
+    # of the training choice, not used when answering.
+    membership_config: dict[str, Any] = field(default_factory=dict)
 
     def predict(
         self,
@@ -208,6 +211,7 @@ class LearnedModel:
             "leaf_threshold": self.leaf_threshold,
             "cross_level_threshold": self.cross_level_threshold,
             "calibration": list(self.calibration),
+            **({"membership_config": self.membership_config} if self.membership_config else {}),
         }
 
 
@@ -233,6 +237,7 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         cross_level_threshold=float(data["cross_level_threshold"]),
         calibration=(float(a), float(b)),
         version=version,
+        membership_config=dict(data.get("membership_config") or {}),
     )
 
 

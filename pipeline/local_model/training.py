@@ -32,12 +32,28 @@ SEED = 0
 FOLDS = 5
 INNER_FOLDS = 3  # thresholds and calibration: out-of-fold predictions on the training folds
 C_RELEVANCE = 4.0
-C_LEAVES = 4.0
+C_LEAVES = 4.0  # the primary head; the membership head's C is chosen (LEAF_CONFIGS)
 MIN_DF = 3  # a word in fewer training papers says nothing general
 # Weights smaller than this move a probability by well under a percent: dropped, so that the
 # shipped file stays small (the pruned model is the one cross-validation scores).
 MIN_WEIGHT = 0.05
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+
+
+@dataclass(frozen=True)
+class LeafConfig:
+    """Regularisation of the membership head: its C and whether per-leaf word pairs are kept."""
+
+    c: float
+    pairs: bool
+
+
+# Candidates for the membership head, most regularised first. The inner cross-validation on the
+# training examples picks one (``choose_leaf_config``); the held-out fold never sees the choice.
+LEAF_CONFIGS = [LeafConfig(c, pairs) for pairs in (False, True) for c in (0.25, 0.5, 1.0, 2.0, 4.0)]
+# A candidate within this much inner-CV levels F1 of the best counts as tied, and the most
+# regularised of the tied ones wins: differences this small are noise on a few hundred papers.
+LEAF_TOLERANCE = 0.003
 
 
 @dataclass(frozen=True)
@@ -102,7 +118,14 @@ def _logistic(rows: list[dict[str, float]], labels: list[int], c: float) -> dict
     return {"bias": round(float(model.intercept_[0]), 4), "weights": weights}
 
 
-def _heads(items: list[Analysed], leaf_ids: list[str]) -> dict[str, Any]:
+def _unigrams(words: dict[str, float]) -> dict[str, float]:
+    return {t: v for t, v in words.items() if " " not in t}
+
+
+def _heads(
+    items: list[Analysed], leaf_ids: list[str], configs: list[LeafConfig]
+) -> list[dict[str, Any]]:
+    """The heads fitted on ``items``, one model per membership config (the rest shared)."""
     idf = _idf(items)
     vectors = [tfidf(item.words, idf) for item in items]
     scored = [(item, v) for item, v in zip(items, vectors, strict=True)
@@ -112,33 +135,48 @@ def _heads(items: list[Analysed], leaf_ids: list[str]) -> dict[str, Any]:
         [int(bool(item.example.relevant)) for item, _ in scored],
         C_RELEVANCE,
     )
-    pairs: list[dict[str, float]] = []
+    in_scope = [(item, v) for item, v in scored if item.example.relevant]
+    rows: list[dict[str, float]] = []
     member: list[int] = []
     primary: list[int] = []
-    for item, v in scored:
-        if not item.example.relevant:
-            continue
+    for item, v in in_scope:
         for leaf in leaf_ids:
-            pairs.append(leaf_features(leaf, v, item.scores, item.rule_leaves))
+            rows.append(leaf_features(leaf, v, item.scores, item.rule_leaves))
             member.append(int(leaf in item.example.leaves))
             primary.append(int(leaf == item.example.primary))
-    membership = _logistic(pairs, member, C_LEAVES)
-    # Every leaf keeps a bias entry, so that covers() can tell which leaves were trained.
-    for leaf in leaf_ids:
-        membership["weights"].setdefault(f"bias|{leaf}", 0.0)
-    return {
-        "format": 1,
-        "idf": idf,
-        "heads": {
-            "relevance": relevance,
-            "membership": membership,
-            "primary": _logistic(pairs, primary, C_LEAVES),
-        },
-        "relevance_threshold": 0.5,
-        "leaf_threshold": 0.5,
-        "cross_level_threshold": 0.5,
-        "calibration": [1.0, 0.0],
-    }
+    primary_head = _logistic(rows, primary, C_LEAVES)
+    unigram_rows: list[dict[str, float]] = []
+    if not all(config.pairs for config in configs):
+        # Without word pairs: the paper's vector keeps its norm, so a weight means the same
+        # when answering (pair features then simply have no weight).
+        unigram_rows = [
+            leaf_features(leaf, _unigrams(v), item.scores, item.rule_leaves)
+            for item, v in in_scope
+            for leaf in leaf_ids
+        ]
+    out = []
+    for config in configs:
+        membership = _logistic(rows if config.pairs else unigram_rows, member, config.c)
+        # Every leaf keeps a bias entry, so that covers() can tell which leaves were trained.
+        for leaf in leaf_ids:
+            membership["weights"].setdefault(f"bias|{leaf}", 0.0)
+        out.append(
+            {
+                "format": 1,
+                "idf": idf,
+                "heads": {
+                    "relevance": relevance,
+                    "membership": membership,
+                    "primary": primary_head,
+                },
+                "relevance_threshold": 0.5,
+                "leaf_threshold": 0.5,
+                "cross_level_threshold": 0.5,
+                "calibration": [1.0, 0.0],
+                "membership_config": {"c": config.c, "pairs": config.pairs},
+            }
+        )
+    return out
 
 
 def predict(model: LearnedModel, item: Analysed) -> Prediction:
@@ -167,13 +205,33 @@ def _f1(tp: int, predicted: int, actual: int) -> float:
     return 2 * tp / (predicted + actual) if predicted + actual else 0.0
 
 
+def _leaf_thresholds(
+    items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str]
+) -> tuple[tuple[float, float], float]:
+    """The secondary-leaf thresholds with the best levels F1 on these predictions, and that F1."""
+    position = {leaf: i for i, leaf in enumerate(leaf_ids)}
+    in_scope = [(i, p) for i, p in zip(items, predictions, strict=True) if i.example.relevant]
+
+    def levels_f1(t: tuple[float, float]) -> float:
+        tp = pred = gold = 0
+        for item, p in in_scope:
+            model_leaves = choose_leaves(p, t[0], t[1], position)
+            got = {leaf.split(".", 1)[0] for leaf in model_leaves}
+            want = {leaf.split(".", 1)[0] for leaf in item.example.leaves}
+            tp, pred, gold = tp + len(got & want), pred + len(got), gold + len(want)
+        return _f1(tp, pred, gold)
+
+    pairs = [(same, cross) for same in THRESHOLDS for cross in THRESHOLDS]
+    best = max(pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
+    return best, levels_f1(best)
+
+
 def _choose(
     items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str]
 ) -> tuple[float, tuple[float, float], tuple[float, float]]:
     """Thresholds and calibration from out-of-fold predictions."""
     scored = [(i, p) for i, p in zip(items, predictions, strict=True)
               if i.example.relevant is not None]  # fmt: skip
-    position = {leaf: i for i, leaf in enumerate(leaf_ids)}
 
     def relevance_f1(t: float) -> float:
         tp = sum(1 for i, p in scored if i.example.relevant and p.relevance >= t)
@@ -183,19 +241,7 @@ def _choose(
 
     relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f1(t), -abs(t - 0.5)))
 
-    def levels_f1(t: tuple[float, float]) -> float:
-        tp = pred = gold = 0
-        for item, p in scored:
-            if not item.example.relevant:
-                continue
-            model_leaves = choose_leaves(p, t[0], t[1], position)
-            got = {leaf.split(".", 1)[0] for leaf in model_leaves}
-            want = {leaf.split(".", 1)[0] for leaf in item.example.leaves}
-            tp, pred, gold = tp + len(got & want), pred + len(got), gold + len(want)
-        return _f1(tp, pred, gold)
-
-    pairs = [(same, cross) for same in THRESHOLDS for cross in THRESHOLDS]
-    leaf_thresholds = max(pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
+    leaf_thresholds, _ = _leaf_thresholds(items, predictions, leaf_ids)
 
     # Calibration: P(answer right) from the logit of its raw probability.
     raws: list[float] = []
@@ -223,22 +269,44 @@ def _choose(
     return relevance_threshold, leaf_thresholds, calibration
 
 
-def fit_analysed(items: list[Analysed], leaf_ids: list[str], inner: bool = True) -> LearnedModel:
-    """Fit heads on ``items``; thresholds and calibration from an inner cross-validation."""
-    data = _heads(items, leaf_ids)
-    if inner and len(items) >= 2 * INNER_FOLDS:
-        predictions: list[Prediction | None] = [None] * len(items)
-        for test in folds(items, INNER_FOLDS):
-            held = set(test)
-            train = [item for i, item in enumerate(items) if i not in held]
-            model = from_json(_heads(train, leaf_ids))
+def choose_leaf_config(
+    f1: dict[LeafConfig, float], tolerance: float = LEAF_TOLERANCE
+) -> LeafConfig:
+    """The most regularised config (first in LEAF_CONFIGS order) within ``tolerance`` of best."""
+    best = max(f1.values())
+    return next(config for config in f1 if f1[config] >= best - tolerance)
+
+
+def fit_analysed(
+    items: list[Analysed],
+    leaf_ids: list[str],
+    inner: bool = True,
+    configs: list[LeafConfig] | None = None,
+) -> LearnedModel:
+    """Fit heads on ``items``; membership regularisation, thresholds and calibration from an
+    inner cross-validation over ``items`` only."""
+    configs = list(configs or LEAF_CONFIGS)
+    if not inner or len(items) < 2 * INNER_FOLDS:
+        return from_json(_heads(items, leaf_ids, configs[-1:])[0])
+    predictions: dict[LeafConfig, list[Prediction | None]] = {
+        config: [None] * len(items) for config in configs
+    }
+    for test in folds(items, INNER_FOLDS):
+        held = set(test)
+        train = [item for i, item in enumerate(items) if i not in held]
+        for config, data in zip(configs, _heads(train, leaf_ids, configs), strict=True):
+            model = from_json(data)
             for i in test:
-                predictions[i] = predict(model, items[i])
-        done = [p for p in predictions if p is not None]
-        rel_t, (same_t, cross_t), calibration = _choose(items, done, leaf_ids)
-        data["relevance_threshold"] = rel_t
-        data["leaf_threshold"], data["cross_level_threshold"] = same_t, cross_t
-        data["calibration"] = list(calibration)
+                predictions[config][i] = predict(model, items[i])
+    done = {config: [p for p in ps if p is not None] for config, ps in predictions.items()}
+    inner_f1 = {config: _leaf_thresholds(items, done[config], leaf_ids)[1] for config in configs}
+    chosen = choose_leaf_config(inner_f1)
+    data = _heads(items, leaf_ids, [chosen])[0]
+    rel_t, (same_t, cross_t), calibration = _choose(items, done[chosen], leaf_ids)
+    data["relevance_threshold"] = rel_t
+    data["leaf_threshold"], data["cross_level_threshold"] = same_t, cross_t
+    data["calibration"] = list(calibration)
+    data["membership_config"]["inner_levels_f1"] = round(inner_f1[chosen], 4)
     return from_json(data)
 
 
@@ -247,4 +315,15 @@ def fit(examples: list[Example], taxonomy: Taxonomy) -> LearnedModel:
     return fit_analysed(analyse(examples, taxonomy), taxonomy.leaf_ids)
 
 
-__all__ = ["Analysed", "Example", "analyse", "fit", "fit_analysed", "folds", "predict"]
+__all__ = [
+    "LEAF_CONFIGS",
+    "Analysed",
+    "Example",
+    "LeafConfig",
+    "analyse",
+    "choose_leaf_config",
+    "fit",
+    "fit_analysed",
+    "folds",
+    "predict",
+]
