@@ -25,6 +25,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ALIAS = "smollm2"
@@ -55,11 +56,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def llama_server(
-    port: int | None = None, n_ctx: int = 8192
+    port: int | None = None, n_ctx: int = 8192, log_path: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Run llama.cpp's server on 127.0.0.1 until the block ends; yields (api_base, process)."""
+    """Run llama.cpp's server on 127.0.0.1 until the block ends; yields (api_base, process).
+
+    Its output goes to ``log_path`` (default .taxonomist/llama-server.log), one access-log line
+    per request: `requests_served` counts them."""
     port = port or free_port()
-    log = open(ROOT / ".taxonomist" / "llama-server.log", "ab")  # noqa: SIM115
+    log_path = log_path or ROOT / ".taxonomist" / "llama-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "ab")  # noqa: SIM115
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()),
         "--model_alias", ALIAS, "--host", "127.0.0.1", "--port", str(port),
@@ -85,8 +91,8 @@ def wait_ready(api_base: str, process: subprocess.Popen[bytes]) -> None:
     while True:
         if process.poll() is not None:
             raise SystemExit(
-                f"llama_cpp.server exited with {process.returncode}: "
-                f"see {ROOT / '.taxonomist' / 'llama-server.log'}"
+                f"llama_cpp.server exited with {process.returncode}: see its log "
+                f"(default {ROOT / '.taxonomist' / 'llama-server.log'})"
             )
         with (
             contextlib.suppress(OSError),
@@ -97,19 +103,40 @@ def wait_ready(api_base: str, process: subprocess.Popen[bytes]) -> None:
         time.sleep(0.5)
 
 
-def build_command(dump: Path, api_base: str, out: Path, cache_dir: Path) -> list[str]:
-    """`taxonomist build` of ``dump`` against the server: the seam a paid model uses."""
+def build_command(
+    dump: Path, api_base: str, out: Path, cache_dir: Path, screen_model: str | None = None
+) -> list[str]:
+    """`taxonomist build` of ``dump`` against the server: the seam a paid model uses.
+
+    ``screen_model`` screens with another model (``local/taxonomist``: the embedded one), so
+    the papers it finds relevant reach classify and extract whatever the small model screens."""
+    screen = ["--screen-model", screen_model] if screen_model else []
     return [
         sys.executable, "-m", "pipeline", "build", str(dump),
         "--model", f"openai/{ALIAS}", "--api-base", api_base,
         "--mode", "json_object_schema", "--papers-per-call", "1", "--concurrency", "1",
         "--max-reasks", "1", "--timeout", "600", "--out", str(out), "--cache-dir", str(cache_dir),
+        "--allow-failures", *screen,
     ]  # fmt: skip
 
 
-def summary(out: Path, seconds: float) -> list[str]:
+def run_report(cache_dir: Path) -> dict[str, Any]:
+    """The run's statistics: `taxonomist build` writes them next to its cache (runs/last.json)."""
+    report: dict[str, Any] = json.loads((cache_dir.parent / "runs" / "last.json").read_text())
+    return report
+
+
+def requests_served(log_path: Path) -> int:
+    """Chat requests the server answered or refused, from its access log."""
+    if not log_path.exists():
+        return 0
+    text = log_path.read_text(errors="replace")
+    return text.count('"POST /v1/chat/completions HTTP/1.1"')
+
+
+def summary(cache_dir: Path, seconds: float) -> list[str]:
     """Lines per stage from the run report: papers, requests, re-asks, valid answers."""
-    report = json.loads((out / "run-report.json").read_text())
+    report = run_report(cache_dir)
     lines, valid, papers = [], 0, 0
     for stage in ("screen", "classify", "extract", "synthesize"):
         stats = report["stages"].get(stage)
@@ -132,15 +159,23 @@ def main() -> int:
     parser.add_argument("--out", default="outputs-llm")
     parser.add_argument("--cache-dir", default=".taxonomist/llm-cache")
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument(
+        "--screen-model",
+        default=None,
+        help="screen with this model instead (local/taxonomist: the embedded one; SmolLM2-135M "
+        "judged all eight test papers irrelevant, so nothing reached classify and extract)",
+    )
     args = parser.parse_args()
     (ROOT / ".taxonomist").mkdir(exist_ok=True)
     env = {**os.environ, "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY") or "sk-local-server"}
     with llama_server(args.port) as (api_base, _):
         start = time.perf_counter()
-        command = build_command(Path(args.dump), api_base, Path(args.out), Path(args.cache_dir))
+        command = build_command(
+            Path(args.dump), api_base, Path(args.out), Path(args.cache_dir), args.screen_model
+        )
         code = subprocess.call(command, env=env, cwd=ROOT)
         seconds = time.perf_counter() - start
-    for line in summary(Path(args.out), seconds):
+    for line in summary(Path(args.cache_dir), seconds):
         print(line)
     # exit 1 means some papers failed validation and are recorded as failed: the path held
     return 0 if code in (0, 1) else code
