@@ -37,3 +37,18 @@ def test_every_stage_has_a_prompt_with_its_task_tag() -> None:
     for stage in ("screen", "classify", "extract", "synthesize"):
         system = load_prompt(stage).render(taxonomy, [HOSTILE])[0]["content"]
         assert f'<task name="{stage}"/>' in system
+
+
+def test_screening_reads_the_title_and_a_bounded_abstract_prefix() -> None:
+    taxonomy = load_taxonomy()
+    abstract = " ".join(f"word{i}" for i in range(400))  # ~3,000 characters
+    paper = {"paper_id": "p1", "title": "A title", "abstract": abstract}
+    shown = json.loads(load_prompt("screen").render(taxonomy, [paper])[1]["content"].split("\n")[1])
+    assert shown["title"] == "A title"
+    assert shown["abstract"].endswith(" …") and len(shown["abstract"]) <= 1300 + 2
+    assert abstract.startswith(shown["abstract"].removesuffix(" …"))  # whole words, in order
+    for stage in ("classify", "extract"):  # they quote the abstract: they get all of it
+        line = load_prompt(stage).render(taxonomy, [paper])[1]["content"].split("\n")[1]
+        assert json.loads(line)["abstract"] == abstract
+    short = {**paper, "abstract": "Short abstract."}
+    assert json.loads(paper_json(short, abstract_chars=1300)) == short

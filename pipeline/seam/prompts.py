@@ -19,9 +19,15 @@ from schemas.taxonomy import Taxonomy, taxonomy_hash
 _FIRST_KEYS = ("paper_id", "title", "abstract")
 
 
-def paper_json(item: dict[str, Any]) -> str:
-    """One paper as a JSON line; <, > and & are escaped so paper text cannot close the framing."""
+def paper_json(item: dict[str, Any], abstract_chars: int | None = None) -> str:
+    """One paper as a JSON line; <, > and & are escaped so paper text cannot close the framing.
+
+    ``abstract_chars`` bounds the abstract (screening reads title and a prefix: bench/llm_path.py
+    counts the tokens): a longer one is cut at the last word boundary before it and ends in "…"."""
     if "paper_id" in item:  # a paper: id, title, abstract in reading order
+        if abstract_chars is not None and len(item.get("abstract") or "") > abstract_chars:
+            head = item["abstract"][:abstract_chars]
+            item = {**item, "abstract": (head.rsplit(" ", 1)[0] or head).rstrip(" ,;:") + " …"}
         first = [key for key in _FIRST_KEYS if key in item]
         item = {key: item[key] for key in [*first, *sorted(set(item) - set(first))]}
         text = json.dumps(item, ensure_ascii=False)
