@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def environ(cache: Path) -> dict[str, str]:
     }
 
 
-def sigint(handler: signal.Handlers) -> object:
+def sigint(handler: signal.Handlers) -> Callable[[], None]:
     """A ``preexec_fn`` giving the child this SIGINT disposition, whatever the test process
     has (a process started from a script in the background inherits SIGINT ignored)."""
 
