@@ -25,8 +25,8 @@ survey: $(STAMP_RUN)
 	$(BIN)/taxonomist build $(DUMPS) --out outputs
 
 ## survey-llm: the survey of a small dump through a real local model (llama.cpp + SmolLM2-135M)
-# llama-cpp-python is a source distribution: the first install compiles llama.cpp (~30 min on
-# 2 cores); pip caches the built wheel, and LLM_WHEELS=DIR looks for a prebuilt one there first.
+# llama-cpp-python is a source distribution: the first install compiles llama.cpp (12.6 min of
+# CPU on 2 cores); pip caches the built wheel, and LLM_WHEELS=DIR looks for a prebuilt one there first.
 LLM_DUMP ?= tests/fixtures/dumps/eight.jsonl
 LLM_WHEELS ?=
 survey-llm: $(STAMP_RUN) llm-install

