@@ -119,6 +119,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "other",
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
+            r"context (?:lengths?|windows?)|sequence lengths?|"
             r"of (?:the )?(?:theoretical )?peak\b",
             re.I,
         ),
@@ -139,6 +140,11 @@ _WORSE = re.compile(
     r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
     r"\b(?:loss|drop|degradation|overhead|slowdown) (?:of|by|within|below|under|less than)\s"
     r"(?:only\s)?$",
+    re.I,
+)
+_NO_LOSS = re.compile(
+    r"\b(?:negligible|no|without|minimal|marginal|little|zero|minor|without any)\s(?:[\w-]+\s)?"
+    r"(?:loss|drop|degradation|overhead|slowdown)",
     re.I,
 )
 # Sentences about prior work or the problem, not the paper's own outcome.
@@ -201,6 +207,32 @@ _COMPARED_NOUN = re.compile(
 _CHANGED_NOUN = re.compile(
     rf"^\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?\s"
     r"(?:improvements?|reductions?|increases?|gains?|boosts?|savings?|decreases?)\b",
+    re.I,
+)
+# "reduces the memory footprint by", "improves the end-to-end throughput of LLM serving by up to":
+# the noun phrase between the verb and "by" names the figure's metric.
+_CHANGED_BY = re.compile(
+    r"\b(?:reduc\w*|lower\w*|cut\w*|improv\w*|increas\w*|boost\w*|accelerat\w*|speed\w* up|"
+    r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
+    r"raises?|elevat\w*|drops?|dropp\w*|slash\w*|trim\w*)\s(?:the\s|its\s|their\s)?"
+    r"(?P<phrase>(?:(?!by\b)[\w/-]+\s){1,6}?)by\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
+    r"an average of\s|on average\s|as much as\s)?$",
+    re.I,
+)
+# "accuracy improvements in the range of", "a memory reduction of up to": the noun before names it.
+_CHANGE_NOUN_BEFORE = re.compile(
+    r"(?P<what>(?:[\w/-]+\s){1,3})(?:improvements?|gains?|reductions?|savings?|increases?|"
+    r"speed\s?-?ups?|decreases?|boosts?)\s(?:of|by|in the range of|ranging from|between|"
+    r"reaching|as high as)\s(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|"
+    r"at least\s|more than\s|as much as\s)?$",
+    re.I,
+)
+# "2.5x speedup in throughput": a change word whose "in <metric>" says what changed.
+_CHANGE_SPECIFIED = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|"
+    r"savings?|decreases?|enhancements?)\s(?:in|of)\s(?:the\s)?(?:(?:average|overall|mean|"
+    r"end-to-end|total|inference|training|serving|decoding)\s)?",
     re.I,
 )
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
@@ -284,7 +316,38 @@ def _named_otherwise(after: str) -> bool:
     """Do the words right after the figure name something that is no metric ("40x larger
     hidden sizes", "10% scalability improvement", "10.2x tighter SLO")?"""
     match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
-    return match is not None and not _cue_spans(match.group(0))
+    if match is None:
+        return False
+    # "3x more tokens per second": a metric phrase may begin inside the words and run past them
+    return not any(s < match.end() for s, _, _ in _cue_spans(after[: match.end() + 30]))
+
+
+def _named_by_change(before: str, after: str) -> str | None:
+    """The metric of "reduces <noun phrase> by N" / "N speedup in <metric>", or "" when that
+    phrase names something that is no metric ("reduces communication volume by 4x"), or None
+    when the figure is not written so."""
+    specified = _CHANGE_SPECIFIED.match(after)
+    if specified:
+        cues = [c for c in _cue_spans(after[specified.end() : specified.end() + 40]) if c[0] == 0]
+        if cues:
+            return cues[0][2]  # "2.5x speedup in throughput", "1.9x speedup in tokens per second"
+    noun = _CHANGE_NOUN_BEFORE.search(before)
+    if noun:
+        cues = _cue_spans(noun.group("what"))
+        if cues:
+            return cues[-1][2]  # "relative accuracy improvements in the range of 15%-50%"
+    changed = _CHANGED_BY.search(before)
+    if changed is None:
+        return None
+    phrase = changed.group("phrase")
+    if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
+        return "speedup"  # "speed up fine-tuning by 1.4x"
+    head = re.split(r"\s(?:of|for|in|on)\s", phrase, maxsplit=1)[0]
+    for part in (head, phrase):
+        cues = _cue_spans(part)
+        if cues:
+            return cues[-1][2] if part is head else cues[0][2]
+    return ""
 
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
@@ -299,6 +362,9 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             return name, True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
+    changed = _named_by_change(text[:start], text[end:])
+    if changed is not None:
+        return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(_MULTIPLE.search(value))
@@ -442,7 +508,14 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             )
             if previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
-            elif previous is not None and listed and direct and not previous[3] and metric:
+            elif (
+                previous is not None
+                and listed
+                and direct
+                and not previous[3]
+                and metric
+                and _bare_list(text, previous[0], start)
+            ):
                 # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
                 _rename(found[previous[4]], metric)
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
@@ -454,7 +527,12 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
                 continue
             seen.add(key)
             before, after = text[:start], text[end:]
-            worse = _WORSE.search(after) or _WORSE.search(before[-40:])
+            # Only the words up to the next figure speak of this one, and "with negligible
+            # accuracy loss" is no cost.
+            nearby = re.split(r"\d", after, maxsplit=1)[0]
+            worse = (_WORSE.search(nearby) or _WORSE.search(before[-40:])) and not _NO_LOSS.search(
+                nearby[:50]
+            )
             found.append(
                 {
                     "metric": metric,
@@ -478,14 +556,30 @@ def _rename(result: dict[str, Any], metric: str) -> None:
         result["metric"] = metric
 
 
+# Words that open a new clause or phrase: a figure after one of them starts something new
+# ("reduces memory by 70%, while maintaining 99% of the accuracy", "by 2.4x, enabling 4x ...").
+_NEW_PHRASE = re.compile(
+    r"\b(?:while|whereas|but|which|that|with|without|because|since|thus|hence|so|then|also|"
+    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|[0-9]",
+    re.I,
+)
+
+
 def _continues_list(text: str, previous_end: int, start: int) -> bool:
-    """Does the figure continue a list begun by the previous one, with no metric named between?"""
+    """Does the figure continue a list begun by the previous one, with no metric named between
+    and no new phrase or other figure in between ("99% on MNIST and 89% on Fashion-MNIST")?"""
     between = text[previous_end:start]
     return (
         len(between) <= REACH
         and bool(re.search(r"\b(?:and|or)\b|,", between))
         and not _cue_spans(between)
+        and not _NEW_PHRASE.search(between)
     )
+
+
+def _bare_list(text: str, previous_end: int, start: int) -> bool:
+    """Is only a comma or 'and'/'or' between two figures ("339-1085x, 890-1632x energy")?"""
+    return re.fullmatch(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", text[previous_end:start]) is not None
 
 
 def _mark_headlines(found: list[dict[str, Any]]) -> None:
