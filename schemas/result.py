@@ -123,7 +123,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     lead = before + value[: first.start()] if first else before
     if _NAME_BEFORE.search(lead):
         return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"
-    if _PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value):
+    money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
+    if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
     times_thing = _TIMES_THING.search(after) or re.search(r"[x×]\s?(?:\d|[A-Z]\w*\d)", value)
     if times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after)):

@@ -22,7 +22,8 @@ QUOTE_LIMIT = 380
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
-    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
+    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
+    r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
     r"minutes?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
@@ -119,7 +120,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "other",
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
-            r"context (?:lengths?|windows?)|sequence lengths?|"
+            r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
             r"of (?:the )?(?:theoretical )?peak\b",
             re.I,
         ),
@@ -127,7 +128,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # A unit that names its metric by itself.
 _UNIT_METRIC = [
+    ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
     ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
+                              r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
