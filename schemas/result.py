@@ -108,6 +108,11 @@ _CONFIG_BEFORE = re.compile(
     r"seeds?|version)\s?(?:of\s|=\s?)?$",
     re.I,
 )
+_BUDGET_BEFORE = re.compile(r"\b(?:under|within|with|given|at|for)\s(?:a|an|the)\s?$", re.I)
+_BUDGET_AFTER = re.compile(
+    r"^\s?(?:[\w-]+\s){0,2}(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?)\b",
+    re.I,
+)
 _PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
 _CONTEXT_AFTER = re.compile(
     r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
@@ -133,6 +138,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
     if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
+    if _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after):
+        return "it is a budget or constraint the experiment sets ('under a 1% accuracy budget'), not an outcome"
     if _PERCENTILE_AFTER.search(after):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
     if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):

@@ -24,7 +24,7 @@ _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
-    r"minutes?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
@@ -57,6 +57,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "size",
         re.compile(
             r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            r"\bsparsity\b|"
             r"params\b|"
             r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
             re.I,
@@ -134,14 +135,14 @@ _UNIT_METRIC = [
                               r"tflops$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
-    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?)$", re.I)),
+    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
     ("cost", re.compile(r"^\$", re.I)),
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 _CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
 _WORSE = re.compile(
     r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
-    r"\b(?:loss|drop|degradation|overhead|slowdown) (?:of|by|within|below|under|less than)\s"
+    r"\b(?:loss|drops?|degradation|overhead|slowdown|decreases?|declines?) (?:of|by|within|below|under|less than)\s"
     r"(?:only\s)?$",
     re.I,
 )
@@ -203,6 +204,11 @@ _SHARE_OF = re.compile(
     r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
     re.I,
 )
+_PRUNED = re.compile(
+    r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
+    r"nearly\s|more than\s)?$",
+    re.I,
+)
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
     re.I,
@@ -261,7 +267,7 @@ _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|sa
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score)\s"
-    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w.%×])(?!\s?(?:x|times|percent)\b)",
+    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
 # An achieved parameter count: "with only 14,862 parameters".
@@ -273,7 +279,7 @@ _PARAMS = re.compile(
 # Figures written in words: "by half", "twice as fast", "two orders of magnitude".
 _WORDS = re.compile(
     r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
-    r"(?:two|three|four|five|ten)-fold)\b",
+    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
     re.I,
 )
 # A figure whose clause is about prior work ("existing methods incur 3x overhead").
@@ -286,11 +292,18 @@ _BACKGROUND_SUBJECT = re.compile(
 _OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
 
 
-def _is_background(sentence: Sentence, first: bool) -> bool:
-    text = sentence.text
-    if first and not _OWN.search(text):
+def _names_own(text: str, own: str | None) -> bool:
+    """Does the text speak of the paper's own work ("we", "our", its method's name, ...)?"""
+    if _OWN.search(text):
         return True
-    return bool(_BACKGROUND.search(text)) and not _OWN.search(text)
+    return bool(own) and re.search(rf"(?<![\w-]){re.escape(own or '')}(?![\w-])", text) is not None
+
+
+def _is_background(sentence: Sentence, first: bool, own: str | None = None) -> bool:
+    text = sentence.text
+    if first and not _names_own(text, own):
+        return True
+    return bool(_BACKGROUND.search(text)) and not _names_own(text, own)
 
 
 def _cue_spans(text: str) -> list[tuple[int, int, str]]:
@@ -363,6 +376,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
             return name, True
+    if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
+        return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
     changed = _named_by_change(text[:start], text[end:])
@@ -449,7 +464,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     return sorted(found)
 
 
-def _background_figure(text: str, start: int) -> bool:
+def _background_figure(text: str, start: int, own: str | None = None) -> bool:
     """Is the figure in a clause whose subject is prior work ("existing methods incur 3x")?"""
     before = text[max(0, start - 120) : start]
     subjects = list(_BACKGROUND_SUBJECT.finditer(before))
@@ -458,7 +473,8 @@ def _background_figure(text: str, start: int) -> bool:
     last = subjects[-1]
     if _BASELINE_LEAD.search(before[: last.start()]):
         return False  # "outperforming existing systems by 2x": prior work is the baseline
-    return not _OWN_SUBJECT.search(before[last.end() :])
+    rest = before[last.end() :]
+    return not (_OWN_SUBJECT.search(rest) or (own and own.lower() in rest.lower()))
 
 
 def _unit(value: str) -> str:
@@ -479,7 +495,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
-    return bool(setting_problem(text, start, end)) or _background_figure(text, start)
+    return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
 
 
 def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
@@ -491,7 +507,7 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for position, sentence in enumerate(doc.body):
         text = sentence.text
-        if _is_background(sentence, position == 0):
+        if _is_background(sentence, position == 0, own):
             continue
         # The last figure kept: end, unit, metric, named directly, index in ``found``.
         previous: tuple[int, str, str, bool, int] | None = None
