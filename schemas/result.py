@@ -9,6 +9,7 @@ values. Validator messages are what a model is re-asked with: what is wrong, how
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -139,7 +140,10 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
     if _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after):
-        return "it is a budget or constraint the experiment sets ('under a 1% accuracy budget'), not an outcome"
+        return (
+            "it is a budget or constraint that the experiment sets ('under a 1% accuracy "
+            "budget'), not an outcome"
+        )
     if _PERCENTILE_AFTER.search(after):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
     if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):
@@ -147,13 +151,48 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     return None
 
 
-def cue_near(metric: str, quote: str, start: int, end: int, reach: int = 120) -> bool:
+# The attribution window: how far (in characters) a word may stand from the figure whose metric
+# it names. The validator is lenient (a model's quote may word things loosely); the local model,
+# which must pick one metric, looks closer (pipeline/local_model/results.py).
+REACH = 120
+
+Cues = Mapping[str, re.Pattern[str]] | Sequence[tuple[str, re.Pattern[str]]]
+
+
+def cue_spans(text: str, cues: Cues) -> list[tuple[int, int, str]]:
+    """Every metric word of ``text`` as (start, end, metric); a word inside a longer phrase that
+    names another metric is dropped ("computation" inside "computational cost")."""
+    items = cues.items() if isinstance(cues, Mapping) else cues
+    spans = [(m.start(), m.end(), name) for name, p in items for m in p.finditer(text)]
+    return [
+        (start, end, name)
+        for start, end, name in spans
+        if not any(
+            s <= start and end <= e and (e - s) > (end - start) and n != name for s, e, n in spans
+        )
+    ]
+
+
+def in_reach(
+    spans: Iterable[tuple[int, int, str]], start: int, end: int, reach: int = REACH
+) -> list[tuple[int, int, int, str]]:
+    """The metric words within ``reach`` characters of the figure text[start:end], as
+    (gap, start, end, metric), nearest first. The one attribution window: the schema's check
+    and the local model's choice of metric both go through it."""
+    found = []
+    for s, e, name in spans:
+        gap = start - e if e <= start else s - end if s >= end else 0
+        if gap <= reach:
+            found.append((gap, s, e, name))
+    return sorted(found, key=lambda item: (item[0], item[1]))
+
+
+def cue_near(metric: str, quote: str, start: int, end: int, reach: int = REACH) -> bool:
     """Does a word naming ``metric`` stand within ``reach`` characters of quote[start:end]?"""
     pattern = METRIC_CUES.get(metric)
     if pattern is None:  # "other": nothing to check
         return True
-    left, right = max(0, start - reach), min(len(quote), end + reach)
-    return any(m.start() < right and m.end() > left for m in pattern.finditer(quote))
+    return bool(in_reach(cue_spans(quote, {metric: pattern}), start, end, reach))
 
 
 _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
-from schemas.result import cue_near, setting_problem
+from schemas.result import cue_near, cue_spans, in_reach, setting_problem
 
 MAX_RESULTS = 8
 MAX_HEADLINES = 3
@@ -23,8 +23,9 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
-    r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
-    r"minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
+    r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|"
+    r"T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
@@ -142,7 +143,8 @@ _UNIT_METRIC = [
 _CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
 _WORSE = re.compile(
     r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
-    r"\b(?:loss|drops?|degradation|overhead|slowdown|decreases?|declines?) (?:of|by|within|below|under|less than)\s"
+    r"\b(?:loss|drops?|degradation|overhead|slowdown|decreases?|declines?) "
+    r"(?:of|by|within|below|under|less than)\s"
     r"(?:only\s)?$",
     re.I,
 )
@@ -244,6 +246,10 @@ _CHANGE_SPECIFIED = re.compile(
     r"end-to-end|total|inference|training|serving|decoding)\s)?",
     re.I,
 )
+_SIZE_OR_MEMORY = (
+    ("size", re.compile(r"model size|compress", re.I)),
+    ("memory", re.compile(r"memory", re.I)),
+)
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
 _THEIRS = re.compile(
@@ -307,16 +313,8 @@ def _is_background(sentence: Sentence, first: bool, own: str | None = None) -> b
 
 
 def _cue_spans(text: str) -> list[tuple[int, int, str]]:
-    """Every metric word of ``text``; a word inside a longer phrase of another metric is dropped."""
-    spans = [(m.start(), m.end(), name) for name, p in _CUES for m in p.finditer(text)]
-    kept = []
-    for start, end, name in spans:
-        inside = any(
-            s <= start and end <= e and (e - s) > (end - start) and n != name for s, e, n in spans
-        )
-        if not inside:
-            kept.append((start, end, name))
-    return kept
+    """Every metric word of ``text`` that the local model chooses among."""
+    return cue_spans(text, _CUES)
 
 
 def _clauses_between(text: str, a: int, b: int) -> float:
@@ -386,16 +384,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(_MULTIPLE.search(value))
-    for s, e, name in _cue_spans(text):
+    for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
         if multiple and name == "quality":
-            continue
-        if e <= start:
-            gap = start - e
-        elif s >= end:
-            gap = s - end
-        else:
-            gap = 0
-        if gap > REACH:
             continue
         # Crossing a clause break makes a word less likely to name this figure.
         between = (e, start) if e <= start else (end, s)
@@ -407,9 +397,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             best = (distance, name)
     if best is None:
         return None, False
-    if best[1] == "memory" and re.search(r"\b(?:model size|compress\w*)\b", text, re.I):
-        near = text[max(0, start - REACH) : end + REACH]
-        if re.search(r"model size|compress", near, re.I) and not re.search(r"memory", near, re.I):
+    if best[1] == "memory":
+        words = in_reach(cue_spans(text, _SIZE_OR_MEMORY), start, end, REACH)
+        near = {name for _, _, _, name in words}
+        if near == {"size"}:  # "memory" came from a word such as "footprint" of a model size
             return "size", best[0] == 0.0
     return best[1], best[0] == 0.0
 
