@@ -114,6 +114,9 @@ _BUDGET_AFTER = re.compile(
     r"^\s?(?:[\w-]+\s){0,2}(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?)\b",
     re.I,
 )
+# "under strict constraints (4 GPUs, within 24 hours)": a limit the experiment is held to.
+_CONSTRAINT_LEAD = re.compile(r"\b(?:constrain\w*|budgets?|limited to|restricted to)\b", re.I)
+_LIMIT_VALUE = re.compile(r"(?:within|under|at most|no more than)\s", re.I)
 _PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
 _CONTEXT_AFTER = re.compile(
     r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
@@ -139,7 +142,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
     if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
-    if _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after):
+    limit = _LIMIT_VALUE.match(value) and _CONSTRAINT_LEAD.search(before[-200:])
+    if (_BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)) or limit:
         return (
             "it is a budget or constraint that the experiment sets ('under a 1% accuracy "
             "budget'), not an outcome"

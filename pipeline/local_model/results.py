@@ -226,7 +226,7 @@ _CHANGED_BY = re.compile(
     r"\b(?:reduc\w*|lower\w*|cut\w*|improv\w*|increas\w*|boost\w*|accelerat\w*|speed\w* up|"
     r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
     r"raises?|elevat\w*|drops?|dropp\w*|slash\w*|trim\w*)\s(?:the\s|its\s|their\s)?"
-    r"(?P<phrase>(?:(?!by\b)[\w/-]+\s){1,6}?)by\s"
+    r"(?P<phrase>(?:(?!by\b)[\w/().-]+\s){1,6}?)by\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"an average of\s|on average\s|as much as\s)?$",
     re.I,
