@@ -14,7 +14,7 @@ from pipeline.evaluate_results import local_predictions, score_results, split_of
 from pipeline.local_model.extract import extract_facts
 from pipeline.local_model.text import make_document
 from schemas.names import result_text
-from schemas.result import Result
+from schemas.result import Result, cue_near, in_reach
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "results" / "results-gold.jsonl"
@@ -124,6 +124,77 @@ def test_nearly_every_labelled_result_passes_the_schema() -> None:
 def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metric: str) -> None:
     results = _results("We study serving. " + abstract)
     assert [(r["value"], r["metric"]) for r in results] == [(value, metric)]
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the noun phrase between the verb and "by" names the figure; a list does not run on
+        # past a new phrase or another figure
+        ("We reduce the memory footprint by 2.4x, enabling 4x larger batch sizes and 1.8x "
+         "higher throughput.", [("2.4x", "memory"), ("1.8x", "throughput")]),
+        ("We reduce memory consumption by up to 70%, while maintaining 99% of the original "
+         "accuracy.", [("up to 70%", "memory"), ("99%", "quality")]),
+        ("We improve energy efficiency by 3.4x and throughput per watt by 2.2x.",
+         [("3.4x", "energy"), ("2.2x", "energy")]),
+        ("We reduce communication volume by 4x, yielding 1.3x end-to-end speedup.",
+         [("1.3x", "speedup")]),
+        ("We speed up fine-tuning by 1.4x.", [("1.4x", "speedup")]),
+        # "speedup in throughput": the metric after "in" is what changed
+        ("Our system achieves up to 2.5x speedup in throughput over vLLM.",
+         [("up to 2.5x", "throughput")]),
+        ("Our engine generates 1.5x more tokens per second.", [("1.5x", "throughput")]),
+        ("We show accuracy improvements in the range of 15%-50% across latency budgets.",
+         [("15%-50%", "quality")]),
+        ("Our server sustains 3,000 requests per second.",
+         [("3,000 requests per second", "throughput")]),
+        ("We prune 90% of the parameters and reach 80% sparsity.",
+         [("90%", "size"), ("80%", "size")]),
+        ("Our scheduler saves $1.2M in annual cost.", [("$1.2M", "cost")]),
+        ("Our method is two times faster, a speedup by a factor of 3 on long prompts.",
+         [("two times", "speedup"), ("a factor of 3", "speedup")]),
+        # a budget or a limit the experiment is held to is a setting
+        ("Under a 1% accuracy budget, our pruner removes 70% of the weights.", [("70%", "size")]),
+        ("We train under strict constraints, within 24 hours, and reach 46.7% accuracy.",
+         [("46.7%", "quality")]),
+    ],
+)  # fmt: skip
+def test_each_figure_gets_the_metric_of_its_own_phrase(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    results = _results("We study serving. " + abstract)
+    assert [(r["value"], r["metric"]) for r in results] == expected
+
+
+def test_sentences_naming_the_method_are_its_own_results() -> None:
+    facts = extract_facts(
+        make_document(
+            "FooNet: Fast Serving",
+            "We study serving. FooNet typically reduces memory by 60%, which motivates its use.",
+        ),
+        {},
+        [],
+    )
+    assert [(r["value"], r["metric"]) for r in facts["results"]] == [("60%", "memory")]
+
+
+def test_negligible_loss_is_no_cost() -> None:
+    results = _results(
+        "We study caching. We reduce KV cache size by 4x with negligible accuracy loss."
+    )
+    assert [(r["value"], r["direction"]) for r in results] == [("4x", "better")]
+
+
+def test_the_validator_and_the_local_model_share_one_attribution_window() -> None:
+    spans = [(0, 6, "memory"), (40, 50, "speedup"), (200, 210, "cost")]
+    assert in_reach(spans, 20, 24, reach=60) == [(14, 0, 6, "memory"), (16, 40, 50, "speedup")]
+    quote = "Our kernels cut memory by 47%."
+    at = quote.index("47%")
+    assert cue_near("memory", quote, at, at + 3)
+    assert not cue_near("memory", quote, at, at + 3, reach=3)  # "memory" is 4 characters off
+    with pytest.raises(ValidationError, match="budget or constraint"):
+        _result("1%", "Under a 1% accuracy budget, we prune 70% of the weights.", "quality")
+    _result("$1.2M", "Our scheduler saves $1.2M in annual cost.", "cost")
 
 
 def test_a_cost_of_the_method_is_worse() -> None:
