@@ -40,7 +40,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
-        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|"
+        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),
@@ -50,7 +50,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "energy": re.compile(
-        r"energy|power|watts?\b|\bW\b|joules?|\bm?J\b|carbon|emissions?|/W\b", re.I
+        r"energy|power|watts?\b|\b[mk]?W\b|joules?|\b[mk]?J\b|carbon|emissions?|/W\b", re.I
     ),
     "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
     "quality": re.compile(

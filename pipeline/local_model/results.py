@@ -24,7 +24,8 @@ _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
-    r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|"
+    r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
+    r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
@@ -33,6 +34,8 @@ _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
     r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
 )
+_ITEM = re.compile(rf"[−-]?{_NUM}{_UNIT}")
+_LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
@@ -135,14 +138,17 @@ _UNIT_METRIC = [
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
-    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
+    ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
+    ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
+    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
     ("cost", re.compile(r"^\$", re.I)),
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 _CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
 _WORSE = re.compile(
-    r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
+    r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown|"
+    r"(?:perplexity|ppl|error) increase|increase in (?:perplexity|error))\b|"
     r"\b(?:loss|drops?|degradation|overhead|slowdown|decreases?|declines?) "
     r"(?:of|by|within|below|under|less than)\s"
     r"(?:only\s)?$",
@@ -445,6 +451,11 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     for match in _FIGURE.finditer(text):
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
+        items = list(_ITEM.finditer(text, start, match.end()))
+        if len(items) > 1 and len({_unit(m.group(0)) for m in items}) > 1 and _LISTED.search(raw):
+            # "1.2 TOPS and 3.5x": figures of different units are no list
+            found.extend((m.start(), m.end(), None) for m in items)
+            continue
         found.append((start, match.end(), None))
     for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
         taken = [(s, e) for s, e, _ in found]
