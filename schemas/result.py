@@ -34,6 +34,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
         r"\btime\b|"
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
+        r"\bdays?\b|\bweeks?\b|"
         r"\bminutes?\b|"
         r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed",
         re.I,

@@ -262,6 +262,14 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "It is smaller with 3.8% higher accuracy."}, "+3.8% accuracy"),
         ({"metric": "speedup", "value": "up to 45%",
           "quote": "We cut latency by up to 45%."}, "up to 45% lower latency"),
+        ({"metric": "speedup", "value": "a factor of 3",
+          "quote": "It gives a speedup by a factor of 3."}, "3× speedup"),
+        ({"metric": "speedup", "value": "two times",
+          "quote": "It is two times faster."}, "2× speedup"),
+        ({"metric": "size", "value": "90%",
+          "quote": "We prune 90% of the parameters."}, "−90% parameters"),
+        ({"metric": "other", "value": "45%",
+          "quote": "It reaches 45% GPU utilization."}, "45% GPU utilization"),
     ],
 )  # fmt: skip
 def test_results_read_as_a_reader_writes_them(result: dict[str, Any], text: str) -> None:
