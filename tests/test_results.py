@@ -211,13 +211,15 @@ def test_a_cost_of_the_method_is_worse() -> None:
         "We study training. Our runs use one GPU with 80GB of memory.",
         "Spot instances cost up to 70% less. We build a scheduler for them.",
         "We study costs. Existing methods incur 3x overhead on memory.",
+        "We study serving. We release 10.31 million traces of our service over 213 days.",
         "We study quantization. Our model has 12% higher throughput, while prior work reported a "
         "4x speedup, as reported by Smith et al.",
     ],
 )
 def test_names_settings_and_background_give_no_results(abstract: str) -> None:
     values = [r["value"] for r in _results(abstract)]
-    assert all(v not in {"8x", "7B", "8×", "40GB", "1024 ×", "32", "80GB", "up to 70%", "3x"}
+    assert all(v not in {"8x", "7B", "8×", "40GB", "1024 ×", "32", "80GB", "up to 70%", "3x",
+                         "over 213 days"}
                for v in values), values  # fmt: skip
     assert "4x" not in values
 

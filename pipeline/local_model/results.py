@@ -275,6 +275,19 @@ _CHANGE_BEFORE = re.compile(
     r"(?:size|footprint|usage|consumption) of)\s(?:only\s)?$",
     re.I,
 )
+# A long duration is a result only as an achieved time or a change ("trains in 12 days",
+# "from 3 days to 76 minutes", "saves 10 hours"); otherwise it describes the setting.
+_LONG_TIME = re.compile(r"\d\s?(?:hours?|days?|weeks?)$", re.I)
+_TIME_CHANGE_BEFORE = re.compile(
+    r"\b(?:to|in|from|only|just|takes?|took|taking|requires?|needs?|reduc\w*|cut\w*|sav\w*|"
+    r"shorten\w*|lower\w*)\s(?:only\s|just\s)?$",
+    re.I,
+)
+_TIME_CHANGE_AFTER = re.compile(
+    r"^\s?(?:faster|less|shorter|fewer|earlier|reduction|saving|saved|of (?:training|"
+    r"compute|GPU))\b",
+    re.I,
+)
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
 _SCORE = re.compile(
@@ -492,6 +505,11 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
     ):
         return True
+    if _LONG_TIME.search(value) and not (
+        _TIME_CHANGE_BEFORE.search(text[max(0, start - 40) : start])
+        or _TIME_CHANGE_AFTER.search(text[end:])
+    ):
+        return True  # "traces collected over 213 days": a duration of the setting
     theirs = _THEIRS.search(text[max(0, start - 80) : start])
     if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
         return True
