@@ -140,6 +140,12 @@ def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metr
         ("We reduce communication volume by 4x, yielding 1.3x end-to-end speedup.",
          [("1.3x", "speedup")]),
         ("We speed up fine-tuning by 1.4x.", [("1.4x", "speedup")]),
+        ("Compared to vLLM, we improve the serving throughput of popular LLMs such as LLaMA-2 "
+         "and Mistral by 2-4x with the same level of latency.", [("2-4x", "throughput")]),
+        ("We reduce the energy of DNN training on edge devices by 40% at comparable accuracy.",
+         [("40%", "energy")]),
+        ("Our student reaches 95% of the accuracy of the teacher while being 4x smaller.",
+         [("95%", "quality"), ("4x", "size")]),
         # "speedup in throughput": the metric after "in" is what changed
         ("Our system achieves up to 2.5x speedup in throughput over vLLM.",
          [("up to 2.5x", "throughput")]),

@@ -212,6 +212,11 @@ _SHARE_OF = re.compile(
     r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
     re.I,
 )
+_SHARE_OF_METRIC = re.compile(
+    r"^\s?of\s(?:the\s|its\s|their\s)?(?:(?:original|full|baseline|total|dense|teacher|"
+    r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
+    re.I,
+)
 _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
     r"nearly\s|more than\s)?$",
@@ -232,7 +237,8 @@ _CHANGED_BY = re.compile(
     r"\b(?:reduc\w*|lower\w*|cut\w*|improv\w*|increas\w*|boost\w*|accelerat\w*|speed\w* up|"
     r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
     r"raises?|elevat\w*|drops?|dropp\w*|slash\w*|trim\w*)\s(?:the\s|its\s|their\s)?"
-    r"(?P<phrase>(?:(?!by\b)[\w/().-]+\s){1,6}?)by\s"
+    r"(?P<phrase>(?:(?!by\b)(?!(?:reduc|lower|cut|improv|increas|boost|decreas|enhanc)\w*\s)"
+    r"[\w/().-]+\s){1,12}?)by\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"an average of\s|on average\s|as much as\s)?$",
     re.I,
@@ -375,7 +381,7 @@ def _named_by_change(before: str, after: str) -> str | None:
     phrase = changed.group("phrase")
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
-    head = re.split(r"\s(?:of|for|in|on)\s", phrase, maxsplit=1)[0]
+    head = re.split(r"\s(?:of|for|in|on|under|with|across|at|during|when)\s", phrase, maxsplit=1)[0]
     for part in (head, phrase):
         cues = _cue_spans(part)
         if cues:
@@ -393,6 +399,11 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
             return name, True
+    share = _SHARE_OF_METRIC.match(text[end:])
+    if share:
+        cues = [c for c in _cue_spans(text[end:][: share.end() + 30]) if c[0] == share.end()]
+        if cues:
+            return cues[0][2], True  # "95% of the accuracy", "only 25% of the compute"
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
