@@ -110,9 +110,27 @@ _CONFIG_BEFORE = re.compile(
     r"seeds?|version)\s?(?:of\s|=\s?)?$",
     re.I,
 )
-_BUDGET_BEFORE = re.compile(r"\b(?:under|within|with|given|at|for)\s(?:a|an|the)\s?$", re.I)
-_BUDGET_AFTER = re.compile(
-    r"^\s?(?:[\w-]+\s){0,2}(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?)\b",
+# "under a 1% accuracy budget", "at 50% sparsity", "with a KV cache budget of 20%", "uses a 10%
+# threshold", "evaluated with 2x, 4x and 8x compression ratios": a setting the experiment is run at.
+_SETTING_NOUN = (
+    r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
+    r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
+    r"(?:ratios?|rates?)|"
+    r"loads?|utili[sz]ation|bit-?widths?)"
+)
+_BUDGET_BEFORE = re.compile(
+    r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?$", re.I
+)
+_BUDGET_AFTER = re.compile(rf"^\s?(?:[\w-]+\s){{0,2}}{_SETTING_NOUN}\b", re.I)
+_BUDGET_OF = re.compile(
+    rf"\b(?:under|within|with|given|at|for|using)\s(?:a\s|an\s|the\s)?(?:[\w-]+\s){{0,2}}"
+    rf"{_SETTING_NOUN}\s(?:of\s|=\s?)$",
+    re.I,
+)
+# "when the load exceeds 80% of capacity": a condition, not an outcome.
+_CONDITION = re.compile(
+    r"\b(?:when|if|whenever|once)\s[^,;:()]{0,40}\b(?:exceeds?|reach(?:es)?|is|are|above|below|"
+    r"over|under|drops? to|rises? to|at)\s(?:about\s|around\s|only\s)?$",
     re.I,
 )
 # "under strict constraints (4 GPUs, within 24 hours)": a limit the experiment is held to.
@@ -144,11 +162,14 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
     limit = _LIMIT_VALUE.match(value) and _CONSTRAINT_LEAD.search(before[-200:])
-    if (_BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)) or limit:
+    budget = _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)
+    if budget or limit or _BUDGET_OF.search(lead):
         return (
             "it is a budget or constraint that the experiment sets ('under a 1% accuracy "
             "budget'), not an outcome"
         )
+    if _CONDITION.search(lead):
+        return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
     if _PERCENTILE_AFTER.search(after):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
     if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):

@@ -53,6 +53,15 @@ def test_a_measured_result_passes() -> None:
         ("7B", "Llama-2-7B throughput improves.", "name"),
         ("8.3B", "GPT 8.3B gets higher throughput with our system.", "parameter count"),
         ("32", "With batch size 32 the throughput is higher.", "setting"),
+        ("50%", "At 50% sparsity, the throughput is 2x higher.", "sparsity setting"),
+        ("20%", "With a KV cache budget of 20%, throughput doubles.", "budget"),
+        ("10%", "It uses a 10% threshold and raises throughput.", "threshold"),
+        (
+            "2x, 4x and 8x",
+            "It is run with 2x, 4x and 8x compression ratios for throughput.",
+            "compression setting",
+        ),
+        ("80%", "When the load exceeds 80% of capacity, throughput stays high.", "condition"),
         ("95", "We cut the 95%ile latency and raise throughput.", "percentile"),
     ],
 )
