@@ -149,6 +149,11 @@ def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metr
         ("We reduce communication volume by 4x, yielding 1.3x end-to-end speedup.",
          [("1.3x", "speedup")]),
         ("We speed up fine-tuning by 1.4x.", [("1.4x", "speedup")]),
+        # "respectively" pairs a list of figures with a list of metrics
+        ("We improve throughput and latency by 2x and 30%, respectively.",
+         [("2x", "throughput"), ("30%", "speedup")]),
+        ("We reduce memory and energy by 40% and 25% respectively.",
+         [("40%", "memory"), ("25%", "energy")]),
         ("Compared to vLLM, we improve the serving throughput of popular LLMs such as LLaMA-2 "
          "and Mistral by 2-4x with the same level of latency.", [("2-4x", "throughput")]),
         ("We reduce the energy of DNN training on edge devices by 40% at comparable accuracy.",

@@ -34,6 +34,8 @@ _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
     r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
 )
+_RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
+_LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
 _ITEM = re.compile(rf"[−-]?{_NUM}{_UNIT}")
 _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
@@ -476,6 +478,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
         items = list(_ITEM.finditer(text, start, match.end()))
+        metrics = _respective_metrics(text, start, match.end(), len(items))
+        if metrics:
+            # "in latency and GPU utilization by 33.5% and 20.1%, respectively"
+            found.extend(
+                (m.start(), m.end(), metric) for m, metric in zip(items, metrics, strict=True)
+            )
+            continue
         if len(items) > 1 and len({_unit(m.group(0)) for m in items}) > 1 and _LISTED.search(raw):
             # "1.2 TOPS and 3.5x": figures of different units are no list
             found.extend((m.start(), m.end(), None) for m in items)
@@ -488,6 +497,22 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
     return sorted(found)
+
+
+def _respective_metrics(text: str, start: int, end: int, count: int) -> list[str] | None:
+    """The metrics of a list of figures followed by "respectively", when the words before it
+    name as many different metrics in a list of their own ("latency and utilization"), or None."""
+    if count < 2 or not _RESPECTIVELY.match(text[end:]):
+        return None
+    window = text[max(0, start - 160) : start]
+    cues = _cue_spans(window)
+    for first in range(len(cues) - count, -1, -1):
+        chosen = cues[first : first + count]
+        gaps = [window[a[1] : b[0]] for a, b in zip(chosen, chosen[1:], strict=False)]
+        if all(len(g) <= 40 and _LIST_JOIN.search(g) for g in gaps):
+            metrics = [name for _, _, name in chosen]
+            return metrics if len(set(metrics)) > 1 else None
+    return None
 
 
 def _background_figure(text: str, start: int, own: str | None = None) -> bool:
