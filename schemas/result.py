@@ -36,7 +36,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
         r"\bdays?\b|\bweeks?\b|"
         r"\bminutes?\b|"
-        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed",
+        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed|\btpot\b|"
+        r"\bitl\b|\btbt\b|inter-token|\bjct\b|makespan",
         re.I,
     ),
     "throughput": re.compile(

@@ -93,7 +93,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
-            r"time-to-first-token|inference speed|training speed|decoding speed",
+            r"time-to-first-token|inference speed|training speed|decoding speed|\btpot\b|"
+            r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
+            r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time",
             re.I,
         ),
     ),
