@@ -102,6 +102,10 @@ def metric_kind(name: str) -> str:
 _NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
 _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
 _TIMES_THING = re.compile(r"^\s?[x×]\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
+_DEVICE_METRIC = re.compile(
+    r"^\s?[x×]?\s?(?:GPUs?|nodes?|TPUs?|NPUs?)\s(?:memory|hours?|time|utili[sz]ation|costs?)\b",
+    re.I,
+)
 _THING_AFTER = re.compile(r"^\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
 _HW_GB_AFTER = re.compile(r"^\s?GB\s?(?:of\s)?(?:GPUs?|VRAM|RTX|A100|H100|V100|A6000|cards?)\b")
 _HW_GB_BEFORE = re.compile(r"(?:A100|H100|A800|H800|V100|A6000|RTX\s?\d{4}(?:\sTi)?)[\s-]$")
@@ -156,7 +160,9 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
     times_thing = _TIMES_THING.search(after) or re.search(r"[x×]\s?(?:\d|[A-Z]\w*\d)", value)
-    if times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after)):
+    # a count of devices is a whole number followed by the devices, not their memory or hours
+    count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after)
+    if count and (times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after))):
         return "it is a configuration ('8×A100', '1024×1024', 'Mixtral-8x7B'), not an outcome"
     if _HW_GB_AFTER.search(after) or _HW_GB_BEFORE.search(before):
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"

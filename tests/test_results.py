@@ -149,6 +149,10 @@ def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metr
         ("We reduce communication volume by 4x, yielding 1.3x end-to-end speedup.",
          [("1.3x", "speedup")]),
         ("We speed up fine-tuning by 1.4x.", [("1.4x", "speedup")]),
+        ("We save 2.5x GPU memory and 1.6x training time.",
+         [("2.5x", "memory"), ("1.6x", "speedup")]),
+        ("We outperform vLLM by 1.5x in TTFT and 2x in TPOT.",
+         [("1.5x", "speedup"), ("2x", "speedup")]),
         # "respectively" pairs a list of figures with a list of metrics
         ("We improve throughput and latency by 2x and 30%, respectively.",
          [("2x", "throughput"), ("30%", "speedup")]),
