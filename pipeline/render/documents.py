@@ -121,23 +121,20 @@ def render_documents(data: SurveyData, templates_dir: Path | None = None) -> dic
             out[name] = _markdown(data, templates_dir, page)
     except TemplateNotFound as exc:
         raise _missing(exc, templates_dir) from None
-    except (SecurityError, AttributeError) as exc:
+    except SecurityError as exc:
         raise _unsafe(exc) from None
     for fmt, render in renderers.items():
         try:
             out[OUTPUTS[fmt]] = render(data, templates_dir)
         except TemplateNotFound as exc:
             raise _missing(exc, templates_dir) from None
-        except (SecurityError, AttributeError) as exc:
+        except SecurityError as exc:
             raise _unsafe(exc) from None
     return out
 
 
-def _unsafe(exc: Exception) -> RenderError:
-    """The sandbox refused an attribute (some paths surface it as an AttributeError naming a
-    dunder attribute); any other AttributeError is a bug and is raised as it is."""
-    if isinstance(exc, AttributeError) and not str(exc).startswith("__"):
-        raise exc
+def _unsafe(exc: SecurityError) -> RenderError:
+    """The sandbox refused an attribute or a call."""
     return RenderError(
         f"a template tried an unsafe operation ({exc}); templates may print and loop "
         "over the survey data, not reach Python internals — remove that expression"

@@ -37,6 +37,7 @@ from jinja2 import (
     StrictUndefined,
 )
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.exceptions import SecurityError
 from jinja2.filters import make_attrgetter
 from jinja2.nodes import Concat
 from jinja2.sandbox import SandboxedEnvironment
@@ -103,6 +104,17 @@ def template_loader(templates_dir: Path | None) -> BaseLoader:
         loaders.append(_ContainedLoader(templates_dir))
     loaders += [PrefixLoader({"builtin": builtin}), builtin]
     return ChoiceLoader(loaders)
+
+
+class _Undefined(StrictUndefined):
+    """`StrictUndefined`, except that a value the sandbox refused (an unsafe attribute) raises
+    its `SecurityError` on every further use, dunder attributes included: without this,
+    ``x.__init__.__globals__`` surfaces as a bare AttributeError naming ``__globals__``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if self._undefined_exception is SecurityError:
+            self._fail_with_undefined_error()
+        return super().__getattr__(name)
 
 
 class SurveyEnvironment(SandboxedEnvironment):
@@ -176,7 +188,7 @@ def make_environment(
     env = SurveyEnvironment(
         escape,
         loader=template_loader(templates_dir),
-        undefined=StrictUndefined,
+        undefined=_Undefined,
         autoescape=True,
         keep_trailing_newline=True,
         trim_blocks=True,
