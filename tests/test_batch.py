@@ -163,7 +163,7 @@ def test_an_interrupted_run_resumes_the_same_batch(
     assert process.poll() is None, "the run ended before it stored its batch id"
     stored = json.loads(next(states.glob("screen-*.json")).read_text())
     process.send_signal(signal.SIGTERM)
-    process.wait()
+    process.wait(timeout=600)  # a hang guard: SIGTERM must end the run
     assert len(openai_server.batches) == 1
     uploads = len(openai_server.files)
     openai_server.batch_polls = 0

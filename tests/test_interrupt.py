@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,16 @@ def environ(cache: Path) -> dict[str, str]:
         "TAXONOMIST_CACHE_DIR": str(cache),
         "PYTHONPATH": str(ROOT),
     }
+
+
+def sigint(handler: signal.Handlers) -> Callable[[], None]:
+    """A ``preexec_fn`` giving the child this SIGINT disposition, whatever the test process
+    has (a process started from a script in the background inherits SIGINT ignored)."""
+
+    def set_it() -> None:
+        signal.signal(signal.SIGINT, handler)
+
+    return set_it
 
 
 def run_to_the_end(server: OpenAIServer, where: list[str], directory: Path) -> None:
@@ -97,6 +108,7 @@ def test_interrupted_build_resumes_to_identical_outputs(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint(signal.SIG_DFL),
     )
     # Wait for the event (30 requests seen by the server); the deadline only guards against a hang.
     deadline = time.monotonic() + 600
@@ -134,3 +146,29 @@ def test_interrupted_build_resumes_to_identical_outputs(
         assert (interrupted / "outputs" / name).read_bytes() == (
             clean / "outputs" / name
         ).read_bytes()
+
+
+def test_sigterm_stops_a_build_that_ignores_sigint(
+    tmp_path: Path, openai_server: OpenAIServer
+) -> None:
+    """A build started in the background of a script ignores SIGINT; `kill` must still stop it."""
+    openai_server.respond_with(local_answers)
+    openai_server.latency = 0.02
+    proc = subprocess.Popen(
+        build_cmd(openai_server, []),
+        cwd=tmp_path,
+        env=environ(tmp_path / "cache"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=sigint(signal.SIG_IGN),
+    )
+    deadline = time.monotonic() + 600  # a hang guard; the wait is for the event (10 requests)
+    while openai_server.call_count < 10 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the build finished before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "left as it was" in stderr
+    assert not (tmp_path / "outputs").exists()

@@ -213,7 +213,10 @@ def _terminate_as_interrupt() -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: object) -> None:
-        _thread.interrupt_main(signal.SIGINT)
+        if callable(signal.getsignal(signal.SIGINT)):
+            _thread.interrupt_main(signal.SIGINT)  # asyncio's own Ctrl-C handling, if it runs
+        else:  # SIGINT ignored (a background job of a script): interrupt_main would do nothing
+            raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
