@@ -101,10 +101,11 @@ _METRIC_NOUNS = {
     r"(?:training |validation )?loss",
     "size": r"model size|compression ratio|parameters",
     "compute": r"FLOPs|MACs|computation(?:al cost)?|compute",
+    "other": r"(?:GPU |hardware |cluster )?utili[sz]ation|MFU|(?:chip )?area",
 }  # fmt: skip
 _REDUCTION = re.compile(
     r"\b(?:reduc\w*|lower\w*|less|fewer|cut\w*|sav\w*|decreas\w*|smaller|shrink\w*|drops?|"
-    r"compress\w*)\b",
+    r"compress\w*|prun\w*|remov\w*)\b",
     re.IGNORECASE,
 )
 # "recovers 90% of the performance": a share kept, neither a gain nor a loss.
@@ -121,15 +122,25 @@ _PLAIN_VALUE = re.compile(
 
 _WITH_UNIT = re.compile(
     r"^(?:(?:up to|only|about|around|approximately|under|within|less than)\s)?\d+(?:[.,]\d+)*\s?"
-    r"(?:ms|s|sec|seconds?|minutes?|hours?|[GMKT]B|m?W|m?J)$",
+    r"(?:ms|s|sec|seconds?|minutes?|hours?|days?|weeks?|[GMKT]B|m?W|m?J)$",
     re.IGNORECASE,
 )
+
+
+_SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 
 
 def reader_value(value: str) -> str:
     """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
     text = clean(_VALUE_LEAD.sub("", clean(value)))
     text = text.replace("\\%", "%")
+    text = re.sub(r"\ban?\s+factor\s+of\s+(\d+(?:\.\d+)?)\b", r"\1×", text, flags=re.I)
+    text = re.sub(
+        r"\b(two|three|four|five|ten)(?:-fold|\s+times)\b",
+        lambda m: f"{_SMALL_NUMBERS[m.group(1).lower()]}×",
+        text,
+        flags=re.I,
+    )
     text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×)", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
     text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)

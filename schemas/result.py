@@ -9,6 +9,7 @@ values. Validator messages are what a model is re-asked with: what is wrong, how
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -33,13 +34,15 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
         r"\btime\b|"
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
+        r"\bdays?\b|\bweeks?\b|"
         r"\bminutes?\b|"
-        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed",
+        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed|\btpot\b|"
+        r"\bitl\b|\btbt\b|inter-token|\bjct\b|makespan",
         re.I,
     ),
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
-        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|"
+        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),
@@ -49,7 +52,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "energy": re.compile(
-        r"energy|power|watts?\b|\bW\b|joules?|\bm?J\b|carbon|emissions?|/W\b", re.I
+        r"energy|power|watts?\b|\b[mk]?W\b|joules?|\b[mk]?J\b|carbon|emissions?|/W\b", re.I
     ),
     "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
     "quality": re.compile(
@@ -99,6 +102,10 @@ def metric_kind(name: str) -> str:
 _NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
 _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
 _TIMES_THING = re.compile(r"^\s?[x×]\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
+_DEVICE_METRIC = re.compile(
+    r"^\s?[x×]?\s?(?:GPUs?|nodes?|TPUs?|NPUs?)\s(?:memory|hours?|time|utili[sz]ation|costs?)\b",
+    re.I,
+)
 _THING_AFTER = re.compile(r"^\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
 _HW_GB_AFTER = re.compile(r"^\s?GB\s?(?:of\s)?(?:GPUs?|VRAM|RTX|A100|H100|V100|A6000|cards?)\b")
 _HW_GB_BEFORE = re.compile(r"(?:A100|H100|A800|H800|V100|A6000|RTX\s?\d{4}(?:\sTi)?)[\s-]$")
@@ -108,6 +115,32 @@ _CONFIG_BEFORE = re.compile(
     r"seeds?|version)\s?(?:of\s|=\s?)?$",
     re.I,
 )
+# "under a 1% accuracy budget", "at 50% sparsity", "with a KV cache budget of 20%", "uses a 10%
+# threshold", "evaluated with 2x, 4x and 8x compression ratios": a setting the experiment is run at.
+_SETTING_NOUN = (
+    r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
+    r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
+    r"(?:ratios?|rates?)|"
+    r"loads?|utili[sz]ation|bit-?widths?)"
+)
+_BUDGET_BEFORE = re.compile(
+    r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?$", re.I
+)
+_BUDGET_AFTER = re.compile(rf"^\s?(?:[\w-]+\s){{0,2}}{_SETTING_NOUN}\b", re.I)
+_BUDGET_OF = re.compile(
+    rf"\b(?:under|within|with|given|at|for|using)\s(?:a\s|an\s|the\s)?(?:[\w-]+\s){{0,2}}"
+    rf"{_SETTING_NOUN}\s(?:of\s|=\s?)$",
+    re.I,
+)
+# "when the load exceeds 80% of capacity": a condition, not an outcome.
+_CONDITION = re.compile(
+    r"\b(?:when|if|whenever|once)\s[^,;:()]{0,40}\b(?:exceeds?|reach(?:es)?|is|are|above|below|"
+    r"over|under|drops? to|rises? to|at)\s(?:about\s|around\s|only\s)?$",
+    re.I,
+)
+# "under strict constraints (4 GPUs, within 24 hours)": a limit the experiment is held to.
+_CONSTRAINT_LEAD = re.compile(r"\b(?:constrain\w*|budgets?|limited to|restricted to)\b", re.I)
+_LIMIT_VALUE = re.compile(r"(?:within|under|at most|no more than)\s", re.I)
 _PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
 _CONTEXT_AFTER = re.compile(
     r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
@@ -123,15 +156,27 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     lead = before + value[: first.start()] if first else before
     if _NAME_BEFORE.search(lead):
         return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"
-    if _PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value):
+    money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
+    if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
     times_thing = _TIMES_THING.search(after) or re.search(r"[x×]\s?(?:\d|[A-Z]\w*\d)", value)
-    if times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after)):
+    # a count of devices is a whole number followed by the devices, not their memory or hours
+    count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after)
+    if count and (times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after))):
         return "it is a configuration ('8×A100', '1024×1024', 'Mixtral-8x7B'), not an outcome"
     if _HW_GB_AFTER.search(after) or _HW_GB_BEFORE.search(before):
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
     if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
+    limit = _LIMIT_VALUE.match(value) and _CONSTRAINT_LEAD.search(before[-200:])
+    budget = _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)
+    if budget or limit or _BUDGET_OF.search(lead):
+        return (
+            "it is a budget or constraint that the experiment sets ('under a 1% accuracy "
+            "budget'), not an outcome"
+        )
+    if _CONDITION.search(lead):
+        return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
     if _PERCENTILE_AFTER.search(after):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
     if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):
@@ -139,13 +184,48 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     return None
 
 
-def cue_near(metric: str, quote: str, start: int, end: int, reach: int = 120) -> bool:
+# The attribution window: how far (in characters) a word may stand from the figure whose metric
+# it names. The validator is lenient (a model's quote may word things loosely); the local model,
+# which must pick one metric, looks closer (pipeline/local_model/results.py).
+REACH = 120
+
+Cues = Mapping[str, re.Pattern[str]] | Sequence[tuple[str, re.Pattern[str]]]
+
+
+def cue_spans(text: str, cues: Cues) -> list[tuple[int, int, str]]:
+    """Every metric word of ``text`` as (start, end, metric); a word inside a longer phrase that
+    names another metric is dropped ("computation" inside "computational cost")."""
+    items = cues.items() if isinstance(cues, Mapping) else cues
+    spans = [(m.start(), m.end(), name) for name, p in items for m in p.finditer(text)]
+    return [
+        (start, end, name)
+        for start, end, name in spans
+        if not any(
+            s <= start and end <= e and (e - s) > (end - start) and n != name for s, e, n in spans
+        )
+    ]
+
+
+def in_reach(
+    spans: Iterable[tuple[int, int, str]], start: int, end: int, reach: int = REACH
+) -> list[tuple[int, int, int, str]]:
+    """The metric words within ``reach`` characters of the figure text[start:end], as
+    (gap, start, end, metric), nearest first. The one attribution window: the schema's check
+    and the local model's choice of metric both go through it."""
+    found = []
+    for s, e, name in spans:
+        gap = start - e if e <= start else s - end if s >= end else 0
+        if gap <= reach:
+            found.append((gap, s, e, name))
+    return sorted(found, key=lambda item: (item[0], item[1]))
+
+
+def cue_near(metric: str, quote: str, start: int, end: int, reach: int = REACH) -> bool:
     """Does a word naming ``metric`` stand within ``reach`` characters of quote[start:end]?"""
     pattern = METRIC_CUES.get(metric)
     if pattern is None:  # "other": nothing to check
         return True
-    left, right = max(0, start - reach), min(len(quote), end + reach)
-    return any(m.start() < right and m.end() > left for m in pattern.finditer(quote))
+    return bool(in_reach(cue_spans(quote, {metric: pattern}), start, end, reach))
 
 
 _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")

@@ -14,7 +14,7 @@ from pipeline.evaluate_results import local_predictions, score_results, split_of
 from pipeline.local_model.extract import extract_facts
 from pipeline.local_model.text import make_document
 from schemas.names import result_text
-from schemas.result import Result
+from schemas.result import Result, cue_near, in_reach
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "results" / "results-gold.jsonl"
@@ -53,6 +53,15 @@ def test_a_measured_result_passes() -> None:
         ("7B", "Llama-2-7B throughput improves.", "name"),
         ("8.3B", "GPT 8.3B gets higher throughput with our system.", "parameter count"),
         ("32", "With batch size 32 the throughput is higher.", "setting"),
+        ("50%", "At 50% sparsity, the throughput is 2x higher.", "sparsity setting"),
+        ("20%", "With a KV cache budget of 20%, throughput doubles.", "budget"),
+        ("10%", "It uses a 10% threshold and raises throughput.", "threshold"),
+        (
+            "2x, 4x and 8x",
+            "It is run with 2x, 4x and 8x compression ratios for throughput.",
+            "compression setting",
+        ),
+        ("80%", "When the load exceeds 80% of capacity, throughput stays high.", "condition"),
         ("95", "We cut the 95%ile latency and raise throughput.", "percentile"),
     ],
 )
@@ -126,6 +135,92 @@ def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metr
     assert [(r["value"], r["metric"]) for r in results] == [(value, metric)]
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the noun phrase between the verb and "by" names the figure; a list does not run on
+        # past a new phrase or another figure
+        ("We reduce the memory footprint by 2.4x, enabling 4x larger batch sizes and 1.8x "
+         "higher throughput.", [("2.4x", "memory"), ("1.8x", "throughput")]),
+        ("We reduce memory consumption by up to 70%, while maintaining 99% of the original "
+         "accuracy.", [("up to 70%", "memory"), ("99%", "quality")]),
+        ("We improve energy efficiency by 3.4x and throughput per watt by 2.2x.",
+         [("3.4x", "energy"), ("2.2x", "energy")]),
+        ("We reduce communication volume by 4x, yielding 1.3x end-to-end speedup.",
+         [("1.3x", "speedup")]),
+        ("We speed up fine-tuning by 1.4x.", [("1.4x", "speedup")]),
+        ("We save 2.5x GPU memory and 1.6x training time.",
+         [("2.5x", "memory"), ("1.6x", "speedup")]),
+        ("We outperform vLLM by 1.5x in TTFT and 2x in TPOT.",
+         [("1.5x", "speedup"), ("2x", "speedup")]),
+        # "respectively" pairs a list of figures with a list of metrics
+        ("We improve throughput and latency by 2x and 30%, respectively.",
+         [("2x", "throughput"), ("30%", "speedup")]),
+        ("We reduce memory and energy by 40% and 25% respectively.",
+         [("40%", "memory"), ("25%", "energy")]),
+        ("Compared to vLLM, we improve the serving throughput of popular LLMs such as LLaMA-2 "
+         "and Mistral by 2-4x with the same level of latency.", [("2-4x", "throughput")]),
+        ("We reduce the energy of DNN training on edge devices by 40% at comparable accuracy.",
+         [("40%", "energy")]),
+        ("Our student reaches 95% of the accuracy of the teacher while being 4x smaller.",
+         [("95%", "quality"), ("4x", "size")]),
+        # "speedup in throughput": the metric after "in" is what changed
+        ("Our system achieves up to 2.5x speedup in throughput over vLLM.",
+         [("up to 2.5x", "throughput")]),
+        ("Our engine generates 1.5x more tokens per second.", [("1.5x", "throughput")]),
+        ("We show accuracy improvements in the range of 15%-50% across latency budgets.",
+         [("15%-50%", "quality")]),
+        ("Our server sustains 3,000 requests per second.",
+         [("3,000 requests per second", "throughput")]),
+        ("We prune 90% of the parameters and reach 80% sparsity.",
+         [("90%", "size"), ("80%", "size")]),
+        ("Our scheduler saves $1.2M in annual cost.", [("$1.2M", "cost")]),
+        ("Our method is two times faster, a speedup by a factor of 3 on long prompts.",
+         [("two times", "speedup"), ("a factor of 3", "speedup")]),
+        # a budget or a limit the experiment is held to is a setting
+        ("Under a 1% accuracy budget, our pruner removes 70% of the weights.", [("70%", "size")]),
+        ("We train under strict constraints, within 24 hours, and reach 46.7% accuracy.",
+         [("46.7%", "quality")]),
+    ],
+)  # fmt: skip
+def test_each_figure_gets_the_metric_of_its_own_phrase(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    results = _results("We study serving. " + abstract)
+    assert [(r["value"], r["metric"]) for r in results] == expected
+
+
+def test_sentences_naming_the_method_are_its_own_results() -> None:
+    facts = extract_facts(
+        make_document(
+            "FooNet: Fast Serving",
+            "We study serving. FooNet typically reduces memory by 60%, which motivates its use.",
+        ),
+        {},
+        [],
+    )
+    assert [(r["value"], r["metric"]) for r in facts["results"]] == [("60%", "memory")]
+
+
+def test_negligible_loss_is_no_cost() -> None:
+    results = _results(
+        "We study caching. We reduce KV cache size by 4x with negligible accuracy loss."
+    )
+    assert [(r["value"], r["direction"]) for r in results] == [("4x", "better")]
+
+
+def test_the_validator_and_the_local_model_share_one_attribution_window() -> None:
+    spans = [(0, 6, "memory"), (40, 50, "speedup"), (200, 210, "cost")]
+    assert in_reach(spans, 20, 24, reach=60) == [(14, 0, 6, "memory"), (16, 40, 50, "speedup")]
+    quote = "Our kernels cut memory by 47%."
+    at = quote.index("47%")
+    assert cue_near("memory", quote, at, at + 3)
+    assert not cue_near("memory", quote, at, at + 3, reach=3)  # "memory" is 4 characters off
+    with pytest.raises(ValidationError, match="budget or constraint"):
+        _result("1%", "Under a 1% accuracy budget, we prune 70% of the weights.", "quality")
+    _result("$1.2M", "Our scheduler saves $1.2M in annual cost.", "cost")
+
+
 def test_a_cost_of_the_method_is_worse() -> None:
     results = _results("We study pruning. Our pruning keeps under 1% accuracy loss at 2x speedup.")
     loss = next(r for r in results if r["value"].endswith(" 1%"))
@@ -140,13 +235,15 @@ def test_a_cost_of_the_method_is_worse() -> None:
         "We study training. Our runs use one GPU with 80GB of memory.",
         "Spot instances cost up to 70% less. We build a scheduler for them.",
         "We study costs. Existing methods incur 3x overhead on memory.",
+        "We study serving. We release 10.31 million traces of our service over 213 days.",
         "We study quantization. Our model has 12% higher throughput, while prior work reported a "
         "4x speedup, as reported by Smith et al.",
     ],
 )
 def test_names_settings_and_background_give_no_results(abstract: str) -> None:
     values = [r["value"] for r in _results(abstract)]
-    assert all(v not in {"8x", "7B", "8×", "40GB", "1024 ×", "32", "80GB", "up to 70%", "3x"}
+    assert all(v not in {"8x", "7B", "8×", "40GB", "1024 ×", "32", "80GB", "up to 70%", "3x",
+                         "over 213 days"}
                for v in values), values  # fmt: skip
     assert "4x" not in values
 
@@ -191,6 +288,14 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "It is smaller with 3.8% higher accuracy."}, "+3.8% accuracy"),
         ({"metric": "speedup", "value": "up to 45%",
           "quote": "We cut latency by up to 45%."}, "up to 45% lower latency"),
+        ({"metric": "speedup", "value": "a factor of 3",
+          "quote": "It gives a speedup by a factor of 3."}, "3× speedup"),
+        ({"metric": "speedup", "value": "two times",
+          "quote": "It is two times faster."}, "2× speedup"),
+        ({"metric": "size", "value": "90%",
+          "quote": "We prune 90% of the parameters."}, "−90% parameters"),
+        ({"metric": "other", "value": "45%",
+          "quote": "It reaches 45% GPU utilization."}, "45% GPU utilization"),
     ],
 )  # fmt: skip
 def test_results_read_as_a_reader_writes_them(result: dict[str, Any], text: str) -> None:
@@ -241,11 +346,11 @@ def predictions() -> list[dict[str, Any]]:
     return local_predictions(_gold(), ROOT)
 
 
-# Floors a little under the measured scores (dev 0.912 / 0.035 / 0.841 and held-out
-# 0.818 / 0.045 / 0.660 when written): a change that loses ground fails here.
+# Floors a little under the measured scores (dev 0.966 / 0.017 / 0.932 and held-out
+# 0.889 / 0.048 / 0.717 when written): a change that loses ground fails here.
 @pytest.mark.parametrize(
     ("split", "precision", "non_results", "headline"),
-    [("dev", 0.89, 0.05, 0.81), ("held-out", 0.80, 0.06, 0.63)],
+    [("dev", 0.94, 0.03, 0.90), ("held-out", 0.87, 0.06, 0.70)],
 )
 def test_local_model_scores_on_the_labelled_results(
     predictions: list[dict[str, Any]], split: str, precision: float, non_results: float,
@@ -253,6 +358,25 @@ def test_local_model_scores_on_the_labelled_results(
 ) -> None:  # fmt: skip
     scores = score_results(_gold(), predictions, split)
     assert scores.unmatched == []
+    assert scores.precision_with_metric >= precision, scores.as_dict()
+    assert scores.non_result_share <= non_results, scores.as_dict()
+    assert scores.headline_recall >= headline, scores.as_dict()
+
+
+# The never-tuned sets (tests/fixtures/results/README.md): floors under the scores measured
+# when written (fresh 0.850 / 0.050 / 0.778, fresh2 0.824 / 0.118 / 0.698), so that a change
+# losing ground on papers nobody tuned on fails too. Their errors are not looked at for tuning.
+@pytest.mark.parametrize(
+    ("name", "precision", "non_results", "headline"),
+    [("results-fresh.jsonl", 0.82, 0.08, 0.75), ("results-fresh2.jsonl", 0.80, 0.14, 0.67)],
+)
+def test_local_model_scores_on_the_never_tuned_papers(
+    name: str, precision: float, non_results: float, headline: float
+) -> None:
+    path = GOLD.parent / name
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    scores = score_results(gold, local_predictions(gold, ROOT))
+    assert scores.unmatched == [] and scores.papers == len(gold)
     assert scores.precision_with_metric >= precision, scores.as_dict()
     assert scores.non_result_share <= non_results, scores.as_dict()
     assert scores.headline_recall >= headline, scores.as_dict()

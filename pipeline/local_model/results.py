@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
-from schemas.result import cue_near, setting_problem
+from schemas.result import cue_near, cue_spans, in_reach, setting_problem
 
 MAX_RESULTS = 8
 MAX_HEADLINES = 3
@@ -22,8 +22,11 @@ QUOTE_LIMIT = 380
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
-    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|ms\b|s\b|seconds?\b|sec\b|hours?\b|"
-    r"minutes?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|TOPS/W\b|T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
+    r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
+    r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
+    r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
+    r"T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
@@ -31,6 +34,10 @@ _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
     r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
 )
+_RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
+_LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
+_ITEM = re.compile(rf"[−-]?{_NUM}{_UNIT}")
+_LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
@@ -56,6 +63,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "size",
         re.compile(
             r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            r"\bsparsity\b|"
             r"params\b|"
             r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
             re.I,
@@ -85,7 +93,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
-            r"time-to-first-token|inference speed|training speed|decoding speed",
+            r"time-to-first-token|inference speed|training speed|decoding speed|\btpot\b|"
+            r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
+            r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time",
             re.I,
         ),
     ),
@@ -119,6 +129,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "other",
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
+            r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
             r"of (?:the )?(?:theoretical )?peak\b",
             re.I,
         ),
@@ -126,19 +137,30 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # A unit that names its metric by itself.
 _UNIT_METRIC = [
+    ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
     ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
+                              r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
-    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|tops/w)$", re.I)),
-    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?)$", re.I)),
+    ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
+    ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
+    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$", re.I)),
+    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
     ("cost", re.compile(r"^\$", re.I)),
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 _CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
 _WORSE = re.compile(
-    r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown)\b|"
-    r"\b(?:loss|drop|degradation|overhead|slowdown) (?:of|by|within|below|under|less than)\s"
+    r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown|"
+    r"(?:perplexity|ppl|error) increase|increase in (?:perplexity|error))\b|"
+    r"\b(?:loss|drops?|degradation|overhead|slowdown|decreases?|declines?) "
+    r"(?:of|by|within|below|under|less than)\s"
     r"(?:only\s)?$",
+    re.I,
+)
+_NO_LOSS = re.compile(
+    r"\b(?:negligible|no|without|minimal|marginal|little|zero|minor|without any)\s(?:[\w-]+\s)?"
+    r"(?:loss|drop|degradation|overhead|slowdown)",
     re.I,
 )
 # Sentences about prior work or the problem, not the paper's own outcome.
@@ -194,6 +216,16 @@ _SHARE_OF = re.compile(
     r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
     re.I,
 )
+_SHARE_OF_METRIC = re.compile(
+    r"^\s?of\s(?:the\s|its\s|their\s)?(?:(?:original|full|baseline|total|dense|teacher|"
+    r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
+    re.I,
+)
+_PRUNED = re.compile(
+    r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
+    r"nearly\s|more than\s)?$",
+    re.I,
+)
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
     re.I,
@@ -202,6 +234,37 @@ _CHANGED_NOUN = re.compile(
     rf"^\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?\s"
     r"(?:improvements?|reductions?|increases?|gains?|boosts?|savings?|decreases?)\b",
     re.I,
+)
+# "reduces the memory footprint by", "improves the end-to-end throughput of LLM serving by up to":
+# the noun phrase between the verb and "by" names the figure's metric.
+_CHANGED_BY = re.compile(
+    r"\b(?:reduc\w*|lower\w*|cut\w*|improv\w*|increas\w*|boost\w*|accelerat\w*|speed\w* up|"
+    r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
+    r"raises?|elevat\w*|drops?|dropp\w*|slash\w*|trim\w*)\s(?:the\s|its\s|their\s)?"
+    r"(?P<phrase>(?:(?!by\b)(?!(?:reduc|lower|cut|improv|increas|boost|decreas|enhanc)\w*\s)"
+    r"[\w/().-]+\s){1,12}?)by\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
+    r"an average of\s|on average\s|as much as\s)?$",
+    re.I,
+)
+# "accuracy improvements in the range of", "a memory reduction of up to": the noun before names it.
+_CHANGE_NOUN_BEFORE = re.compile(
+    r"(?P<what>(?:[\w/-]+\s){1,3})(?:improvements?|gains?|reductions?|savings?|increases?|"
+    r"speed\s?-?ups?|decreases?|boosts?)\s(?:of|by|in the range of|ranging from|between|"
+    r"reaching|as high as)\s(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|"
+    r"at least\s|more than\s|as much as\s)?$",
+    re.I,
+)
+# "2.5x speedup in throughput": a change word whose "in <metric>" says what changed.
+_CHANGE_SPECIFIED = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|"
+    r"savings?|decreases?|enhancements?)\s(?:in|of)\s(?:the\s)?(?:(?:average|overall|mean|"
+    r"end-to-end|total|inference|training|serving|decoding)\s)?",
+    re.I,
+)
+_SIZE_OR_MEMORY = (
+    ("size", re.compile(r"model size|compress", re.I)),
+    ("memory", re.compile(r"memory", re.I)),
 )
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
@@ -222,11 +285,24 @@ _CHANGE_BEFORE = re.compile(
     r"(?:size|footprint|usage|consumption) of)\s(?:only\s)?$",
     re.I,
 )
+# A long duration is a result only as an achieved time or a change ("trains in 12 days",
+# "from 3 days to 76 minutes", "saves 10 hours"); otherwise it describes the setting.
+_LONG_TIME = re.compile(r"\d\s?(?:hours?|days?|weeks?)$", re.I)
+_TIME_CHANGE_BEFORE = re.compile(
+    r"\b(?:to|in|from|only|just|takes?|took|taking|requires?|needs?|reduc\w*|cut\w*|sav\w*|"
+    r"shorten\w*|lower\w*)\s(?:only\s|just\s)?$",
+    re.I,
+)
+_TIME_CHANGE_AFTER = re.compile(
+    r"^\s?(?:faster|less|shorter|fewer|earlier|reduction|saving|saved|of (?:training|"
+    r"compute|GPU))\b",
+    re.I,
+)
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score)\s"
-    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w.%×])(?!\s?(?:x|times|percent)\b)",
+    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
 # An achieved parameter count: "with only 14,862 parameters".
@@ -238,7 +314,7 @@ _PARAMS = re.compile(
 # Figures written in words: "by half", "twice as fast", "two orders of magnitude".
 _WORDS = re.compile(
     r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
-    r"(?:two|three|four|five|ten)-fold)\b",
+    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
     re.I,
 )
 # A figure whose clause is about prior work ("existing methods incur 3x overhead").
@@ -251,24 +327,23 @@ _BACKGROUND_SUBJECT = re.compile(
 _OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
 
 
-def _is_background(sentence: Sentence, first: bool) -> bool:
-    text = sentence.text
-    if first and not _OWN.search(text):
+def _names_own(text: str, own: str | None) -> bool:
+    """Does the text speak of the paper's own work ("we", "our", its method's name, ...)?"""
+    if _OWN.search(text):
         return True
-    return bool(_BACKGROUND.search(text)) and not _OWN.search(text)
+    return bool(own) and re.search(rf"(?<![\w-]){re.escape(own or '')}(?![\w-])", text) is not None
+
+
+def _is_background(sentence: Sentence, first: bool, own: str | None = None) -> bool:
+    text = sentence.text
+    if first and not _names_own(text, own):
+        return True
+    return bool(_BACKGROUND.search(text)) and not _names_own(text, own)
 
 
 def _cue_spans(text: str) -> list[tuple[int, int, str]]:
-    """Every metric word of ``text``; a word inside a longer phrase of another metric is dropped."""
-    spans = [(m.start(), m.end(), name) for name, p in _CUES for m in p.finditer(text)]
-    kept = []
-    for start, end, name in spans:
-        inside = any(
-            s <= start and end <= e and (e - s) > (end - start) and n != name for s, e, n in spans
-        )
-        if not inside:
-            kept.append((start, end, name))
-    return kept
+    """Every metric word of ``text`` that the local model chooses among."""
+    return cue_spans(text, _CUES)
 
 
 def _clauses_between(text: str, a: int, b: int) -> float:
@@ -284,7 +359,38 @@ def _named_otherwise(after: str) -> bool:
     """Do the words right after the figure name something that is no metric ("40x larger
     hidden sizes", "10% scalability improvement", "10.2x tighter SLO")?"""
     match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
-    return match is not None and not _cue_spans(match.group(0))
+    if match is None:
+        return False
+    # "3x more tokens per second": a metric phrase may begin inside the words and run past them
+    return not any(s < match.end() for s, _, _ in _cue_spans(after[: match.end() + 30]))
+
+
+def _named_by_change(before: str, after: str) -> str | None:
+    """The metric of "reduces <noun phrase> by N" / "N speedup in <metric>", or "" when that
+    phrase names something that is no metric ("reduces communication volume by 4x"), or None
+    when the figure is not written so."""
+    specified = _CHANGE_SPECIFIED.match(after)
+    if specified:
+        cues = [c for c in _cue_spans(after[specified.end() : specified.end() + 40]) if c[0] == 0]
+        if cues:
+            return cues[0][2]  # "2.5x speedup in throughput", "1.9x speedup in tokens per second"
+    noun = _CHANGE_NOUN_BEFORE.search(before)
+    if noun:
+        cues = _cue_spans(noun.group("what"))
+        if cues:
+            return cues[-1][2]  # "relative accuracy improvements in the range of 15%-50%"
+    changed = _CHANGED_BY.search(before)
+    if changed is None:
+        return None
+    phrase = changed.group("phrase")
+    if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
+        return "speedup"  # "speed up fine-tuning by 1.4x"
+    head = re.split(r"\s(?:of|for|in|on|under|with|across|at|during|when)\s", phrase, maxsplit=1)[0]
+    for part in (head, phrase):
+        cues = _cue_spans(part)
+        if cues:
+            return cues[-1][2] if part is head else cues[0][2]
+    return ""
 
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
@@ -297,21 +403,23 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
             return name, True
+    share = _SHARE_OF_METRIC.match(text[end:])
+    if share:
+        cues = [c for c in _cue_spans(text[end:][: share.end() + 30]) if c[0] == share.end()]
+        if cues:
+            return cues[0][2], True  # "95% of the accuracy", "only 25% of the compute"
+    if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
+        return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
+    changed = _named_by_change(text[:start], text[end:])
+    if changed is not None:
+        return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(_MULTIPLE.search(value))
-    for s, e, name in _cue_spans(text):
+    for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
         if multiple and name == "quality":
-            continue
-        if e <= start:
-            gap = start - e
-        elif s >= end:
-            gap = s - end
-        else:
-            gap = 0
-        if gap > REACH:
             continue
         # Crossing a clause break makes a word less likely to name this figure.
         between = (e, start) if e <= start else (end, s)
@@ -323,9 +431,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             best = (distance, name)
     if best is None:
         return None, False
-    if best[1] == "memory" and re.search(r"\b(?:model size|compress\w*)\b", text, re.I):
-        near = text[max(0, start - REACH) : end + REACH]
-        if re.search(r"model size|compress", near, re.I) and not re.search(r"memory", near, re.I):
+    if best[1] == "memory":
+        words = in_reach(cue_spans(text, _SIZE_OR_MEMORY), start, end, REACH)
+        near = {name for _, _, _, name in words}
+        if near == {"size"}:  # "memory" came from a word such as "footprint" of a model size
             return "size", best[0] == 0.0
     return best[1], best[0] == 0.0
 
@@ -370,6 +479,18 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     for match in _FIGURE.finditer(text):
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
+        items = list(_ITEM.finditer(text, start, match.end()))
+        metrics = _respective_metrics(text, start, match.end(), len(items))
+        if metrics:
+            # "in latency and GPU utilization by 33.5% and 20.1%, respectively"
+            found.extend(
+                (m.start(), m.end(), metric) for m, metric in zip(items, metrics, strict=True)
+            )
+            continue
+        if len(items) > 1 and len({_unit(m.group(0)) for m in items}) > 1 and _LISTED.search(raw):
+            # "1.2 TOPS and 3.5x": figures of different units are no list
+            found.extend((m.start(), m.end(), None) for m in items)
+            continue
         found.append((start, match.end(), None))
     for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
         taken = [(s, e) for s, e, _ in found]
@@ -380,7 +501,23 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     return sorted(found)
 
 
-def _background_figure(text: str, start: int) -> bool:
+def _respective_metrics(text: str, start: int, end: int, count: int) -> list[str] | None:
+    """The metrics of a list of figures followed by "respectively", when the words before it
+    name as many different metrics in a list of their own ("latency and utilization"), or None."""
+    if count < 2 or not _RESPECTIVELY.match(text[end:]):
+        return None
+    window = text[max(0, start - 160) : start]
+    cues = _cue_spans(window)
+    for first in range(len(cues) - count, -1, -1):
+        chosen = cues[first : first + count]
+        gaps = [window[a[1] : b[0]] for a, b in zip(chosen, chosen[1:], strict=False)]
+        if all(len(g) <= 40 and _LIST_JOIN.search(g) for g in gaps):
+            metrics = [name for _, _, name in chosen]
+            return metrics if len(set(metrics)) > 1 else None
+    return None
+
+
+def _background_figure(text: str, start: int, own: str | None = None) -> bool:
     """Is the figure in a clause whose subject is prior work ("existing methods incur 3x")?"""
     before = text[max(0, start - 120) : start]
     subjects = list(_BACKGROUND_SUBJECT.finditer(before))
@@ -389,7 +526,8 @@ def _background_figure(text: str, start: int) -> bool:
     last = subjects[-1]
     if _BASELINE_LEAD.search(before[: last.start()]):
         return False  # "outperforming existing systems by 2x": prior work is the baseline
-    return not _OWN_SUBJECT.search(before[last.end() :])
+    rest = before[last.end() :]
+    return not (_OWN_SUBJECT.search(rest) or (own and own.lower() in rest.lower()))
 
 
 def _unit(value: str) -> str:
@@ -405,12 +543,17 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
     ):
         return True
+    if _LONG_TIME.search(value) and not (
+        _TIME_CHANGE_BEFORE.search(text[max(0, start - 40) : start])
+        or _TIME_CHANGE_AFTER.search(text[end:])
+    ):
+        return True  # "traces collected over 213 days": a duration of the setting
     theirs = _THEIRS.search(text[max(0, start - 80) : start])
     if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
         return True
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
-    return bool(setting_problem(text, start, end)) or _background_figure(text, start)
+    return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
 
 
 def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
@@ -422,7 +565,7 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for position, sentence in enumerate(doc.body):
         text = sentence.text
-        if _is_background(sentence, position == 0):
+        if _is_background(sentence, position == 0, own):
             continue
         # The last figure kept: end, unit, metric, named directly, index in ``found``.
         previous: tuple[int, str, str, bool, int] | None = None
@@ -442,7 +585,14 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             )
             if previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
-            elif previous is not None and listed and direct and not previous[3] and metric:
+            elif (
+                previous is not None
+                and listed
+                and direct
+                and not previous[3]
+                and metric
+                and _bare_list(text, previous[0], start)
+            ):
                 # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
                 _rename(found[previous[4]], metric)
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
@@ -454,7 +604,12 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
                 continue
             seen.add(key)
             before, after = text[:start], text[end:]
-            worse = _WORSE.search(after) or _WORSE.search(before[-40:])
+            # Only the words up to the next figure speak of this one, and "with negligible
+            # accuracy loss" is no cost.
+            nearby = re.split(r"\d", after, maxsplit=1)[0]
+            worse = (_WORSE.search(nearby) or _WORSE.search(before[-40:])) and not _NO_LOSS.search(
+                nearby[:50]
+            )
             found.append(
                 {
                     "metric": metric,
@@ -478,14 +633,30 @@ def _rename(result: dict[str, Any], metric: str) -> None:
         result["metric"] = metric
 
 
+# Words that open a new clause or phrase: a figure after one of them starts something new
+# ("reduces memory by 70%, while maintaining 99% of the accuracy", "by 2.4x, enabling 4x ...").
+_NEW_PHRASE = re.compile(
+    r"\b(?:while|whereas|but|which|that|with|without|because|since|thus|hence|so|then|also|"
+    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|[0-9]",
+    re.I,
+)
+
+
 def _continues_list(text: str, previous_end: int, start: int) -> bool:
-    """Does the figure continue a list begun by the previous one, with no metric named between?"""
+    """Does the figure continue a list begun by the previous one, with no metric named between
+    and no new phrase or other figure in between ("99% on MNIST and 89% on Fashion-MNIST")?"""
     between = text[previous_end:start]
     return (
         len(between) <= REACH
         and bool(re.search(r"\b(?:and|or)\b|,", between))
         and not _cue_spans(between)
+        and not _NEW_PHRASE.search(between)
     )
+
+
+def _bare_list(text: str, previous_end: int, start: int) -> bool:
+    """Is only a comma or 'and'/'or' between two figures ("339-1085x, 890-1632x energy")?"""
+    return re.fullmatch(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", text[previous_end:start]) is not None
 
 
 def _mark_headlines(found: list[dict[str, Any]]) -> None:
