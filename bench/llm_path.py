@@ -52,7 +52,7 @@ def precompute(papers: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, 
     answers: dict[tuple[str, str], dict[str, object]] = {}
     for paper in papers:
         title, abstract = paper["title"], paper["abstract"]
-        # by title: the prompt shows positions as paper ids (pipeline/seam/ask.py:numbered)
+        # by title: the prompt shows positions as paper ids (pipeline/seam/request.py:numbered)
         answers[("screen", title)] = model.screen(title, abstract)
         answers[("classify", title)] = model.classify(title, abstract)
         answers[("extract", title)] = model.extract(title, abstract)

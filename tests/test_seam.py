@@ -53,7 +53,7 @@ def classification(
 
 
 def shows(request: RecordedRequest, paper_id: str) -> bool:
-    """Does the request show this paper? (Models see positions as ids: seam/ask.py:numbered.)"""
+    """Does the request show this paper? (Models see positions as ids: seam/request.py:numbered.)"""
     title = next(p["title"] for p in PAPERS if p["paper_id"] == paper_id)
     return f'"{title}"' in request.text()
 

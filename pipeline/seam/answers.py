@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,16 @@ from pydantic import BaseModel, ValidationError
 from pipeline.seam.cache import KEY_VERSION, AnswerCache, canonical_json
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Answer:
+    """The outcome for one paper of one stage: a validated value, or the last error."""
+
+    paper_id: str
+    value: BaseModel | None
+    error: str | None = None
+    cached: bool = False
 
 
 def digest(value: Any) -> str:

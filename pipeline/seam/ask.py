@@ -16,7 +16,6 @@ import functools
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
 from pipeline.local_model.registry import register_taxonomy
 from pipeline.seam.answers import (
+    Answer,
     answer_record,
     cached_value,
     digest,
@@ -31,12 +31,13 @@ from pipeline.seam.answers import (
     key_messages,
     why,
 )
-from pipeline.seam.budget import Budget, Estimate, request_tokens
+from pipeline.seam.budget import Budget, Estimate
 from pipeline.seam.cache import AnswerCache, cache_key
 from pipeline.seam.context import (
     SAFETY,
     BatchCutter,
     check_ceiling,
+    context_overflow,
     input_tokens,
     item_tokens,
 )
@@ -47,6 +48,7 @@ from pipeline.seam.request import (
     ModelRequest,
     loose_batch,
     model_request,
+    numbered,
     strict_batch,
 )
 from pipeline.seam.retry import (
@@ -67,45 +69,6 @@ Miss = tuple[dict[str, str], str, dict[str, Any]]  # a paper, its cache key, its
 # Requests of a model that may fail (after all their retries) before any has succeeded, before
 # the run stops as an outage instead of failing every paper one by one.
 OUTAGE_REQUESTS = 3
-
-
-@dataclass
-class Answer:
-    """The outcome for one paper of one stage: a validated value, or the last error."""
-
-    paper_id: str
-    value: BaseModel | None
-    error: str | None = None
-    cached: bool = False
-
-
-def context_overflow(
-    config: ModelConfig, stage: str, messages: list[dict[str, str]], n_items: int
-) -> str | None:
-    """Why a request cannot fit ``--context-tokens`` (prompt + answer), or None when it fits."""
-    if not config.context_tokens:
-        return None
-    prompt_tokens, _ = request_tokens(stage, messages, n_items)
-    needed = prompt_tokens + answer_tokens(stage, n_items)
-    if needed <= config.context_tokens:
-        return None
-    return (
-        f"the request needs about {needed} tokens ({prompt_tokens} prompt + "
-        f"{answer_tokens(stage, n_items)} answer) but --context-tokens is "
-        f"{config.context_tokens}: use a model with a larger context, or shorten the "
-        "taxonomy's leaf descriptions"
-    )
-
-
-def numbered(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Papers as a model sees them: ``paper_id`` is the position in the request ("1", "2", …).
-
-    A small model copies "2" reliably where it drops the "p" of "p000fc00bb919" (issue 17); the
-    seam maps positions back to paper ids, and answers are cached under the real id."""
-    return [
-        {**paper, "paper_id": str(position)} if "paper_id" in paper else paper
-        for position, paper in enumerate(papers, start=1)
-    ]
 
 
 @functools.cache

@@ -22,38 +22,35 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline.atomic import write_text_atomic
 from pipeline.errors import ProviderFatal
-from pipeline.seam.answers import answer_record, index_entry
+from pipeline.seam.answers import Answer, answer_record, index_entry
+from pipeline.seam.budget import batch_price, split_model
 from pipeline.seam.cache import canonical_json
-from pipeline.seam.request import loose_batch
+from pipeline.seam.context import context_overflow
+from pipeline.seam.request import loose_batch, numbered
 from pipeline.seam.settings import ModelConfig, answer_tokens
 
 if TYPE_CHECKING:
-    from pipeline.seam.ask import Answer, Seam
+    from pipeline.seam.budget import Budget
+    from pipeline.seam.cache import AnswerCache
     from pipeline.seam.prompts import Prompt
+    from pipeline.seam.settings import AskSettings
+    from schemas.run import StageStats
+    from schemas.taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)
 
-BATCH_DISCOUNT = 0.5
 # litellm providers whose batch API litellm.acreate_batch implements (OpenAI's format).
 BATCH_PROVIDERS = ("openai", "azure", "hosted_vllm", "litellm_proxy", "mistral", "xai")
 BATCH_MODES = ("json", "json_object_schema")
 TERMINAL = ("completed", "expired", "failed", "cancelled")
 
 Miss = tuple[dict[str, str], str, dict[str, Any]]
-
-
-def split_model(model: str) -> tuple[str, str]:
-    """(litellm provider, the provider's model name) of a ``provider/name`` model."""
-    provider, _, name = model.partition("/")
-    if not name:
-        return "openai", model
-    return provider, name
 
 
 def check_batchable(config: ModelConfig) -> None:
@@ -69,25 +66,6 @@ def check_batchable(config: ModelConfig) -> None:
             f"--batch works with --mode {' or '.join(BATCH_MODES)}, not {config.mode!r}: "
             "change --mode or run without --batch"
         )
-
-
-def batch_price(model: str, input_tokens: float, output_tokens: float) -> tuple[float | None, str]:
-    """USD cost of a batch request of this size, and how it was priced (for the run log)."""
-    from pipeline.seam.providers import litellm_module, token_cost
-
-    entry = litellm_module().model_cost.get(model) or litellm_module().model_cost.get(
-        split_model(model)[1]
-    )
-    if entry and entry.get("input_cost_per_token_batches") is not None:
-        input_price = float(entry["input_cost_per_token_batches"])
-        output_price = float(entry.get("output_cost_per_token_batches") or 0.0)
-        return input_tokens * input_price + output_tokens * output_price, (
-            "batch: litellm batch price"
-        )
-    normal = token_cost(model, int(input_tokens), int(output_tokens))
-    if normal is None:
-        return None, "batch: model not priced"
-    return normal * BATCH_DISCOUNT, f"batch: litellm cost x {BATCH_DISCOUNT}"
 
 
 def request_body(
@@ -120,6 +98,28 @@ def request_body(
     }
 
 
+class Seam(Protocol):
+    """What a batch run uses of the seam (pipeline.seam.ask.Seam), named here so the two
+    modules do not import each other."""
+
+    taxonomy: Taxonomy
+    cache: AnswerCache
+    settings: AskSettings
+    budget: Budget
+    stats: dict[str, StageStats]
+
+    async def _preflight(self) -> None: ...
+
+    async def _ask_batch(
+        self,
+        stage: str,
+        config: ModelConfig,
+        prompt: Prompt,
+        item_model: type[BaseModel],
+        batch: list[Miss],
+    ) -> dict[str, Answer]: ...
+
+
 class BatchRun:
     """One stage's provider batch: build, send (or resume), poll, validate, cache, re-ask."""
 
@@ -143,8 +143,6 @@ class BatchRun:
 
     async def run(self, chunks: list[list[Miss]]) -> dict[str, Answer]:
         """Answers for the misses, cut into requests (``chunks``) as the normal path cuts them."""
-        from pipeline.seam.ask import Answer, context_overflow, numbered
-
         check_batchable(self.config)
         lines: list[str] = []
         sent: dict[str, tuple[list[Miss], list[dict[str, Any]]]] = {}
@@ -320,8 +318,6 @@ class BatchRun:
     def _validate(
         self, chunk: list[Miss], shown: list[dict[str, Any]], body: dict[str, Any]
     ) -> tuple[dict[str, Answer], list[Miss]]:
-        from pipeline.seam.ask import Answer
-
         stats = self.seam.stats[self.stage]
         usage = body.get("usage") or {}
         tokens_in = float(usage.get("prompt_tokens") or 0)

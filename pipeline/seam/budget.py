@@ -8,6 +8,35 @@ from pipeline.errors import BudgetExceeded, ProviderFatal
 
 # Output tokens per item, for estimates made before a call (there is no answer to count yet).
 OUTPUT_TOKENS_PER_ITEM = {"screen": 60, "classify": 180, "extract": 220, "synthesize": 1500}
+# A provider batch request costs this share of the normal price when litellm has no batch price.
+BATCH_DISCOUNT = 0.5
+
+
+def split_model(model: str) -> tuple[str, str]:
+    """(litellm provider, the provider's model name) of a ``provider/name`` model."""
+    provider, _, name = model.partition("/")
+    if not name:
+        return "openai", model
+    return provider, name
+
+
+def batch_price(model: str, input_tokens: float, output_tokens: float) -> tuple[float | None, str]:
+    """USD cost of a batch request of this size, and how it was priced (for the run log)."""
+    from pipeline.seam.providers import litellm_module, token_cost
+
+    entry = litellm_module().model_cost.get(model) or litellm_module().model_cost.get(
+        split_model(model)[1]
+    )
+    if entry and entry.get("input_cost_per_token_batches") is not None:
+        input_price = float(entry["input_cost_per_token_batches"])
+        output_price = float(entry.get("output_cost_per_token_batches") or 0.0)
+        return input_tokens * input_price + output_tokens * output_price, (
+            "batch: litellm batch price"
+        )
+    normal = token_cost(model, int(input_tokens), int(output_tokens))
+    if normal is None:
+        return None, "batch: model not priced"
+    return normal * BATCH_DISCOUNT, f"batch: litellm cost x {BATCH_DISCOUNT}"
 
 
 def request_tokens(stage: str, messages: list[dict[str, str]], n_items: int) -> tuple[int, int]:
@@ -50,8 +79,6 @@ class Estimate:
         self.input_tokens += tokens_in
         self.output_tokens += tokens_out
         if batch:
-            from pipeline.seam.batch import batch_price
-
             cost, self.pricing = batch_price(model, tokens_in, tokens_out)
         else:
             cost = request_cost(model, tokens_in, tokens_out)

@@ -13,9 +13,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from pipeline.seam.budget import request_tokens
-from pipeline.seam.settings import DEFAULT_CONTEXT_TOKENS
+from pipeline.seam.settings import DEFAULT_CONTEXT_TOKENS, ModelConfig, answer_tokens
 
-__all__ = ["DEFAULT_CONTEXT_TOKENS", "BatchCutter", "RequestTooLarge", "check_ceiling"]
+__all__ = [
+    "DEFAULT_CONTEXT_TOKENS",
+    "BatchCutter",
+    "RequestTooLarge",
+    "check_ceiling",
+    "context_overflow",
+]
 # Room kept free below the ceiling for what an estimate of 4 characters a token may miss.
 SAFETY = 0.9
 
@@ -46,6 +52,24 @@ def check_ceiling(stage: str, model: str, ceiling: int, messages: list[dict[str,
             "lower --papers-per-call"
         )
     return tokens
+
+
+def context_overflow(
+    config: ModelConfig, stage: str, messages: list[dict[str, str]], n_items: int
+) -> str | None:
+    """Why a request cannot fit ``--context-tokens`` (prompt + answer), or None when it fits."""
+    if not config.context_tokens:
+        return None
+    prompt_tokens, _ = request_tokens(stage, messages, n_items)
+    needed = prompt_tokens + answer_tokens(stage, n_items)
+    if needed <= config.context_tokens:
+        return None
+    return (
+        f"the request needs about {needed} tokens ({prompt_tokens} prompt + "
+        f"{answer_tokens(stage, n_items)} answer) but --context-tokens is "
+        f"{config.context_tokens}: use a model with a larger context, or shorten the "
+        "taxonomy's leaf descriptions"
+    )
 
 
 class BatchCutter(Generic[T]):

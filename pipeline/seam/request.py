@@ -104,3 +104,14 @@ async def model_request(request: ModelRequest, listener: Listener) -> BaseModel:
         **litellm_kwargs(config),
     )
     return value  # type: ignore[no-any-return]
+
+
+def numbered(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Papers as a model sees them: ``paper_id`` is the position in the request ("1", "2", …).
+
+    A small model copies "2" reliably where it drops the "p" of "p000fc00bb919" (issue 17); the
+    seam maps positions back to paper ids, and answers are cached under the real id."""
+    return [
+        {**paper, "paper_id": str(position)} if "paper_id" in paper else paper
+        for position, paper in enumerate(papers, start=1)
+    ]
