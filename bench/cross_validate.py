@@ -1,8 +1,8 @@
 """Cross-validation of the local model over every labelled set (see bench/eval_local.py --cv).
 
-The labelled sets: ../shared/eval/dev-gold.jsonl and tests/fixtures/labels/seed-gold.jsonl
-(titles matched to the papers of dumps/ by normalized title) and the classics (with their own
-abstracts). Each fold fits the learned heads with ``pipeline.local_model.training`` on the
+The labelled sets: ../shared/eval/dev-gold.jsonl, tests/fixtures/labels/seed-gold.jsonl and
+tests/fixtures/labels/extra-gold.jsonl (titles matched to the papers of dumps/ by normalized title) and the classics
+(with their own abstracts). Each fold fits the learned heads with ``pipeline.local_model.training`` on the
 other folds (thresholds and calibration by an inner cross-validation on those folds only) and
 answers the held-out papers through ``LocalModel``, as a build would.
 """
@@ -32,6 +32,7 @@ from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from schemas.taxonomy import Taxonomy  # noqa: E402
 
 SEED_GOLD = ROOT / "tests" / "fixtures" / "labels" / "seed-gold.jsonl"
+EXTRA_GOLD = ROOT / "tests" / "fixtures" / "labels" / "extra-gold.jsonl"
 CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
 DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
 REPORTED = ["relevance_f1", "primary_lenient", "levels_f1", "leaves_f1", "primary_strict"]
@@ -48,7 +49,7 @@ def labelled_sets(dumps: Path, dev_gold: Path = DEV_GOLD) -> dict[str, list[Exam
     corpus = ingest([dumps]).corpus
     abstracts = {normalize_title(p.title): (p.title, p.abstract) for p in corpus.papers}
     sets: dict[str, list[Example]] = {}
-    for name, path in (("dev", dev_gold), ("seed", SEED_GOLD)):
+    for name, path in (("dev", dev_gold), ("seed", SEED_GOLD), ("extra", EXTRA_GOLD)):
         if not path.exists():
             print(f"note: {path} not found; cross-validating without it")
             continue
