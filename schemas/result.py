@@ -43,6 +43,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
         r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
+        r"peta\s?flops?|tera\s?flops?|pflops|flop/s|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),
@@ -59,14 +60,14 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success rate|rmse|\bmae\b|\bmse\b|"
+        r"precision|auc|\bfid\b|success\b|rmse|\bmae\b|\bmse\b|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,
     ),
     "size": re.compile(
         r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
-        r"weights",
+        r"weights|model storage",
         re.I,
     ),
     "compute": re.compile(

@@ -26,7 +26,7 @@ _UNIT = (
     r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
-    r"T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
@@ -41,7 +41,7 @@ _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
-    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→)\s?{_ONE}"  # a range: 1.4–5.9x, 2 to 3 times
+    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?{_ONE}"  # a range: 1.4–5.9x, 1.25sim1.56x
     rf"|{_ONE}"  # a single figure
     rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
     r")",
@@ -55,6 +55,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
             r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
+            r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
             r"floating[\s-]point operations",
             re.I,
         ),
@@ -65,7 +66,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
             r"\bsparsity\b|"
             r"params\b|"
-            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
+            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint|model storage",
             re.I,
         ),
     ),
@@ -109,7 +110,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "cost",
         re.compile(
             r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
-            r"cheaper|gpu[\s-]hours",
+            r"cheaper|gpu[\s-]hours|expenses?\b",
             re.I,
         ),
     ),
@@ -118,7 +119,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
-            r"performance (?:gains?|improvements?)|success rate|error rate|\berrors?\b(?!-)|"
+            r"performance (?:gains?|improvements?)|success(?: rate)?\b|error rate|\berrors?\b(?!-)|"
+            r"gains? on (?:[\w-]+\s){0,2}(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse)\b|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
@@ -140,7 +142,7 @@ _UNIT_METRIC = [
     ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
     ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
-                              r"tflops$", re.I)),
+                              r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
@@ -245,6 +247,16 @@ _CHANGED_BY = re.compile(
     r"[\w/().-]+\s){1,12}?)by\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"an average of\s|on average\s|as much as\s)?$",
+    re.I,
+)
+# "execution time reduced by up to", "MMLU-Pro improves by": the noun before the verb is what
+# changed (a passive or an intransitive verb, so no noun phrase follows it).
+_NOUN_CHANGED_BY = re.compile(
+    r"(?P<what>(?:[\w/-]+\s){1,3})(?:is\s|are\s|was\s|were\s|gets?\s|being\s)?"
+    r"(?:reduced|cut|lowered|improved|increased|decreased|boosted|accelerated|shortened|raised|"
+    r"enhanced|improves|increases|decreases|drops|rises|grows)\sby\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
+    r"as much as\s|an average of\s)?$",
     re.I,
 )
 # "accuracy improvements in the range of", "a memory reduction of up to": the noun before names it.
@@ -374,7 +386,7 @@ def _named_by_change(before: str, after: str) -> str | None:
         cues = [c for c in _cue_spans(after[specified.end() : specified.end() + 40]) if c[0] == 0]
         if cues:
             return cues[0][2]  # "2.5x speedup in throughput", "1.9x speedup in tokens per second"
-    noun = _CHANGE_NOUN_BEFORE.search(before)
+    noun = _CHANGE_NOUN_BEFORE.search(before) or _NOUN_CHANGED_BY.search(before)
     if noun:
         cues = _cue_spans(noun.group("what"))
         if cues:
@@ -385,7 +397,9 @@ def _named_by_change(before: str, after: str) -> str | None:
     phrase = changed.group("phrase")
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
-    head = re.split(r"\s(?:of|for|in|on|under|with|across|at|during|when)\s", phrase, maxsplit=1)[0]
+    head = re.split(
+        r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
+    )[0]
     for part in (head, phrase):
         cues = _cue_spans(part)
         if cues:
