@@ -125,7 +125,9 @@ _SETTING_NOUN = (
     r"loads?|utili[sz]ation|bit-?widths?)"
 )
 _BUDGET_BEFORE = re.compile(
-    r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?$", re.I
+    r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?"
+    r"(?:(?:strict|stringent|tight|tighter|fixed|given|same|low|high|loose)\s)?$",
+    re.I,
 )
 _BUDGET_AFTER = re.compile(rf"^\s?(?:[\w-]+\s){{0,2}}{_SETTING_NOUN}\b", re.I)
 _BUDGET_OF = re.compile(
@@ -143,6 +145,16 @@ _CONDITION = re.compile(
 _CONSTRAINT_LEAD = re.compile(r"\b(?:constrain\w*|budgets?|limited to|restricted to)\b", re.I)
 _LIMIT_VALUE = re.compile(r"(?:within|under|at most|no more than)\s", re.I)
 _PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
+# "3.5x lower 99% latency": a percentage between a comparative and the latency it qualifies is
+# the percentile measured, not a change ("30% latency reduction" is one).
+_PERCENTILE_LATENCY = re.compile(
+    r"^\s?(?:tail\s)?latenc\w*\b(?!\s(?:reductions?|improvements?|decreases?|increases?|"
+    r"savings?|gains?|drops?|overheads?)\b)",
+    re.I,
+)
+_PERCENTILE_LEAD = re.compile(
+    r"\b(?:lower|higher|better|worse|reduced|improved|the|its|their|and)\s$", re.I
+)
 _CONTEXT_AFTER = re.compile(
     r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
     r"^\s?[Kk]\b(?!\s?(?:x|×|-?tokens?\s?(?:/|per\s)))"
@@ -178,7 +190,10 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         )
     if _CONDITION.search(lead):
         return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
-    if _PERCENTILE_AFTER.search(after):
+    percent = re.fullmatch(r"\d+(?:\.\d+)?\s?%", value) is not None
+    if _PERCENTILE_AFTER.search(after) or (
+        percent and _PERCENTILE_LATENCY.search(after) and _PERCENTILE_LEAD.search(before)
+    ):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
     if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):
         return "it is a context length or token count used as a setting, not an outcome"

@@ -282,7 +282,17 @@ _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
 _THEIRS = re.compile(
     r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
-    r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s)$"
+    r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
+    r"\bcompared (?:to|with)\s(?:the\s)?)$"
+)
+# "reduces latency by up to 1.67x (average: 1.41x)": the average restates the figure before it.
+_PAREN_AVERAGE = re.compile(r"^\s?\((?:on\s)?(?:average|avg\.?|mean|median)\s?[:=]?\s?$", re.I)
+# "increases token generation throughput by 4.7": a figure without a unit, kept only when the
+# change phrase before it names the metric.
+_BY_BARE = re.compile(
+    r"\bby\s((?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d|,\d|\s?(?:x|×|times|percent|fold)\b|\s?[-–~])",
+    re.I,
 )
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
@@ -506,6 +516,12 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             found.extend((m.start(), m.end(), None) for m in items)
             continue
         found.append((start, match.end(), None))
+    taken = [(s, e) for s, e, _ in found]
+    for match in _BY_BARE.finditer(text):
+        s, e = match.span(1)
+        named = _named_by_change(text[:s], text[e:])
+        if named and not any(a < e and s < b for a, b in taken):
+            found.append((s, e, named))
     for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
         taken = [(s, e) for s, e, _ in found]
         for match in pattern.finditer(text):
@@ -597,7 +613,9 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
                 and previous[1] == _unit(value)
                 and _continues_list(text, previous[0], start)
             )
-            if previous is not None and listed and not direct:
+            if previous is not None and _PAREN_AVERAGE.match(text[previous[0] : start]):
+                metric, direct = previous[2], True  # "by up to 1.67x (average: 1.41x)"
+            elif previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
             elif (
                 previous is not None
