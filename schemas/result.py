@@ -122,7 +122,7 @@ _SETTING_NOUN = (
     r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
     r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
     r"(?:ratios?|rates?)|"
-    r"loads?|utili[sz]ation|bit-?widths?)"
+    r"loads?|utili[sz]ation|bit-?widths?|scales?)"
 )
 _BUDGET_BEFORE = re.compile(
     r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?"
@@ -161,6 +161,12 @@ _CONTEXT_AFTER = re.compile(
 )
 
 
+BUDGET_PROBLEM = (
+    "it is a budget or constraint that the experiment sets ('under a 1% accuracy budget'), "
+    "not an outcome"
+)
+
+
 def setting_problem(quote: str, start: int, end: int) -> str | None:
     """Why the number at quote[start:end] is a name or a setting, not a result (None if not)."""
     before, after = quote[:start], quote[end:]
@@ -184,10 +190,7 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     limit = _LIMIT_VALUE.match(value) and _CONSTRAINT_LEAD.search(before[-200:])
     budget = _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)
     if budget or limit or _BUDGET_OF.search(lead):
-        return (
-            "it is a budget or constraint that the experiment sets ('under a 1% accuracy "
-            "budget'), not an outcome"
-        )
+        return BUDGET_PROBLEM
     if _CONDITION.search(lead):
         return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
     percent = re.fullmatch(r"\d+(?:\.\d+)?\s?%", value) is not None

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
-from schemas.result import cue_near, cue_spans, in_reach, setting_problem
+from schemas.result import BUDGET_PROBLEM, cue_near, cue_spans, in_reach, setting_problem
 
 MAX_RESULTS = 8
 MAX_HEADLINES = 3
@@ -599,8 +599,13 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             continue
         # The last figure kept: end, unit, metric, named directly, index in ``found``.
         previous: tuple[int, str, str, bool, int] | None = None
+        budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
         for start, end, named in _figures(text):
             value = text[start:end]
+            if budget >= 0 and _bare_list(text, budget, start):
+                budget = end  # "at scales of 256 GOPS, 1 TOPS, and 4 TOPS": a list of settings
+                continue
+            budget = end if setting_problem(text, start, end) == BUDGET_PROBLEM else -1
             if _skip(text, start, end, own):
                 continue
             offset, quote = _quote(text, start, end)
@@ -669,7 +674,7 @@ def _rename(result: dict[str, Any], metric: str) -> None:
 # ("reduces memory by 70%, while maintaining 99% of the accuracy", "by 2.4x, enabling 4x ...").
 _NEW_PHRASE = re.compile(
     r"\b(?:while|whereas|but|which|that|with|without|because|since|thus|hence|so|then|also|"
-    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|[0-9]",
+    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|(?<![A-Za-z\d.-])[0-9]",
     re.I,
 )
 
