@@ -43,7 +43,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
         r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
-        r"peta\s?flops?|tera\s?flops?|pflops|flop/s|"
+        r"peta\s?flops?|tera\s?flops?|pflops|flop/s|\bper (?:second|minute|hour)\b|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),

@@ -339,6 +339,13 @@ _WORDS = re.compile(
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
     re.I,
 )
+# A rate, in words or figures: "one million frames per second", "2 million records per minute".
+_RATE = re.compile(
+    r"\b((?:about\s|over\s|up to\s|nearly\s|more than\s)?"
+    r"(?:\d+(?:,\d{3})*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s(?:thousand|million|billion))?\s(?:[a-z-]+\s){0,2}per\s(?:second|minute|hour)\b)",
+    re.I,
+)
 # A figure whose clause is about prior work ("existing methods incur 3x overhead").
 _BACKGROUND_SUBJECT = re.compile(
     r"\b(?:prior|previous|existing|traditional|conventional|standard|naive)\s(?:[\w-]+\s){0,2}?"
@@ -522,7 +529,8 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         named = _named_by_change(text[:s], text[e:])
         if named and not any(a < e and s < b for a, b in taken):
             found.append((s, e, named))
-    for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
+    extra = ((_SCORE, "quality"), (_PARAMS, "size"), (_RATE, "throughput"), (_WORDS, None))
+    for pattern, metric in extra:
         taken = [(s, e) for s, e, _ in found]
         for match in pattern.finditer(text):
             s, e = match.span(1)
