@@ -211,6 +211,11 @@ def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metr
         ("Our kernel achieves a 7.7x reduction in model storage.", [("7.7x", "size")]),
         ("Our pipeline has an operating expense that is only 10.6% of the old one.",
          [("only 10.6%", "cost")]),
+        # a share of the hardware's capacity is "other", with or without a unit
+        ("Our runtime reaches a scaling efficiency of 0.94 and 90% weak scaling efficiency.",
+         [("0.94", "other"), ("90%", "other")]),
+        ("Our trainer reaches GPU throughputs of 38.38% and 31.96% on the two models, and "
+         "improves throughput by 12%.", [("38.38% and 31.96%", "other"), ("12%", "throughput")]),
     ],
 )  # fmt: skip
 def test_each_figure_gets_the_metric_of_its_own_phrase(

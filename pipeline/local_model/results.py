@@ -132,7 +132,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
             r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
-            r"of (?:the )?(?:theoretical )?peak\b",
+            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficiency",
             re.I,
         ),
     ),
@@ -327,6 +327,16 @@ _SCORE = re.compile(
     r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
+# A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
+_SHARE_SCORE = re.compile(
+    r"\b(?:scaling efficiency|utili[sz]ation|mfu)\s(?:of|at|=|:|is)\s?(\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
+# "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
+# of the peak, as a utilisation is.
+_THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
+_PERCENTS = re.compile(r"^[\d.,\s%\\]+(?:and|or)?[\d.,\s%\\]*$")
 # An achieved parameter count: "with only 14,862 parameters".
 _PARAMS = re.compile(
     r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
@@ -529,7 +539,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         named = _named_by_change(text[:s], text[e:])
         if named and not any(a < e and s < b for a, b in taken):
             found.append((s, e, named))
-    extra = ((_SCORE, "quality"), (_PARAMS, "size"), (_RATE, "throughput"), (_WORDS, None))
+    extra = (
+        (_SCORE, "quality"),
+        (_SHARE_SCORE, "other"),
+        (_PARAMS, "size"),
+        (_RATE, "throughput"),
+        (_WORDS, None),
+    )
     for pattern, metric in extra:
         taken = [(s, e) for s, e, _ in found]
         for match in pattern.finditer(text):
@@ -640,6 +656,12 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             ):
                 # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
                 _rename(found[previous[4]], metric)
+            if (
+                metric == "throughput"
+                and _PERCENTS.match(value)
+                and _THROUGHPUT_LEVEL.search(text[:start])
+            ):
+                metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 continue
             previous = (end, _unit(value), metric, direct, len(found))
