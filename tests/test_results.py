@@ -211,6 +211,8 @@ def test_a_figure_gets_the_metric_its_words_name(abstract: str, value: str, metr
         ("Our kernel achieves a 7.7x reduction in model storage.", [("7.7x", "size")]),
         ("Our pipeline has an operating expense that is only 10.6% of the old one.",
          [("only 10.6%", "cost")]),
+        ("Our chip reaches an acceleration rate of 21 over software, using the GPU's extra "
+         "speedup of 2:4 sparsity.", [("21", "speedup")]),
         # a share of the hardware's capacity is "other", with or without a unit
         ("Our runtime reaches a scaling efficiency of 0.94 and 90% weak scaling efficiency.",
          [("0.94", "other"), ("90%", "other")]),

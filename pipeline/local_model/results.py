@@ -333,6 +333,12 @@ _SHARE_SCORE = re.compile(
     r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
+# A speedup written without its "x": "an acceleration rate of 21", "a speedup of 3.2".
+_SPEEDUP_SCORE = re.compile(
+    r"\b(?:speed-?ups?|acceleration (?:rates?|ratios?))\s(?:of|=|:|is)\s?(\d+(?:\.\d+)?)"
+    r"(?![\w%×:/]|\.\d)(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
 # "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
 # of the peak, as a utilisation is.
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
@@ -542,6 +548,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     extra = (
         (_SCORE, "quality"),
         (_SHARE_SCORE, "other"),
+        (_SPEEDUP_SCORE, "speedup"),
         (_PARAMS, "size"),
         (_RATE, "throughput"),
         (_WORDS, None),
