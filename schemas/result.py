@@ -43,6 +43,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
         r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
+        r"peta\s?flops?|tera\s?flops?|pflops|flop/s|\bper (?:second|minute|hour)\b|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),
@@ -59,14 +60,14 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success rate|rmse|\bmae\b|\bmse\b|"
+        r"precision|auc|\bfid\b|success\b|rmse|\bmae\b|\bmse\b|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,
     ),
     "size": re.compile(
         r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
-        r"weights",
+        r"weights|model storage",
         re.I,
     ),
     "compute": re.compile(
@@ -121,10 +122,12 @@ _SETTING_NOUN = (
     r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
     r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
     r"(?:ratios?|rates?)|"
-    r"loads?|utili[sz]ation|bit-?widths?)"
+    r"loads?|utili[sz]ation|bit-?widths?|scales?)"
 )
 _BUDGET_BEFORE = re.compile(
-    r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?$", re.I
+    r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?"
+    r"(?:(?:strict|stringent|tight|tighter|fixed|given|same|low|high|loose)\s)?$",
+    re.I,
 )
 _BUDGET_AFTER = re.compile(rf"^\s?(?:[\w-]+\s){{0,2}}{_SETTING_NOUN}\b", re.I)
 _BUDGET_OF = re.compile(
@@ -142,9 +145,25 @@ _CONDITION = re.compile(
 _CONSTRAINT_LEAD = re.compile(r"\b(?:constrain\w*|budgets?|limited to|restricted to)\b", re.I)
 _LIMIT_VALUE = re.compile(r"(?:within|under|at most|no more than)\s", re.I)
 _PERCENTILE_AFTER = re.compile(r"^\s?\\?%?\s?(?:ile\b|th[\s-]percentile|-?percentile)", re.I)
+# "3.5x lower 99% latency": a percentage between a comparative and the latency it qualifies is
+# the percentile measured, not a change ("30% latency reduction" is one).
+_PERCENTILE_LATENCY = re.compile(
+    r"^\s?(?:tail\s)?latenc\w*\b(?!\s(?:reductions?|improvements?|decreases?|increases?|"
+    r"savings?|gains?|drops?|overheads?)\b)",
+    re.I,
+)
+_PERCENTILE_LEAD = re.compile(
+    r"\b(?:lower|higher|better|worse|reduced|improved|the|its|their|and)\s$", re.I
+)
 _CONTEXT_AFTER = re.compile(
     r"^\s?[Kk]?\s?-?(?:tokens?\b|token context)(?!\s?/\s?s|\s?per\s)|"
     r"^\s?[Kk]\b(?!\s?(?:x|×|-?tokens?\s?(?:/|per\s)))"
+)
+
+
+BUDGET_PROBLEM = (
+    "it is a budget or constraint that the experiment sets ('under a 1% accuracy budget'), "
+    "not an outcome"
 )
 
 
@@ -171,13 +190,13 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     limit = _LIMIT_VALUE.match(value) and _CONSTRAINT_LEAD.search(before[-200:])
     budget = _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)
     if budget or limit or _BUDGET_OF.search(lead):
-        return (
-            "it is a budget or constraint that the experiment sets ('under a 1% accuracy "
-            "budget'), not an outcome"
-        )
+        return BUDGET_PROBLEM
     if _CONDITION.search(lead):
         return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
-    if _PERCENTILE_AFTER.search(after):
+    percent = re.fullmatch(r"\d+(?:\.\d+)?\s?%", value) is not None
+    if _PERCENTILE_AFTER.search(after) or (
+        percent and _PERCENTILE_LATENCY.search(after) and _PERCENTILE_LEAD.search(before)
+    ):
         return "it names a percentile of a measurement ('95%ile latency', 'P99'), not an outcome"
     if _CONTEXT_AFTER.search(after) and not re.search(r"[%x×]", value):
         return "it is a context length or token count used as a setting, not an outcome"

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
-from schemas.result import cue_near, cue_spans, in_reach, setting_problem
+from schemas.result import BUDGET_PROBLEM, cue_near, cue_spans, in_reach, setting_problem
 
 MAX_RESULTS = 8
 MAX_HEADLINES = 3
@@ -26,7 +26,7 @@ _UNIT = (
     r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
-    r"T?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|"
+    r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
     r"TOPS\b|FPS\b|frames per second\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
@@ -41,7 +41,7 @@ _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
-    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→)\s?{_ONE}"  # a range: 1.4–5.9x, 2 to 3 times
+    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?{_ONE}"  # a range: 1.4–5.9x, 1.25sim1.56x
     rf"|{_ONE}"  # a single figure
     rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
     r")",
@@ -55,6 +55,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
             r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
+            r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
             r"floating[\s-]point operations",
             re.I,
         ),
@@ -65,7 +66,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
             r"\bsparsity\b|"
             r"params\b|"
-            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint",
+            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint|model storage",
             re.I,
         ),
     ),
@@ -109,7 +110,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "cost",
         re.compile(
             r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
-            r"cheaper|gpu[\s-]hours",
+            r"cheaper|gpu[\s-]hours|expenses?\b",
             re.I,
         ),
     ),
@@ -118,7 +119,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
-            r"performance (?:gains?|improvements?)|success rate|error rate|\berrors?\b(?!-)|"
+            r"performance (?:gains?|improvements?)|success(?: rate)?\b|error rate|\berrors?\b(?!-)|"
+            r"gains? on (?:[\w-]+\s){0,2}(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse)\b|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
@@ -130,7 +132,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
             r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
-            r"of (?:the )?(?:theoretical )?peak\b",
+            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficiency",
             re.I,
         ),
     ),
@@ -140,7 +142,7 @@ _UNIT_METRIC = [
     ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
     ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
-                              r"tflops$", re.I)),
+                              r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
@@ -247,6 +249,16 @@ _CHANGED_BY = re.compile(
     r"an average of\s|on average\s|as much as\s)?$",
     re.I,
 )
+# "execution time reduced by up to", "MMLU-Pro improves by": the noun before the verb is what
+# changed (a passive or an intransitive verb, so no noun phrase follows it).
+_NOUN_CHANGED_BY = re.compile(
+    r"(?P<what>(?:[\w/-]+\s){1,3})(?:is\s|are\s|was\s|were\s|gets?\s|being\s)?"
+    r"(?:reduced|cut|lowered|improved|increased|decreased|boosted|accelerated|shortened|raised|"
+    r"enhanced|improves|increases|decreases|drops|rises|grows)\sby\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
+    r"as much as\s|an average of\s)?$",
+    re.I,
+)
 # "accuracy improvements in the range of", "a memory reduction of up to": the noun before names it.
 _CHANGE_NOUN_BEFORE = re.compile(
     r"(?P<what>(?:[\w/-]+\s){1,3})(?:improvements?|gains?|reductions?|savings?|increases?|"
@@ -270,7 +282,17 @@ _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
 _THEIRS = re.compile(
     r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
-    r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s)$"
+    r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
+    r"\bcompared (?:to|with)\s(?:the\s)?)$"
+)
+# "reduces latency by up to 1.67x (average: 1.41x)": the average restates the figure before it.
+_PAREN_AVERAGE = re.compile(r"^\s?\((?:on\s)?(?:average|avg\.?|mean|median)\s?[:=]?\s?$", re.I)
+# "increases token generation throughput by 4.7": a figure without a unit, kept only when the
+# change phrase before it names the metric.
+_BY_BARE = re.compile(
+    r"\bby\s((?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d|,\d|\s?(?:x|×|times|percent|fold)\b|\s?[-–~])",
+    re.I,
 )
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
@@ -305,6 +327,22 @@ _SCORE = re.compile(
     r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
+# A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
+_SHARE_SCORE = re.compile(
+    r"\b(?:scaling efficiency|utili[sz]ation|mfu)\s(?:of|at|=|:|is)\s?(\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
+# A speedup written without its "x": "an acceleration rate of 21", "a speedup of 3.2".
+_SPEEDUP_SCORE = re.compile(
+    r"\b(?:speed-?ups?|acceleration (?:rates?|ratios?))\s(?:of|=|:|is)\s?(\d+(?:\.\d+)?)"
+    r"(?![\w%×:/]|\.\d)(?!\s?(?:x|times|percent)\b)",
+    re.I,
+)
+# "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
+# of the peak, as a utilisation is.
+_THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
+_PERCENTS = re.compile(r"^[\d.,\s%\\]+(?:and|or)?[\d.,\s%\\]*$")
 # An achieved parameter count: "with only 14,862 parameters".
 _PARAMS = re.compile(
     r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
@@ -315,6 +353,13 @@ _PARAMS = re.compile(
 _WORDS = re.compile(
     r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
+    re.I,
+)
+# A rate, in words or figures: "one million frames per second", "2 million records per minute".
+_RATE = re.compile(
+    r"\b((?:about\s|over\s|up to\s|nearly\s|more than\s)?"
+    r"(?:\d+(?:,\d{3})*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s(?:thousand|million|billion))?\s(?:[a-z-]+\s){0,2}per\s(?:second|minute|hour)\b)",
     re.I,
 )
 # A figure whose clause is about prior work ("existing methods incur 3x overhead").
@@ -374,7 +419,7 @@ def _named_by_change(before: str, after: str) -> str | None:
         cues = [c for c in _cue_spans(after[specified.end() : specified.end() + 40]) if c[0] == 0]
         if cues:
             return cues[0][2]  # "2.5x speedup in throughput", "1.9x speedup in tokens per second"
-    noun = _CHANGE_NOUN_BEFORE.search(before)
+    noun = _CHANGE_NOUN_BEFORE.search(before) or _NOUN_CHANGED_BY.search(before)
     if noun:
         cues = _cue_spans(noun.group("what"))
         if cues:
@@ -385,7 +430,9 @@ def _named_by_change(before: str, after: str) -> str | None:
     phrase = changed.group("phrase")
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
-    head = re.split(r"\s(?:of|for|in|on|under|with|across|at|during|when)\s", phrase, maxsplit=1)[0]
+    head = re.split(
+        r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
+    )[0]
     for part in (head, phrase):
         cues = _cue_spans(part)
         if cues:
@@ -492,7 +539,21 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             found.extend((m.start(), m.end(), None) for m in items)
             continue
         found.append((start, match.end(), None))
-    for pattern, metric in ((_SCORE, "quality"), (_PARAMS, "size"), (_WORDS, None)):
+    taken = [(s, e) for s, e, _ in found]
+    for match in _BY_BARE.finditer(text):
+        s, e = match.span(1)
+        named = _named_by_change(text[:s], text[e:])
+        if named and not any(a < e and s < b for a, b in taken):
+            found.append((s, e, named))
+    extra = (
+        (_SCORE, "quality"),
+        (_SHARE_SCORE, "other"),
+        (_SPEEDUP_SCORE, "speedup"),
+        (_PARAMS, "size"),
+        (_RATE, "throughput"),
+        (_WORDS, None),
+    )
+    for pattern, metric in extra:
         taken = [(s, e) for s, e, _ in found]
         for match in pattern.finditer(text):
             s, e = match.span(1)
@@ -569,8 +630,13 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             continue
         # The last figure kept: end, unit, metric, named directly, index in ``found``.
         previous: tuple[int, str, str, bool, int] | None = None
+        budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
         for start, end, named in _figures(text):
             value = text[start:end]
+            if budget >= 0 and _bare_list(text, budget, start):
+                budget = end  # "at scales of 256 GOPS, 1 TOPS, and 4 TOPS": a list of settings
+                continue
+            budget = end if setting_problem(text, start, end) == BUDGET_PROBLEM else -1
             if _skip(text, start, end, own):
                 continue
             offset, quote = _quote(text, start, end)
@@ -583,7 +649,9 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
                 and previous[1] == _unit(value)
                 and _continues_list(text, previous[0], start)
             )
-            if previous is not None and listed and not direct:
+            if previous is not None and _PAREN_AVERAGE.match(text[previous[0] : start]):
+                metric, direct = previous[2], True  # "by up to 1.67x (average: 1.41x)"
+            elif previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
             elif (
                 previous is not None
@@ -595,6 +663,12 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             ):
                 # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
                 _rename(found[previous[4]], metric)
+            if (
+                metric == "throughput"
+                and _PERCENTS.match(value)
+                and _THROUGHPUT_LEVEL.search(text[:start])
+            ):
+                metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
             if metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 continue
             previous = (end, _unit(value), metric, direct, len(found))
@@ -637,7 +711,7 @@ def _rename(result: dict[str, Any], metric: str) -> None:
 # ("reduces memory by 70%, while maintaining 99% of the accuracy", "by 2.4x, enabling 4x ...").
 _NEW_PHRASE = re.compile(
     r"\b(?:while|whereas|but|which|that|with|without|because|since|thus|hence|so|then|also|"
-    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|[0-9]",
+    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|(?<![A-Za-z\d.-])[0-9]",
     re.I,
 )
 
