@@ -709,9 +709,12 @@ def _rename(result: dict[str, Any], metric: str) -> None:
 
 # Words that open a new clause or phrase: a figure after one of them starts something new
 # ("reduces memory by 70%, while maintaining 99% of the accuracy", "by 2.4x, enabling 4x ...").
+# An '-ing' word opens one only as a verb leading its phrase (after a comma, a conjunction or at
+# the start), not as a noun inside an item ("12.1% in supervised fine-tuning, 4.5% in RL").
 _NEW_PHRASE = re.compile(
     r"\b(?:while|whereas|but|which|that|with|without|because|since|thus|hence|so|then|also|"
-    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*|[a-z]+ing)\b|(?<![A-Za-z\d.-])[0-9]",
+    r"achiev\w*|reach\w*|maintain\w*|retain\w*|keep\w*)\b|"
+    r"(?:^|[,;(]|\b(?:and|or|thereby|by))\s*[a-z]+ing\b|(?<![A-Za-z\d.-])[0-9]",
     re.I,
 )
 
