@@ -35,6 +35,11 @@ _LEAD = (
     r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
+# "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
+_PAIRED_AFTER = re.compile(
+    r"^\s?(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
+    re.I,
+)
 _LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
 _ITEM = re.compile(rf"[−-]?{_NUM}{_UNIT}")
 _LISTED = re.compile(r",\s|\s(?:and|or)\s")
@@ -539,6 +544,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             found.extend((m.start(), m.end(), None) for m in items)
             continue
         found.append((start, match.end(), None))
+    _pair_groups(text, found)
     taken = [(s, e) for s, e, _ in found]
     for match in _BY_BARE.finditer(text):
         s, e = match.span(1)
@@ -562,10 +568,54 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     return sorted(found)
 
 
+def _pair_groups(text: str, found: list[tuple[int, int, str | None]]) -> None:
+    """Give figures written as a list of their own ("1.39-1.79x and 3.22-3.43x of latency and
+    throughput") the metrics listed right after the list, in order."""
+    i = 0
+    while i < len(found):
+        j = i
+        while (
+            j + 1 < len(found)
+            and found[j + 1][2] is None
+            and _bare_list(text, found[j][1], found[j + 1][0])
+        ):
+            j += 1
+        metrics = _paired_metrics(text, found[j][1], j - i + 1) if found[i][2] is None else None
+        if metrics:
+            found[i : j + 1] = [(s, e, m) for (s, e, _), m in zip(found[i : j + 1], metrics)]
+        i = j + 1
+
+
+def _paired_metrics(text: str, end: int, count: int) -> list[str] | None:
+    """The metrics listed right after ``count`` figures, one each and in order ("reductions of
+    6.0x and 8.1x in power consumption and model size", "by 1.4x and 3.2x of latency and
+    throughput"), "respectively" or not; None unless they are that many different ones."""
+    paired = _PAIRED_AFTER.match(text[end:])
+    if count < 2 or paired is None:
+        return None
+    window = text[end:][paired.end() : paired.end() + 120]
+    cues = sorted(_cue_spans(window))[:count]
+    gaps = [window[a[1] : b[0]] for a, b in zip(cues, cues[1:], strict=False)]
+    metrics = [name for _, _, name in cues]
+    if (
+        len(cues) == count
+        and cues[0][0] == 0
+        and all(len(g) <= 40 and _LIST_JOIN.search(g) for g in gaps)
+        and len(set(metrics)) == count
+    ):
+        return metrics
+    return None
+
+
 def _respective_metrics(text: str, start: int, end: int, count: int) -> list[str] | None:
     """The metrics of a list of figures followed by "respectively", when the words before it
     name as many different metrics in a list of their own ("latency and utilization"), or None."""
-    if count < 2 or not _RESPECTIVELY.match(text[end:]):
+    if count < 2:
+        return None
+    paired = _paired_metrics(text, end, count)
+    if paired:
+        return paired
+    if not _RESPECTIVELY.match(text[end:]):
         return None
     window = text[max(0, start - 160) : start]
     cues = _cue_spans(window)
