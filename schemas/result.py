@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 Metric = Literal[
     "speedup", "throughput", "memory", "energy", "cost", "quality", "size", "compute", "other"
@@ -247,6 +247,53 @@ def cue_near(metric: str, quote: str, start: int, end: int, reach: int = REACH) 
     return bool(in_reach(cue_spans(quote, {metric: pattern}), start, end, reach))
 
 
+# "outperforms vLLM by 1.1x to 2x", "set a 3.88x better baseline": a comparison of the paper's
+# work that names no metric at all; the paper's title may name the one it is about.
+_COMPARED_BY = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*)\b[^.;:]{0,80}?\bby\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
+    r"as much as\s|an average of\s|on average\s)?$",
+    re.I,
+)
+_BETTER_AFTER = re.compile(r"^\s?(?:better|improved|improvements?)\b(?!\s(?:in|of|on)\b)", re.I)
+_MULTIPLE_VALUE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
+# The aim a title names ("Throughput-oriented ...", "Accelerating ...", "Cost Efficient ...").
+TITLE_METRICS: dict[str, re.Pattern[str]] = {
+    "speedup": re.compile(r"\bfast(?:er)?\b|accelerat\w*|\bspeed\w*|latency", re.I),
+    "throughput": re.compile(r"throughput|goodput", re.I),
+    "memory": re.compile(r"memory", re.I),
+    "energy": re.compile(r"energy|\bpower\b", re.I),
+    "cost": re.compile(r"\bcosts?\b|\bcheap", re.I),
+}
+
+
+def unnamed_comparison(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a comparison ("outperforms vLLM by 2x", "a 3.88x better baseline")
+    with no word of any metric within reach?"""
+    if in_reach(cue_spans(quote, METRIC_CUES), start, end):
+        return False
+    if _COMPARED_BY.search(quote[:start]):
+        return True
+    return bool(_MULTIPLE_VALUE.search(quote[start:end]) and _BETTER_AFTER.match(quote[end:]))
+
+
+def title_metric(title: str) -> str | None:
+    """The one metric a paper's title names as its aim, or None (none, or more than one)."""
+    kinds = [name for name, pattern in TITLE_METRICS.items() if pattern.search(title)]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _title_metrics(info: ValidationInfo, quote: str) -> set[str]:
+    """The metrics named by the titles of the request's papers whose text holds the quote."""
+    papers = (info.context or {}).get("papers") or {}
+    found = set()
+    for paper in papers.values():
+        title = str(paper.get("title") or "")
+        if quote in _collapse(f"{title} {paper.get('abstract') or ''}"):
+            found.add(title_metric(title))
+    return {kind for kind in found if kind}
+
+
 _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
 # Numbers written as words are figures too ("twice", "one million frames per second").
 _NUMBER_WORDS = re.compile(
@@ -286,7 +333,7 @@ class Result(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _value_in_quote(self) -> Result:
+    def _value_in_quote(self, info: ValidationInfo) -> Result:
         value, quote = _collapse(self.value), _collapse(self.quote)
         if not re.search(r"\d", value) and not _NUMBER_WORDS.search(value):
             raise ValueError(
@@ -307,11 +354,15 @@ class Result(BaseModel):
                 "outcomes of the paper's method (e.g. '2.3x higher throughput than vLLM'), "
                 "or drop this result"
             )
-        if not cue_near(self.metric, quote, start, end):
+        if not cue_near(self.metric, quote, start, end) and not (
+            unnamed_comparison(quote, start, end) and self.metric in _title_metrics(info, quote)
+        ):
             raise ValueError(
                 f"metric {self.metric!r} is not named next to {self.value!r} in the quote "
                 f"{self.quote!r}: choose the metric that the words around this number name "
-                f"({METRIC_HELP}), or drop the result when they name none"
+                f"({METRIC_HELP}); only when they name none and the number compares the "
+                "paper's work with another ('outperforms vLLM by 2x'), the one metric the "
+                "paper's title names ('Throughput-oriented ...'); otherwise drop the result"
             )
         if self.baseline is not None and _FIGURE_ONLY.fullmatch(self.baseline.strip()):
             raise ValueError(

@@ -12,7 +12,15 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
-from schemas.result import BUDGET_PROBLEM, cue_near, cue_spans, in_reach, setting_problem
+from schemas.result import (
+    BUDGET_PROBLEM,
+    cue_near,
+    cue_spans,
+    in_reach,
+    setting_problem,
+    title_metric,
+    unnamed_comparison,
+)
 
 MAX_RESULTS = 8
 MAX_HEADLINES = 3
@@ -674,6 +682,7 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
     compared system's."""
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
+    aim = title_metric(doc.title)
     for position, sentence in enumerate(doc.body):
         text = sentence.text
         if _is_background(sentence, position == 0, own):
@@ -719,7 +728,9 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
                 and _THROUGHPUT_LEVEL.search(text[:start])
             ):
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
-            if metric is None or not cue_near(metric, quote, start - offset, end - offset):
+            if metric is None and aim and unnamed_comparison(quote, start - offset, end - offset):
+                metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
+            elif metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 continue
             previous = (end, _unit(value), metric, direct, len(found))
             key = f"{value}|{quote}"
