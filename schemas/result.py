@@ -53,14 +53,16 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "energy": re.compile(
-        r"energy|power|watts?\b|\b[mk]?W\b|joules?|\b[mk]?J\b|carbon|emissions?|/W\b", re.I
+        r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|carbon|"
+        r"emissions?|/W\b",
+        re.I,
     ),
     "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success\b|rmse|\bmae\b|\bmse\b|"
+        r"precision|auc|\bfid\b|success\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+",
         re.I,

@@ -134,7 +134,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
             r"performance (?:gains?|improvements?)|success(?: rate)?\b|error rate|\berrors?\b(?!-)|"
             r"gains? on (?:[\w-]+\s){0,2}(?:benchmarks?|datasets?|tasks?)\b|"
-            r"\b(?:rmse|mae|mse)\b|"
+            r"\b(?:rmse|mae|mse|mape)\b|absolute (?:percentage )?errors?|\b(?:roc-?)?auc\b|"
+            r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
             re.I,
