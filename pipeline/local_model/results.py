@@ -45,7 +45,8 @@ _LEAD = (
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
 _PAIRED_AFTER = re.compile(
-    r"^\s?(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
+    r"^\s?(?:(?:improvements?|reductions?|increases?|gains?|speed-?ups?|savings?|decreases?)\s)?"
+    r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
     re.I,
 )
 _LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
