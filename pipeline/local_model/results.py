@@ -524,7 +524,7 @@ def _quote(sentence: str, start: int, end: int) -> tuple[int, str]:
     occurrence in its quote is this one."""
     quote = sentence.strip()
     if len(quote) > QUOTE_LIMIT:
-        quote = quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80)
+        quote = quote_around(sentence, start, end, limit=QUOTE_LIMIT - 80, widen=True)
     offset = sentence.find(quote)
     earlier = sentence.rfind(sentence[start:end], offset, start)
     if earlier >= 0:
