@@ -73,7 +73,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "compute": re.compile(
-        r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point", re.I
+        r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point|"
+        r"training budget",
+        re.I,
     ),
 }
 

@@ -70,7 +70,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
             r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
             r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
-            r"floating[\s-]point operations",
+            r"floating[\s-]point operations|training budget",
             re.I,
         ),
     ),
@@ -138,7 +138,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:rmse|mae|mse|mape)\b|absolute (?:percentage )?errors?|\b(?:roc-?)?auc\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
-            r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b",
+            r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
+            r"\b(?:task|downstream) performance\b",
             re.I,
         ),
     ),
@@ -262,6 +263,15 @@ _CHANGED_BY = re.compile(
     r"[\w/().-]+\s){1,12}?)by\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"an average of\s|on average\s|as much as\s)?$",
+    re.I,
+)
+# "improve the average task performance of the model from 36.2% to 40.7%": as "... by", the noun
+# phrase between the verb and "from" names the figures.
+_CHANGED_FROM = re.compile(
+    r"\b(?:reduc\w*|lower\w*|cut\w*|improv\w*|increas\w*|boost\w*|decreas\w*|rais\w*|"
+    r"enhanc\w*|shrink\w*|elevat\w*)\s(?:the\s|its\s|their\s)?"
+    r"(?P<phrase>(?:(?!from\b)(?!(?:reduc|lower|cut|improv|increas|boost|decreas|enhanc)\w*\s)"
+    r"[\w/().-]+\s){1,12}?)from\s$",
     re.I,
 )
 # "execution time reduced by up to", "MMLU-Pro improves by": the noun before the verb is what
@@ -439,7 +449,7 @@ def _named_by_change(before: str, after: str) -> str | None:
         cues = _cue_spans(noun.group("what"))
         if cues:
             return cues[-1][2]  # "relative accuracy improvements in the range of 15%-50%"
-    changed = _CHANGED_BY.search(before)
+    changed = _CHANGED_BY.search(before) or _CHANGED_FROM.search(before)
     if changed is None:
         return None
     phrase = changed.group("phrase")
