@@ -133,8 +133,10 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
-            r"performance (?:gains?|improvements?)|success(?: rate)?\b|error rate|\berrors?\b(?!-)|"
-            r"gains? on (?:[\w-]+\s){0,2}(?:benchmarks?|datasets?|tasks?)\b|"
+            r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
+            r"\berrors?\b(?!-)|"
+            r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
+            r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape)\b|absolute (?:percentage )?errors?|\b(?:roc-?)?auc\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
@@ -391,7 +393,9 @@ _RATE = re.compile(
 _BACKGROUND_SUBJECT = re.compile(
     r"\b(?:prior|previous|existing|traditional|conventional|standard|naive)\s(?:[\w-]+\s){0,2}?"
     r"(?:work|works|methods?|approaches|systems?|solutions|studies|techniques|frameworks|"
-    r"baselines?)\b|\b(?:is|are) known to\b|\bas reported by\b",
+    r"baselines?)\b|\b(?:is|are) known to\b|\bas reported by\b|"
+    r"\b(?:teacher|baseline|original|uncompressed|full-precision|dense)\s(?:model|network)s?\s"
+    r"(?:achieves?|reach(?:es)?|attains?|obtains?|scores?|gets?)\b",
     re.I,
 )
 _OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
