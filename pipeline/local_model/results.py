@@ -321,6 +321,9 @@ _BY_BARE = re.compile(
     r"(?![\w%×]|\.\d|,\d|\s?(?:x|×|times|percent|fold)\b|\s?[-–~])",
     re.I,
 )
+# A figure right after "for" is what something is done for or over ("for 10% improvements",
+# "for 90% of requests"), a condition or a share, not the paper's outcome.
+_FOR_FIGURE = re.compile(r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|nearly\s)?$", re.I)
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
@@ -686,6 +689,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     theirs = _THEIRS.search(text[max(0, start - 80) : start])
     if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
         return True
+    if _FOR_FIGURE.search(text[max(0, start - 30) : start]):
+        return True  # "for 10% performance improvements, models require ...": a condition
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
