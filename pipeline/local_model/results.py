@@ -324,6 +324,9 @@ _BY_BARE = re.compile(
 # A figure right after "for" is what something is done for or over ("for 10% improvements",
 # "for 90% of requests"), a condition or a share, not the paper's outcome.
 _FOR_FIGURE = re.compile(r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|nearly\s)?$", re.I)
+# "X, an open-sourced and 10x smaller model than Y": a figure describing a model named before it.
+_APPOSITIVE_BEFORE = re.compile(r",\s(?:an?|the)\s(?:[\w-]+\s(?:and\s)?){0,3}$", re.I)
+_MODEL_SIZED = re.compile(r"^\s?(?:smaller|larger|bigger)\s(?:[\w-]+\s)?models?\b", re.I)
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
@@ -689,6 +692,10 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     theirs = _THEIRS.search(text[max(0, start - 80) : start])
     if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
         return True
+    if _APPOSITIVE_BEFORE.search(text[max(0, start - 60) : start]) and _MODEL_SIZED.match(
+        text[end:]
+    ):
+        return True  # "CODEGEN, an open-sourced and 10x smaller model than CODEX": a model's size
     if _FOR_FIGURE.search(text[max(0, start - 30) : start]):
         return True  # "for 10% performance improvements, models require ...": a condition
     if _REPORTED_BY.search(text[end:]):
