@@ -189,7 +189,8 @@ _BACKGROUND = re.compile(
     r"methods?|approaches|systems?|solutions|studies|techniques|frameworks)\b(?!.*\bour\b)|"
     r"\b(?:is|are) known to\b|\bsuffers?\b|\bhas been shown|studies have shown|"
     r"\b(?:typically|commonly|often|usually)\b|\bcan (?:cost|take|consume|require)\b|"
-    r"\bhave grown\b|\bis expected to\b|\bmotivat\w*",
+    r"\bhave grown\b|\bis expected to\b|\bmotivat\w*|"
+    r"\bremains? (?:a\s|an\s)?(?:(?:key|major|open|significant)\s)?(?:challeng\w*|difficult|problem)",
     re.I,
 )
 _OWN = re.compile(
