@@ -466,3 +466,103 @@ def test_techniques_are_the_method_name_and_vocabulary_terms_only() -> None:
         "CPUs, with an operator library and model size, architectures as inputs.",
     )
     assert facts["techniques"] == ["SmoothServe", "quantization", "offloading"]
+
+
+# --- issue 12, third pass: structural attribution rules ----------------------------------------
+
+
+def _titled(title: str, abstract: str) -> list[tuple[str, str]]:
+    facts = extract_facts(make_document(title, abstract), {}, [])
+    return [(r["value"], r["metric"]) for r in facts["results"]]
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # an '-ing' noun inside a list item does not end the list
+        ("Our PRM yields consistent performance improvements, achieving average gains of 12.1% "
+         "in supervised fine-tuning, 4.5% in reinforcement learning, and 6.3% in test-time "
+         "scaling.", [("12.1%", "quality"), ("4.5%", "quality"), ("6.3%", "quality")]),
+        # as many metrics right after a list of figures pair with them in order
+        ("Our model gives reductions of 6.0x and 8.1x in power consumption and model size.",
+         [("6.0x", "energy"), ("8.1x", "size")]),
+        ("Our method boosts deployment performance by 1.4-1.8 times and 3.2-3.4 times of latency "
+         "and throughput on one GPU.", [("1.4-1.8 times", "speedup"), ("3.2-3.4 times", "throughput")]),
+        ("Our method gives 1.5-1.6 times and 2.1-2.5 times improvement of latency and throughput.",
+         [("1.5-1.6 times", "speedup"), ("2.1-2.5 times", "throughput")]),
+        # standard metric words
+        ("Our simulator achieves 18.24% lower mean absolute percentage error than others, with an "
+         "average of 13.98% MAPE on real hardware.", [("18.24%", "quality"), ("13.98%", "quality")]),
+        ("We processed billion-parameter models at 13W beyond human readable throughput.",
+         [("13W", "energy")]),
+        # "improve <metric phrase> from A to B"; a share of the training budget is compute
+        ("Our strategies improve the average medical task performance of the model from 36.2% to "
+         "40.7% with only 40% of the original training budget.",
+         [("36.2% to 40.7%", "quality"), ("only 40%", "compute")]),
+        ("The best approach manages to successfully configure 6.69% of repositories.",
+         [("6.69%", "quality")]),
+        ("Our system outperforms all baselines, achieving a +261.8% relative improvement over ADAS "
+         "on the TravelPlanner benchmark.", [("261.8%", "quality")]),
+    ],
+)  # fmt: skip
+def test_third_pass_attribution(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_a_long_sentences_quote_keeps_the_words_before_the_figure() -> None:
+    abstract = (
+        "We study it. Experimental results support both hypotheses: (i) linear-probe evaluations "
+        "demonstrate promising diagnostic performance for AD (ROC-AUC: 90%, ACC: 84%) and age "
+        "prediction (MAE: 4.1 years, RMSE: 5.2 years); (ii) the learned semantic representations "
+        "enable attribute manipulation, yielding anatomically plausible modifications; (iii) "
+        "semantic interpolation experiments show strong reconstruction of missing scans."
+    )
+    results = extract_facts(make_document("A title", abstract), {}, [])["results"]
+    first = results[0]
+    assert (first["value"], first["metric"]) == ("90%", "quality")
+    assert "ROC-AUC" in first["quote"]
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "For MNIST, the teacher model achieves 98% accuracy.",
+        "We observe that for 10% performance improvements, models need more memory.",
+        "We show that PIE allows CODEGEN, an open-sourced and 10x smaller model than CODEX, to "
+        "match the performance of CODEX.",
+        "However, measuring agent speed remains a challenge since most suites are an order of "
+        "magnitude slower.",
+    ],
+)
+def test_conditions_other_models_and_challenges_give_no_results(abstract: str) -> None:
+    assert _titled("A title", "We study it. " + abstract) == []
+
+
+def test_an_unnamed_comparison_takes_the_metric_the_title_names() -> None:
+    abstract = "We study batching. FooLLM outperforms vLLM by 1.1x to 2x on two workloads."
+    assert _titled("FooLLM: Throughput-oriented Token Batching", abstract) == [
+        ("1.1x to 2x", "throughput")
+    ]
+    assert _titled("FooLLM: Accelerating Inference", abstract) == [("1.1x to 2x", "speedup")]
+    assert _titled("FooLLM: Token Batching", abstract) == []  # the title names no metric
+    assert _titled("FooLLM: Fast and Memory-Efficient Batching", abstract) == []  # two metrics
+    assert _titled("FooLLM: Accelerating Inference", "We study it. FooLLM is 3.88x better.") == [
+        ("3.88x", "speedup")
+    ]
+
+
+def test_the_schema_takes_an_unnamed_comparison_only_with_the_titles_metric() -> None:
+    quote = "FooLLM outperforms vLLM by 1.1x to 2x on two workloads."
+    papers = {"p": {"title": "FooLLM: Throughput-oriented Batching", "abstract": quote}}
+    answer = {"metric": "throughput", "value": "1.1x to 2x", "quote": quote}
+    assert Result.model_validate(answer, context={"papers": papers}).metric == "throughput"
+    with pytest.raises(ValidationError, match="title names"):
+        Result.model_validate({**answer, "metric": "speedup"}, context={"papers": papers})
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(answer)  # no paper to read the title from
+    named = "FooLLM outperforms vLLM by 2x in accuracy."
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(
+            {"metric": "throughput", "value": "2x", "quote": named},
+            context={"papers": {"p": {"title": papers["p"]["title"], "abstract": named}}},
+        )  # a metric word stands next to it: that one, not the title's
