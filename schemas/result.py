@@ -53,7 +53,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "energy": re.compile(
-        r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|carbon|"
+        r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|/\s?kJ\b|carbon|"
         r"emissions?|/W\b",
         re.I,
     ),
@@ -62,7 +62,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|"
+        r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
         r"(?:benchmarks?|datasets?|tasks?)\b",

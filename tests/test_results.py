@@ -487,12 +487,14 @@ def _titled(title: str, abstract: str) -> list[tuple[str, str]]:
         ("Our model gives reductions of 6.0x and 8.1x in power consumption and model size.",
          [("6.0x", "energy"), ("8.1x", "size")]),
         ("Our method boosts deployment performance by 1.4-1.8 times and 3.2-3.4 times of latency "
-         "and throughput on one GPU.", [("1.4-1.8 times", "speedup"), ("3.2-3.4 times", "throughput")]),
+         "and throughput on one GPU.",
+         [("1.4-1.8 times", "speedup"), ("3.2-3.4 times", "throughput")]),
         ("Our method gives 1.5-1.6 times and 2.1-2.5 times improvement of latency and throughput.",
          [("1.5-1.6 times", "speedup"), ("2.1-2.5 times", "throughput")]),
         # standard metric words
-        ("Our simulator achieves 18.24% lower mean absolute percentage error than others, with an "
-         "average of 13.98% MAPE on real hardware.", [("18.24%", "quality"), ("13.98%", "quality")]),
+        ("Our simulator achieves 18.24% lower mean absolute percentage error than others, with "
+         "an average of 13.98% MAPE on real hardware.",
+         [("18.24%", "quality"), ("13.98%", "quality")]),
         ("We processed billion-parameter models at 13W beyond human readable throughput.",
          [("13W", "energy")]),
         # "improve <metric phrase> from A to B"; a share of the training budget is compute

@@ -31,7 +31,7 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
-    r"(?:/\s?s\b|per second\b)|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
+    r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
@@ -137,7 +137,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
             r"(?:benchmarks?|datasets?|tasks?)\b|"
-            r"\b(?:rmse|mae|mse|mape)\b|absolute (?:percentage )?errors?|\b(?:roc-?)?auc\b|"
+            r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|\b(?:roc-?)?auc\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
@@ -164,7 +164,7 @@ _UNIT_METRIC = [
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
-    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$", re.I)),
+    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
     ("cost", re.compile(r"^\$", re.I)),
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
@@ -190,7 +190,8 @@ _BACKGROUND = re.compile(
     r"\b(?:is|are) known to\b|\bsuffers?\b|\bhas been shown|studies have shown|"
     r"\b(?:typically|commonly|often|usually)\b|\bcan (?:cost|take|consume|require)\b|"
     r"\bhave grown\b|\bis expected to\b|\bmotivat\w*|"
-    r"\bremains? (?:a\s|an\s)?(?:(?:key|major|open|significant)\s)?(?:challeng\w*|difficult|problem)",
+    r"\bremains? (?:a\s|an\s)?(?:(?:key|major|open|significant)\s)?"
+    r"(?:challeng\w*|difficult|problem)",
     re.I,
 )
 _OWN = re.compile(
@@ -357,8 +358,12 @@ _TIME_CHANGE_AFTER = re.compile(
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
 _SCORE = re.compile(
-    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score)\s"
-    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
+    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|"
+    r"(?:rank\s)?correlation)\s"
+    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
+    r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
+    r"(?:correlation|auc|ssim|f1(?: score)?)\b",
     re.I,
 )
 # A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
@@ -593,7 +598,8 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     for pattern, metric in extra:
         taken = [(s, e) for s, e, _ in found]
         for match in pattern.finditer(text):
-            s, e = match.span(1)
+            group = next(i for i, g in enumerate(match.groups(), start=1) if g is not None)
+            s, e = match.span(group)
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
     return sorted(found)
@@ -613,7 +619,8 @@ def _pair_groups(text: str, found: list[tuple[int, int, str | None]]) -> None:
             j += 1
         metrics = _paired_metrics(text, found[j][1], j - i + 1) if found[i][2] is None else None
         if metrics:
-            found[i : j + 1] = [(s, e, m) for (s, e, _), m in zip(found[i : j + 1], metrics)]
+            group = zip(found[i : j + 1], metrics, strict=True)
+            found[i : j + 1] = [(s, e, m) for (s, e, _), m in group]
         i = j + 1
 
 
