@@ -307,6 +307,10 @@ _SIZE_OR_MEMORY = (
     ("size", re.compile(r"model size|compress", re.I)),
     ("memory", re.compile(r"memory", re.I)),
 )
+_LOWER_ERROR = re.compile(
+    r"^\s?(?:lower|smaller|less|reduction in|reduced)\s(?:[\w-]+\s)?(?:mse|rmse|mae|mape|errors?)\b",
+    re.I,
+)
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
 _THEIRS = re.compile(
@@ -507,8 +511,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(_MULTIPLE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
-        if multiple and name == "quality":
-            continue
+        if multiple and name == "quality" and not (s >= end and _LOWER_ERROR.match(text[end:])):
+            continue  # but "100x lower MSE than ...": an error can shrink by a multiple
         # Crossing a clause break makes a word less likely to name this figure.
         between = (e, start) if e <= start else (end, s)
         distance = gap + 40 * _clauses_between(text, *between)
