@@ -503,6 +503,14 @@ def _titled(title: str, abstract: str) -> list[tuple[str, str]]:
          [("36.2% to 40.7%", "quality"), ("only 40%", "compute")]),
         ("The best approach manages to successfully configure 6.69% of repositories.",
          [("6.69%", "quality")]),
+        # a bare score named after its figure or by SSIM; an error shrinking by a multiple
+        ("Our encoder achieves a near perfect 0.99 (0.9 average) rank correlation across the "
+         "fleet, and 100x lower MSE than tabular approaches.",
+         [("0.99", "quality"), ("100x", "quality")]),
+        ("Our model reconstructs missing scans, with SSIM of 0.969 for a 6-month gap.",
+         [("0.969", "quality")]),
+        ("Our trigger raises the data kept from 0.065 to 0.31 samples/kJ.",
+         [("0.065 to 0.31 samples/kJ", "energy")]),
         ("Our system outperforms all baselines, achieving a +261.8% relative improvement over ADAS "
          "on the TravelPlanner benchmark.", [("261.8%", "quality")]),
     ],
