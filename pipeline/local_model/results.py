@@ -31,7 +31,8 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
-    r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
+    r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
+    r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
@@ -137,7 +138,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
             r"(?:benchmarks?|datasets?|tasks?)\b|"
-            r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|\b(?:roc-?)?auc\b|"
+            r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
+            r"\b(?:roc-?)?auc\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
@@ -308,7 +310,8 @@ _SIZE_OR_MEMORY = (
     ("memory", re.compile(r"memory", re.I)),
 )
 _LOWER_ERROR = re.compile(
-    r"^\s?(?:lower|smaller|less|reduction in|reduced)\s(?:[\w-]+\s)?(?:mse|rmse|mae|mape|errors?)\b",
+    r"^\s?(?:lower|smaller|less|reduction in|reduced)\s(?:[\w-]+\s)?"
+    r"(?:mse|rmse|mae|mape|errors?)\b",
     re.I,
 )
 _MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
