@@ -1,10 +1,11 @@
 """Cross-validation of the local model over every labelled set (see bench/eval_local.py --cv).
 
 The labelled sets: ../shared/eval/dev-gold.jsonl, tests/fixtures/labels/seed-gold.jsonl and
-tests/fixtures/labels/extra-gold.jsonl (titles matched to the papers of dumps/ by normalized title) and the classics
-(with their own abstracts). Each fold fits the learned heads with ``pipeline.local_model.training`` on the
-other folds (thresholds and calibration by an inner cross-validation on those folds only) and
-answers the held-out papers through ``LocalModel``, as a build would.
+tests/fixtures/labels/extra-gold.jsonl (titles matched to the papers of dumps/ by normalized
+title) and the classics (with their own abstracts). Each fold fits the learned heads with
+``pipeline.local_model.training`` on the other folds (thresholds and calibration by an inner
+cross-validation on those folds only) and answers the held-out papers through ``LocalModel``,
+as a build would.
 """
 
 from __future__ import annotations
