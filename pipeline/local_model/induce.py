@@ -350,7 +350,7 @@ class PhraseNamer:
             term = self.terms[i]
             if exclude and term in exclude:
                 continue
-            if any(_overlap(term, kept) for kept in phrases):
+            if any(overlaps(term, kept) for kept in phrases):
                 continue  # "speculative decoding" covers "speculative"
             phrases.append(term)
             if len(phrases) == 20:
@@ -380,7 +380,7 @@ class PhraseNamer:
         return self.surface(phrase).lower()
 
 
-def _overlap(a: str, b: str) -> bool:
+def overlaps(a: str, b: str) -> bool:
     """Phrases that share a word stem say the same thing for naming purposes."""
     stems_a = {w[:6] for w in a.split()}
     return any(w[:6] in stems_a for w in b.split())
