@@ -51,7 +51,8 @@ def main() -> None:
     print(f"{len(proposed.changes)} changes proposed, {len(chosen)} applied:")
     for number, change in enumerate(proposed.changes, start=1):
         mark = "apply " if change in chosen else "review"
-        print(f"  {number}. [{mark}] {change.kind} {change.leaf} -> {change.target or ''} "
+        named = ", ".join(f"{leaf.id} {leaf.name!r}" for leaf in change.new_leaves)
+        print(f"  {number}. [{mark}] {change.kind} {change.leaf} -> {change.target or named} "
               f"({len(change.members)} papers)")  # fmt: skip
     records = {normalize_title(r.title): r for r in proposed.corpus.records}
     old_model, new_model = LocalModel(taxonomy), LocalModel(after)

@@ -95,7 +95,7 @@ class TaxonomyProposal(BaseModel):
                 raise ValueError(f"leaf id {leaf.id!r} appears twice: every leaf id is unique")
             seen_ids.add(leaf.id)
             # A leaf that only restates another: same name, or a defining phrase of another.
-            name = _restatement_key(leaf.name)
+            name = restatement_key(leaf.name)
             if name in names:
                 raise ValueError(
                     f"leaves {names[name]!r} and {leaf.id!r} have the same name "
@@ -103,7 +103,7 @@ class TaxonomyProposal(BaseModel):
                 )
             names[name] = leaf.id
             for cue in leaf.title_cues:
-                cue_key = _restatement_key(cue)
+                cue_key = restatement_key(cue)
                 other = title_cues.get(cue_key)
                 if other is not None and other != leaf.id:
                     raise ValueError(
@@ -170,6 +170,8 @@ class TaxonomyProposal(BaseModel):
         )
 
 
-def _restatement_key(text: str) -> str:
+def restatement_key(text: str) -> str:
+    """What two names or defining phrases share when one only restates the other (case,
+    punctuation and plural "s" ignored)."""
     words = re.findall(r"[a-z0-9]+", text.lower())
     return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)

@@ -18,8 +18,12 @@ def _register_default_taxonomy() -> None:
 
 
 def local_answers(request: RecordedRequest) -> Reply:
-    """Answer like the embedded model would, so the HTTP path returns valid answers."""
+    """Answer like the embedded model would, so the HTTP path returns valid answers.
+
+    A remote model's prompt names no taxonomy hash: the answer comes from the taxonomy the
+    build registered last (its seam registers it), else the default one."""
     from pipeline.local_model.provider import answer
+    from pipeline.local_model.registry import latest_taxonomy
 
     _register_default_taxonomy()
-    return Reply(answer(request.messages))
+    return Reply(answer(request.messages, latest_taxonomy()))

@@ -23,6 +23,7 @@ import numpy as np
 from pipeline.local_model.lexicon import compile_taxonomy
 from pipeline.local_model.scoring import score_leaves
 from pipeline.local_model.text import Document, make_document
+from schemas.induce import restatement_key
 from schemas.taxonomy import Taxonomy
 
 # Weights of the three parts of a paper's vector (each part is unit length first).
@@ -36,6 +37,8 @@ PAPERS_PER_LEAF_MIN = 8
 PAPERS_PER_LEAF_MAX = 20
 FAMILY_MIN_MEMBERS = 8
 MAX_FAMILIES = 3
+# Share of a leaf's members that must use a second phrase for it to join the name ("X and Y").
+JOIN_COVERAGE = 0.25
 
 # Words that say nothing about a technique (on top of scikit-learn's English stop words).
 _TEXT_STOP = {
@@ -119,7 +122,9 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
             members, key=lambda i: (-float(vectors[i] @ centroid), papers[i]["paper_id"])
         )
         phrases = naming.distinctive(members)
-        name, title_cues = _name_and_title_cues(naming, phrases, used_names, used_title_cues)
+        name, title_cues = _name_and_title_cues(
+            naming, phrases, members, used_names, used_title_cues
+        )
         leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
         cues = [naming.cue(p) for p in phrases if naming.cue(p) not in title_cues][:12]
         leaves.append(
@@ -350,7 +355,7 @@ class PhraseNamer:
             term = self.terms[i]
             if exclude and term in exclude:
                 continue
-            if any(_overlap(term, kept) for kept in phrases):
+            if any(overlaps(term, kept) for kept in phrases):
                 continue  # "speculative decoding" covers "speculative"
             phrases.append(term)
             if len(phrases) == 20:
@@ -379,8 +384,57 @@ class PhraseNamer:
         """The phrase as a cue the local classifier finds in the papers (lower case)."""
         return self.surface(phrase).lower()
 
+    def coverage(self, phrase: str, members: list[int]) -> float:
+        """Share of the members whose title or contribution sentences use the phrase."""
+        column = self.vectorizer.vocabulary_.get(phrase)
+        if column is None or not members:
+            return 0.0
+        return float((self.counts[members, column] > 0).sum()) / len(members)
 
-def _overlap(a: str, b: str) -> bool:
+    def is_name(self, phrase: str) -> bool:
+        """A single word the abstracts write capitalised mid-sentence: a tool, vendor, model or
+        chip name ("PyTorch", "Ascend", "Pangu"), not a section title on its own."""
+        if " " in phrase:
+            return False
+        pattern = re.compile(r"(?<![.!?]\s)(?<!^)\b" + re.escape(phrase) + r"\b", re.I)
+        forms = [m.group(0) for doc in self.docs for m in pattern.finditer(doc.abstract)]
+        # An acronym (NAS, KV, FPGA) names a technique; a capitalised word a product or maker.
+        capitalised = sum(1 for form in forms if form[:1].isupper() and not form.isupper())
+        return bool(forms) and capitalised >= 0.8 * len(forms)
+
+    def section_title(self, phrases: list[str], members: list[int]) -> list[str]:
+        """The phrases (as written) that name a leaf like a survey's section title.
+
+        ``phrases`` come ranked by c-TF-IDF. A bare tool, vendor or model name goes last; a
+        single word gives way to a multiword phrase among the next ones that half as many
+        members use ("Mixture-of-Experts" over "Architecture"); a second phrase joins the first
+        ("X and Y") only when JOIN_COVERAGE of the members use it, so a name is not a list of one
+        paper's terms."""
+        if not phrases:
+            return []
+        ranked = [p for p in phrases if not self.is_name(p)] + [
+            p for p in phrases if self.is_name(p)
+        ]
+        first = ranked[0]
+        if " " not in first:
+            enough = 0.5 * self.coverage(first, members)
+            first = next(
+                (p for p in ranked[1:5] if " " in p and self.coverage(p, members) >= enough), first
+            )
+        parts = [self.surface(first)]
+        for phrase in ranked:
+            if (
+                phrase != first
+                and " " in phrase
+                and not overlaps(phrase, first)
+                and self.coverage(phrase, members) >= JOIN_COVERAGE
+            ):
+                parts.append(self.surface(phrase))
+                break
+        return parts
+
+
+def overlaps(a: str, b: str) -> bool:
     """Phrases that share a word stem say the same thing for naming purposes."""
     stems_a = {w[:6] for w in a.split()}
     return any(w[:6] in stems_a for w in b.split())
@@ -396,22 +450,25 @@ def title_case(text: str) -> str:
 
 
 def _name_and_title_cues(
-    naming: PhraseNamer, phrases: list[str], used_names: set[str], used_cues: set[str]
+    naming: PhraseNamer,
+    phrases: list[str],
+    members: list[int],
+    used_names: set[str],
+    used_cues: set[str],
 ) -> tuple[str, list[str]]:
-    free = [p for p in phrases if naming.cue(p) not in used_cues]
-    chosen = free[:3]
-    title_cues = list(dict.fromkeys(naming.cue(p) for p in chosen)) or [
-        f"topic {len(used_names) + 1}"
-    ]
-    used_cues.update(title_cues)
-    # The leading phrase names the leaf; a second one joins it when it is a phrase too.
-    parts = [naming.surface(chosen[0])] if chosen else [title_cues[0]]
-    if len(chosen) > 1 and " " in chosen[1]:
-        parts.append(naming.surface(chosen[1]))
-    name = title_case(" and ".join(parts))
-    while name.lower() in used_names:
+    # Defining phrases and names are unique up to restatement (plural, case), as the
+    # proposal's validator checks.
+    title_cues: list[str] = []
+    for phrase in phrases:
+        cue = naming.cue(phrase)
+        if restatement_key(cue) not in used_cues and len(title_cues) < 3:
+            used_cues.add(restatement_key(cue))
+            title_cues.append(cue)
+    title_cues = title_cues or [f"topic {len(used_names) + 1}"]
+    name = title_case(" and ".join(naming.section_title(phrases[:8], members) or [title_cues[0]]))
+    while restatement_key(name) in used_names:
         name = f"{name} (continued)"
-    used_names.add(name.lower())
+    used_names.add(restatement_key(name))
     return name[:80], title_cues
 
 

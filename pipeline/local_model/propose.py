@@ -4,7 +4,9 @@
   (a catch-all) is cut into the parts its papers form (ward on text vectors, silhouette);
 - move: papers of leaf X whose text sits nearer leaf Y's papers and whose cues nearly chose Y,
   grouped by (X, Y) and by a phrase they share; the edit adds that phrase to Y's title cues;
-- add: a cluster of weakly classified papers sharing a phrase no leaf claims becomes a leaf;
+- add: a cluster of papers (text vectors alone) that no leaf holds well - scattered over several
+  leaves, or filed on weak cues or with low confidence - and that shares a defining phrase
+  becomes a new leaf, with those of its papers that fit nowhere as members;
 - merge / retire: a leaf with no paper, or too few to stand alone.
 
 Every cue edit and new leaf is simulated: the local classifier re-reads the papers the phrase
@@ -28,9 +30,11 @@ from pipeline.local_model.induce import (
     combine,
     cue_vectors,
     one_hot,
+    overlaps,
     text_vectors,
     title_case,
 )
+from pipeline.local_model.lexicon import NEGATIVE, compile_taxonomy, tokenize
 from pipeline.local_model.text import Document
 from schemas.taxonomy import Taxonomy
 
@@ -41,6 +45,9 @@ NEAR_SHARE = 0.5  # a move's target scored at least this share of the primary's 
 MIN_GROUP = 2
 MIN_NEW_LEAF = 4
 MAX_COLLATERAL_SHARE = 0.5  # other papers an applied change may move, per paper it moves
+LOW_CONFIDENCE = 0.6  # a screening below this is listed as low confidence (build's run report)
+HOMED_SHARE = 0.5  # a cluster whose main leaf holds this share of it has a home
+MAX_ADDS = 6
 
 
 @dataclass
@@ -51,6 +58,13 @@ class _Paper:
     leaves: list[str]
     scores: dict[str, float]
     base: str  # the local classifier's primary under the current taxonomy
+    confidence: float | None = None  # calibrated, when learned weights cover the taxonomy
+
+    @property
+    def weak(self) -> bool:
+        """Fits no leaf well: its primary rests on weak cues only, or is uncertain."""
+        low = self.confidence is not None and self.confidence < LOW_CONFIDENCE
+        return self.scores.get(self.primary, 0.0) < WEAK_SCORE or low
 
 
 def propose(papers: list[dict[str, Any]], taxonomy: Taxonomy) -> dict[str, Any]:
@@ -68,6 +82,7 @@ def propose(papers: list[dict[str, Any]], taxonomy: Taxonomy) -> dict[str, Any]:
                 list(p["leaves"]),
                 scores,
                 analysis.choice.primary,
+                analysis.confidence,
             )  # fmt: skip
         )
     if len(items) < 4:
@@ -83,6 +98,7 @@ def propose(papers: list[dict[str, Any]], taxonomy: Taxonomy) -> dict[str, Any]:
     combined = combine(vectors, cue, one_hot(level_of, len(levels)))
     clusters = absorb_small(combined, cluster(combined, 80))
     changes += _moves(items, clusters, namer, simulator)
+    changes += _adds(taxonomy, items, vectors, namer)
     return {"changes": changes}
 
 
@@ -320,3 +336,150 @@ def _moves(
         ]
         changes.append(change)
     return changes
+
+
+# ------------------------------------------------------------------------------------ add
+def _adds(
+    taxonomy: Taxonomy, items: list[_Paper], vectors: np.ndarray, namer: PhraseNamer
+) -> list[dict[str, Any]]:
+    """New leaves for topics the taxonomy has no home for.
+
+    Candidates come two ways: clusters of the papers' text alone (cue scores would pull them
+    towards the existing leaves), and the papers that share a multiword phrase of their titles
+    or contribution sentences that no leaf's cues claim. A candidate has no home when no leaf
+    holds half of it, or when most of it is weakly placed (weak cues, low confidence); a phrase
+    group must also be as alike as a typical leaf's papers. Its members are the papers that are
+    weakly placed or outside its main leaf and use one of its defining phrases (multiword
+    c-TF-IDF phrases); four or more make a leaf, named by the first phrase. Candidates are taken
+    largest first, skipping one that shares half its members with a leaf already proposed.
+    The new leaf is simulated: the expected sizes are the local classifier's primaries with it."""
+    texts = [f"{p.doc.title} {p.doc.abstract}".lower() for p in items]
+    labels = absorb_small(vectors, cluster(vectors, 80))
+    groups = [([int(i) for i in np.flatnonzero(labels == lab)], "") for lab in sorted(set(labels))]
+    candidates: list[tuple[list[int], list[str]]] = []
+    for group, seed in groups + _phrase_groups(taxonomy, items, vectors, namer):
+        homeless = _homeless(items, group)
+        if len(homeless) < MIN_NEW_LEAF:
+            continue
+        # Named by multiword phrases (a phrase group by its own first): a single word
+        # ("energy", "serving") pulls in papers of other topics.
+        phrases = [seed] if seed else []
+        for phrase in namer.distinctive(homeless):
+            if " " in phrase and not any(overlaps(phrase, kept) for kept in phrases):
+                phrases.append(phrase)
+        phrases = phrases[:3]
+        members = [i for i in homeless if any(_uses(texts[i], p) for p in phrases)]
+        if len(members) >= MIN_NEW_LEAF:
+            candidates.append((members, phrases))
+    candidates.sort(key=lambda c: (-len(c[0]), items[c[0][0]].id, c[1]))
+    chosen: list[tuple[list[int], list[str]]] = []
+    for members, phrases in candidates:
+        taken = {i for other, _ in chosen for i in other}
+        if len(taken & set(members)) * 2 >= len(members):
+            continue
+        chosen.append((members, phrases))
+        if len(chosen) == MAX_ADDS:
+            break
+    return [_add(taxonomy, items, members, phrases, namer) for members, phrases in chosen]
+
+
+def _homeless(items: list[_Paper], group: list[int]) -> list[int]:
+    """The papers of a group without a home, when the group has none: [] when one leaf holds
+    half of it and most of it is placed on strong cues."""
+    if len(group) < MIN_NEW_LEAF:
+        return []
+    votes = Counter(items[i].primary for i in group)
+    main, count = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    weak = sum(items[i].weak for i in group)
+    if count >= HOMED_SHARE * len(group) and weak < HOMED_SHARE * len(group):
+        return []  # its main leaf holds it: moves, not a new leaf
+    return [i for i in group if items[i].weak or items[i].primary != main]
+
+
+def _phrase_groups(
+    taxonomy: Taxonomy, items: list[_Paper], vectors: np.ndarray, namer: PhraseNamer
+) -> list[tuple[list[int], str]]:
+    """(papers, phrase): papers whose titles or contribution sentences share a multiword phrase
+    no leaf claims (no leaf cue covers its head, the last word), as alike as a typical leaf's."""
+    lexicon = compile_taxonomy(taxonomy)
+    by_leaf: dict[str, list[int]] = {}
+    for i, p in enumerate(items):
+        by_leaf.setdefault(p.primary, []).append(i)
+    alike = [_coherence(vectors, m) for m in by_leaf.values() if len(m) >= MIN_GROUP]
+    if not alike:
+        return []
+    typical = float(np.median(alike))
+    present = (namer.counts > 0).tocsc()
+    groups: list[tuple[list[int], str]] = []
+    for t, term in enumerate(namer.terms):
+        group = [int(i) for i in present[:, t].nonzero()[0]]
+        if " " not in term or len(group) < MIN_NEW_LEAF:
+            continue  # a single word ("GPU", "generative") names no topic of its own
+        tokens = tokenize(namer.surface(term))
+        claims = lexicon.matcher.find(tokens)
+        if any(m.cue.category != NEGATIVE and m.last == len(tokens) for m in claims):
+            continue  # a leaf's cue: its papers have a home, or a move fixes them
+        if _coherence(vectors, group) >= typical:
+            groups.append((group, term))
+    return groups
+
+
+def _uses(text: str, phrase: str) -> bool:
+    return all(word in text for word in phrase.split())
+
+
+def _add(
+    taxonomy: Taxonomy, items: list[_Paper], members: list[int], phrases: list[str],
+    namer: PhraseNamer,
+) -> dict[str, Any]:  # fmt: skip
+    known = set(taxonomy.leaf_ids)
+    sources = Counter(items[i].primary for i in members)
+    source = min(sources, key=lambda leaf: (-sources[leaf], leaf))
+    levels = Counter(items[i].primary.split(".", 1)[0] for i in members)
+    level = min(levels, key=lambda lv: (-levels[lv], lv))
+    base = "_".join(phrases[0].replace("-", " ").split()[:3])
+    ident = f"{level}.{''.join(c for c in base.lower() if c.isalnum() or c == '_')}"
+    if ident == f"{level}." or not ident.split(".", 1)[1][:1].isalpha():
+        ident = f"{level}.new_topic"
+    while ident in known:
+        ident += "_b"
+    weak = sum(items[i].weak for i in members)
+    spread = ", ".join(
+        f"{leaf} ({n})" for leaf, n in sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    new_leaf = {
+        "id": ident, "name": title_case(namer.surface(phrases[0])),
+        "scope": f"Papers on {', '.join(namer.surface(p) for p in phrases)}.",
+        "title_cues": list(dict.fromkeys(namer.cue(p) for p in phrases)), "cues": [],
+        "families": [], "members": sorted(items[i].id for i in members),
+        "evidence": [_quote(items[i].doc, items[i].id) for i in members[:2]],
+    }  # fmt: skip
+    return {
+        "kind": "add", "leaf": source, "apply": False,
+        "members": new_leaf["members"],
+        "why": f"{len(members)} papers share {phrases[0]!r} and cluster together, but no leaf "
+        f"holds them well: they are filed under {spread}"
+        + (f", {weak} of them on weak cues or with low confidence" if weak else "")
+        + ". A new leaf gives them a section (a new leaf set re-decides every paper by the cue "
+        "rules until the learned heads are refitted: review, not applied)",
+        "new_leaves": [new_leaf],
+        "sizes": _sizes_with(taxonomy, items, level, new_leaf),
+        "evidence": new_leaf["evidence"],
+    }  # fmt: skip
+
+
+def _sizes_with(
+    taxonomy: Taxonomy, items: list[_Paper], level: str, new_leaf: dict[str, Any]
+) -> dict[str, int]:
+    """Primary counts of the leaves that change when the local classifier has the new leaf."""
+    data = taxonomy.model_dump(mode="json")
+    leaf = {"id": new_leaf["id"], "name": new_leaf["name"], "description": new_leaf["scope"],
+            "title_cues": new_leaf["title_cues"]}  # fmt: skip
+    for item in data["levels"]:
+        if item["id"] == level:
+            item["leaves"].append(leaf)
+    model = LocalModel(Taxonomy.model_validate(data))
+    before = _sizes(items)
+    after = Counter(model.analyse(p.doc.title, p.doc.abstract).choice.primary for p in items)
+    changed = sorted(leaf for leaf in set(before) | set(after) if before[leaf] != after[leaf])
+    return {leaf: after[leaf] for leaf in changed}

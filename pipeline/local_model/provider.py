@@ -16,15 +16,11 @@ from litellm import ModelResponse
 from litellm.llms.custom_llm import CustomLLM, CustomLLMError
 from litellm.types.utils import ChatCompletionMessageToolCall, Function, Message, Usage
 
+from pipeline.local_model.keys import CORPUS, PAPERS, SECTION, TASK, TAXONOMY, message_text
 from pipeline.local_model.registry import find_taxonomy
 
 LOCAL_MODELS = ("local/taxonomist",)
-_TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
-_TAXONOMY = re.compile(r"\((sha256:[0-9a-f]+)\)")
-_PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
 _POSITION = re.compile(r'^\{"paper_id": "\d+"')
-_SECTION = re.compile(r"<section>\n(.*?)\n</section>", re.S)
-_CORPUS = re.compile(r"<corpus>\n(.*?)\n</corpus>", re.S)
 
 
 @cache
@@ -40,34 +36,27 @@ def _model_for(digest: str) -> Any:
     return LocalModel(taxonomy)
 
 
-def _text(messages: list[dict[str, Any]]) -> str:
-    parts: list[str] = []
-    for message in messages:
-        content = message.get("content")
-        if isinstance(content, str):
-            parts.append(content)
-        elif isinstance(content, list):
-            parts.extend(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return "\n".join(parts)
+def answer(messages: list[dict[str, Any]], taxonomy: str | None = None) -> dict[str, Any]:
+    """The local model's answer to a rendered stage prompt: {"items": [...]}.
 
-
-def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    """The local model's answer to a rendered stage prompt: {"items": [...]}."""
-    text = _text(messages)
-    task = _TASK.search(text)
-    digest = _TAXONOMY.search(text)
+    ``taxonomy``: the hash of the taxonomy to answer from when the prompt names none (a prompt
+    rendered for a remote model, answered like the embedded model by a test server)."""
+    text = message_text(messages)
+    task = TASK.search(text)
+    named = TAXONOMY.search(text)
+    digest = named.group(1) if named else taxonomy
     if task and digest and task.group(1) == "synthesize":
-        sections = _SECTION.findall(text)
+        sections = SECTION.findall(text)
         if sections:
-            return _write_section(digest.group(1), json.loads(sections[-1]))
+            return _write_section(digest, json.loads(sections[-1]))
     if task and digest and task.group(1) in ("induce", "propose"):
-        corpus = _CORPUS.findall(text)
+        corpus = CORPUS.findall(text)
         if corpus:
             request = json.loads(corpus[-1])
             if task.group(1) == "propose":
-                return _propose(digest.group(1), request)
-            return _induce(digest.group(1), request)
-    found = _PAPERS.findall(text)
+                return _propose(digest, request)
+            return _induce(digest, request)
+    found = PAPERS.findall(text)
     papers = found[-1] if found else None
     if not (task and digest and papers):
         raise CustomLLMError(
@@ -75,7 +64,7 @@ def answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
             message="local/taxonomist answers taxonomist stage prompts only "
             "(need a <task/> tag, a taxonomy hash and <papers>)",
         )
-    model = _model_for(digest.group(1))
+    model = _model_for(digest)
     items = []
     for number, line in enumerate(papers.splitlines(), start=1):
         if not line.strip():
@@ -219,7 +208,7 @@ class LocalProvider(CustomLLM):
     ) -> ModelResponse:
         result = answer(messages)
         content = json.dumps(result, ensure_ascii=False, sort_keys=True)
-        prompt_tokens, completion_tokens = _usage(_text(messages), result)
+        prompt_tokens, completion_tokens = _usage(message_text(messages), result)
         tools = params.get("tools")
         if tools:
             name = tools[0].get("function", {}).get("name", "answer")

@@ -54,8 +54,15 @@ def model_digest(root: Path) -> str:
 
 def register_taxonomy(taxonomy: Taxonomy) -> str:
     digest = taxonomy_hash(taxonomy)
+    _TAXONOMIES.pop(digest, None)  # re-registered: now the latest
     _TAXONOMIES[digest] = taxonomy
     return digest
+
+
+def latest_taxonomy() -> str | None:
+    """The hash of the taxonomy registered last (what a test server answering like the embedded
+    model uses for a remote model's prompt, which names no taxonomy hash)."""
+    return next(reversed(_TAXONOMIES), None)
 
 
 def find_taxonomy(digest: str) -> Taxonomy | None:

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import BudgetExceeded, ProviderFatal, ReplayMiss
+from pipeline.local_model.keys import key_view
 from pipeline.local_model.registry import register_taxonomy
 from pipeline.seam.answers import (
     Answer,
@@ -102,7 +103,7 @@ class Seam:
         self._rng = random.Random(0)
         self._semaphore = asyncio.Semaphore(max(1, self.settings.concurrency))
         self._limiter = RateLimiter(self.settings.requests_per_minute)
-        self._taxonomy_hash = register_taxonomy(taxonomy)  # the embedded model finds it by hash
+        register_taxonomy(taxonomy)  # the embedded model finds it by the hash in its prompt
         self._preflight_task: asyncio.Future[None] | None = None
         self._succeeded: dict[str, bool] = {}
         self._failed_requests: dict[str, int] = {}
@@ -149,7 +150,7 @@ class Seam:
 
         try:
             for paper in sorted(papers, key=lambda p: p["paper_id"]):
-                key = self.document_key(stage, paper, item_model)
+                key, taxonomy_digest = self._keyed(stage, paper, item_model)
                 # Cached answers pass the same checks as fresh ones (an imported cache is input).
                 context = {"papers": {paper["paper_id"]: paper}, "taxonomy": self.taxonomy}
                 value = cached_value(self.cache.get(key), item_model, context)
@@ -157,7 +158,9 @@ class Seam:
                     stats.cache_hits += 1
                     answers[paper["paper_id"]] = Answer(paper["paper_id"], value, cached=True)
                     continue
-                fingerprint = self._fingerprint(parameters, prompt, paper, schema_digest)
+                fingerprint = self._fingerprint(
+                    parameters, prompt, paper, schema_digest, taxonomy_digest
+                )
                 reason = why(self.cache, stage, config.model, fingerprint, new="new paper")
                 stats.why[reason] = stats.why.get(reason, 0) + 1
                 misses.append((paper, key, fingerprint))
@@ -195,7 +198,9 @@ class Seam:
             planned = [b for item, _, _ in misses for b in sizer.add(item, item_tokens(item))]
             for papers_of_call in [*planned, sizer.flush()]:
                 if papers_of_call:
-                    messages = prompt.render(self.taxonomy, numbered(list(papers_of_call)))
+                    messages = prompt.render(
+                        self.taxonomy, numbered(list(papers_of_call)), config.embedded
+                    )
                     estimate.add_request(
                         stage, config.model, messages, len(papers_of_call), as_batch
                     )
@@ -241,7 +246,7 @@ class Seam:
         papers = [paper for paper, _, _ in batch]
         shown = numbered(papers)
         context = {"papers": {p["paper_id"]: p for p in shown}, "taxonomy": self.taxonomy}
-        messages = prompt.render(self.taxonomy, shown)
+        messages = prompt.render(self.taxonomy, shown, config.embedded)
         if context_overflow(config, stage, messages, len(batch)):  # split in halves until it fits
             half = len(batch) // 2
             parts = await asyncio.gather(
@@ -317,7 +322,7 @@ class Seam:
             "papers": {shown[0]["paper_id"]: shown[0], pid: shown[0]},
             "taxonomy": self.taxonomy,
         }
-        messages = prompt.render(self.taxonomy, shown)
+        messages = prompt.render(self.taxonomy, shown, config.embedded)
         overflow = context_overflow(config, stage, messages, 1)
         if overflow:
             return {pid: Answer(pid, None, overflow)}
@@ -342,8 +347,9 @@ class Seam:
         """Tokens left for data in a request of ``stage``: its ceiling less the fixed prompt
         (with ``fixed`` as the one document of a one-document stage)."""
         prompt = self._prompt_loader(stage)
-        messages = prompt.render(self.taxonomy, [] if fixed is None else [fixed])
-        return int(self.config(stage).ceiling * SAFETY) - input_tokens(stage, messages)
+        config = self.config(stage)
+        messages = prompt.render(self.taxonomy, [] if fixed is None else [fixed], config.embedded)
+        return int(config.ceiling * SAFETY) - input_tokens(stage, messages)
 
     def _report_progress(self, stage: str, planned: int, done: int) -> None:
         if self.progress is not None:
@@ -354,18 +360,38 @@ class Seam:
         self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]
     ) -> str:
         """The cache key of one item's answer: a paper of a paper stage, or a survey section."""
+        return self._keyed(stage, payload, response_model)[0]
+
+    def _keyed(
+        self, stage: str, payload: dict[str, Any], response_model: type[BaseModel]
+    ) -> tuple[str, str]:
+        """The cache key of one item's answer, and a digest of what it reads of the taxonomy.
+
+        The key covers what the model reads for this item. A remote model reads the rendered
+        messages (the static system text by its digest: the instructions and the leaves it
+        shows). The embedded model reads the item's own message and the parts of the taxonomy
+        its answer can depend on for this item (pipeline/local_model/keys.py: for a paper, the
+        leaf ids and the cues found in its text), so a taxonomy edit re-asks only the items it
+        can change; its code and weights are in the key's parameters."""
         config = self.config(stage)
         prompt = self._prompt_loader(stage)
-        return cache_key(
-            {
-                "model": config.model,
-                "stage": stage,
-                "prompt": prompt.hash,
-                "messages": key_messages(prompt.render(self.taxonomy, numbered([payload]))),
-                "schema": _schema_digest(response_model),
-                "parameters": config.parameters(),
-            }
-        )
+        messages = prompt.render(self.taxonomy, numbered([payload]), config.embedded)
+        material: dict[str, Any] = {
+            "model": config.model,
+            "stage": stage,
+            "prompt": prompt.hash,
+            "schema": _schema_digest(response_model),
+            "parameters": config.parameters(),
+        }
+        if config.embedded:
+            view = key_view(self.taxonomy, messages)
+            material["messages"] = [m for m in messages if m["role"] != "system"]
+            material["taxonomy"] = view
+            taxonomy = digest(view)
+        else:
+            material["messages"] = key_messages(messages)
+            taxonomy = digest(material["messages"][0])
+        return cache_key(material), taxonomy
 
     async def ask_document(
         self,
@@ -381,7 +407,7 @@ class Seam:
         stats = self.stats.setdefault(stage, StageStats(model=config.model))
         stats.papers += 1
         self._report_progress(stage, 1, 0)
-        key = self.document_key(stage, payload, response_model)
+        key, taxonomy_digest = self._keyed(stage, payload, response_model)
         cached = cached_value(self.cache.get(key), response_model, context)
         if cached is not None:
             stats.cache_hits += 1
@@ -390,7 +416,7 @@ class Seam:
         fingerprint = {
             "paper_id": item_id,
             "prompt": prompt.hash,
-            "taxonomy": self._taxonomy_hash,
+            "taxonomy": taxonomy_digest,
             "data": digest(payload),  # the section's papers and previous text
         }
         reason = why(self.cache, stage, config.model, fingerprint, new="new section")
@@ -401,7 +427,7 @@ class Seam:
                 f"'{config.model}') is not in the cache. Run without --replay to ask the model, "
                 "or load recorded answers with `taxonomist cache import FILE`."
             )
-        messages = prompt.render(self.taxonomy, [payload])
+        messages = prompt.render(self.taxonomy, [payload], config.embedded)
         if self.settings.dry_run:
             self.estimates.setdefault(stage, Estimate()).add_request(
                 stage, config.model, messages, 1
@@ -549,12 +575,19 @@ class Seam:
 
     # --------------------------------------------------------------- cache records and "why"
     def _fingerprint(
-        self, parameters: dict[str, Any], prompt: Prompt, paper: dict[str, str], schema_digest: str
+        self,
+        parameters: dict[str, Any],
+        prompt: Prompt,
+        paper: dict[str, str],
+        schema_digest: str,
+        taxonomy_digest: str,
     ) -> dict[str, Any]:
+        """What shaped one answer, for the run report's "why" (``taxonomy_digest``: of the part
+        of the taxonomy the model reads for this paper)."""
         return {
             "paper_id": paper["paper_id"],
             "prompt": prompt.hash,
-            "taxonomy": self._taxonomy_hash,
+            "taxonomy": taxonomy_digest,
             "paper": digest(paper),
             "schema": schema_digest,
             "parameters": digest(parameters),

@@ -149,7 +149,7 @@ class BatchRun:
         normal: list[list[Miss]] = []
         for number, chunk in enumerate(chunks):
             shown = numbered([paper for paper, _, _ in chunk])
-            messages = self.prompt.render(self.seam.taxonomy, shown)
+            messages = self.prompt.render(self.seam.taxonomy, shown, self.config.embedded)
             if context_overflow(self.config, self.stage, messages, len(chunk)):
                 normal.append(chunk)  # the normal path splits it until it fits
                 continue

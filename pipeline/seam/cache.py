@@ -1,8 +1,10 @@
 """The answer cache (diskcache): validated stage answers keyed by everything that shapes them.
 
-Key = "v1:" + sha256 of canonical JSON of {model, stage, prompt hash, rendered messages, response
-schema JSON, generation parameters}. Changing any of them is a miss; nothing else is (in
-particular not the api_base or the batch a paper was sent in). API keys are never part of a key
+Key = "v1:" + sha256 of canonical JSON of {model, stage, prompt hash, what the model reads (the
+rendered messages; for the embedded model the item and the parts of the taxonomy it reads,
+pipeline/local_model/keys.py), response schema JSON, generation parameters}. Changing any of
+them is a miss; nothing else is (in particular not the api_base or the batch a paper was sent
+in). API keys are never part of a key
 or a value. Writes are SQLite transactions, so an interrupted run keeps every finished answer.
 """
 

@@ -66,25 +66,34 @@ class Prompt:
     def hash(self) -> str:
         return hashlib.sha256(self.source.encode()).hexdigest()[:16]
 
-    def render(self, taxonomy: Taxonomy, papers: list[dict[str, Any]]) -> list[dict[str, str]]:
-        """Chat messages for these papers: [system, user]."""
+    def render(
+        self, taxonomy: Taxonomy, papers: list[dict[str, Any]], hashed: bool = True
+    ) -> list[dict[str, str]]:
+        """Chat messages for these papers: [system, user].
+
+        ``hashed``: the system text names the taxonomy's content hash, by which the embedded
+        model finds the taxonomy it answers from. A remote model is not shown it: it reads
+        only the prompt, so a taxonomy edit that the prompt does not show (a cue) leaves its
+        requests, and their cache keys, unchanged."""
         return [
-            {"role": "system", "content": self.system(taxonomy)},
-            {"role": "user", "content": self._block("user", taxonomy, papers)},
+            {"role": "system", "content": self.system(taxonomy, hashed)},
+            {"role": "user", "content": self._block("user", taxonomy, papers, hashed)},
         ]
 
-    def system(self, taxonomy: Taxonomy) -> str:
+    def system(self, taxonomy: Taxonomy, hashed: bool = True) -> str:
         """The static part (same for every paper of a run): rendered once per taxonomy."""
-        key = taxonomy_hash(taxonomy)
+        key = f"{taxonomy_hash(taxonomy)}:{hashed}"
         cached = self._systems.get(key)
         if cached is None:
-            cached = self._systems[key] = self._block("system", taxonomy, [])
+            cached = self._systems[key] = self._block("system", taxonomy, [], hashed)
         return cached
 
-    def _block(self, name: str, taxonomy: Taxonomy, papers: list[dict[str, Any]]) -> str:
+    def _block(
+        self, name: str, taxonomy: Taxonomy, papers: list[dict[str, Any]], hashed: bool
+    ) -> str:
         variables = {
             "taxonomy": taxonomy,
-            "taxonomy_hash": taxonomy_hash(taxonomy),
+            "taxonomy_hash": taxonomy_hash(taxonomy) if hashed else "",
             "papers": papers,
         }
         context = self.template.new_context(variables)

@@ -36,6 +36,12 @@ class ModelConfig:
     context_tokens: int | None = None
 
     @property
+    def embedded(self) -> bool:
+        """The embedded model (``local/...``): it answers from the taxonomy behind the hash in
+        its prompt, and its cache keys name the parts of it each answer reads."""
+        return self.model.startswith("local/")
+
+    @property
     def ceiling(self) -> int:
         """Input tokens one request may carry: ``context_tokens`` when set, else the embedded
         model's declared window for ``local/`` models and DEFAULT_CONTEXT_TOKENS for others."""

@@ -14,6 +14,7 @@ since the last run keeps its previous text without a call (outputs/sections.json
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from schemas.paper import Paper
 from schemas.record import PaperRecord, SectionText
 from schemas.run import StageStats
 from schemas.survey import SectionDraft, cited_keys, compact, section_context
-from schemas.taxonomy import Taxonomy
+from schemas.taxonomy import Taxonomy, taxonomy_hash
 
 SECTIONS_FILE = "sections.json"
 SPECIAL_SECTIONS = ("introduction", "surveys", "challenges", "conclusion")
@@ -50,6 +51,9 @@ class Previous:
     inputs: str
     sentences: list[str]
     paragraph_starts: list[int] = field(default_factory=list)
+    # The hash of the taxonomy the text was written under; "" in a sections file written
+    # before it was recorded.
+    taxonomy: str = ""
 
 
 def section_papers(section: str, records: list[PaperRecord]) -> list[PaperRecord]:
@@ -152,7 +156,12 @@ def _parse_sections(text: str) -> dict[str, Previous]:
     try:
         data = json.loads(text)
         return {
-            k: Previous(v["inputs"], list(v["sentences"]), list(v.get("paragraphs", [])))
+            k: Previous(
+                v["inputs"],
+                list(v["sentences"]),
+                list(v.get("paragraphs", [])),
+                str(v.get("taxonomy", "")),
+            )
             for k, v in data.items()
         }
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
@@ -165,6 +174,8 @@ def save_sections(out_dir: Path, written: dict[str, Previous]) -> None:
         data[key] = {"inputs": value.inputs, "sentences": value.sentences}
         if value.paragraph_starts:
             data[key]["paragraphs"] = value.paragraph_starts
+        if value.taxonomy:
+            data[key]["taxonomy"] = value.taxonomy
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     write_text_atomic(out_dir / SECTIONS_FILE, text)
 
@@ -250,13 +261,18 @@ async def _ask_section(
     ``paper_count``: the largest count of papers a sentence may state (default: the papers
     of ``context_papers``)."""
     inputs = seam.document_key("synthesize", {**request, "previous": []}, SectionDraft)
+    written_under = taxonomy_hash(seam.taxonomy)
     if previous is not None and previous.inputs == inputs:
         model = seam.config("synthesize").model
         stats = seam.stats.setdefault("synthesize", StageStats(model=model))
         stats.papers += 1
         stats.cache_hits += 1
-        return previous
-    old_sentences = previous.sentences if previous is not None and keep_previous else []
+        return dataclasses.replace(previous, taxonomy=written_under)
+    # A new dump updates a section (old sentences kept, new papers added: a small diff). After
+    # a taxonomy edit, papers moved and sections changed meaning: a section asked again is
+    # written afresh, byte for byte as a cold build under the edited taxonomy writes it.
+    keep = keep_previous and previous is not None and previous.taxonomy in ("", written_under)
+    old_sentences = previous.sentences if previous is not None and keep else []
     request = {**request, "previous": old_sentences}
     if old_sentences and previous is not None and previous.paragraph_starts:
         request["previous_paragraphs"] = previous.paragraph_starts
@@ -269,7 +285,7 @@ async def _ask_section(
         return previous
     draft = answer.value
     assert isinstance(draft, SectionDraft)
-    return Previous(inputs, list(draft.sentences), list(draft.paragraph_starts))
+    return Previous(inputs, list(draft.sentences), list(draft.paragraph_starts), written_under)
 
 
 async def _write_parts(
