@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,12 +143,8 @@ def fuzzy_pairs(
                 blocks[key][1].append(title)
     found: dict[tuple[str, str], float] = {}
     for new, old in blocks.values():
-        for a, b in [*_candidates(new, new), *_candidates(new, old)]:
-            first, second = sorted((a, b))
-            # the score as the full float32 matrix gave it, so reports keep their figures
-            score = round(float(np.float32(fuzz.ratio(first, second))), 1)
-            if score >= FUZZY_THRESHOLD and same_paper(first, second):
-                found[(first, second)] = score
+        found.update(matches(_candidates(new, new)))
+        found.update(matches(_candidates(new, old)))
     if compared is not None:
         compared.titles.update(titles)
         compared.pairs.update(found)
@@ -156,6 +152,18 @@ def fuzzy_pairs(
     return sorted(
         (index[a], index[b], score) for (a, b), score in found.items() if a in index and b in index
     )
+
+
+def matches(candidates: Iterable[tuple[str, str]]) -> dict[tuple[str, str], float]:
+    """The candidate pairs that name one paper, each as (first, second) in order, with scores."""
+    found = {}
+    for a, b in candidates:
+        first, second = sorted((a, b))
+        # the score as the full float32 matrix gave it, so reports keep their figures
+        score = round(float(np.float32(fuzz.ratio(first, second))), 1)
+        if score >= FUZZY_THRESHOLD and same_paper(first, second):
+            found[(first, second)] = score
+    return found
 
 
 def block_keys(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
