@@ -8,6 +8,7 @@ ingest keeps every paper (the "papers" column says how many it kept). Each size 
 
     python bench/scale.py 500 2000 8000            # sizes as arguments
     python bench/scale.py 2000 8000 --workers 2    # passes --workers to the build
+    python bench/scale.py 100000 --write-corpus corpus.jsonl   # only write the corpus
 
 Per size it prints papers, the exit status of the build, CPU seconds per stage (this process;
 worker processes are counted in ``cpu_total``), peak RSS, the largest request of each stage (in
@@ -187,6 +188,9 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep corpora and outputs here")
+    parser.add_argument(
+        "--write-corpus", type=Path, metavar="FILE", help="write the corpus of one size and exit"
+    )
     parser.add_argument("--run-one", nargs=2, type=Path, metavar=("CORPUS", "WORKDIR"))
     args = parser.parse_args()
     if args.run_one:
@@ -195,6 +199,11 @@ def main() -> None:
     if not args.sizes:
         parser.error("give one or more corpus sizes, e.g. 2000 8000")
     seeds = seed_papers()
+    if args.write_corpus:
+        if len(args.sizes) != 1:
+            parser.error("--write-corpus takes one size")
+        write_corpus(args.write_corpus, synthetic_corpus(args.sizes[0], seeds))
+        return
     previous: dict[str, Any] | None = None
     for size in args.sizes:
         result = measure(size, seeds, args.workers, args.keep)

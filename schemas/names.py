@@ -22,8 +22,9 @@ _HEADLINE_METRICS = ("speedup", "throughput", "memory", "energy", "cost", "size"
 
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
 _SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-# "$^2$", "^{2}", "$_{k}$": a short super- or subscript written in TeX math in a title
-_SCRIPT = re.compile(r"\$?([\^_])(?:\{([0-9+\-=()ni]{1,4})\}|([0-9]))\$?")
+# "$^2$", "^{2}", "$_{k}$": a short super- or subscript written in TeX math in a title; an
+# unbraced digit only when no digit follows ("10^264" is 10 to the 264th, not "10²64")
+_SCRIPT = re.compile(r"\$?([\^_])(?:\{([0-9+\-=()ni]{1,4})\}|([0-9])(?![0-9]))\$?")
 _INLINE_MATH = re.compile(r"\$([^$\\\s\d][^$\\\s]{0,39})\$")
 
 

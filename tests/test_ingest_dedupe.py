@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.ingest import dedupe, ingest
 from pipeline.ingest.dedupe import ComparedTitles, fuzzy_pairs, group_entries, same_paper
@@ -13,6 +16,12 @@ from pipeline.ingest.entries import Layout, RawEntry
 from pipeline.ingest.normalize import normalize_title
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+# words for generated titles: variants of each other, markers, stop words, a non-Latin word
+_WORDS = (  # noqa: SIM905 (as a list literal: 30 lines)
+    "quantization quantisation quantizations pruning prune sparse sparsity llm llms 2 v2 ii "
+    "plus efficient efficent training kv cache caches colour color the of a for gpt gpt2 "
+    "模型 lora qlora"
+).split()
 
 
 def entry(
@@ -248,18 +257,125 @@ def test_rerun_compares_only_new_titles_and_finds_the_same_pairs(
     compared.save(tmp_path / "compared.json")
     loaded = ComparedTitles.load(tmp_path / "compared.json")
     assert loaded == compared
-    scanned: list[tuple[int, int]] = []
+    rows: set[str] = set()
+    cells: list[int] = []
     real = dedupe._candidates
 
-    def spy(rows: list[str], columns: list[str]):  # type: ignore[no-untyped-def]
-        scanned.append((len(rows), len(columns)))
-        return real(rows, columns)
+    def spy(rows_: list[str], columns: list[str]):  # type: ignore[no-untyped-def]
+        rows.update(rows_)
+        cells.append(len(rows_) * len(columns))
+        return real(rows_, columns)
 
     monkeypatch.setattr(dedupe, "_candidates", spy)
     everything = sorted(known + new)
     assert fuzzy_pairs(everything, loaded) == _full_matrix_pairs(everything)
-    assert scanned == [(40, 40), (40, len(known))]  # new x new and new x known, nothing else
+    assert rows == set(new)  # known titles are not compared with each other again
+    assert sum(cells) < len(new) * len(everything)  # and a new one only with its blocks
     assert loaded.titles == set(everything)
+
+
+def _real_titles() -> list[str]:
+    """Normalized titles of the shipped dumps, bench/fixtures and the test fixtures."""
+    from pipeline.ingest.detect import parse_text
+
+    root = Path(__file__).parent.parent
+    titles: set[str] = set()
+    for folder in (root / "dumps", root / "bench" / "fixtures", FIXTURES):
+        for path in sorted(folder.iterdir()):
+            _, outcome = parse_text(path.read_text(encoding="utf-8"), str(path))
+            titles.update(normalize_title(e.title) for e in outcome.entries)
+    return sorted(title for title in titles if title)
+
+
+_EDITS = ("plural", "join", "stop", "spelling", "marker", "drop", "swap")
+
+
+def _edited(title: str, rng: random.Random) -> str:
+    """``title`` with one edit of the kinds that do or do not make a variant of one title."""
+    words = title.split()
+    at = rng.randrange(len(words))
+    edit = rng.choice(_EDITS)
+    if edit == "plural":
+        words[at] += "s"
+    elif edit == "join" and at + 1 < len(words):
+        words[at] += words.pop(at + 1)
+    elif edit == "stop":
+        words.insert(at, rng.choice(sorted(dedupe.STOP_WORDS)))
+    elif edit == "spelling":
+        words[at] = words[at].replace("iz", "is").replace("or", "our").replace("s", "z", 1)
+    elif edit == "marker":
+        words.insert(at, rng.choice(["2", "v2", "ii", "plus", "3b"]))
+    elif edit == "drop" and len(words) > 1:
+        words.pop(at)
+    else:
+        words[at] = words[at][::-1]
+    return " ".join(words)
+
+
+def _with_variants(titles: list[str], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    once = [_edited(title, rng) for title in titles]
+    twice = [_edited(title, rng) for title in once[::3]]
+    return sorted(set(titles) | set(once) | set(twice))
+
+
+def test_every_pair_the_guard_accepts_shares_a_block_key() -> None:
+    """The claim ``block_keys`` proves, checked on real titles and their edited variants."""
+    from rapidfuzz import fuzz, process
+
+    titles = _with_variants(_real_titles(), seed=3)
+    # the claim holds whatever the score; pairs below 60 are never variants of one title
+    similar = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=60, workers=-1)
+    accepted = [
+        (titles[i], titles[j])
+        for i, j in zip(*similar.nonzero(), strict=True)
+        if i < j and same_paper(titles[i], titles[j])
+    ]
+    assert len(accepted) > 300  # the edits do make variants
+    for a, b in accepted:
+        assert set(dedupe.block_keys(a)) & set(dedupe.block_keys(b)), (a, b)
+
+
+@given(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=7),
+    st.lists(st.integers(0, 10**6), max_size=3),
+)
+@settings(max_examples=300, deadline=None)
+def test_generated_variants_the_guard_accepts_share_a_block_key(
+    words: list[str], edits: list[int]
+) -> None:
+    title = " ".join(words)
+    variant = title
+    for seed in edits:
+        variant = _edited(variant, random.Random(seed))
+    if same_paper(title, variant):
+        assert set(dedupe.block_keys(title)) & set(dedupe.block_keys(variant))
+
+
+def test_blocked_pairs_equal_all_pairs_on_real_titles() -> None:
+    titles = _with_variants(_real_titles(), seed=1)
+    expected = _full_matrix_pairs(titles)
+    assert len(expected) > 300
+    assert fuzzy_pairs(titles) == expected
+
+
+@given(st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6), max_size=60))
+@settings(max_examples=100, deadline=None)
+def test_blocked_pairs_equal_all_pairs_on_random_titles(word_lists: list[list[str]]) -> None:
+    rng = random.Random(len(word_lists))
+    base = sorted({" ".join(words) for words in word_lists})
+    titles = _with_variants(base, seed=rng.randrange(100)) if base else []
+    assert fuzzy_pairs(titles) == _full_matrix_pairs(titles)
+
+
+def test_reruns_on_other_title_sets_find_the_pairs_of_one_run() -> None:
+    """Two runs on overlapping sets, then one on all: titles only one earlier run had are still
+    compared with each other (a new title is compared with every known one, present or not)."""
+    titles = _with_variants(_real_titles(), seed=2)
+    compared = ComparedTitles()
+    fuzzy_pairs(titles[::3], compared)
+    fuzzy_pairs(titles[::2], compared)  # some known, some new
+    assert fuzzy_pairs(titles, compared) == _full_matrix_pairs(titles)
 
 
 def test_saved_pairs_of_other_rules_are_not_used(tmp_path: Path) -> None:

@@ -4,6 +4,9 @@ The fuzzy step is conservative: a pair merges only when the normalized titles ar
 FUZZY_THRESHOLD similar *and* they differ only in spacing, stop words or spelling variants of
 the same word (plural, British/American spelling). Any difference in numbers, version markers
 ("+", "v2", "II") or a distinctive word ("Volta" vs "Ampere", "LoRA" vs "QLoRA") blocks it.
+Because of that guard only titles sharing a block key are scored (``block_keys`` proves every
+accepted pair shares one), so the step is near-linear in titles and finds the same pairs as
+scoring all of them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +38,7 @@ _DIGIT = re.compile(r"\d")
 # most 11/9 of the shorter): ratio <= 200 * min / (min + max).
 _MAX_LENGTH_RATIO = (200 - FUZZY_THRESHOLD) / FUZZY_THRESHOLD
 BLOCK_CELLS = 16_000_000  # uint8 scores per block of rows: 16 MB, whatever the corpus size
+_THREADED_CELLS = 100_000
 
 
 @dataclass
@@ -120,35 +124,79 @@ def fuzzy_pairs(
 ) -> list[tuple[int, int, float]]:
     """Index pairs (i < j) of distinct normalized titles that name the same paper.
 
-    Titles in ``compared`` are not compared with each other again; ``compared`` gains the
-    titles and pairs of this call.
+    Only titles that share a block key (``block_keys``) are scored: every pair the guard
+    accepts shares one, so the pairs are those of comparing all titles with each other.
+    Titles in ``compared`` were all compared with each other: they are not compared again, and
+    a new title is compared with every one of them, present in this call or not, so that stays
+    true when ``compared`` gains this call's titles and pairs.
     """
     index = {title: number for number, title in enumerate(titles)}
     known = compared.titles if compared is not None else set()
-    new = [title for title in titles if title not in known]
-    old = [title for title in titles if title in known]
+    blocks: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    for title in titles:
+        if title not in known:
+            for key in block_keys(title):
+                blocks.setdefault(key, ([], []))[0].append(title)
+    for title in known:
+        for key in block_keys(title):
+            if key in blocks:
+                blocks[key][1].append(title)
     found: dict[tuple[str, str], float] = {}
+    for new, old in blocks.values():
+        found.update(matches(_candidates(new, new)))
+        found.update(matches(_candidates(new, old)))
     if compared is not None:
-        found = {
-            pair: s for pair, s in compared.pairs.items() if pair[1] in index and pair[0] in index
-        }
-    for a, b in [*_candidates(new, new), *_candidates(new, old)]:
+        compared.titles.update(titles)
+        compared.pairs.update(found)
+        found = compared.pairs
+    return sorted(
+        (index[a], index[b], score) for (a, b), score in found.items() if a in index and b in index
+    )
+
+
+def matches(candidates: Iterable[tuple[str, str]]) -> dict[tuple[str, str], float]:
+    """The candidate pairs that name one paper, each as (first, second) in order, with scores."""
+    found = {}
+    for a, b in candidates:
         first, second = sorted((a, b))
         # the score as the full float32 matrix gave it, so reports keep their figures
         score = round(float(np.float32(fuzz.ratio(first, second))), 1)
         if score >= FUZZY_THRESHOLD and same_paper(first, second):
             found[(first, second)] = score
-    if compared is not None:
-        compared.titles.update(new)
-        compared.pairs.update(found)
-    return sorted((index[a], index[b], score) for (a, b), score in found.items())
+    return found
+
+
+def block_keys(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two keys of a normalized title; every pair ``same_paper`` accepts shares one of them.
+
+    The spacing key is the title without spaces; the wording key is its marker set
+    (``_markers``) with the set of first letters of its words that are not stop words.
+
+    Claim: if ``same_paper(a, b)`` then a and b have the same spacing key or the same wording
+    key. Proof: ``same_paper`` returns True in one of two places. (1) The first test: a and b
+    are equal without spaces, which is the spacing key. (2) The last line: the marker test
+    before it did not return False, so the marker sets are equal. Let W(t) be the words of t
+    (``str.split``: never empty, so each has a first letter) less STOP_WORDS, and F(t) their
+    first letters. Take w in W(a). If w is a word of b, then w is in W(b) (being a stop word
+    does not depend on the title), so w[0] is in F(b). Otherwise w is in ``only_a``, and
+    ``all(_has_variant(word, only_b) ...)`` held for it: some o in ``only_b`` has
+    ``o[:1] == w[:1]``; ``only_b`` is a subset of W(b), so w[0] is in F(b). Hence F(a) is a
+    subset of F(b), and by the second ``all`` (the same argument with a and b swapped) F(b)
+    of F(a): F(a) = F(b), the wording keys are equal. QED. The claim needs nothing of the
+    score, so blocking changes which pairs are scored, never which are found
+    (tests/test_ingest_dedupe.py checks it against comparing all pairs).
+    """
+    words = set(title.split())
+    letters = "".join(sorted({word[0] for word in words - STOP_WORDS}))
+    markers = " ".join(sorted(_markers(words)))
+    return ("spacing", title.replace(" ", "")), ("wording", markers, letters)
 
 
 def _candidates(rows: list[str], columns: list[str]) -> Iterator[tuple[str, str]]:
     """Title pairs (row, column) that may score FUZZY_THRESHOLD or more; each unordered pair
     once when ``rows is columns``. Scores are uint8 in blocks of rows, within the length band
     a match needs, so memory stays bounded and time follows the pairs of similar length."""
-    if not rows or not columns:
+    if not rows or not columns or (rows is columns and len(rows) < 2):
         return
     same = rows is columns
     rows = sorted(rows, key=lambda t: (len(t), t))
@@ -161,9 +209,11 @@ def _candidates(rows: list[str], columns: list[str]) -> Iterator[tuple[str, str]
         high = bisect.bisect_right(lengths, len(chunk[-1]) * _MAX_LENGTH_RATIO)
         if high <= low:
             continue
+        # threads pay off on large blocks only; most blocks hold a few titles
+        threads = -1 if len(chunk) * (high - low) >= _THREADED_CELLS else 1
         scores = process.cdist(
             chunk, columns[low:high], scorer=fuzz.ratio, dtype=np.uint8,
-            score_cutoff=FUZZY_THRESHOLD, workers=-1,
+            score_cutoff=FUZZY_THRESHOLD, workers=threads,
         )  # fmt: skip
         for row, column in zip(*scores.nonzero(), strict=True):
             if not same or start + int(row) < low + int(column):
