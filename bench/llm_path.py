@@ -8,6 +8,11 @@ The shipped dumps go through screen + classify + extract at concurrency 1 and 16
 default number of worker processes (pipeline/seam/workers.py: none at 1, one per CPU up to 2 at 16).
 ``client_cpu_s`` is this process's CPU time; ``worker_cpu_s`` that of the worker processes.
 Last line: ``concurrency_speedup=<float> input_tokens_per_paper=<int>``.
+
+``--scores`` checks that the prompts lose nothing: ``taxonomist build dumps/`` over HTTP against
+the local server answering as the embedded model does from what each prompt shows
+(tests/embedded.py), scored on ../shared/eval/dev-gold.jsonl and on the dev half of
+tests/fixtures/results/results-gold.jsonl. Last line: ``dev relevance_f1=<float> … headline_recall=<float>``.
 """
 
 from __future__ import annotations
@@ -144,6 +149,42 @@ def serve() -> None:
         sys.stdin.read()
 
 
+DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
+RESULTS_GOLD = ROOT / "tests" / "fixtures" / "results" / "results-gold.jsonl"
+_CLASSIFICATION = (
+    "relevance_f1", "relevance_accuracy", "primary_strict", "primary_lenient", "levels_f1",
+    "leaves_f1", "kind_accuracy",
+)  # fmt: skip
+_RESULTS = ("precision_with_metric", "non_result_share", "headline_recall")
+
+
+def scores() -> None:
+    """Build the shipped dumps through the seam over HTTP (the embedded model answering what
+    each prompt shows) and print the dev scores of classification and extracted results."""
+    import subprocess
+
+    from pipeline.evaluate import read_jsonl, score
+    from pipeline.evaluate_results import score_results
+    from tests.embedded import local_answers
+
+    with OpenAIServer(local_answers) as server, tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TAXONOMIST_CACHE_DIR": str(Path(tmp) / "cache")}
+        command = [sys.executable, "-m", "pipeline", "-q", "build", str(ROOT / "dumps")]
+        command += ["--model", "openai/test-model", "--api-base", server.base_url]
+        command += ["--out", str(Path(tmp) / "out")]
+        subprocess.run(command, env=env, cwd=tmp, check=True)
+        pred = read_jsonl(Path(tmp) / "out" / "papers.jsonl", "predictions")
+    classification = score(read_jsonl(DEV_GOLD, "gold"), pred).as_dict()
+    results = score_results(read_jsonl(RESULTS_GOLD, "results gold"), pred, "dev").as_dict()
+    print(f"results-gold dev: {results['papers']} papers, {results['extracted']} results extracted")
+    print(
+        "dev "
+        + " ".join(f"{key}={classification[key]:.3f}" for key in _CLASSIFICATION)
+        + " results_"
+        + " results_".join(f"{key}={results[key]:.3f}" for key in _RESULTS)
+    )
+
+
 def main() -> None:
     import subprocess
 
@@ -195,4 +236,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    serve() if "--serve" in sys.argv else main()
+    if "--serve" in sys.argv:
+        serve()
+    elif "--scores" in sys.argv:
+        scores()
+    else:
+        main()
