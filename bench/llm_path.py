@@ -12,7 +12,8 @@ Last line: ``concurrency_speedup=<float> input_tokens_per_paper=<int>``.
 ``--scores`` checks that the prompts lose nothing: ``taxonomist build dumps/`` over HTTP against
 the local server answering as the embedded model does from what each prompt shows
 (tests/embedded.py), scored on ../shared/eval/dev-gold.jsonl and on the dev half of
-tests/fixtures/results/results-gold.jsonl. Last line: ``dev relevance_f1=<float> … headline_recall=<float>``.
+tests/fixtures/results/results-gold.jsonl.
+Last line: ``dev relevance_f1=<float> … results_headline_recall=<float>``.
 """
 
 from __future__ import annotations
