@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from pipeline.seam.budget import request_tokens
-from pipeline.seam.compact import compact_schema
+from pipeline.seam.compact import compact_schema, schema_text
 from pipeline.seam.modes import INSTRUCTION
 from pipeline.seam.settings import ANSWER_TOKENS, answer_tokens
 from pipeline.taxonomy import load_taxonomy
@@ -58,9 +58,24 @@ async def test_json_mode_shows_the_compact_schema_once(tmp_path, taxonomy, opena
     system = request.messages[0]["content"]
     line = system.splitlines()[-1]
     assert line.startswith(INSTRUCTION) and system.count(INSTRUCTION) == 1
-    shown = json.loads(line.removeprefix(INSTRUCTION))
-    item = shown["properties"]["items"]["items"]
-    assert item == untitled(Classification)
+    shown = line.removeprefix(INSTRUCTION).strip()
+    # the item's types in the JSON-like notation, every field required, the bounds kept
+    item = '{"paper_id":string,"primary":string,"leaves":[string](1-4),'
+    item += '"evidence":[{"leaf":string,"quote":string}]}'
+    assert shown == '{"items":[' + item + "](exactly 1)}"
+    assert shown == schema_text(
+        {
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": untitled(Classification),
+                    "minItems": 1,
+                    "maxItems": 1,
+                }
+            },
+            "required": ["items"],
+        }
+    )
     assert request.json["response_format"] == {"type": "json_object"}
 
 
@@ -173,7 +188,9 @@ async def test_a_request_too_big_for_the_context_is_split(tmp_path, taxonomy, op
     seam.models = {"default": replace(seam.config("classify"), context_tokens=limit)}
     result = await seam.ask("classify", PAPERS[:4])
     assert all(a.value is not None for a in result.values()) and len(result) == 4
-    sizes = [r.text().split("<papers>")[1].count('"paper_id"') for r in openai_server.chat_requests]
+    # papers in each request's <papers> block (the instructions name the block too)
+    requests = openai_server.chat_requests
+    sizes = [r.text().split("<papers>\n")[1].count('"paper_id"') for r in requests]
     assert sum(sizes) == 4 and max(sizes) < 4 and len(sizes) >= 2
 
 
