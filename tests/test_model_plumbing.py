@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pipeline.seam.budget import request_tokens
 from pipeline.seam.compact import compact_schema, schema_text
 from pipeline.seam.modes import INSTRUCTION
+from pipeline.seam.providers import max_output_tokens
 from pipeline.seam.settings import ANSWER_TOKENS, answer_tokens
 from pipeline.taxonomy import load_taxonomy
 from schemas.stages import Classification, Screening
@@ -110,6 +111,21 @@ async def test_max_tokens_is_sized_to_the_stage_and_the_number_of_papers(
     assert ANSWER_TOKENS["screen"] * 3 < screen < ANSWER_TOKENS["classify"] * 3
 
 
+async def test_max_tokens_never_exceeds_what_the_model_may_answer(
+    tmp_path, taxonomy, openai_server
+):
+    # gpt-3.5-turbo answers at most 4,096 tokens (litellm's price map): 8 extractions would
+    # ask for more, which the provider refuses
+    openai_server.respond_with(lambda request: Reply(answer()))
+    seam = make_seam(
+        tmp_path, taxonomy, openai_server, model="openai/gpt-3.5-turbo", papers_per_call=8
+    )
+    await seam.ask("extract", PAPERS[:8])
+    assert answer_tokens("extract", 8) > 4096
+    assert openai_server.chat_requests[0].json["max_tokens"] == 4096
+    assert max_output_tokens("openai/test-model") > answer_tokens("extract", 50)
+
+
 async def test_raw_newlines_inside_strings_are_accepted_without_a_reask(
     tmp_path, taxonomy, openai_server
 ):
@@ -162,7 +178,7 @@ async def test_papers_are_shown_by_position_and_answers_map_back(tmp_path, taxon
     seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=3)
     result = await seam.ask("classify", PAPERS[:3])
     text = openai_server.chat_requests[0].text()
-    assert '"paper_id": "1"' in text and '"paper_id": "3"' in text and '"p1"' not in text
+    assert '"paper_id":"1"' in text and '"paper_id":"3"' in text and '"p1"' not in text
     assert {pid: a.value.paper_id for pid, a in result.items() if a.value} == {
         "p1": "p1",
         "p2": "p2",

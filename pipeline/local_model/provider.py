@@ -22,7 +22,7 @@ LOCAL_MODELS = ("local/taxonomist",)
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _TAXONOMY = re.compile(r"\((sha256:[0-9a-f]+)\)")
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
-_POSITION = re.compile(r'^\{"paper_id": "\d+"')
+_POSITION = re.compile(r'^\{"paper_id": ?"\d+"')
 _SECTION = re.compile(r"<section>\n(.*?)\n</section>", re.S)
 _CORPUS = re.compile(r"<corpus>\n(.*?)\n</corpus>", re.S)
 
@@ -189,8 +189,8 @@ def _propose(digest: str, request: dict[str, Any]) -> dict[str, Any]:
 def _usage(prompt: str, result: dict[str, Any]) -> tuple[int, int]:
     """Token estimates (4 characters a token), summed per paper so that totals do not depend
     on which papers shared a request (batches form in completion order)."""
-    # a paper's position in its request ("paper_id": "7") is not counted: it depends on the batch
-    lines = [_POSITION.sub('{"paper_id": ""', line) for line in prompt.split("\n")]
+    # a paper's position in its request ("paper_id":"7") is not counted: it depends on the batch
+    lines = [_POSITION.sub('{"paper_id":""', line) for line in prompt.split("\n")]
     prompt_tokens = sum(len(line) // 4 + 1 for line in lines)
     items = result.get("items")
     if isinstance(items, list):

@@ -17,6 +17,7 @@ from schemas.taxonomy import Taxonomy, taxonomy_hash
 
 # A paper's line starts with what identifies it; other keys follow in sorted order.
 _FIRST_KEYS = ("paper_id", "title", "abstract")
+_COMPACT = (",", ":")  # no space after separators: 5 characters less per paper shown
 
 
 def paper_json(item: dict[str, Any], abstract_chars: int | None = None) -> str:
@@ -30,9 +31,9 @@ def paper_json(item: dict[str, Any], abstract_chars: int | None = None) -> str:
             item = {**item, "abstract": (head.rsplit(" ", 1)[0] or head).rstrip(" ,;:") + " …"}
         first = [key for key in _FIRST_KEYS if key in item]
         item = {key: item[key] for key in [*first, *sorted(set(item) - set(first))]}
-        text = json.dumps(item, ensure_ascii=False)
+        text = json.dumps(item, ensure_ascii=False, separators=_COMPACT)
     else:
-        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(item, ensure_ascii=False, sort_keys=True, separators=_COMPACT)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
