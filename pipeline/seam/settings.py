@@ -51,11 +51,11 @@ class ModelConfig:
     def batch_size(self) -> int:
         if self.papers_per_call:
             return self.papers_per_call
-        # Remote: the static prefix (instructions, taxonomy, schema: ~250 tokens) is below the
+        # Remote: the static prefix (instructions, taxonomy, schema: 260-390 tokens) is below the
         # 1,024 tokens from which providers cache a prefix, so it is paid in full per call; 16
-        # papers make it ~15 tokens per paper (bench/llm_path.py: 8 papers cost ~35 more input
-        # tokens per paper) in requests of ~10k tokens, and an item that fails validation is
-        # re-asked alone. Local: per-call overhead is all litellm/instructor, so batch more.
+        # papers make it ~20 tokens per paper and stage (bench/llm_path.py: 994 input tokens per
+        # paper at 16, 1,046 at 8) in requests of ~6-7k tokens, and an item that fails
+        # validation is re-asked alone. Local: per-call overhead is all litellm/instructor.
         return 32 if self.model.startswith("local/") else 16
 
     def parameters(self) -> dict[str, Any]:
