@@ -76,6 +76,11 @@ def test_the_prompt_shows_the_schema_as_types_with_enums_optional_fields_and_bou
         "[string](min 1)"
     )
     assert len(screening) < len(json.dumps(compact_schema(Screening.model_json_schema()))) / 2
+    # a mapping (TaxonomyChanges' expected leaf sizes) keeps its value type
+    from schemas.propose import TaxonomyChanges
+
+    changes = schema_text(compact_schema(TaxonomyChanges.model_json_schema()))
+    assert '"sizes"?:{string:integer}' in changes
 
 
 def test_a_batch_shows_the_item_schema_once() -> None:

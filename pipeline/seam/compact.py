@@ -56,8 +56,9 @@ def schema_text(schema: dict[str, Any]) -> str:
     """``schema`` (compact) as the type notation a model reads in the prompt.
 
     JSON with types where values go: ``{"paper_id":string,"kind":"method"|"system",
-    "baseline"?:string|null,"leaves":[string](1-4)}`` — ``?`` marks an optional field, ``(1-4)``
-    or ``(max 8)`` an array's item count, ``(0-1)`` a number's range. About a third of the JSON
+    "baseline"?:string|null,"leaves":[string](1-4),"sizes":{string:integer}}`` — ``?`` marks an
+    optional field, ``(1-4)`` or ``(max 8)`` an array's item count, ``(0-1)`` a number's range,
+    ``{string:T}`` a mapping. About a third of the JSON
     schema's characters (bench/llm_path.py counts them) for the same types, enums, required
     fields and bounds; OpenAI shows function schemas to its models in a similar notation.
     ``additionalProperties`` is left to the validators and, in ``json_object_schema`` mode, to
@@ -70,6 +71,9 @@ def schema_text(schema: dict[str, Any]) -> str:
     kind = schema.get("type")
     if isinstance(kind, list):
         return "|".join(schema_text({**schema, "type": one}) for one in kind)
+    values = schema.get("additionalProperties")
+    if "properties" not in schema and isinstance(values, dict):  # a mapping: {string:integer}
+        return "{string:" + schema_text(values) + "}"
     if kind == "object" or "properties" in schema:
         required = set(schema.get("required", []))
         fields = (
