@@ -6,8 +6,17 @@ are computed before timing, so the figure measures the seam — rendering, cache
 instructor, validation — not the local model).
 The shipped dumps go through screen + classify + extract at concurrency 1 and 16, with the
 default number of worker processes (pipeline/seam/workers.py: none at 1, one per CPU up to 2 at 16).
+The speed-up is measured on a fixed workload, 8 papers per call (160 calls, as since issue 3), so
+that figures stay comparable; input tokens per paper at the default papers per call (16 for a
+remote model), whose run is also timed at both settings and printed.
 ``client_cpu_s`` is this process's CPU time; ``worker_cpu_s`` that of the worker processes.
 Last line: ``concurrency_speedup=<float> input_tokens_per_paper=<int>``.
+
+``--scores`` checks that the prompts lose nothing: ``taxonomist build dumps/`` over HTTP against
+the local server answering as the embedded model does from what each prompt shows
+(tests/embedded.py), scored on ../shared/eval/dev-gold.jsonl and on the dev half of
+tests/fixtures/results/results-gold.jsonl.
+Last line: ``dev relevance_f1=<float> … results_headline_recall=<float>``.
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ LATENCY_S = 0.1
 BENCH_MODEL = os.environ.get("BENCH_MODEL", "openai/gpt-4o-mini")
 # BENCH_WORKERS=1 measures everything in this process (the default: pipeline/seam/workers.py policy)
 BENCH_WORKERS = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
+SPEEDUP_PAPERS_PER_CALL = 8  # the speed-up's workload: 160 calls (None: the default, for tokens)
 _TASK = re.compile(r'<task name="([a-z_]+)"\s*/>')
 _PAPERS = re.compile(r"<papers>\n(.*?)</papers>", re.S)
 
@@ -99,9 +109,12 @@ async def one_run(
     papers: list,  # type: ignore[type-arg]
     concurrency: int,
     cache_dir: Path,
+    papers_per_call: int | None = SPEEDUP_PAPERS_PER_CALL,
 ) -> Run:
     taxonomy = load_taxonomy()
-    config = ModelConfig(model=BENCH_MODEL, api_base=server.base_url)
+    config = ModelConfig(
+        model=BENCH_MODEL, api_base=server.base_url, papers_per_call=papers_per_call
+    )
     settings = AskSettings(concurrency=concurrency, workers=BENCH_WORKERS)
     run = Run(
         Seam(AnswerCache(cache_dir), taxonomy, {"default": config}, settings),
@@ -144,6 +157,42 @@ def serve() -> None:
         sys.stdin.read()
 
 
+DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
+RESULTS_GOLD = ROOT / "tests" / "fixtures" / "results" / "results-gold.jsonl"
+_CLASSIFICATION = (
+    "relevance_f1", "relevance_accuracy", "primary_strict", "primary_lenient", "levels_f1",
+    "leaves_f1", "kind_accuracy",
+)  # fmt: skip
+_RESULTS = ("precision_with_metric", "non_result_share", "headline_recall")
+
+
+def scores() -> None:
+    """Build the shipped dumps through the seam over HTTP (the embedded model answering what
+    each prompt shows) and print the dev scores of classification and extracted results."""
+    import subprocess
+
+    from pipeline.evaluate import read_jsonl, score
+    from pipeline.evaluate_results import score_results
+    from tests.embedded import local_answers
+
+    with OpenAIServer(local_answers) as server, tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TAXONOMIST_CACHE_DIR": str(Path(tmp) / "cache")}
+        command = [sys.executable, "-m", "pipeline", "-q", "build", str(ROOT / "dumps")]
+        command += ["--model", "openai/test-model", "--api-base", server.base_url]
+        command += ["--out", str(Path(tmp) / "out")]
+        subprocess.run(command, env=env, cwd=tmp, check=True)
+        pred = read_jsonl(Path(tmp) / "out" / "papers.jsonl", "predictions")
+    classification = score(read_jsonl(DEV_GOLD, "gold"), pred).as_dict()
+    results = score_results(read_jsonl(RESULTS_GOLD, "results gold"), pred, "dev").as_dict()
+    print(f"results-gold dev: {results['papers']} papers, {results['extracted']} results extracted")
+    print(
+        "dev "
+        + " ".join(f"{key}={classification[key]:.3f}" for key in _CLASSIFICATION)
+        + " results_"
+        + " results_".join(f"{key}={results[key]:.3f}" for key in _RESULTS)
+    )
+
+
 def main() -> None:
     import subprocess
 
@@ -165,12 +214,16 @@ def main() -> None:
             asyncio.run(one_run(server, corpus[:48], 16, Path(tmp) / "warm16"))
             serial = asyncio.run(one_run(server, corpus, 1, Path(tmp) / "c1"))
             parallel = asyncio.run(one_run(server, corpus, 16, Path(tmp) / "c16"))
+            default_1 = asyncio.run(one_run(server, corpus, 1, Path(tmp) / "d1", None))
+            default = asyncio.run(one_run(server, corpus, 16, Path(tmp) / "d16", None))
     finally:
         child.stdin.close()
         child.wait(timeout=30)
     print(f"papers={len(corpus)} latency_per_call_s={LATENCY_S}")
     total_in = 0
-    for stage, stats in sorted(parallel.seam.stats.items()):
+    batch = default.seam.config("screen").batch_size
+    print(f"default papers_per_call={batch}")
+    for stage, stats in sorted(default.seam.stats.items()):
         per_paper = stats.input_tokens / max(1, stats.papers)
         total_in += stats.input_tokens
         print(
@@ -187,7 +240,16 @@ def main() -> None:
         print(f"{label} concurrency_1={one} concurrency_16={sixteen}")
     calls = sum(s.calls for s in serial.seam.stats.values())
     same = calls == sum(s.calls for s in parallel.seam.stats.values())
-    print(f"calls={calls} (same at both settings: {same})")
+    print(
+        f"calls={calls} at {SPEEDUP_PAPERS_PER_CALL} papers per call "
+        f"(same at both settings: {same})"
+    )
+    default_calls = sum(s.calls for s in default.seam.stats.values())
+    print(
+        f"at the default {batch} papers per call: calls={default_calls} wall_s "
+        f"concurrency_1={default_1.wall_s:.2f} concurrency_16={default.wall_s:.2f} "
+        f"speedup={default_1.wall_s / default.wall_s:.2f}"
+    )
     print(
         f"concurrency_speedup={serial.wall_s / parallel.wall_s:.2f} "
         f"input_tokens_per_paper={round(total_in / len(corpus))}"
@@ -195,4 +257,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    serve() if "--serve" in sys.argv else main()
+    if "--serve" in sys.argv:
+        serve()
+    elif "--scores" in sys.argv:
+        scores()
+    else:
+        main()

@@ -12,8 +12,9 @@ import pytest
 from pydantic import BaseModel
 
 from pipeline.seam.budget import request_tokens
-from pipeline.seam.compact import compact_schema
+from pipeline.seam.compact import compact_schema, schema_text
 from pipeline.seam.modes import INSTRUCTION
+from pipeline.seam.providers import max_output_tokens
 from pipeline.seam.settings import ANSWER_TOKENS, answer_tokens
 from pipeline.taxonomy import load_taxonomy
 from schemas.stages import Classification, Screening
@@ -58,9 +59,24 @@ async def test_json_mode_shows_the_compact_schema_once(tmp_path, taxonomy, opena
     system = request.messages[0]["content"]
     line = system.splitlines()[-1]
     assert line.startswith(INSTRUCTION) and system.count(INSTRUCTION) == 1
-    shown = json.loads(line.removeprefix(INSTRUCTION))
-    item = shown["properties"]["items"]["items"]
-    assert item == untitled(Classification)
+    shown = line.removeprefix(INSTRUCTION).strip()
+    # the item's types in the JSON-like notation, every field required, the bounds kept
+    item = '{"paper_id":string,"primary":string,"leaves":[string](1-4),'
+    item += '"evidence":[{"leaf":string,"quote":string}]}'
+    assert shown == '{"items":[' + item + "](exactly 1)}"
+    assert shown == schema_text(
+        {
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": untitled(Classification),
+                    "minItems": 1,
+                    "maxItems": 1,
+                }
+            },
+            "required": ["items"],
+        }
+    )
     assert request.json["response_format"] == {"type": "json_object"}
 
 
@@ -93,6 +109,21 @@ async def test_max_tokens_is_sized_to_the_stage_and_the_number_of_papers(
     screen, classify = (r.json["max_tokens"] for r in openai_server.chat_requests)
     assert screen == answer_tokens("screen", 3) and classify == answer_tokens("classify", 1)
     assert ANSWER_TOKENS["screen"] * 3 < screen < ANSWER_TOKENS["classify"] * 3
+
+
+async def test_max_tokens_never_exceeds_what_the_model_may_answer(
+    tmp_path, taxonomy, openai_server
+):
+    # gpt-3.5-turbo answers at most 4,096 tokens (litellm's price map): 8 extractions would
+    # ask for more, which the provider refuses
+    openai_server.respond_with(lambda request: Reply(answer()))
+    seam = make_seam(
+        tmp_path, taxonomy, openai_server, model="openai/gpt-3.5-turbo", papers_per_call=8
+    )
+    await seam.ask("extract", PAPERS[:8])
+    assert answer_tokens("extract", 8) > 4096
+    assert openai_server.chat_requests[0].json["max_tokens"] == 4096
+    assert max_output_tokens("openai/test-model") > answer_tokens("extract", 50)
 
 
 async def test_raw_newlines_inside_strings_are_accepted_without_a_reask(
@@ -147,7 +178,7 @@ async def test_papers_are_shown_by_position_and_answers_map_back(tmp_path, taxon
     seam = make_seam(tmp_path, taxonomy, openai_server, papers_per_call=3)
     result = await seam.ask("classify", PAPERS[:3])
     text = openai_server.chat_requests[0].text()
-    assert '"paper_id": "1"' in text and '"paper_id": "3"' in text and '"p1"' not in text
+    assert '"paper_id":"1"' in text and '"paper_id":"3"' in text and '"p1"' not in text
     assert {pid: a.value.paper_id for pid, a in result.items() if a.value} == {
         "p1": "p1",
         "p2": "p2",
@@ -173,7 +204,9 @@ async def test_a_request_too_big_for_the_context_is_split(tmp_path, taxonomy, op
     seam.models = {"default": replace(seam.config("classify"), context_tokens=limit)}
     result = await seam.ask("classify", PAPERS[:4])
     assert all(a.value is not None for a in result.values()) and len(result) == 4
-    sizes = [r.text().split("<papers>")[1].count('"paper_id"') for r in openai_server.chat_requests]
+    # papers in each request's <papers> block (the instructions name the block too)
+    requests = openai_server.chat_requests
+    sizes = [r.text().split("<papers>\n")[1].count('"paper_id"') for r in requests]
     assert sum(sizes) == 4 and max(sizes) < 4 and len(sizes) >= 2
 
 

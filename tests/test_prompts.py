@@ -52,3 +52,23 @@ def test_screening_reads_the_title_and_a_bounded_abstract_prefix() -> None:
         assert json.loads(line)["abstract"] == abstract
     short = {**paper, "abstract": "Short abstract."}
     assert json.loads(paper_json(short, abstract_chars=1300)) == short
+
+
+def test_sentences_that_only_point_to_a_link_are_not_shown() -> None:
+    taxonomy = load_taxonomy()
+    abstract = (
+        "We propose FastX, 2.1x faster than vLLM. Code is available at "
+        "https://github.com/lab/fastx-v2. Our models (7B) are at https://huggingface.co/lab."
+    )
+    paper = {"paper_id": "p1", "title": "FastX", "abstract": abstract}
+    for stage in ("screen", "classify", "extract"):
+        line = load_prompt(stage).render(taxonomy, [paper])[1]["content"].split("\n")[1]
+        shown = json.loads(line)["abstract"]
+        # the link-only sentence goes; one with a number of its own stays, verbatim
+        assert shown == (
+            "We propose FastX, 2.1x faster than vLLM. Our models (7B) are at "
+            "https://huggingface.co/lab."
+        )
+        assert all(part in abstract for part in shown.split(". "))
+    only_link = {**paper, "abstract": "See https://example.org/x."}
+    assert json.loads(paper_json(only_link))["abstract"] == "See https://example.org/x."

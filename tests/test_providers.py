@@ -3,10 +3,12 @@ the compact schema a model is shown (seam/compact.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import BaseModel
 
-from pipeline.seam.compact import compact_schema, prompt_schema
+from pipeline.seam.compact import compact_schema, prompt_schema, schema_text
 from pipeline.seam.providers import response_model
 from pipeline.seam.request import loose_batch, strict_batch
 from schemas.stages import STAGE_MODELS
@@ -55,6 +57,30 @@ def test_the_compact_schema_keeps_types_enums_and_bounds_but_not_titles() -> Non
     # Optional[str] becomes a type list; a nested model is inlined
     result = compact_schema(STAGE_MODELS["extract"].model_json_schema())["properties"]["results"]
     assert result["items"]["properties"]["baseline"] == {"type": ["string", "null"]}
+
+
+def test_the_prompt_shows_the_schema_as_types_with_enums_optional_fields_and_bounds() -> None:
+    from schemas.stages import Extraction, Screening
+
+    screening = schema_text(compact_schema(Screening.model_json_schema()))
+    assert screening == (
+        '{"paper_id":string,"relevant":boolean,"kind":"method"|"system"|"hardware"|"analysis"|'
+        '"survey"|"position"|"resource","reason":string,"confidence"?:number(0-1)|null}'
+    )
+    extraction = schema_text(compact_schema(Extraction.model_json_schema()))
+    assert '"techniques"?:[string](max 6)' in extraction  # optional, at most 6 items
+    assert '"baseline"?:string|null' in extraction and '"quote":string}](max 8)' in extraction
+    exact = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}
+    assert schema_text(exact) == "[integer](exactly 2)"
+    assert schema_text({"type": "array", "items": {"type": "string"}, "minItems": 1}) == (
+        "[string](min 1)"
+    )
+    assert len(screening) < len(json.dumps(compact_schema(Screening.model_json_schema()))) / 2
+    # a mapping (TaxonomyChanges' expected leaf sizes) keeps its value type
+    from schemas.propose import TaxonomyChanges
+
+    changes = schema_text(compact_schema(TaxonomyChanges.model_json_schema()))
+    assert '"sizes"?:{string:integer}' in changes
 
 
 def test_a_batch_shows_the_item_schema_once() -> None:

@@ -56,7 +56,7 @@ def build_command(
         "--papers-per-call",
         min=1,
         max=50,
-        help="Papers sent in one request (default: 8 for remote models, 32 for the local one).",
+        help="Papers sent in one request (default: 16 for remote models, 32 for the local one).",
     ),
     context_tokens: int | None = typer.Option(
         None,

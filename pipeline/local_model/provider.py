@@ -20,7 +20,7 @@ from pipeline.local_model.keys import CORPUS, PAPERS, SECTION, TASK, TAXONOMY, m
 from pipeline.local_model.registry import find_taxonomy
 
 LOCAL_MODELS = ("local/taxonomist",)
-_POSITION = re.compile(r'^\{"paper_id": "\d+"')
+_POSITION = re.compile(r'^\{"paper_id": ?"\d+"')
 
 
 @cache
@@ -178,8 +178,8 @@ def _propose(digest: str, request: dict[str, Any]) -> dict[str, Any]:
 def _usage(prompt: str, result: dict[str, Any]) -> tuple[int, int]:
     """Token estimates (4 characters a token), summed per paper so that totals do not depend
     on which papers shared a request (batches form in completion order)."""
-    # a paper's position in its request ("paper_id": "7") is not counted: it depends on the batch
-    lines = [_POSITION.sub('{"paper_id": ""', line) for line in prompt.split("\n")]
+    # a paper's position in its request ("paper_id":"7") is not counted: it depends on the batch
+    lines = [_POSITION.sub('{"paper_id":""', line) for line in prompt.split("\n")]
     prompt_tokens = sum(len(line) // 4 + 1 for line in lines)
     items = result.get("items")
     if isinstance(items, list):

@@ -77,7 +77,7 @@ def request_body(
 ) -> dict[str, Any]:
     """The body of one chat-completion request, as the normal path's JSON modes send it."""
     from pipeline.seam.modes import schema_message
-    from pipeline.seam.providers import response_model
+    from pipeline.seam.providers import max_output_tokens, response_model
 
     schema = response_model(loose_batch(item_model)).model_json_schema()
     shown = [dict(m) for m in messages]
@@ -93,7 +93,7 @@ def request_body(
         "model": split_model(config.model)[1],
         "messages": shown,
         "temperature": config.temperature,
-        "max_tokens": answer_tokens(stage, n),
+        "max_tokens": min(answer_tokens(stage, n), max_output_tokens(config.model)),
         "response_format": response_format,
     }
 

@@ -10,6 +10,7 @@ fields, item-count bounds and ``additionalProperties``; the validators still che
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel
@@ -49,6 +50,60 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
     if "title" in schema:  # the root's title names the tool in instructor's tools mode
         result = {"title": schema["title"], **result}
     return result
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    """``schema`` (compact) as the type notation a model reads in the prompt.
+
+    JSON with types where values go: ``{"paper_id":string,"kind":"method"|"system",
+    "baseline"?:string|null,"leaves":[string](1-4),"sizes":{string:integer}}`` — ``?`` marks an
+    optional field, ``(1-4)`` or ``(max 8)`` an array's item count, ``(0-1)`` a number's range,
+    ``{string:T}`` a mapping. About a third of the JSON
+    schema's characters (bench/llm_path.py counts them) for the same types, enums, required
+    fields and bounds; OpenAI shows function schemas to its models in a similar notation.
+    ``additionalProperties`` is left to the validators and, in ``json_object_schema`` mode, to
+    the grammar, which gets the JSON schema itself."""
+    if "enum" in schema:
+        return "|".join(json.dumps(value, ensure_ascii=False) for value in schema["enum"])
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return "|".join(schema_text(branch) for branch in schema[key])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return "|".join(schema_text({**schema, "type": one}) for one in kind)
+    values = schema.get("additionalProperties")
+    if "properties" not in schema and isinstance(values, dict):  # a mapping: {string:integer}
+        return "{string:" + schema_text(values) + "}"
+    if kind == "object" or "properties" in schema:
+        required = set(schema.get("required", []))
+        fields = (
+            f"{json.dumps(name, ensure_ascii=False)}{'' if name in required else '?'}:"
+            f"{schema_text(sub)}"
+            for name, sub in schema.get("properties", {}).items()
+        )
+        return "{" + ",".join(fields) + "}"
+    if kind == "array":
+        return f"[{schema_text(schema.get('items', {}))}]{_bounds(schema, 'minItems', 'maxItems')}"
+    if kind in ("number", "integer"):
+        return f"{kind}{_bounds(schema, 'minimum', 'maximum')}"
+    return str(kind or "any")
+
+
+def _bounds(schema: dict[str, Any], low_key: str, high_key: str) -> str:
+    low, high = schema.get(low_key), schema.get(high_key)
+    if low is not None and low == high:
+        return f"(exactly {_number(low)})"
+    if low is not None and high is not None:
+        return f"({_number(low)}-{_number(high)})"
+    if high is not None:
+        return f"(max {_number(high)})"
+    if low:
+        return f"(min {_number(low)})"
+    return ""
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def batch_schema(item_schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """instructor modes of the seam: how the answer's schema reaches the model.
 
 ``json`` (default) and ``json_object_schema`` are instructor's JSON mode with two changes: the
-schema is printed once, compactly (pipeline/seam/compact.py), on one line after a one-line
-instruction, instead of pretty-printed after a paragraph; and ``json_object_schema`` also sends
-it inside ``response_format: {"type": "json_object", "schema": …}`` — how llama.cpp's server
-(and others built on it) constrain decoding to the schema; it answers HTTP 500 to
+schema is printed once, compactly (pipeline/seam/compact.py: the types in a JSON-like notation),
+on one line after a one-line instruction, instead of pretty-printed after a paragraph; and
+``json_object_schema`` also sends the JSON schema itself inside
+``response_format: {"type": "json_object", "schema": …}`` — how llama.cpp's server (and others
+built on it) constrain decoding to the schema; it answers HTTP 500 to
 ``{"type": "json_schema"}``. ``md_json``, ``tools`` and ``json_schema`` are instructor's own.
 
 The two compact modes are registered with instructor under its ``litellm`` provider (which
@@ -13,7 +14,6 @@ instructor itself leaves empty), so instructor's own OpenAI handlers stay untouc
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any, TypeVar
 
@@ -31,12 +31,14 @@ _INSTRUCTOR_MODES = {
 }
 MODES: tuple[str, ...] = tuple(sorted(_INSTRUCTOR_MODES))
 
-INSTRUCTION = "Answer with one JSON object (no prose, no code fence) that matches this schema:"
+INSTRUCTION = "Answer with one JSON object (no prose, no code fence) of this form:"
 
 
 def schema_message(schema: dict[str, Any]) -> str:
-    """The text that tells a model the answer's schema."""
-    return f"{INSTRUCTION} {json.dumps(schema, ensure_ascii=False, separators=(',', ':'))}"
+    """The text that tells a model the answer's schema (pipeline/seam/compact.py:schema_text)."""
+    from pipeline.seam.compact import schema_text
+
+    return f"{INSTRUCTION} {schema_text(schema)}"
 
 
 def instructor_client(mode: str, completion: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,22 +18,43 @@ from schemas.taxonomy import Taxonomy, taxonomy_hash
 
 # A paper's line starts with what identifies it; other keys follow in sorted order.
 _FIRST_KEYS = ("paper_id", "title", "abstract")
+_COMPACT = (",", ":")  # no space after separators: 5 characters less per paper shown
+
+
+# A sentence ends at . ! ? before a space and an upper-case letter, digit, quote or bracket.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\b(?:github\.com|huggingface\.co)/\S*", re.I)
+
+
+def without_links(abstract: str) -> str:
+    """``abstract`` without its sentences that only point to a link ("Code is available at
+    https://github.com/…"): they tell no stage anything, and a URL costs many tokens. A
+    sentence whose words carry a number besides the link stays; the rest is kept verbatim, so
+    quotes copied from it are still spans of the abstract."""
+    if not _LINK.search(abstract):
+        return abstract
+    sentences = _SENTENCE_END.split(abstract)
+    kept = [s for s in sentences if not _LINK.search(s) or re.search(r"\d", _LINK.sub("", s))]
+    return " ".join(kept) if kept else abstract
 
 
 def paper_json(item: dict[str, Any], abstract_chars: int | None = None) -> str:
     """One paper as a JSON line; <, > and & are escaped so paper text cannot close the framing.
 
-    ``abstract_chars`` bounds the abstract (screening reads title and a prefix: bench/llm_path.py
-    counts the tokens): a longer one is cut at the last word boundary before it and ends in "…"."""
+    The abstract is shown without link-only sentences (``without_links``). ``abstract_chars``
+    bounds it (screening reads title and a prefix: bench/llm_path.py counts the tokens): a
+    longer one is cut at the last word boundary before it and ends in "…"."""
     if "paper_id" in item:  # a paper: id, title, abstract in reading order
+        if item.get("abstract"):
+            item = {**item, "abstract": without_links(item["abstract"])}
         if abstract_chars is not None and len(item.get("abstract") or "") > abstract_chars:
             head = item["abstract"][:abstract_chars]
             item = {**item, "abstract": (head.rsplit(" ", 1)[0] or head).rstrip(" ,;:") + " …"}
         first = [key for key in _FIRST_KEYS if key in item]
         item = {key: item[key] for key in [*first, *sorted(set(item) - set(first))]}
-        text = json.dumps(item, ensure_ascii=False)
+        text = json.dumps(item, ensure_ascii=False, separators=_COMPACT)
     else:
-        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(item, ensure_ascii=False, sort_keys=True, separators=_COMPACT)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

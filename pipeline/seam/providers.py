@@ -157,11 +157,26 @@ def litellm_kwargs(config: ModelConfig) -> dict[str, Any]:
     if config.api_base:
         kwargs["api_base"] = config.api_base
     if config.max_tokens:
-        kwargs["max_tokens"] = config.max_tokens
+        kwargs["max_tokens"] = min(config.max_tokens, max_output_tokens(config.model))
     if config.mode == "tools":
         # litellm's tools path imports the optional `mcp` package otherwise (DEPENDENCY-NOTES).
         kwargs["_skip_mcp_handler"] = True
     return kwargs
+
+
+@cache
+def max_output_tokens(model: str) -> int:
+    """The most answer tokens ``model`` may be asked for: litellm's ``max_output_tokens`` when it
+    knows the model (gpt-3.5-turbo 4,096; a provider refuses a larger ``max_tokens``), else no
+    bound. A request's ``max_tokens`` (settings.answer_tokens) is capped to it."""
+    if model.startswith(LOCAL_PROVIDER + "/"):
+        return 1 << 30
+    try:
+        info = litellm_module().get_model_info(model)
+    except Exception:  # a model litellm does not map (a self-hosted one): its server decides
+        return 1 << 30
+    limit = info.get("max_output_tokens")
+    return int(limit) if limit else 1 << 30
 
 
 def response_cost(response: Any, model: str) -> float | None:

@@ -26,7 +26,7 @@ class ModelConfig:
     temperature: float = 0.0
     timeout: float = 120.0
     max_reasks: int = 2
-    papers_per_call: int | None = None  # None: 8 for remote models, 32 for the local one
+    papers_per_call: int | None = None  # None: 16 for remote models, 32 for the local one
     # Answer tokens allowed for one request; the seam sets it per request from the stage and
     # the number of items (ANSWER_TOKENS). Not in the cache key: an answer cut short fails
     # validation and is never cached, so the limit cannot change a cached answer.
@@ -57,9 +57,12 @@ class ModelConfig:
     def batch_size(self) -> int:
         if self.papers_per_call:
             return self.papers_per_call
-        # Remote: 8 papers amortise the static prompt prefix while a failed call stays cheap
-        # (bench/llm_path.py). Local: per-call overhead is all litellm/instructor, so batch more.
-        return 32 if self.model.startswith("local/") else 8
+        # Remote: the static prefix (instructions, taxonomy, schema: 260-390 tokens) is below the
+        # 1,024 tokens from which providers cache a prefix, so it is paid in full per call; 16
+        # papers make it ~20 tokens per paper and stage (bench/llm_path.py: 994 input tokens per
+        # paper at 16, 1,046 at 8) in requests of ~6-7k tokens, and an item that fails
+        # validation is re-asked alone. Local: per-call overhead is all litellm/instructor.
+        return 32 if self.model.startswith("local/") else 16
 
     def parameters(self) -> dict[str, Any]:
         parameters: dict[str, Any] = {"mode": self.mode, "temperature": self.temperature}
