@@ -325,7 +325,13 @@ def compact(record: PaperRecord, abstract: bool = True) -> dict[str, Any]:
 def record_from_compact(data: dict[str, Any]) -> PaperRecord:
     """The inverse of `compact`, for the local model (which writes from records)."""
     leaves = list(data.get("leaves") or [])
-    return PaperRecord(
+    results = list(data.get("results") or [])
+    # A result's metric may come from the paper's title ("outperforms vLLM by 2x" in a
+    # "Throughput-oriented ..." paper): its validator reads the title from the context, and the
+    # quote may come from an abstract the request leaves out.
+    text = " ".join([data.get("abstract") or "", *(str(r.get("quote", "")) for r in results)])
+    context = {"papers": {data["key"]: {"title": data["title"], "abstract": text}}}
+    fields = dict(
         id=data["key"],
         key=data["key"],
         title=data["title"],
@@ -344,5 +350,6 @@ def record_from_compact(data: dict[str, Any]) -> PaperRecord:
         techniques=data.get("techniques") or [],
         models=data.get("models") or [],
         hardware=data.get("hardware") or [],
-        results=data.get("results") or [],
+        results=results,
     )
+    return PaperRecord.model_validate(fields, context=context)

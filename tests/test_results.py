@@ -579,3 +579,25 @@ def test_the_schema_takes_an_unnamed_comparison_only_with_the_titles_metric() ->
             {"metric": "throughput", "value": "2x", "quote": named},
             context={"papers": {"p": {"title": papers["p"]["title"], "abstract": named}}},
         )  # a metric word stands next to it: that one, not the title's
+
+
+def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None:
+    # Sections are written from compact records (schemas/survey.py): a result whose metric the
+    # title names must validate there too, also when the request leaves the abstract out.
+    from schemas.survey import compact, record_from_compact
+
+    quote = "FooLLM outperforms vLLM by 1.1x to 2x on two workloads."
+    title = "FooLLM: Throughput-oriented Batching"
+    result = Result.model_validate(
+        {"metric": "throughput", "value": "1.1x to 2x", "quote": quote},
+        context={"papers": {"p": {"title": title, "abstract": quote}}},
+    )
+    record = record_from_compact(
+        {"key": "foollm", "title": title, "abstract": "", "results": [result.model_dump()]}
+    )
+    assert [(r.value, r.metric) for r in record.results] == [("1.1x to 2x", "throughput")]
+    assert record_from_compact(compact(record)).results == record.results
+    with pytest.raises(ValidationError, match="is not named next to"):
+        record_from_compact(
+            {"key": "x", "title": "FooLLM: Batching", "results": [result.model_dump()]}
+        )  # the title names no metric: the result is still refused
