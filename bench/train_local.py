@@ -5,8 +5,9 @@
 Fits the heads of pipeline/local_model/learned.py on dev-gold, tests/fixtures/labels/seed-gold,
 extra-gold and the classics (see bench/cross_validate.py), with thresholds and calibration
 chosen by an inner cross-validation, and writes them as sorted JSON. The weights' hash is part
-of the local model's version, so new weights are a cache miss for its answers. Check `make eval-local`
-before committing new weights: keep them only if the held-out scores say they help.
+of the local model's version, so new weights are a cache miss for its answers. Check
+`make eval-local` before committing new weights: keep them only if the held-out scores say
+they help.
 """
 
 from __future__ import annotations
