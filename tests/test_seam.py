@@ -6,6 +6,7 @@ Every test runs twice: requests made in the test process, and made by two worker
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -239,9 +240,14 @@ async def test_replay_with_empty_cache_fails_clearly(tmp_path, taxonomy, openai_
 
 
 async def test_concurrency_overlaps_calls(tmp_path, taxonomy, openai_server):
-    openai_server.latency = 0.3
+    # Each answer waits until six requests are being handled at once (an event, not a delay:
+    # on a loaded machine a fixed latency may pass before the seam has sent the sixth).
+    overlapped = threading.Event()
 
     def responder(request: RecordedRequest) -> Any:
+        if openai_server.in_flight >= 6:
+            overlapped.set()
+        overlapped.wait(timeout=120)  # only a seam that never overlaps six calls waits this out
         pid = next(p["paper_id"] for p in PAPERS if f'"{p["title"]}"' in request.text())
         return Reply(answer(classification(pid)))
 
