@@ -10,10 +10,12 @@ ingest keeps every paper (the "papers" column says how many it kept). Each size 
     python bench/scale.py 2000 8000 --workers 2    # passes --workers to the build
     python bench/scale.py 100000 --write-corpus corpus.jsonl   # only write the corpus
 
-Per size it prints papers, the exit status of the build, CPU seconds per stage (this process;
-worker processes are counted in ``cpu_total``), peak RSS, the largest request of each stage (in
-estimated input tokens) and, from the second size on, the growth exponent of total CPU time
-between consecutive sizes: log(cpu_b / cpu_a) / log(n_b / n_a) (1.0 is linear).
+Per size it prints papers, the exit status of the build, CPU and wall seconds per stage (CPU
+of this process; worker processes are counted in ``cpu_total``), peak RSS, the largest request
+of each stage (in estimated input tokens) and, from the second size on, the growth exponent of
+total CPU time between consecutive sizes: log(cpu_b / cpu_a) / log(n_b / n_a) (1.0 is linear).
+Wall seconds of the paper stages with ``--workers 1`` and without it give the speedup of the
+default worker processes.
 """
 
 from __future__ import annotations
@@ -107,21 +109,26 @@ def run_one(corpus: Path, workdir: Path, workers: int | None) -> dict[str, Any]:
     from pipeline.taxonomy import load_taxonomy
 
     cpu: dict[str, float] = {}
+    walls: dict[str, float] = {}
 
     def timed(name: str, function: Any) -> Any:
+        def count(start: float, start_wall: float) -> None:
+            cpu[name] = cpu.get(name, 0.0) + _cpu() - start
+            walls[name] = walls.get(name, 0.0) + time.perf_counter() - start_wall
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            start = _cpu()
+            start, start_wall = _cpu(), time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                cpu[name] = cpu.get(name, 0.0) + _cpu() - start
+                count(start, start_wall)
 
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            start = _cpu()
+            start, start_wall = _cpu(), time.perf_counter()
             try:
                 return await function(*args, **kwargs)
             finally:
-                cpu[name] = cpu.get(name, 0.0) + _cpu() - start
+                count(start, start_wall)
 
         import inspect
 
@@ -156,6 +163,7 @@ def run_one(corpus: Path, workdir: Path, workers: int | None) -> dict[str, Any]:
         "cpu": {name: round(value, 2) for name, value in cpu.items()},
         "cpu_total": round(_cpu() - start_cpu + children.ru_utime + children.ru_stime, 2),
         "wall": round(wall, 2),
+        "wall_stages": {name: round(value, 2) for name, value in walls.items()},
         "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, children.ru_maxrss)
         // 1024,
         "largest_request": {
@@ -218,9 +226,11 @@ def main() -> None:
                 f" growth=N^{exponent:.2f}"
             )
         largest = " ".join(f"{k}={v}" for k, v in sorted(result["largest_request"].items()))
+        walls = " ".join(f"{k}={v:.1f}" for k, v in result.get("wall_stages", {}).items())
         print(
             f"papers={result['papers']} exit={result['exit']} failed={result['failed']} "
             f"cpu_total_s={result['cpu_total']:.1f} wall_s={result['wall']:.1f} "
+            f"wall_stages_s[{walls}] "
             f"peak_mb={result['peak_mb']} [{stages}] largest_request_tokens[{largest}]{growth}",
             flush=True,
         )
