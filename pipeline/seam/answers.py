@@ -20,6 +20,10 @@ from pipeline.seam.cache import KEY_VERSION, AnswerCache, canonical_json
 logger = logging.getLogger(__name__)
 
 
+# One cache miss of a paper stage: the paper as the prompt shows it, its cache key, its fingerprint.
+Miss = tuple[dict[str, str], str, dict[str, Any]]
+
+
 @dataclass
 class Answer:
     """The outcome for one paper of one stage: a validated value, or the last error."""

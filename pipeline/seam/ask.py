@@ -25,6 +25,7 @@ from pipeline.local_model.keys import key_view
 from pipeline.local_model.registry import register_taxonomy
 from pipeline.seam.answers import (
     Answer,
+    Miss,
     answer_record,
     cached_value,
     digest,
@@ -65,7 +66,6 @@ from schemas.stages import STAGE_MODELS
 from schemas.taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)
-Miss = tuple[dict[str, str], str, dict[str, Any]]  # a paper, its cache key, its fingerprint
 
 # Requests of a model that may fail (after all their retries) before any has succeeded, before
 # the run stops as an outage instead of failing every paper one by one.
@@ -133,7 +133,7 @@ class Seam:
         self._report_progress(stage, len(papers), 0)
         schema_digest = _schema_digest(item_model)
         answers: dict[str, Answer] = {}
-        misses: list[tuple[dict[str, str], str, dict[str, Any]]] = []
+        misses: list[Miss] = []
         parameters = config.parameters()
         dispatch = not (self.settings.replay or self.settings.dry_run)
         as_batch = self.settings.batch  # --batch: every miss goes in one provider batch
@@ -141,7 +141,7 @@ class Seam:
         cutter: BatchCutter[Miss] = BatchCutter(config.batch_size, self.room(stage))
         chunks: list[list[Miss]] = []  # --batch: the requests, cut as the normal path cuts them
 
-        async def run(batch: list[tuple[dict[str, str], str, dict[str, Any]]]) -> dict[str, Answer]:
+        async def run(batch: list[Miss]) -> dict[str, Answer]:
             result = await self._ask_batch(stage, config, prompt, item_model, batch)
             self._report_progress(stage, 0, len(batch))
             if on_batch is not None:
@@ -239,7 +239,7 @@ class Seam:
         config: ModelConfig,
         prompt: Prompt,
         item_model: type[BaseModel],
-        batch: list[tuple[dict[str, str], str, dict[str, Any]]],
+        batch: list[Miss],
     ) -> dict[str, Answer]:
         if len(batch) == 1:
             return await self._ask_one(stage, config, prompt, item_model, batch[0])
@@ -256,7 +256,7 @@ class Seam:
             return {**parts[0], **parts[1]}
         position_of = {p["paper_id"]: s["paper_id"] for p, s in zip(papers, shown, strict=True)}
         answers: dict[str, Answer] = {}
-        retry_alone: list[tuple[dict[str, str], str, dict[str, Any]]] = []
+        retry_alone: list[Miss] = []
         try:
             loose, usage = await self._call(
                 stage, config, messages, loose_batch(item_model), None, len(batch)
@@ -312,7 +312,7 @@ class Seam:
         config: ModelConfig,
         prompt: Prompt,
         item_model: type[BaseModel],
-        miss: tuple[dict[str, str], str, dict[str, Any]],
+        miss: Miss,
     ) -> dict[str, Answer]:
         paper, key, fingerprint = miss
         pid = paper["paper_id"]

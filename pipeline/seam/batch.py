@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.atomic import write_text_atomic
 from pipeline.errors import ProviderFatal
-from pipeline.seam.answers import Answer, answer_record, index_entry
+from pipeline.seam.answers import Answer, Miss, answer_record, index_entry
 from pipeline.seam.budget import batch_price, split_model
 from pipeline.seam.cache import canonical_json
 from pipeline.seam.context import context_overflow
@@ -49,8 +49,6 @@ logger = logging.getLogger(__name__)
 BATCH_PROVIDERS = ("openai", "azure", "hosted_vllm", "litellm_proxy", "mistral", "xai")
 BATCH_MODES = ("json", "json_object_schema")
 TERMINAL = ("completed", "expired", "failed", "cancelled")
-
-Miss = tuple[dict[str, str], str, dict[str, Any]]
 
 
 def check_batchable(config: ModelConfig) -> None:

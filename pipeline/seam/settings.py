@@ -47,7 +47,7 @@ class ModelConfig:
         model's declared window for ``local/`` models and DEFAULT_CONTEXT_TOKENS for others."""
         if self.context_tokens:
             return self.context_tokens
-        if self.model.startswith("local/"):
+        if self.embedded:
             from pipeline.local_model.registry import CONTEXT_TOKENS
 
             return CONTEXT_TOKENS
@@ -62,11 +62,11 @@ class ModelConfig:
         # papers make it ~20 tokens per paper and stage (bench/llm_path.py: 994 input tokens per
         # paper at 16, 1,046 at 8) in requests of ~6-7k tokens, and an item that fails
         # validation is re-asked alone. Local: per-call overhead is all litellm/instructor.
-        return 32 if self.model.startswith("local/") else 16
+        return 32 if self.embedded else 16
 
     def parameters(self) -> dict[str, Any]:
         parameters: dict[str, Any] = {"mode": self.mode, "temperature": self.temperature}
-        if self.model.startswith("local/"):
+        if self.embedded:
             # The embedded model's answers change with its code, not its name: a new version
             # of taxonomist must not replay answers of the old one.
             from pipeline.local_model.registry import local_model_version
@@ -118,7 +118,7 @@ class AskSettings:
         """
         if self.workers is not None:
             return max(1, self.workers)
-        if config.model.startswith("local/"):
+        if config.embedded:
             # Its CPU work is the request itself: worth the processes' start-up (~2 s each)
             # only for a large corpus (bench/scale.py --workers).
             return (os.cpu_count() or 1) if self.papers >= LOCAL_WORKERS_FROM else 1
