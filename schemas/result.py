@@ -28,6 +28,36 @@ METRIC_HELP = (
     "computation), other (utilisation, area, anything else)"
 )
 
+# Metric phrases that the schema's check and the local model share (pipeline/local_model).
+# A time named by any noun ("simulation time", "saving and loading times"), not a multiple
+# ("three times"), a moment ("at the same time", "over time", "test time") nor the time a user
+# spends ("App Stay Time", "watch time"), which a method lengthens.
+TIME_NOUN = (
+    r"\b(?!(?:the|a|an|same|first|last|next|real|test|long|short|that|this|each|every|any|some|"
+    r"over|one|two|three|four|five|six|seven|eight|nine|ten|many|several|multiple|few|much|at|"
+    r"in|of|on|and|or|by|to|linear|constant|quadratic|polynomial|logarithmic|stay|watch|screen|"
+    r"dwell|play|viewing|reading|usage)\s)[a-z][\w-]*\s"
+    r"times?\b|\bstalls?\b"
+)
+# Tokens used or spent are a cost ("reduces token use by 40%", "3x fewer tokens", "-39% token
+# reduction"); the length a model generates or a token budget is compute ("reduces the average
+# response length by 53%", "saves 46% token budget").
+TOKEN_COST = (
+    r"\btokens?[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
+    r"\b(?:fewer|less)\s(?:[\w-]+\s)?tokens\b"
+)
+TOKEN_COMPUTE = (
+    r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
+    r"cot)\slengths?\b|\b(?:forward\s|backward\s|[A-Z]{2,}\s)?passes\b|"
+    r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b"
+)
+# A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
+# frequency"); the capacity of a memory or of a (neural) network is not.
+RATE = (
+    r"(?<!memory )(?<!storage )(?<!model )(?<!network )(?<!learning )(?<!battery )"
+    r"(?<!representational )\bcapacity\b|\bfrequenc(?:y|ies)\b"
+)
+
 # Words that name each metric; a value's metric must be named next to it in the quote.
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
@@ -37,33 +67,37 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"\bdays?\b|\bweeks?\b|"
         r"\bminutes?\b|"
         r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed|\btpot\b|"
-        r"\bitl\b|\btbt\b|inter-token|\bjct\b|makespan",
+        r"\bitl\b|\btbt\b|inter-token|\bjct\b|makespan|" + TIME_NOUN,
         re.I,
     ),
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
-        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
+        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|frequenc|"
+        r"\b[GT]OPS\b(?!/)|"
         r"peta\s?flops?|tera\s?flops?|pflops|flop/s|\bper (?:second|minute|hour)\b|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
         re.I,
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
-        r"storage|(?-i:\bD?RAM\b)",
+        r"storage|data movement|(?-i:\bD?RAM\b)",
         re.I,
     ),
     "energy": re.compile(
         r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|/\s?kJ\b|carbon|"
-        r"emissions?|/W\b",
+        r"emissions?|electricity|/W\b",
         re.I,
     ),
-    "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
+    "cost": re.compile(
+        r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget|" + TOKEN_COST, re.I
+    ),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
+        r"false (?:negatives?|positives?)|"
         r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
         r"(?:benchmarks?|datasets?|tasks?)\b",
         re.I,
@@ -75,7 +109,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "compute": re.compile(
         r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point|"
-        r"training budget",
+        r"training budget|" + TOKEN_COMPUTE,
         re.I,
     ),
 }

@@ -601,3 +601,35 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
         record_from_compact(
             {"key": "x", "title": "FooLLM: Batching", "results": [result.model_dump()]}
         )  # the title names no metric: the result is still refused
+
+
+# --- issue 12, fourth pass: metrics named by general nouns --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # any noun's time is a time; a moment, a multiple or a user's time is not
+        ("Our solver gives a 300-fold reduction in query time.", [("300-fold", "speedup")]),
+        ("Our store cuts restore times by 4.1x on large clusters.", [("4.1x", "speedup")]),
+        ("Our prefetcher removes 62% of pipeline stalls.", [("62%", "speedup")]),
+        ("Our ranker raises daily watch time by 0.8% at the same time.", []),
+        # tokens spent are a cost, the length generated is compute, passes are compute
+        ("Our router cuts token usage by 35% on two suites.", [("35%", "cost")]),
+        ("Our search needs 2.5x fewer tokens than beam search.", [("2.5x", "cost")]),
+        ("Our policy shortens the average reasoning length by 41%.", [("41%", "compute")]),
+        ("Our verifier needs 20% fewer forward passes.", [("20%", "compute")]),
+        # a capacity or a frequency is a rate; a network's capacity is not
+        ("Our scheduler raises serving capacity by 1.7x.", [("1.7x", "throughput")]),
+        ("Our policy allows a 2.1x higher update frequency on the robot.",
+         [("2.1x", "throughput")]),
+        ("Our model gains 12% network capacity.", []),
+        # more words of the vocabulary
+        ("Our plan lowers the data center electricity use by 18%.", [("18%", "energy")]),
+        ("Our detector gives 22% fewer false negatives than the baseline.", [("22%", "quality")]),
+        ("Our engine reduces data movement by 31% geomean (max 44%).",
+         [("31%", "memory"), ("44%", "memory")]),
+    ],
+)  # fmt: skip
+def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

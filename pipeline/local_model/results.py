@@ -14,6 +14,10 @@ from typing import Any
 from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.result import (
     BUDGET_PROBLEM,
+    RATE,
+    TIME_NOUN,
+    TOKEN_COMPUTE,
+    TOKEN_COST,
     cue_near,
     cue_spans,
     in_reach,
@@ -71,7 +75,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
             r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
             r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
-            r"floating[\s-]point operations|training budget",
+            r"floating[\s-]point operations|training budget|" + TOKEN_COMPUTE,
             re.I,
         ),
     ),
@@ -97,7 +101,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "throughput",
         re.compile(
             r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
-            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b",
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
+            + RATE,
             re.I,
         ),
     ),
@@ -111,21 +116,24 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
             r"time-to-first-token|inference speed|training speed|decoding speed|\btpot\b|"
             r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
-            r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time",
+            r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time|"
+            + TIME_NOUN,
             re.I,
         ),
     ),
     (
         "energy",
         re.compile(
-            r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w", re.I
+            r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w|"
+            r"electricity",
+            re.I,
         ),
     ),
     (
         "cost",
         re.compile(
             r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
-            r"cheaper|gpu[\s-]hours|expenses?\b",
+            r"cheaper|gpu[\s-]hours|expenses?\b|" + TOKEN_COST,
             re.I,
         ),
     ),
@@ -143,7 +151,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
-            r"\b(?:task|downstream) performance\b",
+            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)",
             re.I,
         ),
     ),
@@ -321,8 +329,13 @@ _THEIRS = re.compile(
     r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
     r"\bcompared (?:to|with)\s(?:the\s)?)$"
 )
-# "reduces latency by up to 1.67x (average: 1.41x)": the average restates the figure before it.
-_PAREN_AVERAGE = re.compile(r"^\s?\((?:on\s)?(?:average|avg\.?|mean|median)\s?[:=]?\s?$", re.I)
+# "reduces latency by up to 1.67x (average: 1.41x)", "by 30% geomean (max 47%)": the average or
+# the extreme in brackets restates the figure before it.
+_PAREN_AVERAGE = re.compile(
+    r"^\s?(?:(?:geomean|geo-mean|on average|average)\s)?\((?:on\s)?(?:average|avg\.?|mean|"
+    r"median|geomean|max(?:imum)?\.?|min(?:imum)?\.?|peak|up to)\s?[:=]?\s?$",
+    re.I,
+)
 # "increases token generation throughput by 4.7": a figure without a unit, kept only when the
 # change phrase before it names the metric.
 _BY_BARE = re.compile(
