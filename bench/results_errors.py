@@ -110,9 +110,7 @@ def report(path: Path, show_wrong: bool, quiet: bool, reasons: Counter[str]) -> 
         if p is None:
             continue
         abstract = _norm(f"{p['title']} {p['abstract']}")
-        found = [
-            (_span(abstract, r["quote"], r["value"]), r["metric"]) for r in p["results"]
-        ]
+        found = [(_span(abstract, r["quote"], r["value"]), r["metric"]) for r in p["results"]]
         for item in g["results"]:
             if not item.get("headline"):
                 continue
@@ -120,9 +118,7 @@ def report(path: Path, show_wrong: bool, quiet: bool, reasons: Counter[str]) -> 
             hits = [m for s, m in found if s and span and _overlap(s, span)]
             if item["metric"] in hits:
                 continue
-            reason = (
-                f"read as {hits[0]}" if hits else _why_lost(p["title"], p["abstract"], item)
-            )
+            reason = f"read as {hits[0]}" if hits else _why_lost(p["title"], p["abstract"], item)
             reasons[reason] += 1
             if not quiet:
                 where = split_of(g["title"]) if path.name == "results-gold.jsonl" else path.stem

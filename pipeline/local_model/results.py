@@ -101,8 +101,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "throughput",
         re.compile(
             r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
-            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
-            + RATE,
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|" + RATE,
             re.I,
         ),
     ),
