@@ -633,3 +633,35 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
 )  # fmt: skip
 def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a percentage achieved with no noun after it is a score; with a noun it is that noun's
+        ("Our best model achieves 41.5% and 63.2% in the zero-shot and few-shot settings, "
+         "respectively.", [("41.5% and 63.2%", "quality")]),
+        ("Our network reaches 78.4% on ImageNet with fewer layers.", [("78.4%", "quality")]),
+        ("Our trainer achieved 31.2% and 35.0% Model FLOPs Utilization.",
+         [("31.2% and 35.0%", "other")]),
+        ("Our kernel achieves 30% lower latency.", [("30%", "speedup")]),
+        ("Our kernel achieves 2.5x on long prompts.", []),
+        # a gain on a named benchmark or in a setting, with no metric named, is a quality gain
+        ("Our policy gives a 9.4% gain on LIBERO and 15% improvement in simulated settings.",
+         [("9.4%", "quality"), ("15%", "quality")]),
+        ("Our policy gives a 3x gain on LIBERO.", []),
+        # a count is named by what it counts
+        ("Our filter gives 18% lower number of false positives.", [("18%", "quality")]),
+        ("Our filter gives 18% lower number of hops.", []),
+        # a change in a metric known only by its acronym is "other"
+        ("Our planner yields a 46.2% improvement in AES over the baseline.",
+         [("46.2%", "other")]),
+        ("Our planner yields a 2x improvement in TTFT over the baseline.", [("2x", "speedup")]),
+        ("Our planner yields a 2x improvement in LLM serving.", []),
+        # resources saved are a cost
+        ("Our scheduler gives 35%-60% resource savings over static plans.",
+         [("35%-60%", "cost")]),
+    ],
+)  # fmt: skip
+def test_unnamed_scores_and_gains(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -13,7 +13,9 @@ from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.result import (
+    ACHIEVED_SCORE,
     BUDGET_PROBLEM,
+    GAIN_ON,
     RATE,
     TIME_NOUN,
     TOKEN_COMPUTE,
@@ -150,7 +152,10 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
-            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)",
+            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|"
+            + ACHIEVED_SCORE
+            + "|"
+            + GAIN_ON,
             re.I,
         ),
     ),
@@ -256,6 +261,15 @@ _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
     r"nearly\s|more than\s)?$",
     re.I,
+)
+_QUANTITY = re.compile(r"\b(?:number|amount|count|quantity|volume)$", re.I)
+_QUANTITY_OF = re.compile(r"\sof\s(?:the\s)?", re.I)
+# "a 2x boost in TEP over ...", "+187.5% improvement in E^3.": a change in a metric known only by
+# its acronym, which ends the phrase.
+_CHANGE_IN_ACRONYM = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|boosts?|increases?|reductions?|decreases?)\s"
+    r"(?:in|of)\s(?:the\s)?(?P<name>[A-Z][A-Za-z0-9^_]*)(?=\s(?:over|than|compared|versus|vs|"
+    r"and|while|across|relative)\b|\s?[,.;)]|$)"
 )
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
@@ -466,8 +480,21 @@ def _named_otherwise(after: str) -> bool:
     match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
     if match is None:
         return False
+    # "35% lower number of false negatives": a count or amount is named by what it counts
+    counted = _QUANTITY_OF.match(after, match.end()) if _QUANTITY.search(match.group(0)) else None
+    end = counted.end() + 1 if counted else match.end()
     # "3x more tokens per second": a metric phrase may begin inside the words and run past them
-    return not any(s < match.end() for s, _, _ in _cue_spans(after[: match.end() + 30]))
+    return not any(s < end for s, _, _ in _cue_spans(after[: end + 30]))
+
+
+def _unknown_metric(after: str) -> bool:
+    """Is the figure a change of a metric the vocabulary does not know, named by its acronym
+    and nothing else ("+187.5% improvement in E^3.", "a 2x boost in TEP over ...")?"""
+    match = _CHANGE_IN_ACRONYM.match(after)
+    if match is None or _cue_spans(match.group("name")):
+        return False
+    name = match.group("name")
+    return sum(c.isupper() or c.isdigit() or c == "^" for c in name) >= 2
 
 
 def _named_by_change(before: str, after: str) -> str | None:
@@ -517,6 +544,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             return cues[0][2], True  # "95% of the accuracy", "only 25% of the compute"
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
+    if _unknown_metric(text[end:]):
+        return "other", True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
     changed = _named_by_change(text[:start], text[end:])
