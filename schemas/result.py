@@ -36,7 +36,8 @@ TIME_NOUN = (
     r"\b(?!(?:the|a|an|same|first|last|next|real|test|long|short|that|this|each|every|any|some|"
     r"over|one|two|three|four|five|six|seven|eight|nine|ten|many|several|multiple|few|much|at|"
     r"in|of|on|and|or|by|to|linear|constant|quadratic|polynomial|logarithmic|stay|watch|screen|"
-    r"dwell|play|viewing|reading|usage)\s)[a-z][\w-]*\s"
+    r"dwell|play|viewing|reading|usage|per|with|across|within|from|no|its|their|our|what|"
+    r"which)\s)[a-z][\w-]*\s"
     r"times?\b|\bstalls?\b"
 )
 # Tokens or resources used or spent are a cost ("reduces token use by 40%", "3x fewer tokens",
@@ -53,10 +54,12 @@ TOKEN_COMPUTE = (
     r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b"
 )
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
-# frequency"); the capacity of a memory or of a (neural) network is not.
+# frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
+# event happens ("the frequency of expert switches").
 RATE = (
     r"(?<!memory )(?<!storage )(?<!model )(?<!network )(?<!learning )(?<!battery )"
-    r"(?<!representational )\bcapacity\b|\bfrequenc(?:y|ies)\b"
+    r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
+    r"\bfrequenc(?:y|ies)\b(?!\sof\b)"
 )
 
 # A percentage that a model or method achieves, with no noun after it, is a score ("the best

@@ -624,6 +624,8 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
         ("Our policy allows a 2.1x higher update frequency on the robot.",
          [("2.1x", "throughput")]),
         ("Our model gains 12% network capacity.", []),
+        ("Our method increases the capacity of the model by 2x.", []),
+        ("Our router reduces the frequency of expert switches by 40%.", []),
         # more words of the vocabulary
         ("Our plan lowers the data center electricity use by 18%.", [("18%", "energy")]),
         ("Our detector gives 22% fewer false negatives than the baseline.", [("22%", "quality")]),
@@ -658,6 +660,9 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("46.2%", "other")]),
         ("Our planner yields a 2x improvement in TTFT over the baseline.", [("2x", "speedup")]),
         ("Our planner yields a 2x improvement in LLM serving.", []),
+        # a score is quality; a compressed cache is the cache's memory
+        ("Our method improves the average score by 4.8%.", [("4.8%", "quality")]),
+        ("The KV cache is compressed by 5x with our method.", [("5x", "memory")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

@@ -143,6 +143,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"\bscores?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
@@ -306,7 +307,7 @@ _CHANGED_FROM = re.compile(
 _NOUN_CHANGED_BY = re.compile(
     r"(?P<what>(?:[\w/-]+\s){1,3})(?:is\s|are\s|was\s|were\s|gets?\s|being\s)?"
     r"(?:reduced|cut|lowered|improved|increased|decreased|boosted|accelerated|shortened|raised|"
-    r"enhanced|improves|increases|decreases|drops|rises|grows)\sby\s"
+    r"enhanced|compressed|shrunk|improves|increases|decreases|drops|rises|grows)\sby\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"as much as\s|an average of\s)?$",
     re.I,
@@ -520,11 +521,12 @@ def _named_by_change(before: str, after: str) -> str | None:
     head = re.split(
         r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
     )[0]
-    for part in (head, phrase):
-        cues = _cue_spans(part)
-        if cues:
-            return cues[-1][2] if part is head else cues[0][2]
-    return ""
+    # the head's words are read in the whole phrase: "the frequency of expert switches" is no rate
+    cues = _cue_spans(phrase)
+    in_head = [c for c in cues if c[1] <= len(head)]
+    if in_head:
+        return in_head[-1][2]
+    return cues[0][2] if cues else ""
 
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
