@@ -1,11 +1,12 @@
 """Why the embedded model misses headline results: per labelled set, each missed headline result
 with its value, its labelled metric, the reason and the quote; then the reasons counted.
 
-    .venv/bin/python bench/results_errors.py [FILE ...] [--wrong] [--quiet]
+    .venv/bin/python bench/results_errors.py [FILE ...] [--wrong] [--all] [--quiet]
 
 Without FILE: every committed set of tests/fixtures/results/ (gold dev and held-out, fresh,
 fresh2, fresh3, fresh4). ``--wrong`` also lists extracted results that are non-results or carry
-the wrong metric. ``--quiet`` prints only the scores and the counted reasons.
+the wrong metric; ``--all`` lists missed results that are not headlines too (counted apart).
+``--quiet`` prints only the scores and the counted reasons.
 
 A reason says where the figure was lost, following the steps of
 ``pipeline.local_model.results.results``: its sentence is taken for background, no figure
@@ -86,7 +87,9 @@ def _why_lost(title: str, abstract: str, item: dict[str, Any]) -> str:
     return "value not found in a body sentence"
 
 
-def report(path: Path, show_wrong: bool, quiet: bool, reasons: Counter[str]) -> list[str]:
+def report(
+    path: Path, show_wrong: bool, quiet: bool, reasons: Counter[str], every: bool = False
+) -> list[str]:
     """Score one set and print its missed headlines; returns the table row of its scores."""
     gold = _read(path)
     pred = local_predictions(gold, ROOT)
@@ -112,14 +115,14 @@ def report(path: Path, show_wrong: bool, quiet: bool, reasons: Counter[str]) -> 
         abstract = _norm(f"{p['title']} {p['abstract']}")
         found = [(_span(abstract, r["quote"], r["value"]), r["metric"]) for r in p["results"]]
         for item in g["results"]:
-            if not item.get("headline"):
+            if not item.get("headline") and not every:
                 continue
             span = _span(abstract, item.get("quote") or "", item.get("value") or "")
             hits = [m for s, m in found if s and span and _overlap(s, span)]
             if item["metric"] in hits:
                 continue
             reason = f"read as {hits[0]}" if hits else _why_lost(p["title"], p["abstract"], item)
-            reasons[reason] += 1
+            reasons[reason if item.get("headline") else f"(not headline) {reason}"] += 1
             if not quiet:
                 where = split_of(g["title"]) if path.name == "results-gold.jsonl" else path.stem
                 print(f"- [{where}] {item['value']!r} ({item['metric']}): {reason}")
@@ -131,6 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--wrong", action="store_true", help="also list wrong extractions")
+    parser.add_argument("--all", action="store_true", help="also missed non-headline results")
     parser.add_argument("--quiet", action="store_true", help="scores and reasons only")
     args = parser.parse_args()
     files = args.files or [SETS / name for name in DEFAULT]
@@ -139,11 +143,11 @@ def main() -> None:
     for path in files:
         if not args.quiet:
             print(f"\n## {path.name}")
-        rows.extend(report(path, args.wrong, args.quiet, reasons))
+        rows.extend(report(path, args.wrong, args.quiet, reasons, args.all))
     print("\n| set (papers) | precision with metric | non-results | headline recall |")
     print("|---|---|---|---|")
     print("\n".join(rows))
-    print("\nmissed headline results, by reason:")
+    print("\nmissed results, by reason:")
     for reason, count in reasons.most_common():
         print(f"  {count:3d}  {reason}")
 

@@ -663,6 +663,11 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         # a score is quality; a compressed cache is the cache's memory
         ("Our method improves the average score by 4.8%.", [("4.8%", "quality")]),
         ("The KV cache is compressed by 5x with our method.", [("5x", "memory")]),
+        # a score after its metric's name, a bound or a bracket
+        ("Our model keeps high fidelity (PSNR > 31.2, MSE < 0.002) on held-out scans.",
+         [("31.2", "quality"), ("0.002", "quality")]),
+        ("Our regressor predicts age well (MAE: 3.7 years).", [("3.7", "quality")]),
+        ("Our policy reaches a mean reward score (0.712) on the testbed.", [("0.712", "quality")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

@@ -391,10 +391,13 @@ _TIME_CHANGE_AFTER = re.compile(
 )
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
+# A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
+# performance score (0.631)".
 _SCORE = re.compile(
-    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|"
-    r"(?:rank\s)?correlation)\s"
-    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|fid|"
+    r"r?mse|mae|mape|wer|(?:rank\s)?correlation)"
+    r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"(?!\s?(?:x|times|percent)\b)|"
     # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
     r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
     r"(?:correlation|auc|ssim|f1(?: score)?)\b",
