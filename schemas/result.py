@@ -79,6 +79,11 @@ GAIN_ON = (
     r"environments?|scenarios?|benchmarks?|datasets?|tasks?|domains?)\b|"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
 )
+# "on GSM8K: 96% vs. 61%; JEEBench: 80%", "ACC: 84%": a percentage right after a benchmark's or
+# a measure's name (capitals or digits in it) and a colon is its score.
+BENCHMARK_SCORE = (
+    r"(?<![\w-])(?-i:[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*):(?=\s?\d+(?:\.\d+)?\s?\\?%)"
+)
 
 # Words that name each metric; a value's metric must be named next to it in the quote.
 METRIC_CUES: dict[str, re.Pattern[str]] = {
@@ -119,7 +124,13 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
-        r"false (?:negatives?|positives?)|" + ACHIEVED_SCORE + "|" + GAIN_ON + "|"
+        r"false (?:negatives?|positives?)|"
+        + ACHIEVED_SCORE
+        + "|"
+        + GAIN_ON
+        + "|"
+        + BENCHMARK_SCORE
+        + "|"
         r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
         r"(?:benchmarks?|datasets?|tasks?)\b",
         re.I,

@@ -668,6 +668,14 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("31.2", "quality"), ("0.002", "quality")]),
         ("Our regressor predicts age well (MAE: 3.7 years).", [("3.7", "quality")]),
         ("Our policy reaches a mean reward score (0.712) on the testbed.", [("0.712", "quality")]),
+        # a percentage after a benchmark's name and a colon is its score, not the baseline's
+        ("Our agent beats GPT-4o (MATH500: 71% vs. 64%; AIME24: 23% vs. 13%).",
+         [("71%", "quality"), ("23%", "quality")]),
+        # a time taken, in words; plural efficiencies
+        ("Our recipe only takes three hours to train a 1B model.",
+         [("three hours", "speedup")]),
+        ("Our runtime reaches strong scaling efficiencies of 91% and 85%.",
+         [("91% and 85%", "other")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.result import (
     ACHIEVED_SCORE,
+    BENCHMARK_SCORE,
     BUDGET_PROBLEM,
     GAIN_ON,
     RATE,
@@ -156,7 +157,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|"
             + ACHIEVED_SCORE
             + "|"
-            + GAIN_ON,
+            + GAIN_ON
+            + "|"
+            + BENCHMARK_SCORE,
             re.I,
         ),
     ),
@@ -165,7 +168,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
             r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
-            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficiency",
+            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficienc(?:y|ies)",
             re.I,
         ),
     ),
@@ -431,6 +434,14 @@ _WORDS = re.compile(
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
     re.I,
 )
+# A time taken, in words: "it only takes five minutes to train", "within two hours".
+_WORD_TIME = re.compile(
+    r"\b(?:takes?|took|taking|requires?|required|needs?|within|in\sonly|in\sjust|in\sunder|"
+    r"in\sless\sthan)\s(?:only\s|just\s|about\s|around\s|less\sthan\s|under\s)?"
+    r"((?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|a\sfew)\s"
+    r"(?:seconds|minutes|hours|days))\b",
+    re.I,
+)
 # A rate, in words or figures: "one million frames per second", "2 million records per minute".
 _RATE = re.compile(
     r"\b((?:about\s|over\s|up to\s|nearly\s|more than\s)?"
@@ -646,6 +657,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SPEEDUP_SCORE, "speedup"),
         (_PARAMS, "size"),
         (_RATE, "throughput"),
+        (_WORD_TIME, "speedup"),
         (_WORDS, None),
     )
     for pattern, metric in extra:
