@@ -112,11 +112,12 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "energy": re.compile(
         r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|/\s?kJ\b|carbon|"
-        r"emissions?|electricity|/W\b",
+        r"emissions?|electricity|\bco2\b|battery life|/W\b",
         re.I,
     ),
     "cost": re.compile(
-        r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget|" + TOKEN_COST, re.I
+        r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-](?:hours|days)|budget|" + TOKEN_COST,
+        re.I,
     ),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
@@ -124,6 +125,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
+        r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|"
         + ACHIEVED_SCORE
         + "|"

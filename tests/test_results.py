@@ -627,6 +627,11 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
         ("Our method increases the capacity of the model by 2x.", []),
         ("Our router reduces the frequency of expert switches by 40%.", []),
         # more words of the vocabulary
+        ("Our retriever improves recall@10 by 12%.", [("12%", "quality")]),
+        ("Our ranker improves NDCG by 4%.", [("4%", "quality")]),
+        ("Our decoder lowers the hallucination rate by 18%.", [("18%", "quality")]),
+        ("Our scheduler extends battery life by 35%.", [("35%", "energy")]),
+        ("Our optimizer reduces time-to-accuracy by 2.1x.", [("2.1x", "speedup")]),
         ("Our plan lowers the data center electricity use by 18%.", [("18%", "energy")]),
         ("Our detector gives 22% fewer false negatives than the baseline.", [("22%", "quality")]),
         ("Our engine reduces data movement by 31% geomean (max 44%).",

@@ -116,7 +116,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
-            r"time-to-first-token|inference speed|training speed|decoding speed|\btpot\b|"
+            r"time-to-(?:first-token|accuracy|solution|convergence)|inference speed|"
+            r"training speed|decoding speed|\btpot\b|"
             r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
             r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time|"
             + TIME_NOUN,
@@ -127,7 +128,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "energy",
         re.compile(
             r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w|"
-            r"electricity",
+            r"electricity|\bco2\b|battery life",
             re.I,
         ),
     ),
@@ -135,7 +136,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "cost",
         re.compile(
             r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
-            r"cheaper|gpu[\s-]hours|expenses?\b|" + TOKEN_COST,
+            r"cheaper|gpu[\s-](?:hours|days)|expenses?\b|" + TOKEN_COST,
             re.I,
         ),
     ),
@@ -144,7 +145,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
-            r"\bscores?\b|"
+            r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
+            r"hallucination rates?|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
