@@ -196,7 +196,7 @@ _SETTING_NOUN = (
     r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
     r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
     r"(?:ratios?|rates?)|"
-    r"loads?|utili[sz]ation|bit-?widths?|scales?)"
+    r"loads?|utili[sz]ation|bit-?widths?|scales?|risk|confidence(?: levels?)?)"
 )
 _BUDGET_BEFORE = re.compile(
     r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?"

@@ -681,6 +681,11 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("three hours", "speedup")]),
         ("Our runtime reaches strong scaling efficiencies of 91% and 85%.",
          [("91% and 85%", "other")]),
+        # an achieved pruning ratio is a size; a risk or confidence level is a setting
+        ("Our pruner reaches a 45% pruning ratio with minimal impact on task performance.",
+         [("45%", "size")]),
+        ("Our cascade gives the same coverage at 10% risk with 40% fewer MACs.",
+         [("40%", "compute")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

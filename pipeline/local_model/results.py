@@ -86,6 +86,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "size",
         re.compile(
             r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
             r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint|model storage",
