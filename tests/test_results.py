@@ -686,6 +686,12 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("45%", "size")]),
         ("Our cascade gives the same coverage at 10% risk with 40% fewer MACs.",
          [("40%", "compute")]),
+        # a long changed noun phrase, the time it takes, time to first token in words
+        ("Our method reduces memory usage during training of large models with long sequences "
+         "on consumer GPUs by 60%.", [("60%", "memory")]),
+        ("Our system reduces the time it takes to fine-tune a model on one node by 3.1x.",
+         [("3.1x", "speedup")]),
+        ("The time to first token decreases by 45% for long prompts.", [("45%", "speedup")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

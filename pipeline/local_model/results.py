@@ -117,7 +117,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
-            r"time-to-(?:first-token|accuracy|solution|convergence)|inference speed|"
+            r"time[\s-]to[\s-](?:first[\s-]token|accuracy|solution|convergence)|inference speed|"
             r"training speed|decoding speed|\btpot\b|"
             r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
             r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time|"
@@ -294,7 +294,7 @@ _CHANGED_BY = re.compile(
     r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
     r"raises?|elevat\w*|drops?|dropp\w*|slash\w*|trim\w*)\s(?:the\s|its\s|their\s)?"
     r"(?P<phrase>(?:(?!by\b)(?!(?:reduc|lower|cut|improv|increas|boost|decreas|enhanc)\w*\s)"
-    r"[\w/().-]+\s){1,12}?)by\s"
+    r"[\w/().-]+\s){1,16}?)by\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"an average of\s|on average\s|as much as\s)?$",
     re.I,
@@ -535,6 +535,8 @@ def _named_by_change(before: str, after: str) -> str | None:
     phrase = changed.group("phrase")
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
+    if re.match(r"(?:(?:total|overall|average|mean)\s)?times?\b", phrase, re.I):
+        return "speedup"  # "reduces the time it takes to fine-tune a model by 3.1x"
     head = re.split(
         r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
     )[0]
