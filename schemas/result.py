@@ -252,7 +252,9 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
     if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
-    times_thing = _TIMES_THING.search(after) or re.search(r"[x×]\s?(?:\d|[A-Z]\w*\d)", value)
+    times_thing = _TIMES_THING.search(after) or re.search(
+        r"(?<![A-Za-z])[x×]\s?(?:\d|[A-Z]\w*\d)", value
+    )  # "8x7B", "1024 × 1024", not the x of "max 47%"
     # a count of devices is a whole number followed by the devices, not their memory or hours
     count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after)
     if count and (times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after))):

@@ -72,6 +72,11 @@ def test_numbers_of_names_and_settings_are_never_values(value: str, quote: str, 
     assert "is not a result" in message and "drop this result" in message, message
 
 
+def test_a_bracketed_maximum_is_no_configuration() -> None:
+    quote = "Our runtime speeds up the sublayers by 30% geomean (max 47%) over the baseline."
+    assert _result("30% geomean (max 47%)", quote, metric="speedup").value.endswith("47%)")
+
+
 def test_value_must_be_a_span_of_its_quote() -> None:
     with pytest.raises(ValidationError, match="is not a span of its quote"):
         _result("2.5x", "We achieve 2.3x higher throughput than vLLM.")
