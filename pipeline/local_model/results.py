@@ -18,6 +18,7 @@ from schemas.result import (
     BUDGET_PROBLEM,
     GAIN_ON,
     RATE,
+    SYSTEM_PERFORMANCE,
     TIME_NOUN,
     TOKEN_COMPUTE,
     TOKEN_COST,
@@ -121,7 +122,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"training speed|decoding speed|\btpot\b|"
             r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
             r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time|"
-            + TIME_NOUN,
+            + TIME_NOUN
+            + "|"
+            + SYSTEM_PERFORMANCE,
             re.I,
         ),
     ),
@@ -348,6 +351,12 @@ _THEIRS = re.compile(
     r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
     r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
     r"\bcompared (?:to|with)\s(?:the\s)?)$"
+)
+# "improves X by 7.4% over A and by 6.2% over B": a second "by" of the same verb and metric.
+_PARALLEL_BY = re.compile(
+    r"^[^;:.]{0,160}\s(?:and|or|but)\s(?:by|to)\s(?:up to\s|about\s|over\s|nearly\s|around\s|"
+    r"as much as\s|more than\s)?$",
+    re.I,
 )
 # "reduces latency by up to 1.67x (average: 1.41x)", "by 30% geomean (max 47%)": the average or
 # the extreme in brackets restates the figure before it.
@@ -816,6 +825,14 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             )
             if previous is not None and _PAREN_AVERAGE.match(text[previous[0] : start]):
                 metric, direct = previous[2], True  # "by up to 1.67x (average: 1.41x)"
+            elif (
+                previous is not None
+                and not direct
+                and _PARALLEL_BY.match(text[previous[0] : start])
+                and not _cue_spans(text[previous[0] : start])
+            ):
+                # "improves performance by 7.4% over A and by 6.2% over B": the same change
+                metric = previous[2]
             elif previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
             elif (
