@@ -702,6 +702,10 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          "page table and by 4.3% over a software-managed TLB.",
          [("9.1%", "speedup"), ("4.3%", "speedup")]),
         ("Our model improves task performance by 3.1% over the baseline.", [("3.1%", "quality")]),
+        # a share of a metric named within two words after "of the"
+        ("Our co-serving keeps more than 85% of the peak inference throughput.",
+         [("more than 85%", "throughput")]),
+        ("Our model retains 97% of its original zero-shot accuracy.", [("97%", "quality")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

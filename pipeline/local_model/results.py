@@ -267,6 +267,7 @@ _SHARE_OF_METRIC = re.compile(
     r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
     re.I,
 )
+_TWO_WORDS = re.compile(r"(?:[\w-]+\s){0,2}")
 _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
     r"nearly\s|more than\s)?$",
@@ -569,9 +570,16 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             return name, True
     share = _SHARE_OF_METRIC.match(text[end:])
     if share:
-        cues = [c for c in _cue_spans(text[end:][: share.end() + 30]) if c[0] == share.end()]
+        rest = text[end:][: share.end() + 60]
+        # "95% of the accuracy", "only 25% of the compute", "80% of the peak finetuning
+        # throughput": the metric word within two words of "of the"
+        cues = [
+            c
+            for c in _cue_spans(rest)
+            if c[0] >= share.end() and _TWO_WORDS.fullmatch(rest[share.end() : c[0]])
+        ]
         if cues:
-            return cues[0][2], True  # "95% of the accuracy", "only 25% of the compute"
+            return cues[0][2], True
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
     if _unknown_metric(text[end:]):
