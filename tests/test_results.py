@@ -706,6 +706,9 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("Our co-serving keeps more than 85% of the peak inference throughput.",
          [("more than 85%", "throughput")]),
         ("Our model retains 97% of its original zero-shot accuracy.", [("97%", "quality")]),
+        # a fraction in words
+        ("Our method uses one-third of the memory of the baseline.",
+         [("one-third", "memory")]),
         # resources saved are a cost
         ("Our scheduler gives 35%-60% resource savings over static plans.",
          [("35%-60%", "cost")]),

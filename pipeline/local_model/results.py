@@ -441,9 +441,10 @@ _PARAMS = re.compile(
     r"(?:parameters|params))\b",
     re.I,
 )
-# Figures written in words: "by half", "twice as fast", "two orders of magnitude".
+# Figures written in words: "by half", "twice as fast", "two orders of magnitude", "one-third".
 _WORDS = re.compile(
     r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
+    r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
     re.I,
 )
