@@ -160,12 +160,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
-            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|"
-            + ACHIEVED_SCORE
-            + "|"
-            + GAIN_ON
-            + "|"
-            + BENCHMARK_SCORE,
+            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|" + GAIN_ON,
             re.I,
         ),
     ),
@@ -267,6 +262,7 @@ _SHARE_OF_METRIC = re.compile(
     r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
     re.I,
 )
+_UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
 _TWO_WORDS = re.compile(r"(?:[\w-]+\s){0,2}")
 _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
@@ -605,6 +601,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         if distance <= REACH and (best is None or distance < best[0]):
             best = (distance, name)
     if best is None:
+        # "the best model achieves 0.72% and 5.38% in ...", "GSM8K: 96%": a score, when no
+        # metric word is in reach ("GPU utilization reaches 85%" is a utilisation)
+        if any(start - 2 <= m.end() <= end for m in _UNNAMED_SCORE.finditer(text, 0, end + 80)):
+            return "quality", False
         return None, False
     if best[1] == "memory":
         words = in_reach(cue_spans(text, _SIZE_OR_MEMORY), start, end, REACH)
