@@ -40,10 +40,11 @@ TIME_NOUN = (
     r"which)\s)[a-z][\w-]*\s"
     r"times?\b|\bstalls?\b"
 )
-# In computer systems, the performance of an application, a system or a kernel is its speed
-# ("improves end-to-end application performance by 7.4%"); a model's or a task's is its quality.
+# In computer systems, the performance of an application or a kernel is its speed ("improves
+# end-to-end application performance by 7.4%"); a model's or a task's is its quality, and a
+# "system" or "end-to-end" performance may be either.
 SYSTEM_PERFORMANCE = (
-    r"\b(?:application|system|end-to-end|execution|runtime|kernel|I/O|single-thread(?:ed)?|"
+    r"\b(?:application|execution|runtime|kernel|I/O|single-thread(?:ed)?|"
     r"multi-thread(?:ed)?)\sperformance\b"
 )
 # Tokens or resources used or spent are a cost ("reduces token use by 40%", "3x fewer tokens",
