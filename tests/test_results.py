@@ -709,6 +709,13 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("Our co-serving keeps more than 85% of the peak inference throughput.",
          [("more than 85%", "throughput")]),
         ("Our model retains 97% of its original zero-shot accuracy.", [("97%", "quality")]),
+        # more figures in words: -fold words, a factor in words, a count of orders, a fraction
+        ("Our method achieves a tenfold reduction in latency.", [("tenfold", "speedup")]),
+        ("The challenge is twofold: memory is scarce and latency matters.", []),
+        ("Our system lowers energy use by a factor of two.", [("a factor of two", "energy")]),
+        ("Our method achieves 3 orders of magnitude lower latency.",
+         [("3 orders of magnitude", "speedup")]),
+        ("Our method needs about 1/8 of the FLOPs of the dense model.", [("1/8", "compute")]),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

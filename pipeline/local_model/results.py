@@ -437,11 +437,19 @@ _PARAMS = re.compile(
     r"(?:parameters|params))\b",
     re.I,
 )
+# "a tenfold reduction", "by twofold"; not "the challenge is twofold" (of two parts).
+_FOLD = r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold"
+_CHANGE_WORD = (
+    r"(?:reductions?|increases?|improvements?|speed-?ups?|gains?|savings?|decreases?|boosts?)"
+)
 # Figures written in words: "by half", "twice as fast", "two orders of magnitude", "one-third".
 _WORDS = re.compile(
-    r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
+    r"\b(half|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
     r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
-    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
+    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
+    rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
+    r"an?\sfactor\sof\s(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
+    r"\d+/\d+(?=\sof\s))\b",
     re.I,
 )
 # A time taken, in words: "it only takes five minutes to train", "within two hours".
