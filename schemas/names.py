@@ -137,12 +137,13 @@ def reader_value(value: str) -> str:
     text = text.replace("\\%", "%")
     text = re.sub(r"\ban?\s+factor\s+of\s+(\d+(?:\.\d+)?)\b", r"\1×", text, flags=re.I)
     text = re.sub(
-        r"\b(two|three|four|five|ten)(?:-fold|\s+times)\b",
-        lambda m: f"{_SMALL_NUMBERS[m.group(1).lower()]}×",
+        r"\b(?:an?\s+factor\s+of\s+(two|three|four|five|ten)|"
+        r"(two|three|four|five|ten)(?:-?fold|\s+times))\b",
+        lambda m: f"{_SMALL_NUMBERS[(m.group(1) or m.group(2)).lower()]}×",
         text,
         flags=re.I,
     )
-    text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×)", r"\1×", text)
+    text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×|-fold\b)", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
     text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)
     # A unit never runs into the next word: "2.3×faster" -> "2.3× faster".
