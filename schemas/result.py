@@ -53,7 +53,7 @@ SYSTEM_PERFORMANCE = (
 # budget").
 TOKEN_COST = (
     r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
-    r"\b(?:fewer|less)\s(?:[\w-]+\s)?tokens\b"
+    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b"
 )
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"

@@ -244,6 +244,13 @@ def test_sentences_naming_the_method_are_its_own_results() -> None:
     assert [(r["value"], r["metric"]) for r in facts["results"]] == [("60%", "memory")]
 
 
+def test_a_score_that_grows_worse_is_worse() -> None:
+    results = _results("We study it. Our quantizer gives a perplexity increase of only 0.3.")
+    assert [(r["value"], r["metric"], r["direction"]) for r in results] == [
+        ("0.3", "quality", "worse")
+    ]
+
+
 def test_negligible_loss_is_no_cost() -> None:
     results = _results(
         "We study caching. We reduce KV cache size by 4x with negligible accuracy loss."
@@ -721,6 +728,15 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("Our method achieves 3 orders of magnitude lower latency.",
          [("3 orders of magnitude", "speedup")]),
         ("Our method needs about 1/8 of the FLOPs of the dense model.", [("1/8", "compute")]),
+        # what a smaller model keeps of the original is its quality
+        ("Our student has 40% fewer parameters, retains 96% of the teacher's reasoning "
+         "capabilities and is 55% faster.",
+         [("40%", "size"), ("96%", "quality"), ("55%", "speedup")]),
+        # a change of a score written without a unit
+        ("Our quantizer gives a perplexity increase of only 0.3 at 3 bits.", [("0.3", "quality")]),
+        ("Our recipe gives 0.8 better perplexity than the dense baseline.", [("0.8", "quality")]),
+        # training tokens are data, not a cost of use
+        ("Our model matches the teacher with 5.3x fewer training tokens.", []),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

@@ -263,6 +263,12 @@ _SHARE_OF_METRIC = re.compile(
     re.I,
 )
 _UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
+# What a compressed or cheaper model keeps of the original is its quality.
+_RETAINED = re.compile(
+    r"\b(?:retain\w*|preserv\w*|recover\w*|maintain\w*|keep(?:s|ing)?|kept)\s"
+    r"(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
+    re.I,
+)
 _TWO_WORDS = re.compile(r"(?:[\w-]+\s){0,2}")
 _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
@@ -410,6 +416,13 @@ _SCORE = re.compile(
     r"r?mse|mae|mape|wer|(?:rank\s)?correlation)"
     r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
     r"(?!\s?(?:x|times|percent)\b)|"
+    # a change of a score without a unit: "a perplexity increase of only 0.2", "0.7 better
+    # perplexity", "1.3 higher BLEU"
+    r"\b(?:perplexity|ppl|bleu|rouge(?:-\w+)?|fid|wer|f1|accuracy)\s(?:increases?|drops?|"
+    r"degradation|loss|gains?|improvements?|reductions?)\s(?:of|by)\s(?:only\s|just\s|about\s|"
+    r"less than\s|under\s)?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s(?:better|lower|higher|less|more)\s(?:perplexity|ppl|bleu|"
+    r"rouge(?:-\w+)?|fid|wer|f1)\b|"
     # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
     r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
     r"(?:correlation|auc|ssim|f1(?: score)?)\b",
@@ -585,6 +598,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         ]
         if cues:
             return cues[0][2], True
+        if _RETAINED.search(text[max(0, start - 40) : start]):
+            return "quality", True  # "retains 97% of the language understanding capabilities"
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
     if _unknown_metric(text[end:]):
