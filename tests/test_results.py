@@ -737,6 +737,7 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("Our recipe gives 0.8 better perplexity than the dense baseline.", [("0.8", "quality")]),
         # training tokens are data, not a cost of use
         ("Our model matches the teacher with 5.3x fewer training tokens.", []),
+        ("We train with half-precision numbers without losing accuracy.", []),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

@@ -457,7 +457,7 @@ _CHANGE_WORD = (
 )
 # Figures written in words: "by half", "twice as fast", "two orders of magnitude", "one-third".
 _WORDS = re.compile(
-    r"\b(half|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
+    r"\b(half(?![\s-]precision)|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
     r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
