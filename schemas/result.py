@@ -79,6 +79,12 @@ ACHIEVED_SCORE = (
     rf"(?={_PERCENT}(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT})*"
     r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b|\s?[,.;)]|$))"
 )
+# "completes only 14.41% of tasks", "solves 43% of the problems": the share of tasks a model
+# completes is its success rate.
+SOLVED_VERB = (
+    r"\b(?:complet|solv|resolv|pass|answer|succeed|fix|accomplish)\w*\s(?:only\s|up to\s|"
+    r"over\s|about\s|nearly\s|more than\s|around\s)?"
+)
 # "12% gain on CALVIN", "26.7% improvement in real-world setting": a gain measured on a named
 # benchmark or in a setting, with no metric named, is a gain in task quality.
 GAIN_ON = (
@@ -134,6 +140,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|"
+        + SOLVED_VERB
+        + r"(?=\d+(?:\.\d+)?\s?\\?%\sof\s)|"
         + ACHIEVED_SCORE
         + "|"
         + GAIN_ON

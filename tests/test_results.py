@@ -738,6 +738,19 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         # training tokens are data, not a cost of use
         ("Our model matches the teacher with 5.3x fewer training tokens.", []),
         ("We train with half-precision numbers without losing accuracy.", []),
+        # the size of a model is its size (of a KV cache its memory); a batch size is neither
+        ("We reduce the size of a BERT model by 40% with distillation.", [("40%", "size")]),
+        ("Our method reduces the size of the KV cache by 4x.", [("4x", "memory")]),
+        ("Our method reduces the batch size by 4x.", []),
+        # a share of a model's performance, of tasks solved; what humans reach is a reference
+        ("Our student reaches more than 95.1% of its teacher's performance on GLUE.",
+         [("more than 95.1%", "quality")]),
+        ("Our best agent completes only 11.2% of tasks, far below human performance of 80.1%.",
+         [("only 11.2%", "quality")]),
+        ("While humans can accomplish over 70.5% of the tasks, our agent solves 12.9% of tasks.",
+         [("12.9%", "quality")]),
+        ("Our agent reaches a success rate of 18.5%, compared to 72.5% performance of a human.",
+         [("18.5%", "quality")]),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

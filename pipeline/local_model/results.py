@@ -18,6 +18,7 @@ from schemas.result import (
     BUDGET_PROBLEM,
     GAIN_ON,
     RATE,
+    SOLVED_VERB,
     SYSTEM_PERFORMANCE,
     TIME_NOUN,
     TOKEN_COMPUTE,
@@ -269,6 +270,16 @@ _RETAINED = re.compile(
     r"(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
     re.I,
 )
+_PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
+# Tasks a model completes or solves: their share is a success rate.
+_SOLVED = re.compile(SOLVED_VERB + "$", re.I)
+_HUMAN_BEFORE = re.compile(
+    r"\b(?:humans?|human\s(?:experts?|performance|accuracy|baselines?|level|annotators?|raters?|"
+    r"players?|participants?))\b[^,;.()]{0,40}$",
+    re.I,
+)
+_HUMAN_AFTER = re.compile(r"^\s?(?:[\w-]+\s){0,2}of\s(?:an?\s|the\s)?(?:[\w-]+\s)?humans?\b", re.I)
+_BEATS = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|than|over|vs\.?)\s*$", re.I)
 _TWO_WORDS = re.compile(r"(?:[\w-]+\s){0,2}")
 _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
@@ -561,6 +572,8 @@ def _named_by_change(before: str, after: str) -> str | None:
     if changed is None:
         return None
     phrase = changed.group("phrase")
+    if re.match(r"sizes?\b", phrase, re.I) and not _cue_spans(phrase):
+        return "size"  # "reduce the size of a BERT model by 40%" (of a KV cache: memory)
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
     if re.match(r"(?:(?:total|overall|average|mean)\s)?times?\b", phrase, re.I):
@@ -598,10 +611,16 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         ]
         if cues:
             return cues[0][2], True
-        if _RETAINED.search(text[max(0, start - 40) : start]):
-            return "quality", True  # "retains 97% of the language understanding capabilities"
+        if _RETAINED.search(text[max(0, start - 40) : start]) or _PERFORMANCE_OF.match(
+            rest, share.end()
+        ):
+            # "retains 97% of the language understanding capabilities", "reaches 96.8% of its
+            # teacher's performance"
+            return "quality", True
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
+    if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
+        return "quality", True  # "completes only 14.41% of tasks": a success rate
     if _unknown_metric(text[end:]):
         return "other", True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
@@ -794,10 +813,23 @@ def _unit(value: str) -> str:
     return re.sub(r"^.*\d", "", value).strip().lower()
 
 
+def _human_reference(text: str, start: int, end: int) -> bool:
+    """Is the figure what humans reach ("while humans can accomplish over 72.36% of the tasks",
+    "human performance of 78.24%", "74.5% performance of an unassisted human"), a reference
+    and not the paper's result? Beating humans ("outperforms human experts by 12%") is one."""
+    human = _HUMAN_BEFORE.search(text[max(0, start - 60) : start])
+    if human:
+        lead = text[max(0, start - 60) : start][: human.start()]
+        return not _BASELINE_LEAD.search(lead[-25:] + " ") and not _BEATS.search(lead[-25:])
+    return bool(_HUMAN_AFTER.match(text[end:]))
+
+
 def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     """Figures that are no result: years, '10s of', capacities, names, settings, background."""
     value = text[start:end]
     if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
+        return True
+    if _human_reference(text, start, end):
         return True
     if _MEMORY_UNIT.search(value) and not (
         _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
