@@ -154,7 +154,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "size": re.compile(
         r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
-        r"weights|model storage",
+        r"weights|storage",
         re.I,
     ),
     "compute": re.compile(

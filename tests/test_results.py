@@ -742,6 +742,7 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("We reduce the size of a BERT model by 40% with distillation.", [("40%", "size")]),
         ("Our method reduces the size of the KV cache by 4x.", [("4x", "memory")]),
         ("Our method reduces the batch size by 4x.", []),
+        ("Our pipeline reduces the storage of networks by 35x to 49x.", [("35x to 49x", "size")]),
         # a share of a model's performance, of tasks solved; what humans reach is a reference
         ("Our student reaches more than 95.1% of its teacher's performance on GLUE.",
          [("more than 95.1%", "quality")]),

@@ -572,8 +572,10 @@ def _named_by_change(before: str, after: str) -> str | None:
     if changed is None:
         return None
     phrase = changed.group("phrase")
-    if re.match(r"sizes?\b", phrase, re.I) and not _cue_spans(phrase):
-        return "size"  # "reduce the size of a BERT model by 40%" (of a KV cache: memory)
+    if re.match(r"(?:sizes?|storage)\b", phrase, re.I) and not _cue_spans(phrase):
+        # "reduce the size of a BERT model by 40%", "the storage of networks by 35x" (of a KV
+        # cache: memory)
+        return "size"
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
     if re.match(r"(?:(?:total|overall|average|mean)\s)?times?\b", phrase, re.I):
