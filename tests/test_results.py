@@ -752,6 +752,10 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("12.9%", "quality")]),
         ("Our agent reaches a success rate of 18.5%, compared to 72.5% performance of a human.",
          [("18.5%", "quality")]),
+        # figures each with its own change word, then as many metrics and "respectively"
+        ("Our approach achieves a 35% reduction, a 2x improvement, and a 10% gain in latency, "
+         "throughput and accuracy, respectively.",
+         [("35%", "speedup"), ("2x", "throughput"), ("10%", "quality")]),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

@@ -59,6 +59,11 @@ _PAIRED_AFTER = re.compile(
     r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
     re.I,
 )
+_ITEM_GAP = re.compile(
+    r"\s(?:[\w-]+\s)?(?:reductions?|improvements?|gains?|increases?|speed-?ups?|savings?|"
+    r"decreases?|boosts?),\s(?:and\s|or\s)?(?:an?\s)?",
+    re.I,
+)
 _LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
 _ITEM = re.compile(rf"[−-]?{_NUM}{_UNIT}")
 _LISTED = re.compile(r",\s|\s(?:and|or)\s")
@@ -742,14 +747,20 @@ def _pair_groups(text: str, found: list[tuple[int, int, str | None]]) -> None:
     throughput") the metrics listed right after the list, in order."""
     i = 0
     while i < len(found):
-        j = i
-        while (
-            j + 1 < len(found)
-            and found[j + 1][2] is None
-            and _bare_list(text, found[j][1], found[j + 1][0])
-        ):
-            j += 1
+        j, itemised = i, False
+        while j + 1 < len(found) and found[j + 1][2] is None:
+            between = text[found[j][1] : found[j + 1][0]]
+            if _bare_list(text, found[j][1], found[j + 1][0]):
+                j += 1
+            elif _ITEM_GAP.fullmatch(between):
+                # "a 35% reduction, a 2x improvement, and a 10% gain in latency, throughput
+                # and accuracy, respectively": each figure with its own change word
+                j, itemised = j + 1, True
+            else:
+                break
         metrics = _paired_metrics(text, found[j][1], j - i + 1) if found[i][2] is None else None
+        if itemised and "respectively" not in text[found[j][1] :][:200].lower():
+            metrics = None
         if metrics:
             group = zip(found[i : j + 1], metrics, strict=True)
             found[i : j + 1] = [(s, e, m) for (s, e, _), m in group]
