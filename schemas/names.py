@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from schemas.record import PaperRecord
-from schemas.result import Result, metric_kind
+from schemas.result import KEPT_VERB, Result, metric_kind
 
 _WS = re.compile(r"\s+")
 # A method name before the colon of a title, e.g. "FlashAttention: Fast and ..." -> FlashAttention.
@@ -110,7 +110,7 @@ _REDUCTION = re.compile(
     re.IGNORECASE,
 )
 # "recovers 90% of the performance": a share kept, neither a gain nor a loss.
-_KEPT = re.compile(r"\b(?:recover\w*|retain\w*|preserv\w*|maintain\w*|keep\w*)\b", re.I)
+_KEPT = re.compile(KEPT_VERB, re.I)
 _INCREASE = re.compile(r"\b(?:higher|more|increas\w*|improv\w*|gains?|boost\w*)\b", re.I)
 _FIG = r"[−+-]?\d+(?:[.,]\d+)*\s?[%×]?"
 _PLAIN_VALUE = re.compile(

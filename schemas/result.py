@@ -79,6 +79,8 @@ ACHIEVED_SCORE = (
     rf"(?={_PERCENT}(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT})*"
     r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b|\s?[,.;)]|$))"
 )
+# What a smaller or cheaper model keeps of the original ("recovers 90% of the performance").
+KEPT_VERB = r"\b(?:recover\w*|retain\w*|preserv\w*|maintain\w*|keep\w*|kept)\b"
 # "completes only 14.41% of tasks", "solves 43% of the problems": the share of tasks a model
 # completes is its success rate.
 SOLVED_VERB = (

@@ -17,6 +17,7 @@ from schemas.result import (
     BENCHMARK_SCORE,
     BUDGET_PROBLEM,
     GAIN_ON,
+    KEPT_VERB,
     RATE,
     SOLVED_VERB,
     SYSTEM_PERFORMANCE,
@@ -271,8 +272,7 @@ _SHARE_OF_METRIC = re.compile(
 _UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
 # What a compressed or cheaper model keeps of the original is its quality.
 _RETAINED = re.compile(
-    r"\b(?:retain\w*|preserv\w*|recover\w*|maintain\w*|keep(?:s|ing)?|kept)\s"
-    r"(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
+    KEPT_VERB + r"\s(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
     re.I,
 )
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
