@@ -756,6 +756,7 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("Our approach achieves a 35% reduction, a 2x improvement, and a 10% gain in latency, "
          "throughput and accuracy, respectively.",
          [("35%", "speedup"), ("2x", "throughput"), ("10%", "quality")]),
+        ("Our model reaches human-level accuracy of 91.2% on the exam.", [("91.2%", "quality")]),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

@@ -280,7 +280,7 @@ _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 _SOLVED = re.compile(SOLVED_VERB + "$", re.I)
 _HUMAN_BEFORE = re.compile(
     r"\b(?:humans?|human\s(?:experts?|performance|accuracy|baselines?|level|annotators?|raters?|"
-    r"players?|participants?))\b[^,;.()]{0,40}$",
+    r"players?|participants?))\b(?!-)[^,;.()]{0,40}$",
     re.I,
 )
 _HUMAN_AFTER = re.compile(r"^\s?(?:[\w-]+\s){0,2}of\s(?:an?\s|the\s)?(?:[\w-]+\s)?humans?\b", re.I)
