@@ -115,6 +115,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "throughput": re.compile(
         r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
         r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|frequenc|"
+        r"concurrent\s(?:users|requests|sessions|clients|streams)|"
         r"\b[GT]OPS\b(?!/)|"
         r"peta\s?flops?|tera\s?flops?|pflops|flop/s|\bper (?:second|minute|hour)\b|"
         r"serv(?:e|es|ing)\b.{0,30}\bmore",
@@ -122,7 +123,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
-        r"storage|data movement|(?-i:\bD?RAM\b)",
+        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)",
         re.I,
     ),
     "energy": re.compile(

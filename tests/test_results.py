@@ -757,6 +757,12 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          "throughput and accuracy, respectively.",
          [("35%", "speedup"), ("2x", "throughput"), ("10%", "quality")]),
         ("Our model reaches human-level accuracy of 91.2% on the exam.", [("91.2%", "quality")]),
+        # a share of SLOs met is no metric of the figure before; data transfer is memory;
+        # concurrent users served are a rate
+        ("Our system achieves up to 3.2x higher goodput while meeting 99% of SLOs.",
+         [("up to 3.2x", "throughput")]),
+        ("Our method reduces CPU-GPU data transfer by 4x.", [("4x", "memory")]),
+        ("Our method enables serving 2.3x more concurrent users.", [("2.3x", "throughput")]),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

@@ -105,6 +105,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "memory",
         re.compile(
             r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement|"
+            r"data transfers?|"
             r"(?-i:\bD?RAM\b)",
             re.I,
         ),
@@ -113,7 +114,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "throughput",
         re.compile(
             r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
-            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|" + RATE,
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
+            r"\bconcurrent\s(?:users|requests|sessions|clients|streams)\b|" + RATE,
             re.I,
         ),
     ),
@@ -261,6 +263,7 @@ _CHANGE_IN = re.compile(
 _SHARE_OF = re.compile(
     r"^\s?of\s(?:the\s|all\s|its\s)?(?:[\w-]+\s)?(?:programs|requests|cases|tasks|users|samples|"
     r"queries|problems|instances|workloads|models|benchmarks|datasets|questions|jobs|layers|"
+    r"SLOs?|deadlines|constraints|"
     r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
     re.I,
 )
