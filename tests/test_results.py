@@ -643,6 +643,7 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
         ("Our model gains 12% network capacity.", []),
         ("Our method increases the capacity of the model by 2x.", []),
         ("Our router reduces the frequency of expert switches by 40%.", []),
+        ("Our trainer lowers the synchronization frequency by 4x.", []),
         # more words of the vocabulary
         ("Our retriever improves recall@10 by 12%.", [("12%", "quality")]),
         ("Our ranker improves NDCG by 4%.", [("4%", "quality")]),
