@@ -62,11 +62,11 @@ TOKEN_COMPUTE = (
 )
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
-# event happens ("the frequency of expert switches", "communication frequency").
+# event happens ("the frequency of expert switches", "synchronization frequency").
 RATE = (
     r"(?<!memory )(?<!storage )(?<!model )(?<!network )(?<!learning )(?<!battery )"
     r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
-    r"(?<!synchronization )(?<!synchronisation )(?<!communication )(?<!update )(?<!sync )"
+    r"(?<!synchronization )(?<!synchronisation )(?<!communication )(?<!sync )"
     r"(?<!checkpoint )(?<!checkpointing )(?<!aggregation )(?<!access )(?<!eviction )"
     r"\bfrequenc(?:y|ies)\b(?!\sof\b)"
 )
