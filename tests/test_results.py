@@ -764,6 +764,10 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("up to 3.2x", "throughput")]),
         ("Our method reduces CPU-GPU data transfer by 4x.", [("4x", "memory")]),
         ("Our method enables serving 2.3x more concurrent users.", [("2.3x", "throughput")]),
+        # a rate in hertz, only next to a rate word
+        ("Our policy runs with an inference throughput of 163 Hz on the robot.",
+         [("163 Hz", "throughput")]),
+        ("Audio is sampled at 16 kHz and our model cuts latency by 30%.", [("30%", "speedup")]),
         # a fraction in words
         ("Our method uses one-third of the memory of the baseline.",
          [("one-third", "memory")]),

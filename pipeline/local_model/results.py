@@ -46,7 +46,7 @@ _UNIT = (
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
-    r"TOPS\b|FPS\b|frames per second\b))"
+    r"TOPS\b|FPS\b|frames per second\b|k?Hz\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
 _LEAD = (
@@ -190,6 +190,7 @@ _UNIT_METRIC = [
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
+    ("throughput", re.compile(r"\d\s?k?hz$", re.I)),  # a rate; kept only next to a rate word
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
