@@ -764,6 +764,11 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("up to 3.2x", "throughput")]),
         ("Our method reduces CPU-GPU data transfer by 4x.", [("4x", "memory")]),
         ("Our method enables serving 2.3x more concurrent users.", [("2.3x", "throughput")]),
+        # a drop of nothing named is one of quality; a drop in latency is latency's
+        ("Our video model prunes visual tokens with less than 1% drop.",
+         [("less than 1%", "quality")]),
+        ("We observe a 30% drop in latency.", [("30%", "speedup")]),
+        ("Our compression cuts the checkpoint size by 60%.", [("60%", "size")]),
         # a rate in hertz, only next to a rate word
         ("Our policy runs with an inference throughput of 163 Hz on the robot.",
          [("163 Hz", "throughput")]),

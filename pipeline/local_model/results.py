@@ -169,7 +169,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
-            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|" + GAIN_ON,
+            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|"
+            # "with less than 1% drop": a drop of nothing named is one of quality
+            r"\b(?:drop|degradation)\b(?!\s(?:in|of)\b)|" + GAIN_ON,
             re.I,
         ),
     ),
@@ -581,7 +583,11 @@ def _named_by_change(before: str, after: str) -> str | None:
     if changed is None:
         return None
     phrase = changed.group("phrase")
-    if re.match(r"(?:sizes?|storage)\b", phrase, re.I) and not _cue_spans(phrase):
+    if re.match(
+        r"(?:(?:checkpoint|file|index|binary|weight|disk|download)\s)?(?:sizes?|storage)\b",
+        phrase,
+        re.I,
+    ) and not _cue_spans(phrase):
         # "reduce the size of a BERT model by 40%", "the storage of networks by 35x" (of a KV
         # cache: memory)
         return "size"
