@@ -620,7 +620,7 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
         )  # the title names no metric: the result is still refused
 
 
-# --- issue 12, fourth pass: metrics named by general nouns --------------------------------------
+# --- issue 12, fourth pass: metrics named by general nouns, structures, figures in words -------
 
 
 @pytest.mark.parametrize(
@@ -781,5 +781,5 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("35%-60%", "cost")]),
     ],
 )  # fmt: skip
-def test_unnamed_scores_and_gains(abstract: str, expected: list[tuple[str, str]]) -> None:
+def test_fourth_pass_structures(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
