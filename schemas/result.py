@@ -57,7 +57,8 @@ TOKEN_COST = (
 )
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
-    r"cot)\slengths?\b|\b(?:forward\s|backward\s|[A-Z]{2,}\s)?passes\b|"
+    r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
+    r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
     r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b"
 )
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control

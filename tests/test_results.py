@@ -764,6 +764,8 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("up to 3.2x", "throughput")]),
         ("Our method reduces CPU-GPU data transfer by 4x.", [("4x", "memory")]),
         ("Our method enables serving 2.3x more concurrent users.", [("2.3x", "throughput")]),
+        # "passes" the verb is no count of passes
+        ("Our generated code passes 90% of the unit tests.", [("90%", "quality")]),
         # a drop of nothing named is one of quality; a drop in latency is latency's
         ("Our video model prunes visual tokens with less than 1% drop.",
          [("less than 1%", "quality")]),

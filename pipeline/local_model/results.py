@@ -266,7 +266,7 @@ _CHANGE_IN = re.compile(
 _SHARE_OF = re.compile(
     r"^\s?of\s(?:the\s|all\s|its\s)?(?:[\w-]+\s)?(?:programs|requests|cases|tasks|users|samples|"
     r"queries|problems|instances|workloads|models|benchmarks|datasets|questions|jobs|layers|"
-    r"SLOs?|deadlines|constraints|"
+    r"SLOs?|deadlines|constraints|(?:unit\s)?tests|test\scases|"
     r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
     re.I,
 )
