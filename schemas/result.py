@@ -95,6 +95,7 @@ SOLVED_VERB = (
 GAIN_ON = (
     r"\b(?:gains?|improvements?)\s(?:on|in)\s(?:the\s)?(?:(?:[\w-]+\s){0,2}(?:settings?|"
     r"environments?|scenarios?|benchmarks?|datasets?|tasks?|domains?)\b|"
+    r"(?!(?:[AHVLTP]\d{2,3}|RTX|TPU|GPU|CPU|NPU|MI\d|Gaudi|Jetson)\w*\b)"  # hardware: a speed
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
 )
 # "on GSM8K: 96% vs. 61%; JEEBench: 80%", "ACC: 84%": a percentage right after a benchmark's or

@@ -678,6 +678,7 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
         ("Our policy gives a 9.4% gain on LIBERO and 15% improvement in simulated settings.",
          [("9.4%", "quality"), ("15%", "quality")]),
         ("Our policy gives a 3x gain on LIBERO.", []),
+        ("Our kernel gives a 15% improvement on A100 GPUs.", []),
         # a count is named by what it counts
         ("Our filter gives 18% lower number of false positives.", [("18%", "quality")]),
         ("Our filter gives 18% lower number of hops.", []),
