@@ -674,6 +674,7 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
          [("85%", "other")]),
         ("Our trainer reaches MFU: 45% on 1,024 GPUs.", [("45%", "other")]),
         ("Our kernel achieves 2.5x on long prompts.", []),
+        ("Our kernel achieves 45% on A100 GPUs.", []),
         # a gain on a named benchmark or in a setting, with no metric named, is a quality gain
         ("Our policy gives a 9.4% gain on LIBERO and 15% improvement in simulated settings.",
          [("9.4%", "quality"), ("15%", "quality")]),
