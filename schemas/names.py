@@ -9,8 +9,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from schemas.metric_words import KEPT_VERB
 from schemas.record import PaperRecord
-from schemas.result import KEPT_VERB, Result, metric_kind
+from schemas.result import Result, metric_kind
 
 _WS = re.compile(r"\s+")
 # A method name before the colon of a title, e.g. "FlashAttention: Fast and ..." -> FlashAttention.

@@ -12,10 +12,9 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
-from schemas.result import (
+from schemas.metric_words import (
     ACHIEVED_SCORE,
     BENCHMARK_SCORE,
-    BUDGET_PROBLEM,
     GAIN_ON,
     KEPT_VERB,
     RATE,
@@ -24,6 +23,9 @@ from schemas.result import (
     TIME_NOUN,
     TOKEN_COMPUTE,
     TOKEN_COST,
+)
+from schemas.result import (
+    BUDGET_PROBLEM,
     cue_near,
     cue_spans,
     in_reach,
