@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from schemas.metric_words import KEPT_VERB
 from schemas.record import PaperRecord
 from schemas.result import Result, metric_kind
 
@@ -110,7 +111,7 @@ _REDUCTION = re.compile(
     re.IGNORECASE,
 )
 # "recovers 90% of the performance": a share kept, neither a gain nor a loss.
-_KEPT = re.compile(r"\b(?:recover\w*|retain\w*|preserv\w*|maintain\w*|keep\w*)\b", re.I)
+_KEPT = re.compile(KEPT_VERB, re.I)
 _INCREASE = re.compile(r"\b(?:higher|more|increas\w*|improv\w*|gains?|boost\w*)\b", re.I)
 _FIG = r"[−+-]?\d+(?:[.,]\d+)*\s?[%×]?"
 _PLAIN_VALUE = re.compile(
@@ -137,12 +138,13 @@ def reader_value(value: str) -> str:
     text = text.replace("\\%", "%")
     text = re.sub(r"\ban?\s+factor\s+of\s+(\d+(?:\.\d+)?)\b", r"\1×", text, flags=re.I)
     text = re.sub(
-        r"\b(two|three|four|five|ten)(?:-fold|\s+times)\b",
-        lambda m: f"{_SMALL_NUMBERS[m.group(1).lower()]}×",
+        r"\b(?:an?\s+factor\s+of\s+(two|three|four|five|ten)|"
+        r"(two|three|four|five|ten)(?:-?fold|\s+times))\b",
+        lambda m: f"{_SMALL_NUMBERS[(m.group(1) or m.group(2)).lower()]}×",
         text,
         flags=re.I,
     )
-    text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×)", r"\1×", text)
+    text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×|-fold\b)", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
     text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)
     # A unit never runs into the next word: "2.3×faster" -> "2.3× faster".

@@ -14,6 +14,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from schemas.metric_words import METRIC_CUES
+
 Metric = Literal[
     "speedup", "throughput", "memory", "energy", "cost", "quality", "size", "compute", "other"
 ]  # fmt: skip
@@ -27,58 +29,6 @@ METRIC_HELP = (
     "size (model size, compression ratio, bits per weight achieved), compute (FLOPs, MACs, "
     "computation), other (utilisation, area, anything else)"
 )
-
-# Words that name each metric; a value's metric must be named next to it in the quote.
-METRIC_CUES: dict[str, re.Pattern[str]] = {
-    "speedup": re.compile(
-        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
-        r"\btime\b|"
-        r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
-        r"\bdays?\b|\bweeks?\b|"
-        r"\bminutes?\b|"
-        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed|\btpot\b|"
-        r"\bitl\b|\btbt\b|inter-token|\bjct\b|makespan",
-        re.I,
-    ),
-    "throughput": re.compile(
-        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
-        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|\b[GT]OPS\b(?!/)|"
-        r"peta\s?flops?|tera\s?flops?|pflops|flop/s|\bper (?:second|minute|hour)\b|"
-        r"serv(?:e|es|ing)\b.{0,30}\bmore",
-        re.I,
-    ),
-    "memory": re.compile(
-        r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
-        r"storage|(?-i:\bD?RAM\b)",
-        re.I,
-    ),
-    "energy": re.compile(
-        r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|/\s?kJ\b|carbon|"
-        r"emissions?|/W\b",
-        re.I,
-    ),
-    "cost": re.compile(r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-]hours|budget", re.I),
-    "quality": re.compile(
-        r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
-        r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
-        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
-        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
-        r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
-        r"(?:benchmarks?|datasets?|tasks?)\b",
-        re.I,
-    ),
-    "size": re.compile(
-        r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
-        r"weights|model storage",
-        re.I,
-    ),
-    "compute": re.compile(
-        r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point|"
-        r"training budget",
-        re.I,
-    ),
-}
 
 # Free-text metric names of earlier outputs, mapped onto the closed vocabulary.
 _LEGACY = [
@@ -127,7 +77,7 @@ _SETTING_NOUN = (
     r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
     r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
     r"(?:ratios?|rates?)|"
-    r"loads?|utili[sz]ation|bit-?widths?|scales?)"
+    r"loads?|utili[sz]ation|bit-?widths?|scales?|risk|confidence(?: levels?)?)"
 )
 _BUDGET_BEFORE = re.compile(
     r"\b(?:under|within|with|given|at|for|using|uses?|sets?|chooses?)\s(?:a\s|an\s|the\s)?"
@@ -183,7 +133,9 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
     if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
-    times_thing = _TIMES_THING.search(after) or re.search(r"[x×]\s?(?:\d|[A-Z]\w*\d)", value)
+    times_thing = _TIMES_THING.search(after) or re.search(
+        r"(?<![A-Za-z])[x×]\s?(?:\d|[A-Z]\w*\d)", value
+    )  # "8x7B", "1024 × 1024", not the x of "max 47%"
     # a count of devices is a whole number followed by the devices, not their memory or hours
     count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after)
     if count and (times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after))):
@@ -303,7 +255,9 @@ _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
 # Numbers written as words are figures too ("twice", "one million frames per second").
 _NUMBER_WORDS = re.compile(
     r"\b(?:half|twice|double[sd]?|triple[sd]?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"hundreds?|thousands?|millions?|billions?|orders? of magnitude|quarters?)\b",
+    r"\w+fold|"
+    r"hundreds?|thousands?|millions?|billions?|orders? of magnitude|quarters?|thirds?|fifths?|"
+    r"tenths?)\b",
     re.I,
 )
 

@@ -72,6 +72,11 @@ def test_numbers_of_names_and_settings_are_never_values(value: str, quote: str, 
     assert "is not a result" in message and "drop this result" in message, message
 
 
+def test_a_bracketed_maximum_is_no_configuration() -> None:
+    quote = "Our runtime speeds up the sublayers by 30% geomean (max 47%) over the baseline."
+    assert _result("30% geomean (max 47%)", quote, metric="speedup").value.endswith("47%)")
+
+
 def test_value_must_be_a_span_of_its_quote() -> None:
     with pytest.raises(ValidationError, match="is not a span of its quote"):
         _result("2.5x", "We achieve 2.3x higher throughput than vLLM.")
@@ -239,6 +244,13 @@ def test_sentences_naming_the_method_are_its_own_results() -> None:
     assert [(r["value"], r["metric"]) for r in facts["results"]] == [("60%", "memory")]
 
 
+def test_a_score_that_grows_worse_is_worse() -> None:
+    results = _results("We study it. Our quantizer gives a perplexity increase of only 0.3.")
+    assert [(r["value"], r["metric"], r["direction"]) for r in results] == [
+        ("0.3", "quality", "worse")
+    ]
+
+
 def test_negligible_loss_is_no_cost() -> None:
     results = _results(
         "We study caching. We reduce KV cache size by 4x with negligible accuracy loss."
@@ -337,6 +349,12 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "It gives a speedup by a factor of 3."}, "3× speedup"),
         ({"metric": "speedup", "value": "two times",
           "quote": "It is two times faster."}, "2× speedup"),
+        ({"metric": "speedup", "value": "tenfold",
+          "quote": "It gives a tenfold reduction in latency."}, "10× speedup"),
+        ({"metric": "energy", "value": "a factor of two",
+          "quote": "It lowers energy use by a factor of two."}, "2× energy reduction"),
+        ({"metric": "throughput", "value": "2.5-fold",
+          "quote": "It gives a 2.5-fold increase in throughput."}, "2.5× throughput"),
         ({"metric": "size", "value": "90%",
           "quote": "We prune 90% of the parameters."}, "−90% parameters"),
         ({"metric": "other", "value": "45%",
@@ -392,11 +410,11 @@ def predictions() -> list[dict[str, Any]]:
 
 
 # Floors a little under the measured scores (dev 0.966 / 0.017 / 0.955 and held-out
-# 0.957 / 0.014 / 0.906, measured 2026-12-03 after issue 12's third pass): a change that loses
+# 0.959 / 0.014 / 0.943, measured 2026-12-03 after issue 12's fourth pass): a change that loses
 # ground fails here.
 @pytest.mark.parametrize(
     ("split", "precision", "non_results", "headline"),
-    [("dev", 0.95, 0.03, 0.93), ("held-out", 0.94, 0.03, 0.88)],
+    [("dev", 0.95, 0.03, 0.93), ("held-out", 0.94, 0.03, 0.92)],
 )
 def test_local_model_scores_on_the_labelled_results(
     predictions: list[dict[str, Any]], split: str, precision: float, non_results: float,
@@ -410,17 +428,18 @@ def test_local_model_scores_on_the_labelled_results(
 
 
 # The other labelled sets (tests/fixtures/results/README.md): floors a little under the
-# scores measured 2026-12-03 after issue 12's third pass (fresh 1.000 / 0.000 / 0.944, fresh2
-# 0.981 / 0.000 / 0.849, fresh3 0.934 / 0.016 / 0.841, all three tuned on; fresh4 0.950 / 0.025 /
-# 0.630, scored once at the end of that pass, never tuned on), so that a change losing ground on
-# any of them fails too.
+# scores measured 2026-12-03 after issue 12's fourth pass (fresh 1.000 / 0.000 / 0.972, fresh2
+# 1.000 / 0.000 / 0.906, fresh3 0.957 / 0.014 / 0.905, fresh4 1.000 / 0.000 / 0.907; all of them
+# tuned on by then), so that a change losing ground on any of them fails too.
 @pytest.mark.parametrize(
     ("name", "precision", "non_results", "headline"),
     [
-        ("results-fresh.jsonl", 0.97, 0.02, 0.92),
-        ("results-fresh2.jsonl", 0.96, 0.02, 0.82),
-        ("results-fresh3.jsonl", 0.91, 0.03, 0.81),
-        ("results-fresh4.jsonl", 0.92, 0.04, 0.60),
+        ("results-fresh.jsonl", 0.97, 0.02, 0.95),
+        ("results-fresh2.jsonl", 0.97, 0.02, 0.88),
+        ("results-fresh3.jsonl", 0.93, 0.03, 0.88),
+        ("results-fresh4.jsonl", 0.97, 0.02, 0.88),
+        # never tuned on: scored once after the fourth pass, 0.898 / 0.041 / 0.731
+        ("results-fresh5.jsonl", 0.87, 0.05, 0.70),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
@@ -601,3 +620,172 @@ def test_a_title_metric_result_survives_the_trip_to_the_section_writer() -> None
         record_from_compact(
             {"key": "x", "title": "FooLLM: Batching", "results": [result.model_dump()]}
         )  # the title names no metric: the result is still refused
+
+
+# --- issue 12, fourth pass: metrics named by general nouns, structures, figures in words -------
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # any noun's time is a time; a moment, a multiple or a user's time is not
+        ("Our solver gives a 300-fold reduction in query time.", [("300-fold", "speedup")]),
+        ("Our store cuts restore times by 4.1x on large clusters.", [("4.1x", "speedup")]),
+        ("Our prefetcher removes 62% of pipeline stalls.", [("62%", "speedup")]),
+        ("Our ranker raises daily watch time by 0.8% at the same time.", []),
+        # tokens spent are a cost, the length generated is compute, passes are compute
+        ("Our router cuts token usage by 35% on two suites.", [("35%", "cost")]),
+        ("Our search needs 2.5x fewer tokens than beam search.", [("2.5x", "cost")]),
+        ("Our policy shortens the average reasoning length by 41%.", [("41%", "compute")]),
+        ("Our verifier needs 20% fewer forward passes.", [("20%", "compute")]),
+        # a capacity or a frequency is a rate; a network's capacity is not
+        ("Our scheduler raises serving capacity by 1.7x.", [("1.7x", "throughput")]),
+        ("Our policy allows a 2.1x higher update frequency on the robot.",
+         [("2.1x", "throughput")]),
+        ("Our model gains 12% network capacity.", []),
+        ("Our method increases the capacity of the model by 2x.", []),
+        ("Our router reduces the frequency of expert switches by 40%.", []),
+        ("Our trainer lowers the synchronization frequency by 4x.", []),
+        # more words of the vocabulary
+        ("Our retriever improves recall@10 by 12%.", [("12%", "quality")]),
+        ("Our ranker improves NDCG by 4%.", [("4%", "quality")]),
+        ("Our decoder lowers the hallucination rate by 18%.", [("18%", "quality")]),
+        ("Our scheduler extends battery life by 35%.", [("35%", "energy")]),
+        ("Our optimizer reduces time-to-accuracy by 2.1x.", [("2.1x", "speedup")]),
+        ("Our plan lowers the data center electricity use by 18%.", [("18%", "energy")]),
+        ("Our detector gives 22% fewer false negatives than the baseline.", [("22%", "quality")]),
+        ("Our engine reduces data movement by 31% geomean (max 44%).",
+         [("31%", "memory"), ("44%", "memory")]),
+    ],
+)  # fmt: skip
+def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a percentage achieved with no noun after it is a score; with a noun it is that noun's
+        ("Our best model achieves 41.5% and 63.2% in the zero-shot and few-shot settings, "
+         "respectively.", [("41.5% and 63.2%", "quality")]),
+        ("Our network reaches 78.4% on ImageNet with fewer layers.", [("78.4%", "quality")]),
+        ("Our trainer achieved 31.2% and 35.0% Model FLOPs Utilization.",
+         [("31.2% and 35.0%", "other")]),
+        ("Our kernel achieves 30% lower latency.", [("30%", "speedup")]),
+        ("Our runtime keeps utilization high: GPU utilization reaches 85%, and more.",
+         [("85%", "other")]),
+        ("Our trainer reaches MFU: 45% on 1,024 GPUs.", [("45%", "other")]),
+        ("Our kernel achieves 2.5x on long prompts.", []),
+        ("Our kernel achieves 45% on A100 GPUs.", []),
+        # a gain on a named benchmark or in a setting, with no metric named, is a quality gain
+        ("Our policy gives a 9.4% gain on LIBERO and 15% improvement in simulated settings.",
+         [("9.4%", "quality"), ("15%", "quality")]),
+        ("Our policy gives a 3x gain on LIBERO.", []),
+        ("Our kernel gives a 15% improvement on A100 GPUs.", []),
+        # a count is named by what it counts
+        ("Our filter gives 18% lower number of false positives.", [("18%", "quality")]),
+        ("Our filter gives 18% lower number of hops.", []),
+        # a change in a metric known only by its acronym is "other"
+        ("Our planner yields a 46.2% improvement in AES over the baseline.",
+         [("46.2%", "other")]),
+        ("Our planner yields a 2x improvement in TTFT over the baseline.", [("2x", "speedup")]),
+        ("Our planner yields a 2x improvement in LLM serving.", []),
+        # a score is quality; a compressed cache is the cache's memory
+        ("Our method improves the average score by 4.8%.", [("4.8%", "quality")]),
+        ("The KV cache is compressed by 5x with our method.", [("5x", "memory")]),
+        # a score after its metric's name, a bound or a bracket
+        ("Our model keeps high fidelity (PSNR > 31.2, MSE < 0.002) on held-out scans.",
+         [("31.2", "quality"), ("0.002", "quality")]),
+        ("Our regressor predicts age well (MAE: 3.7 years).", [("3.7", "quality")]),
+        ("Our policy reaches a mean reward score (0.712) on the testbed.", [("0.712", "quality")]),
+        # a percentage after a benchmark's name and a colon is its score, not the baseline's
+        ("Our agent beats GPT-4o (MATH500: 71% vs. 64%; AIME24: 23% vs. 13%).",
+         [("71%", "quality"), ("23%", "quality")]),
+        # a time taken, in words; plural efficiencies
+        ("Our recipe only takes three hours to train a 1B model.",
+         [("three hours", "speedup")]),
+        ("Our runtime reaches strong scaling efficiencies of 91% and 85%.",
+         [("91% and 85%", "other")]),
+        # an achieved pruning ratio is a size; a risk or confidence level is a setting
+        ("Our pruner reaches a 45% pruning ratio with minimal impact on task performance.",
+         [("45%", "size")]),
+        ("Our cascade gives the same coverage at 10% risk with 40% fewer MACs.",
+         [("40%", "compute")]),
+        # a long changed noun phrase, the time it takes, time to first token in words
+        ("Our method reduces memory usage during training of large models with long sequences "
+         "on consumer GPUs by 60%.", [("60%", "memory")]),
+        ("Our system reduces the time it takes to fine-tune a model on one node by 3.1x.",
+         [("3.1x", "speedup")]),
+        ("The time to first token decreases by 45% for long prompts.", [("45%", "speedup")]),
+        # a system's performance is its speed; a second "and by" keeps the change's metric
+        ("Our prefetcher improves end-to-end application performance by 9.1% over a radix "
+         "page table and by 4.3% over a software-managed TLB.",
+         [("9.1%", "speedup"), ("4.3%", "speedup")]),
+        ("Our model improves task performance by 3.1% over the baseline.", [("3.1%", "quality")]),
+        # a share of a metric named within two words after "of the"
+        ("Our co-serving keeps more than 85% of the peak inference throughput.",
+         [("more than 85%", "throughput")]),
+        ("Our model retains 97% of its original zero-shot accuracy.", [("97%", "quality")]),
+        # more figures in words: -fold words, a factor in words, a count of orders, a fraction
+        ("Our method achieves a tenfold reduction in latency.", [("tenfold", "speedup")]),
+        ("The challenge is twofold: memory is scarce and latency matters.", []),
+        ("Our system lowers energy use by a factor of two.", [("a factor of two", "energy")]),
+        ("Our method achieves 3 orders of magnitude lower latency.",
+         [("3 orders of magnitude", "speedup")]),
+        ("Our method needs about 1/8 of the FLOPs of the dense model.", [("1/8", "compute")]),
+        # what a smaller model keeps of the original is its quality
+        ("Our student has 40% fewer parameters, retains 96% of the teacher's reasoning "
+         "capabilities and is 55% faster.",
+         [("40%", "size"), ("96%", "quality"), ("55%", "speedup")]),
+        # a change of a score written without a unit
+        ("Our quantizer gives a perplexity increase of only 0.3 at 3 bits.", [("0.3", "quality")]),
+        ("Our recipe gives 0.8 better perplexity than the dense baseline.", [("0.8", "quality")]),
+        # training tokens are data, not a cost of use
+        ("Our model matches the teacher with 5.3x fewer training tokens.", []),
+        ("We train with half-precision numbers without losing accuracy.", []),
+        # the size of a model is its size (of a KV cache its memory); a batch size is neither
+        ("We reduce the size of a BERT model by 40% with distillation.", [("40%", "size")]),
+        ("Our method reduces the size of the KV cache by 4x.", [("4x", "memory")]),
+        ("Our method reduces the batch size by 4x.", []),
+        ("Our pipeline reduces the storage of networks by 35x to 49x.", [("35x to 49x", "size")]),
+        # a share of a model's performance, of tasks solved; what humans reach is a reference
+        ("Our student reaches more than 95.1% of its teacher's performance on GLUE.",
+         [("more than 95.1%", "quality")]),
+        ("Our best agent completes only 11.2% of tasks, far below human performance of 80.1%.",
+         [("only 11.2%", "quality")]),
+        ("While humans can accomplish over 70.5% of the tasks, our agent solves 12.9% of tasks.",
+         [("12.9%", "quality")]),
+        ("Our agent reaches a success rate of 18.5%, compared to 72.5% performance of a human.",
+         [("18.5%", "quality")]),
+        # figures each with its own change word, then as many metrics and "respectively"
+        ("Our approach achieves a 35% reduction, a 2x improvement, and a 10% gain in latency, "
+         "throughput and accuracy, respectively.",
+         [("35%", "speedup"), ("2x", "throughput"), ("10%", "quality")]),
+        ("Our model reaches human-level accuracy of 91.2% on the exam.", [("91.2%", "quality")]),
+        # a share of SLOs met is no metric of the figure before; data transfer is memory;
+        # concurrent users served are a rate
+        ("Our system achieves up to 3.2x higher goodput while meeting 99% of SLOs.",
+         [("up to 3.2x", "throughput")]),
+        ("Our method reduces CPU-GPU data transfer by 4x.", [("4x", "memory")]),
+        ("Our method enables serving 2.3x more concurrent users.", [("2.3x", "throughput")]),
+        # "passes" the verb is no count of passes
+        ("Our generated code passes 90% of the unit tests.", [("90%", "quality")]),
+        # a drop of nothing named is one of quality; a drop in latency is latency's
+        ("Our video model prunes visual tokens with less than 1% drop.",
+         [("less than 1%", "quality")]),
+        ("We observe a 30% drop in latency.", [("30%", "speedup")]),
+        ("Our compression cuts the checkpoint size by 60%.", [("60%", "size")]),
+        # a rate in hertz, only next to a rate word
+        ("Our policy runs with an inference throughput of 163 Hz on the robot.",
+         [("163 Hz", "throughput")]),
+        ("Audio is sampled at 16 kHz and our model cuts latency by 30%.", [("30%", "speedup")]),
+        # a fraction in words
+        ("Our method uses one-third of the memory of the baseline.",
+         [("one-third", "memory")]),
+        # resources saved are a cost
+        ("Our scheduler gives 35%-60% resource savings over static plans.",
+         [("35%-60%", "cost")]),
+    ],
+)  # fmt: skip
+def test_fourth_pass_structures(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

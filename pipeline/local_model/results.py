@@ -12,6 +12,18 @@ import re
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
+from schemas.metric_words import (
+    ACHIEVED_SCORE,
+    BENCHMARK_SCORE,
+    GAIN_ON,
+    KEPT_VERB,
+    RATE,
+    SOLVED_VERB,
+    SYSTEM_PERFORMANCE,
+    TIME_NOUN,
+    TOKEN_COMPUTE,
+    TOKEN_COST,
+)
 from schemas.result import (
     BUDGET_PROBLEM,
     cue_near,
@@ -36,7 +48,7 @@ _UNIT = (
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
-    r"TOPS\b|FPS\b|frames per second\b))"
+    r"TOPS\b|FPS\b|frames per second\b|k?Hz\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
 _LEAD = (
@@ -48,6 +60,11 @@ _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 _PAIRED_AFTER = re.compile(
     r"^\s?(?:(?:improvements?|reductions?|increases?|gains?|speed-?ups?|savings?|decreases?)\s)?"
     r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
+    re.I,
+)
+_ITEM_GAP = re.compile(
+    r"\s(?:[\w-]+\s)?(?:reductions?|improvements?|gains?|increases?|speed-?ups?|savings?|"
+    r"decreases?|boosts?),\s(?:and\s|or\s)?(?:an?\s)?",
     re.I,
 )
 _LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
@@ -71,7 +88,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
             r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
             r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
-            r"floating[\s-]point operations|training budget",
+            r"floating[\s-]point operations|training budget|" + TOKEN_COMPUTE,
             re.I,
         ),
     ),
@@ -79,6 +96,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "size",
         re.compile(
             r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
             r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint|model storage",
@@ -89,6 +107,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "memory",
         re.compile(
             r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement|"
+            r"data transfers?|"
             r"(?-i:\bD?RAM\b)",
             re.I,
         ),
@@ -97,7 +116,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "throughput",
         re.compile(
             r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
-            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b",
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
+            r"\bconcurrent\s(?:users|requests|sessions|clients|streams)\b|" + RATE,
             re.I,
         ),
     ),
@@ -109,23 +129,29 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
             r"generation|fine-tuning|convergence|completion) time|runtime|\bttft\b|"
-            r"time-to-first-token|inference speed|training speed|decoding speed|\btpot\b|"
+            r"time[\s-]to[\s-](?:first[\s-]token|accuracy|solution|convergence)|inference speed|"
+            r"training speed|decoding speed|\btpot\b|"
             r"\bitl\b|\btbt\b|time per output token|inter-token|\bjct\b|makespan|"
-            r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time",
+            r"(?:iteration|step|job completion|turnaround|compilation|search|checkpointing) time|"
+            + TIME_NOUN
+            + "|"
+            + SYSTEM_PERFORMANCE,
             re.I,
         ),
     ),
     (
         "energy",
         re.compile(
-            r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w", re.I
+            r"energy|power consumption|\bpower\b|watts?\b|joules?|carbon|emissions?|tops/w|"
+            r"electricity|\bco2\b|battery life",
+            re.I,
         ),
     ),
     (
         "cost",
         re.compile(
             r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
-            r"cheaper|gpu[\s-]hours|expenses?\b",
+            r"cheaper|gpu[\s-](?:hours|days)|expenses?\b|" + TOKEN_COST,
             re.I,
         ),
     ),
@@ -134,6 +160,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
+            r"hallucination rates?|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
@@ -143,7 +171,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
-            r"\b(?:task|downstream) performance\b",
+            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|"
+            # "with less than 1% drop": a drop of nothing named is one of quality
+            r"\b(?:drop|degradation)\b(?!\s(?:in|of)\b)|" + GAIN_ON,
             re.I,
         ),
     ),
@@ -152,7 +182,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
             r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
-            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficiency",
+            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficienc(?:y|ies)",
             re.I,
         ),
     ),
@@ -164,6 +194,7 @@ _UNIT_METRIC = [
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
+    ("throughput", re.compile(r"\d\s?k?hz$", re.I)),  # a rate; kept only next to a rate word
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
@@ -237,6 +268,7 @@ _CHANGE_IN = re.compile(
 _SHARE_OF = re.compile(
     r"^\s?of\s(?:the\s|all\s|its\s)?(?:[\w-]+\s)?(?:programs|requests|cases|tasks|users|samples|"
     r"queries|problems|instances|workloads|models|benchmarks|datasets|questions|jobs|layers|"
+    r"SLOs?|deadlines|constraints|(?:unit\s)?tests|test\scases|"
     r"parameters|tokens|weights|experts|heads|neurons|channels|nodes|devices|time)\b",
     re.I,
 )
@@ -245,10 +277,36 @@ _SHARE_OF_METRIC = re.compile(
     r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
     re.I,
 )
+_UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
+# What a compressed or cheaper model keeps of the original is its quality.
+_RETAINED = re.compile(
+    KEPT_VERB + r"\s(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
+    re.I,
+)
+_PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
+# Tasks a model completes or solves: their share is a success rate.
+_SOLVED = re.compile(SOLVED_VERB + "$", re.I)
+_HUMAN_BEFORE = re.compile(
+    r"\b(?:humans?|human\s(?:experts?|performance|accuracy|baselines?|level|annotators?|raters?|"
+    r"players?|participants?))\b(?!-)[^,;.()]{0,40}$",
+    re.I,
+)
+_HUMAN_AFTER = re.compile(r"^\s?(?:[\w-]+\s){0,2}of\s(?:an?\s|the\s)?(?:[\w-]+\s)?humans?\b", re.I)
+_BEATS = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|than|over|vs\.?)\s*$", re.I)
+_TWO_WORDS = re.compile(r"(?:[\w-]+\s){0,2}")
 _PRUNED = re.compile(
     r"\b(?:prun\w*|remov\w*|eliminat\w*|sparsif\w*|drop(?:s|ping)?)\s(?:up to\s|over\s|about\s|"
     r"nearly\s|more than\s)?$",
     re.I,
+)
+_QUANTITY = re.compile(r"\b(?:number|amount|count|quantity|volume)$", re.I)
+_QUANTITY_OF = re.compile(r"\sof\s(?:the\s)?", re.I)
+# "a 2x boost in TEP over ...", "+187.5% improvement in E^3.": a change in a metric known only by
+# its acronym, which ends the phrase.
+_CHANGE_IN_ACRONYM = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|boosts?|increases?|reductions?|decreases?)\s"
+    r"(?:in|of)\s(?:the\s)?(?P<name>[A-Z][A-Za-z0-9^_]*)(?=\s(?:over|than|compared|versus|vs|"
+    r"and|while|across|relative)\b|\s?[,.;)]|$)"
 )
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
@@ -266,7 +324,7 @@ _CHANGED_BY = re.compile(
     r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
     r"raises?|elevat\w*|drops?|dropp\w*|slash\w*|trim\w*)\s(?:the\s|its\s|their\s)?"
     r"(?P<phrase>(?:(?!by\b)(?!(?:reduc|lower|cut|improv|increas|boost|decreas|enhanc)\w*\s)"
-    r"[\w/().-]+\s){1,12}?)by\s"
+    r"[\w/().-]+\s){1,16}?)by\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"an average of\s|on average\s|as much as\s)?$",
     re.I,
@@ -285,7 +343,7 @@ _CHANGED_FROM = re.compile(
 _NOUN_CHANGED_BY = re.compile(
     r"(?P<what>(?:[\w/-]+\s){1,3})(?:is\s|are\s|was\s|were\s|gets?\s|being\s)?"
     r"(?:reduced|cut|lowered|improved|increased|decreased|boosted|accelerated|shortened|raised|"
-    r"enhanced|improves|increases|decreases|drops|rises|grows)\sby\s"
+    r"enhanced|compressed|shrunk|improves|increases|decreases|drops|rises|grows)\sby\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
     r"as much as\s|an average of\s)?$",
     re.I,
@@ -321,8 +379,19 @@ _THEIRS = re.compile(
     r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
     r"\bcompared (?:to|with)\s(?:the\s)?)$"
 )
-# "reduces latency by up to 1.67x (average: 1.41x)": the average restates the figure before it.
-_PAREN_AVERAGE = re.compile(r"^\s?\((?:on\s)?(?:average|avg\.?|mean|median)\s?[:=]?\s?$", re.I)
+# "improves X by 7.4% over A and by 6.2% over B": a second "by" of the same verb and metric.
+_PARALLEL_BY = re.compile(
+    r"^[^;:.]{0,160}\s(?:and|or|but)\s(?:by|to)\s(?:up to\s|about\s|over\s|nearly\s|around\s|"
+    r"as much as\s|more than\s)?$",
+    re.I,
+)
+# "reduces latency by up to 1.67x (average: 1.41x)", "by 30% geomean (max 47%)": the average or
+# the extreme in brackets restates the figure before it.
+_PAREN_AVERAGE = re.compile(
+    r"^\s?(?:(?:geomean|geo-mean|on average|average)\s)?\((?:on\s)?(?:average|avg\.?|mean|"
+    r"median|geomean|max(?:imum)?\.?|min(?:imum)?\.?|peak|up to)\s?[:=]?\s?$",
+    re.I,
+)
 # "increases token generation throughput by 4.7": a figure without a unit, kept only when the
 # change phrase before it names the metric.
 _BY_BARE = re.compile(
@@ -364,10 +433,20 @@ _TIME_CHANGE_AFTER = re.compile(
 )
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
+# A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
+# performance score (0.631)".
 _SCORE = re.compile(
-    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|"
-    r"(?:rank\s)?correlation)\s"
-    r"(?:of|to|at|=|:|is)\s?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|fid|"
+    r"r?mse|mae|mape|wer|(?:rank\s)?correlation)"
+    r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"(?!\s?(?:x|times|percent)\b)|"
+    # a change of a score without a unit: "a perplexity increase of only 0.2", "0.7 better
+    # perplexity", "1.3 higher BLEU"
+    r"\b(?:perplexity|ppl|bleu|rouge(?:-\w+)?|fid|wer|f1|accuracy)\s(?:increases?|drops?|"
+    r"degradation|loss|gains?|improvements?|reductions?)\s(?:of|by)\s(?:only\s|just\s|about\s|"
+    r"less than\s|under\s)?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s(?:better|lower|higher|less|more)\s(?:perplexity|ppl|bleu|"
+    r"rouge(?:-\w+)?|fid|wer|f1)\b|"
     # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
     r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
     r"(?:correlation|auc|ssim|f1(?: score)?)\b",
@@ -395,10 +474,27 @@ _PARAMS = re.compile(
     r"(?:parameters|params))\b",
     re.I,
 )
-# Figures written in words: "by half", "twice as fast", "two orders of magnitude".
+# "a tenfold reduction", "by twofold"; not "the challenge is twofold" (of two parts).
+_FOLD = r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold"
+_CHANGE_WORD = (
+    r"(?:reductions?|increases?|improvements?|speed-?ups?|gains?|savings?|decreases?|boosts?)"
+)
+# Figures written in words: "by half", "twice as fast", "two orders of magnitude", "one-third".
 _WORDS = re.compile(
-    r"\b(half|twice|(?:(?:one|two|three|an)\s)?orders?\sof\smagnitude|"
-    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|an?\sfactor\sof\s\d+(?:\.\d+)?)\b",
+    r"\b(half(?![\s-]precision)|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
+    r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
+    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
+    rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
+    r"an?\sfactor\sof\s(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
+    r"\d+/\d+(?=\sof\s))\b",
+    re.I,
+)
+# A time taken, in words: "it only takes five minutes to train", "within two hours".
+_WORD_TIME = re.compile(
+    r"\b(?:takes?|took|taking|requires?|required|needs?|within|in\sonly|in\sjust|in\sunder|"
+    r"in\sless\sthan)\s(?:only\s|just\s|about\s|around\s|less\sthan\s|under\s)?"
+    r"((?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|a\sfew)\s"
+    r"(?:seconds|minutes|hours|days))\b",
     re.I,
 )
 # A rate, in words or figures: "one million frames per second", "2 million records per minute".
@@ -454,8 +550,21 @@ def _named_otherwise(after: str) -> bool:
     match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
     if match is None:
         return False
+    # "35% lower number of false negatives": a count or amount is named by what it counts
+    counted = _QUANTITY_OF.match(after, match.end()) if _QUANTITY.search(match.group(0)) else None
+    end = counted.end() + 1 if counted else match.end()
     # "3x more tokens per second": a metric phrase may begin inside the words and run past them
-    return not any(s < match.end() for s, _, _ in _cue_spans(after[: match.end() + 30]))
+    return not any(s < end for s, _, _ in _cue_spans(after[: end + 30]))
+
+
+def _unknown_metric(after: str) -> bool:
+    """Is the figure a change of a metric the vocabulary does not know, named by its acronym
+    and nothing else ("+187.5% improvement in E^3.", "a 2x boost in TEP over ...")?"""
+    match = _CHANGE_IN_ACRONYM.match(after)
+    if match is None or _cue_spans(match.group("name")):
+        return False
+    name = match.group("name")
+    return sum(c.isupper() or c.isdigit() or c == "^" for c in name) >= 2
 
 
 def _named_by_change(before: str, after: str) -> str | None:
@@ -476,16 +585,27 @@ def _named_by_change(before: str, after: str) -> str | None:
     if changed is None:
         return None
     phrase = changed.group("phrase")
+    if re.match(
+        r"(?:(?:checkpoint|file|index|binary|weight|disk|download)\s)?(?:sizes?|storage)\b",
+        phrase,
+        re.I,
+    ) and not _cue_spans(phrase):
+        # "reduce the size of a BERT model by 40%", "the storage of networks by 35x" (of a KV
+        # cache: memory)
+        return "size"
     if re.match(r"(?:speed|accelerat)", changed.group(0), re.I) and not _cue_spans(phrase):
         return "speedup"  # "speed up fine-tuning by 1.4x"
+    if re.match(r"(?:(?:total|overall|average|mean)\s)?times?\b", phrase, re.I):
+        return "speedup"  # "reduces the time it takes to fine-tune a model by 3.1x"
     head = re.split(
         r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
     )[0]
-    for part in (head, phrase):
-        cues = _cue_spans(part)
-        if cues:
-            return cues[-1][2] if part is head else cues[0][2]
-    return ""
+    # the head's words are read in the whole phrase: "the frequency of expert switches" is no rate
+    cues = _cue_spans(phrase)
+    in_head = [c for c in cues if c[1] <= len(head)]
+    if in_head:
+        return in_head[-1][2]
+    return cues[0][2] if cues else ""
 
 
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
@@ -500,11 +620,28 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             return name, True
     share = _SHARE_OF_METRIC.match(text[end:])
     if share:
-        cues = [c for c in _cue_spans(text[end:][: share.end() + 30]) if c[0] == share.end()]
+        rest = text[end:][: share.end() + 60]
+        # "95% of the accuracy", "only 25% of the compute", "80% of the peak finetuning
+        # throughput": the metric word within two words of "of the"
+        cues = [
+            c
+            for c in _cue_spans(rest)
+            if c[0] >= share.end() and _TWO_WORDS.fullmatch(rest[share.end() : c[0]])
+        ]
         if cues:
-            return cues[0][2], True  # "95% of the accuracy", "only 25% of the compute"
+            return cues[0][2], True
+        if _RETAINED.search(text[max(0, start - 40) : start]) or _PERFORMANCE_OF.match(
+            rest, share.end()
+        ):
+            # "retains 97% of the language understanding capabilities", "reaches 96.8% of its
+            # teacher's performance"
+            return "quality", True
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
+    if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
+        return "quality", True  # "completes only 14.41% of tasks": a success rate
+    if _unknown_metric(text[end:]):
+        return "other", True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
     changed = _named_by_change(text[:start], text[end:])
@@ -525,6 +662,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         if distance <= REACH and (best is None or distance < best[0]):
             best = (distance, name)
     if best is None:
+        # "the best model achieves 0.72% and 5.38% in ...", "GSM8K: 96%": a score, when no
+        # metric word is in reach ("GPU utilization reaches 85%" is a utilisation)
+        if any(start - 2 <= m.end() <= end for m in _UNNAMED_SCORE.finditer(text, 0, end + 80)):
+            return "quality", False
         return None, False
     if best[1] == "memory":
         words = in_reach(cue_spans(text, _SIZE_OR_MEMORY), start, end, REACH)
@@ -600,6 +741,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SPEEDUP_SCORE, "speedup"),
         (_PARAMS, "size"),
         (_RATE, "throughput"),
+        (_WORD_TIME, "speedup"),
         (_WORDS, None),
     )
     for pattern, metric in extra:
@@ -617,14 +759,20 @@ def _pair_groups(text: str, found: list[tuple[int, int, str | None]]) -> None:
     throughput") the metrics listed right after the list, in order."""
     i = 0
     while i < len(found):
-        j = i
-        while (
-            j + 1 < len(found)
-            and found[j + 1][2] is None
-            and _bare_list(text, found[j][1], found[j + 1][0])
-        ):
-            j += 1
+        j, itemised = i, False
+        while j + 1 < len(found) and found[j + 1][2] is None:
+            between = text[found[j][1] : found[j + 1][0]]
+            if _bare_list(text, found[j][1], found[j + 1][0]):
+                j += 1
+            elif _ITEM_GAP.fullmatch(between):
+                # "a 35% reduction, a 2x improvement, and a 10% gain in latency, throughput
+                # and accuracy, respectively": each figure with its own change word
+                j, itemised = j + 1, True
+            else:
+                break
         metrics = _paired_metrics(text, found[j][1], j - i + 1) if found[i][2] is None else None
+        if itemised and "respectively" not in text[found[j][1] :][:200].lower():
+            metrics = None
         if metrics:
             group = zip(found[i : j + 1], metrics, strict=True)
             found[i : j + 1] = [(s, e, m) for (s, e, _), m in group]
@@ -690,10 +838,23 @@ def _unit(value: str) -> str:
     return re.sub(r"^.*\d", "", value).strip().lower()
 
 
+def _human_reference(text: str, start: int, end: int) -> bool:
+    """Is the figure what humans reach ("while humans can accomplish over 72.36% of the tasks",
+    "human performance of 78.24%", "74.5% performance of an unassisted human"), a reference
+    and not the paper's result? Beating humans ("outperforms human experts by 12%") is one."""
+    human = _HUMAN_BEFORE.search(text[max(0, start - 60) : start])
+    if human:
+        lead = text[max(0, start - 60) : start][: human.start()]
+        return not _BASELINE_LEAD.search(lead[-25:] + " ") and not _BEATS.search(lead[-25:])
+    return bool(_HUMAN_AFTER.match(text[end:]))
+
+
 def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     """Figures that are no result: years, '10s of', capacities, names, settings, background."""
     value = text[start:end]
     if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
+        return True
+    if _human_reference(text, start, end):
         return True
     if _MEMORY_UNIT.search(value) and not (
         _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
@@ -753,6 +914,14 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             )
             if previous is not None and _PAREN_AVERAGE.match(text[previous[0] : start]):
                 metric, direct = previous[2], True  # "by up to 1.67x (average: 1.41x)"
+            elif (
+                previous is not None
+                and not direct
+                and _PARALLEL_BY.match(text[previous[0] : start])
+                and not _cue_spans(text[previous[0] : start])
+            ):
+                # "improves performance by 7.4% over A and by 6.2% over B": the same change
+                metric = previous[2]
             elif previous is not None and listed and not direct:
                 metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
             elif (
@@ -785,7 +954,10 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             # Only the words up to the next figure speak of this one, and "with negligible
             # accuracy loss" is no cost.
             nearby = re.split(r"\d", after, maxsplit=1)[0]
-            worse = (_WORSE.search(nearby) or _WORSE.search(before[-40:])) and not _NO_LOSS.search(
+            # and the words before it, back to the figure before ("a perplexity increase of 0.3
+            # and yields a 1.6x speedup": the increase is not the speedup's)
+            behind = re.split(r"\d", before[-40:])[-1]
+            worse = (_WORSE.search(nearby) or _WORSE.search(behind)) and not _NO_LOSS.search(
                 nearby[:50]
             )
             found.append(

@@ -1,0 +1,158 @@
+"""The metric vocabulary: the words and phrases that name each metric of the closed vocabulary.
+
+Shared by the schema's check that a result's metric is named next to its value
+(schemas/result.py) and by the local model's choice of metric (pipeline/local_model/results.py),
+so that the two never disagree about what a word names.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A time named by any noun ("simulation time", "saving and loading times"), not a multiple
+# ("three times"), a moment ("at the same time", "over time", "test time") nor the time a user
+# spends ("App Stay Time", "watch time"), which a method lengthens.
+TIME_NOUN = (
+    r"\b(?!(?:the|a|an|same|first|last|next|real|test|long|short|that|this|each|every|any|some|"
+    r"over|one|two|three|four|five|six|seven|eight|nine|ten|many|several|multiple|few|much|at|"
+    r"in|of|on|and|or|by|to|linear|constant|quadratic|polynomial|logarithmic|stay|watch|screen|"
+    r"dwell|play|viewing|reading|usage|per|with|across|within|from|no|its|their|our|what|"
+    r"which)\s)[a-z][\w-]*\s"
+    r"times?\b|\bstalls?\b"
+)
+# In computer systems, the performance of an application or a kernel is its speed ("improves
+# end-to-end application performance by 7.4%"); a model's or a task's is its quality, and a
+# "system" or "end-to-end" performance may be either.
+SYSTEM_PERFORMANCE = (
+    r"\b(?:application|execution|runtime|kernel|I/O|single-thread(?:ed)?|"
+    r"multi-thread(?:ed)?)\sperformance\b"
+)
+# Tokens or resources used or spent are a cost ("reduces token use by 40%", "3x fewer tokens",
+# "-39% token reduction", "28.5%-83.2% resource savings"); the length a model generates or a
+# token budget is compute ("reduces the average response length by 53%", "saves 46% token
+# budget").
+TOKEN_COST = (
+    r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
+    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b"
+)
+TOKEN_COMPUTE = (
+    r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
+    r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
+    r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
+    r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b"
+)
+# A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
+# frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
+# event happens ("the frequency of expert switches", "synchronization frequency").
+RATE = (
+    r"(?<!memory )(?<!storage )(?<!model )(?<!network )(?<!learning )(?<!battery )"
+    r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
+    r"(?<!synchronization )(?<!synchronisation )(?<!communication )(?<!sync )"
+    r"(?<!checkpoint )(?<!checkpointing )(?<!aggregation )(?<!access )(?<!eviction )"
+    r"\bfrequenc(?:y|ies)\b(?!\sof\b)"
+)
+
+# A percentage that a model or method achieves, with no noun after it, is a score ("the best
+# model achieves 0.72% and 5.38% in the two settings", "reaches 85.1% on ImageNet"): the verb
+# is the word that names it; "achieves 30% lower latency" or "45% of peak" are not scores.
+_PERCENT = r"\d+(?:\.\d+)?\s?\\?%"
+# A figure measured on hardware is a speed or a utilisation, not a score.
+_HARDWARE_NAME = (
+    r"(?:(?:an?|the|one|two|four|eight)\s)?(?:NVIDIA\s|AMD\s|Intel\s)?"
+    r"(?:[AHVLTP]\d{2,3}|RTX|TPU|GPU|CPU|NPU|MI\d|Gaudi|Jetson)\w*\b"
+)
+ACHIEVED_SCORE = (
+    r"\b(?:achiev\w*|attain\w*|obtain\w*|reach(?:es|ed|ing)?|scor(?:es|ed|ing))\s(?:only\s|"
+    r"up to\s|over\s|about\s|nearly\s|around\s|an average of\s)?"
+    rf"(?={_PERCENT}(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT})*"
+    r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b(?!\s" + _HARDWARE_NAME + r")|"
+    r"\s?[,.;)]|$))"
+)
+# What a smaller or cheaper model keeps of the original ("recovers 90% of the performance").
+KEPT_VERB = r"\b(?:recover\w*|retain\w*|preserv\w*|maintain\w*|keep\w*|kept)\b"
+# "completes only 14.41% of tasks", "solves 43% of the problems": the share of tasks a model
+# completes is its success rate.
+SOLVED_VERB = (
+    r"\b(?:complet|solv|resolv|pass|answer|succeed|fix|accomplish)\w*\s(?:only\s|up to\s|"
+    r"over\s|about\s|nearly\s|more than\s|around\s)?"
+)
+# "12% gain on CALVIN", "26.7% improvement in real-world setting": a gain measured on a named
+# benchmark or in a setting, with no metric named, is a gain in task quality.
+GAIN_ON = (
+    r"\b(?:gains?|improvements?)\s(?:on|in)\s(?:the\s)?(?:(?:[\w-]+\s){0,2}(?:settings?|"
+    r"environments?|scenarios?|benchmarks?|datasets?|tasks?|domains?)\b|"
+    rf"(?!{_HARDWARE_NAME})"
+    r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
+)
+# "on GSM8K: 96% vs. 61%; JEEBench: 80%", "ACC: 84%": a percentage right after a benchmark's or
+# a measure's name (capitals or digits in it) and a colon is its score.
+BENCHMARK_SCORE = (
+    r"(?<![\w-])(?-i:[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*):(?=\s?\d+(?:\.\d+)?\s?\\?%)"
+)
+
+# Words that name each metric; a value's metric must be named next to it in the quote.
+METRIC_CUES: dict[str, re.Pattern[str]] = {
+    "speedup": re.compile(
+        r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
+        r"\btime\b|"
+        r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
+        r"\bdays?\b|\bweeks?\b|"
+        r"\bminutes?\b|"
+        r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed|\btpot\b|"
+        r"\bitl\b|\btbt\b|inter-token|\bjct\b|makespan|" + TIME_NOUN + "|" + SYSTEM_PERFORMANCE,
+        re.I,
+    ),
+    "throughput": re.compile(
+        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
+        r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|frequenc|"
+        r"concurrent\s(?:users|requests|sessions|clients|streams)|"
+        r"\b[GT]OPS\b(?!/)|"
+        r"peta\s?flops?|tera\s?flops?|pflops|flop/s|\bper (?:second|minute|hour)\b|"
+        r"serv(?:e|es|ing)\b.{0,30}\bmore",
+        re.I,
+    ),
+    "memory": re.compile(
+        r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
+        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)",
+        re.I,
+    ),
+    "energy": re.compile(
+        r"energy|power|watts?\b|(?<![A-Za-z])[mk]?W\b|joules?|(?<![A-Za-z])[mk]?J\b|/\s?kJ\b|carbon|"
+        r"emissions?|electricity|\bco2\b|battery life|/W\b",
+        re.I,
+    ),
+    "cost": re.compile(
+        r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-](?:hours|days)|budget|" + TOKEN_COST,
+        re.I,
+    ),
+    "quality": re.compile(
+        r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
+        r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
+        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
+        r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
+        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
+        r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
+        r"false (?:negatives?|positives?)|"
+        + SOLVED_VERB
+        + r"(?=\d+(?:\.\d+)?\s?\\?%\sof\s)|"
+        + ACHIEVED_SCORE
+        + "|"
+        + GAIN_ON
+        + "|"
+        + BENCHMARK_SCORE
+        + "|"
+        r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
+        r"(?:benchmarks?|datasets?|tasks?)\b",
+        re.I,
+    ),
+    "size": re.compile(
+        r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
+        r"weights|storage",
+        re.I,
+    ),
+    "compute": re.compile(
+        r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point|"
+        r"training budget|" + TOKEN_COMPUTE,
+        re.I,
+    ),
+}
