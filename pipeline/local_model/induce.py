@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.local_model.lexicon import compile_taxonomy
+from pipeline.local_model.naming import SectionNamer, phrase_key, title_case
 from pipeline.local_model.scoring import score_leaves
 from pipeline.local_model.text import Document, make_document
 from schemas.induce import restatement_key
@@ -112,6 +113,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
     labels = absorb_small(vectors, labels)
     clusters = _clusters_by_level(labels, level_of, levels)
     naming = PhraseNamer(docs)
+    titles = SectionNamer(docs)
     leaves: list[dict[str, Any]] = []
     used_ids: set[str] = set()
     used_title_cues: set[str] = set()
@@ -123,7 +125,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
         )
         phrases = naming.distinctive(members)
         name, title_cues = _name_and_title_cues(
-            naming, phrases, members, used_names, used_title_cues
+            naming, titles, phrases, members, used_names, used_title_cues
         )
         leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
         cues = [naming.cue(p) for p in phrases if naming.cue(p) not in title_cues][:12]
@@ -134,7 +136,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
                 "scope": _scope(phrases, title_cues),
                 "title_cues": title_cues,
                 "cues": cues,
-                "families": _families(naming, vectors, members, set(title_cues)),
+                "families": _families(titles, vectors, members, name),
                 "members": sorted(papers[i]["paper_id"] for i in members),
                 "evidence": [_evidence(docs[i], papers[i]["paper_id"], phrases) for i in order[:3]],
             }
@@ -440,17 +442,9 @@ def overlaps(a: str, b: str) -> bool:
     return any(w[:6] in stems_a for w in b.split())
 
 
-def title_case(text: str) -> str:
-    small = {"and", "of", "for", "in", "on", "the", "a", "an", "to", "with"}
-    words = text.split()
-    return " ".join(
-        w if (any(c.isupper() for c in w) or (i and w in small)) else w[:1].upper() + w[1:]
-        for i, w in enumerate(words)
-    )
-
-
 def _name_and_title_cues(
     naming: PhraseNamer,
+    titles: SectionNamer,
     phrases: list[str],
     members: list[int],
     used_names: set[str],
@@ -465,7 +459,9 @@ def _name_and_title_cues(
             used_cues.add(restatement_key(cue))
             title_cues.append(cue)
     title_cues = title_cues or [f"topic {len(used_names) + 1}"]
-    name = title_case(" and ".join(naming.section_title(phrases[:8], members) or [title_cues[0]]))
+    name = titles.title(members, used_names) or title_case(
+        " and ".join(naming.section_title(phrases[:8], members) or [title_cues[0]])
+    )
     while restatement_key(name) in used_names:
         name = f"{name} (continued)"
     used_names.add(restatement_key(name))
@@ -491,7 +487,7 @@ def _scope(phrases: list[str], title_cues: list[str]) -> str:
 
 
 def _families(
-    naming: PhraseNamer, vectors: np.ndarray, members: list[int], leaf_cues: set[str]
+    titles: SectionNamer, vectors: np.ndarray, members: list[int], leaf_name: str
 ) -> list[str]:
     """Names of the leaf's sub-clusters (its sub-approaches), largest first."""
     if len(members) < FAMILY_MIN_MEMBERS:
@@ -508,12 +504,9 @@ def _families(
     for group in groups:
         if len(group) < 2:
             continue
-        phrases = naming.distinctive(group, exclude=leaf_cues)
-        for phrase in phrases:
-            name = title_case(naming.surface(phrase))
-            if name not in names:
-                names.append(name)
-                break
+        name = titles.family(group, leaf_name, {phrase_key(n) for n in names})
+        if name:
+            names.append(name)
     return names
 
 
