@@ -4,11 +4,12 @@ The papers are represented three ways, concatenated: their text (TF-IDF over tit
 abstract, reduced by truncated SVD), the seed taxonomy's cue scores (how strongly each existing
 leaf's phrases occur, when the request allows the existing leaves as a starting point) and the
 level those cues point to. Ward agglomeration over that representation gives the leaves; the
-number of leaves is the one with the best silhouette (no labels involved). Each leaf is named
-from its class-based TF-IDF phrases (c-TF-IDF, as BERTopic names topics), preferring phrases
-that occur in titles and contribution sentences; its cues are its distinctive phrases, its
-families the names of its sub-clusters, its evidence the contribution sentences of its most
-central members. Deterministic: fixed seeds, sorted inputs, ties broken by id.
+number of leaves is the one with the best silhouette (no labels involved). Each leaf's cues
+are its class-based TF-IDF phrases (c-TF-IDF, as BERTopic represents topics) of titles and
+contribution sentences; its name is the noun phrase that covers its members and is
+distinctive (naming.SectionNamer), its families the names of its sub-clusters, its evidence
+the contribution sentences of its most central members. Deterministic: fixed seeds, sorted
+inputs, ties broken by id.
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ PAPERS_PER_LEAF_MIN = 8
 PAPERS_PER_LEAF_MAX = 20
 FAMILY_MIN_MEMBERS = 8
 MAX_FAMILIES = 3
-# Share of a leaf's members that must use a second phrase for it to join the name ("X and Y").
-JOIN_COVERAGE = 0.25
 
 # Words that say nothing about a technique (on top of scikit-learn's English stop words).
 _TEXT_STOP = {
@@ -386,55 +385,6 @@ class PhraseNamer:
         """The phrase as a cue the local classifier finds in the papers (lower case)."""
         return self.surface(phrase).lower()
 
-    def coverage(self, phrase: str, members: list[int]) -> float:
-        """Share of the members whose title or contribution sentences use the phrase."""
-        column = self.vectorizer.vocabulary_.get(phrase)
-        if column is None or not members:
-            return 0.0
-        return float((self.counts[members, column] > 0).sum()) / len(members)
-
-    def is_name(self, phrase: str) -> bool:
-        """A single word the abstracts write capitalised mid-sentence: a tool, vendor, model or
-        chip name ("PyTorch", "Ascend", "Pangu"), not a section title on its own."""
-        if " " in phrase:
-            return False
-        pattern = re.compile(r"(?<![.!?]\s)(?<!^)\b" + re.escape(phrase) + r"\b", re.I)
-        forms = [m.group(0) for doc in self.docs for m in pattern.finditer(doc.abstract)]
-        # An acronym (NAS, KV, FPGA) names a technique; a capitalised word a product or maker.
-        capitalised = sum(1 for form in forms if form[:1].isupper() and not form.isupper())
-        return bool(forms) and capitalised >= 0.8 * len(forms)
-
-    def section_title(self, phrases: list[str], members: list[int]) -> list[str]:
-        """The phrases (as written) that name a leaf like a survey's section title.
-
-        ``phrases`` come ranked by c-TF-IDF. A bare tool, vendor or model name goes last; a
-        single word gives way to a multiword phrase among the next ones that half as many
-        members use ("Mixture-of-Experts" over "Architecture"); a second phrase joins the first
-        ("X and Y") only when JOIN_COVERAGE of the members use it, so a name is not a list of one
-        paper's terms."""
-        if not phrases:
-            return []
-        ranked = [p for p in phrases if not self.is_name(p)] + [
-            p for p in phrases if self.is_name(p)
-        ]
-        first = ranked[0]
-        if " " not in first:
-            enough = 0.5 * self.coverage(first, members)
-            first = next(
-                (p for p in ranked[1:5] if " " in p and self.coverage(p, members) >= enough), first
-            )
-        parts = [self.surface(first)]
-        for phrase in ranked:
-            if (
-                phrase != first
-                and " " in phrase
-                and not overlaps(phrase, first)
-                and self.coverage(phrase, members) >= JOIN_COVERAGE
-            ):
-                parts.append(self.surface(phrase))
-                break
-        return parts
-
 
 def overlaps(a: str, b: str) -> bool:
     """Phrases that share a word stem say the same thing for naming purposes."""
@@ -459,9 +409,8 @@ def _name_and_title_cues(
             used_cues.add(restatement_key(cue))
             title_cues.append(cue)
     title_cues = title_cues or [f"topic {len(used_names) + 1}"]
-    name = titles.title(members, used_names) or title_case(
-        " and ".join(naming.section_title(phrases[:8], members) or [title_cues[0]])
-    )
+    # A corpus too small for noun-phrase statistics: the first defining phrase.
+    name = titles.title(members, used_names) or title_case(title_cues[0])
     while restatement_key(name) in used_names:
         name = f"{name} (continued)"
     used_names.add(restatement_key(name))
