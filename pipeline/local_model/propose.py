@@ -356,7 +356,6 @@ def _adds(
     texts = [f"{p.doc.title} {p.doc.abstract}".lower() for p in items]
     labels = absorb_small(vectors, cluster(vectors, 80))
     groups = [([int(i) for i in np.flatnonzero(labels == lab)], "") for lab in sorted(set(labels))]
-    groups += _weak_groups(items, vectors)
     candidates: list[tuple[list[int], list[str]]] = []
     for group, seed in groups + _phrase_groups(taxonomy, items, vectors, namer):
         homeless = _homeless(items, group)
@@ -382,19 +381,6 @@ def _adds(
         if len(chosen) == MAX_ADDS:
             break
     return [_add(taxonomy, items, members, phrases, namer) for members, phrases in chosen]
-
-
-def _weak_groups(items: list[_Paper], vectors: np.ndarray) -> list[tuple[list[int], str]]:
-    """Clusters of the weakly placed papers alone (weak cues or low confidence): a topic the
-    taxonomy lacks is scattered thinly over many leaves, and among all papers its few members
-    join their neighbours' clusters."""
-    weak = [i for i, p in enumerate(items) if p.weak]
-    if len(weak) < 2 * MIN_NEW_LEAF:
-        return []
-    labels = absorb_small(vectors[weak], cluster(vectors[weak], 80))
-    return [
-        ([weak[j] for j in np.flatnonzero(labels == lab)], "") for lab in sorted(set(labels))
-    ]
 
 
 def _homeless(items: list[_Paper], group: list[int]) -> list[int]:
