@@ -287,16 +287,16 @@ class SectionNamer:
             inside = len(ids & group)
             if inside < needed or phrase in banned or not self.nameable(phrase):
                 continue
-            # A phrase says more than a word, unless what it adds is an adjective
+            # A phrase says more than a word, unless what it adds only rates or situates
             # ("cost-effective operator fusion" says no more than "operator fusion").
-            nouns = sum(not _adjective_form(w) for w in phrase.split()[:-1])
+            nouns = sum(not _evaluative(w) for w in phrase.split()[:-1])
             bonus = MULTIWORD ** min(2, nouns)
             scores[phrase] = _f1(inside / len(ids), inside / n) * bonus
         for phrase in sorted(scores):
             inside = len(self.papers[phrase] & group)
             for part in _parts(phrase):
                 added = [w for w in phrase.split() if w not in part.split()]
-                if all(_adjective_form(w) for w in added):
+                if all(_evaluative(w) for w in added):
                     continue  # "cost-effective operator fusion" is no better a title
                 if part in scores and inside >= LONGER_KEEPS * len(self.papers[part] & group):
                     scores[phrase] = max(scores[phrase], scores[part] * 1.05)
@@ -381,6 +381,12 @@ def phrase_key(text: str) -> str:
     elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
         last = last[:-1]
     return " ".join([*words[:-1], last])
+
+
+def _evaluative(word: str) -> bool:
+    """A hyphenated adjective that rates or situates rather than classifies ("cost-effective",
+    "hardware-aware", "model-level"), unlike "homomorphic" or "structured"."""
+    return "-" in word and word.rsplit("-", 1)[1] in _COMPOUND_ADJECTIVES
 
 
 def _adjective_form(word: str) -> bool:
