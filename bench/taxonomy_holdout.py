@@ -50,13 +50,22 @@ def without(taxonomy: Taxonomy, leaf_id: str) -> Taxonomy:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--leaves", default=DEFAULT_LEAVES)
+    parser.add_argument(
+        "--homed-share", type=float, default=None,
+        help="override propose.HOMED_SHARE (to choose it on some held-out leaves, check on others)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.homed_share is not None:
+        import pipeline.local_model.propose as propose_module
+
+        propose_module.HOMED_SHARE = args.homed_share
     taxonomy = load_taxonomy(None)
     gold: dict[str, str] = {}
     for path in GOLDS:
         gold.update(gold_primaries([json.loads(line) for line in path.read_text().splitlines()]))
     full = LocalModel(taxonomy)
     summary: list[str] = []
+    sizes: list[int] = []
     with tempfile.TemporaryDirectory(prefix="taxonomist-holdout-") as tmp:
         for held in [leaf.strip() for leaf in args.leaves.split(",") if leaf.strip()]:
             job = TaxonomyJob(
@@ -95,7 +104,8 @@ def main() -> None:
                         f"{len(members & model_l)} model-{held.split('.')[1]}"
                     )
             summary.append(f"{held}={len(labelled & in_adds)}/{len(labelled)}")
-    print(" ".join(summary))
+            sizes.append(len(in_adds))
+    print(" ".join(summary), f"(papers in add-leaves per run: {sizes})")
 
 
 if __name__ == "__main__":

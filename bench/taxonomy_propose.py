@@ -6,7 +6,9 @@ Runs the proposal (local model, through the seam and its cache), then for each g
 counts primary-leaf errors of the gold-relevant papers in the corpus (a paper screened out
 counts as an error) under the current taxonomy and under the taxonomy with the changes that
 `--apply` writes (those marked apply, plus --accept numbers). For each flagged move it prints
-how many of its papers the gold labels file elsewhere than where they are now.
+how many of its papers the gold labels file elsewhere than where they are now, and what moving
+them all by hand would fix and break; last, the errors with each change applied alone (a
+split's parts count as the leaf they refine).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from schemas.propose import apply_changes  # noqa: E402
 GOLDS = [
     ROOT.parent / "shared" / "eval" / "dev-gold.jsonl",
     ROOT / "tests" / "fixtures" / "labels" / "seed-gold.jsonl",
+    ROOT / "tests" / "fixtures" / "labels" / "extra-gold.jsonl",
 ]
 
 
@@ -47,7 +50,7 @@ def main() -> None:
     proposed = propose_job(job)
     accept = [int(n) for n in args.accept.split(",") if n.strip()]
     chosen = chosen_changes(proposed.changes, accept)
-    after = apply_changes(taxonomy, chosen)
+    after_taxonomy = apply_changes(taxonomy, chosen)
     print(f"{len(proposed.changes)} changes proposed, {len(chosen)} applied:")
     for number, change in enumerate(proposed.changes, start=1):
         mark = "apply " if change in chosen else "review"
@@ -55,18 +58,32 @@ def main() -> None:
         print(f"  {number}. [{mark}] {change.kind} {change.leaf} -> {change.target or named} "
               f"({len(change.members)} papers)")  # fmt: skip
     records = {normalize_title(r.title): r for r in proposed.corpus.records}
-    old_model, new_model = LocalModel(taxonomy), LocalModel(after)
-    for gold_path in GOLDS:
-        gold = gold_primaries([json.loads(line) for line in gold_path.read_text().splitlines()])
-        scored = [t for t in sorted(gold) if t in records]
-        errors = {"before": 0, "after": 0}
-        for title in scored:
-            record = records[title]
-            for name, model in (("before", old_model), ("after", new_model)):
+    golds = {
+        path.name: gold_primaries([json.loads(line) for line in path.read_text().splitlines()])
+        for path in GOLDS
+    }
+    # A paper in a split part counts as under the leaf the part refines.
+    parent = {leaf.id: c.leaf for c in proposed.changes if c.kind == "split" for leaf in
+              c.new_leaves}  # fmt: skip
+
+    def errors(model: LocalModel) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for name, gold in golds.items():
+            wrong = 0
+            for title in sorted(t for t in gold if t in records):
+                record = records[title]
                 primary = model.classify(record.title, record.abstract)["primary"]
-                errors[name] += record.relevant is not True or primary != gold[title]
-        print(f"\n{gold_path.name}: {len(scored)} relevant gold papers in the corpus; primary "
-              f"errors before {errors['before']}, after {errors['after']}")  # fmt: skip
+                wrong += record.relevant is not True or parent.get(primary, primary) != gold[title]
+            out[name] = wrong
+        return out
+
+    before = errors(LocalModel(taxonomy))
+    after = errors(LocalModel(after_taxonomy))
+    for name, gold in golds.items():
+        scored = sum(t in records for t in gold)
+        print(f"\n{name}: {scored} relevant gold papers in the corpus; primary errors before "
+              f"{before[name]}, after {after[name]}")  # fmt: skip
+        fixes = breaks = 0
         for number, change in enumerate(proposed.changes, start=1):
             if change.kind != "move":
                 continue
@@ -78,6 +95,19 @@ def main() -> None:
             print(f"  move {number} ({change.leaf} -> {change.target}): "
                   f"{len(labelled)} labelled, {len(wrong)} misfiled now, "
                   f"{len(to_target)} labelled {change.target}")  # fmt: skip
+            fixes += len(to_target)
+            breaks += len(labelled) - len(wrong)
+        print(f"  moving every flagged group's papers by hand: {fixes} errors fixed, {breaks} "
+              "correct papers misfiled")  # fmt: skip
+    # Each change applied alone (a split's parts count as their leaf; an add's new leaf is
+    # an error for every labelled paper it takes, the gold has no such leaf).
+    print("\neach change applied alone: primary errors (" + " / ".join(golds) + ")")
+    print(f"  none: {' / '.join(str(before[n]) for n in golds)}")
+    for number, change in enumerate(proposed.changes, start=1):
+        alone = errors(LocalModel(apply_changes(taxonomy, [change])))
+        delta = sum(alone.values()) - sum(before.values())
+        print(f"  {number}. {change.kind} {change.leaf} -> {change.target or ''}: "
+              f"{' / '.join(str(alone[n]) for n in golds)} ({delta:+d})")
 
 
 if __name__ == "__main__":

@@ -243,29 +243,3 @@ async def test_a_remote_model_proposes_on_batches_then_merges(
         assert again.model_dump() == proposal.model_dump()  # replayed from the cache
     finally:
         cache.close()
-
-
-def test_leaf_names_prefer_shared_phrases_over_tool_names_and_lists() -> None:
-    from pipeline.local_model.induce import PhraseNamer
-    from pipeline.local_model.text import make_document
-
-    systems = ["FuseX", "KernLite", "OpFuse", "GraphMelt", "TorchWeld", "Blend"]
-    docs = [
-        make_document(
-            f"{name}: Operator Fusion for PyTorch Programs",
-            f"We propose {name}, which applies operator fusion to PyTorch programs on NAS "
-            f"search spaces. In PyTorch, {name} fuses kernels"
-            + (" with a cost model for tile sizes." if n == 0 else "."),
-        )
-        for n, name in enumerate(systems)
-    ]
-    namer = PhraseNamer(docs)
-    members = list(range(len(docs)))
-    assert namer.is_name("pytorch")  # written capitalised mid-sentence: a tool
-    assert not namer.is_name("nas")  # an acronym names a technique
-    assert not namer.is_name("operator fusion")
-    # The tool name goes last, a phrase every member uses comes first, and a phrase of one
-    # paper ("cost model") does not join the name.
-    title = namer.section_title(["pytorch", "operator fusion", "cost model"], members)
-    assert [part.lower() for part in title] == ["operator fusion"]
-    assert namer.coverage("operator fusion", members) == 1.0

@@ -231,3 +231,37 @@ def test_papers_no_leaf_holds_are_proposed_as_a_new_leaf() -> None:
     assert leaf.evidence and best.why
     assert best.sizes.get(leaf.id, 0) >= 3  # simulated: the classifier files them under it
     assert propose(items, taxonomy) == answer  # deterministic
+
+
+def test_a_new_leaf_takes_the_papers_its_defining_phrases_draw() -> None:
+    """The papers the simulated classifier files under a new leaf are its members, with those
+    that fit nowhere."""
+    taxonomy = load_taxonomy(None)
+    items = classified()
+    model = LocalModel(taxonomy)
+    extra = (
+        "Quantized Homomorphic Encryption Inference with 4-bit Weights",
+        "We quantize transformer weights to 4 bits with post-training quantization so that "
+        "private inference under homomorphic encryption needs smaller ciphertexts; GPTQ-style "
+        "quantization keeps accuracy within 1%.",
+    )
+    for n, (title, abstract) in enumerate([*ENCRYPTED, extra]):
+        choice = model.classify(title, abstract)
+        items.append({"paper_id": f"q{n}", "title": title, "abstract": abstract,
+                      "primary": choice["primary"], "leaves": choice["leaves"]})  # fmt: skip
+    answer = propose(items, taxonomy)
+    adds = [c for c in answer["changes"] if c["kind"] == "add"]
+    (encrypted,) = [c for c in adds if "homomorphic encryption" in c["new_leaves"][0]["title_cues"]]
+    new_leaf = encrypted["new_leaves"][0]
+    # Every paper the classifier files under the new leaf when it has it is a member.
+    from pipeline.local_model.propose import _Paper, _sizes_with
+
+    papers_ = []
+    for item in items:
+        a = model.analyse(item["title"], item["abstract"])
+        scores = {leaf: s.score for leaf, s in a.scores.items()}
+        papers_.append(_Paper(item["paper_id"], a.doc, item["primary"], item["leaves"], scores,
+                              a.choice.primary, a.confidence))  # fmt: skip
+    sizes, drawn = _sizes_with(taxonomy, papers_, new_leaf["id"].split(".")[0], new_leaf)
+    assert {f"q{n}" for n in range(len(ENCRYPTED))} <= drawn <= set(encrypted["members"])
+    assert sizes[new_leaf["id"]] == len(drawn) >= len(ENCRYPTED)

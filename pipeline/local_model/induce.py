@@ -4,11 +4,12 @@ The papers are represented three ways, concatenated: their text (TF-IDF over tit
 abstract, reduced by truncated SVD), the seed taxonomy's cue scores (how strongly each existing
 leaf's phrases occur, when the request allows the existing leaves as a starting point) and the
 level those cues point to. Ward agglomeration over that representation gives the leaves; the
-number of leaves is the one with the best silhouette (no labels involved). Each leaf is named
-from its class-based TF-IDF phrases (c-TF-IDF, as BERTopic names topics), preferring phrases
-that occur in titles and contribution sentences; its cues are its distinctive phrases, its
-families the names of its sub-clusters, its evidence the contribution sentences of its most
-central members. Deterministic: fixed seeds, sorted inputs, ties broken by id.
+number of leaves is the one with the best silhouette (no labels involved). Each leaf's cues
+are its class-based TF-IDF phrases (c-TF-IDF, as BERTopic represents topics) of titles and
+contribution sentences; its name is the noun phrase that covers its members and is
+distinctive (naming.SectionNamer), its families the names of its sub-clusters, its evidence
+the contribution sentences of its most central members. Deterministic: fixed seeds, sorted
+inputs, ties broken by id.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.local_model.lexicon import compile_taxonomy
+from pipeline.local_model.naming import SectionNamer, phrase_key, title_case
 from pipeline.local_model.scoring import score_leaves
 from pipeline.local_model.text import Document, make_document
 from schemas.induce import restatement_key
@@ -37,8 +39,6 @@ PAPERS_PER_LEAF_MIN = 8
 PAPERS_PER_LEAF_MAX = 20
 FAMILY_MIN_MEMBERS = 8
 MAX_FAMILIES = 3
-# Share of a leaf's members that must use a second phrase for it to join the name ("X and Y").
-JOIN_COVERAGE = 0.25
 
 # Words that say nothing about a technique (on top of scikit-learn's English stop words).
 _TEXT_STOP = {
@@ -112,6 +112,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
     labels = absorb_small(vectors, labels)
     clusters = _clusters_by_level(labels, level_of, levels)
     naming = PhraseNamer(docs)
+    titles = SectionNamer(docs)
     leaves: list[dict[str, Any]] = []
     used_ids: set[str] = set()
     used_title_cues: set[str] = set()
@@ -123,7 +124,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
         )
         phrases = naming.distinctive(members)
         name, title_cues = _name_and_title_cues(
-            naming, phrases, members, used_names, used_title_cues
+            naming, titles, phrases, members, used_names, used_title_cues
         )
         leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
         cues = [naming.cue(p) for p in phrases if naming.cue(p) not in title_cues][:12]
@@ -134,7 +135,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
                 "scope": _scope(phrases, title_cues),
                 "title_cues": title_cues,
                 "cues": cues,
-                "families": _families(naming, vectors, members, set(title_cues)),
+                "families": _families(titles, vectors, members, name),
                 "members": sorted(papers[i]["paper_id"] for i in members),
                 "evidence": [_evidence(docs[i], papers[i]["paper_id"], phrases) for i in order[:3]],
             }
@@ -384,55 +385,6 @@ class PhraseNamer:
         """The phrase as a cue the local classifier finds in the papers (lower case)."""
         return self.surface(phrase).lower()
 
-    def coverage(self, phrase: str, members: list[int]) -> float:
-        """Share of the members whose title or contribution sentences use the phrase."""
-        column = self.vectorizer.vocabulary_.get(phrase)
-        if column is None or not members:
-            return 0.0
-        return float((self.counts[members, column] > 0).sum()) / len(members)
-
-    def is_name(self, phrase: str) -> bool:
-        """A single word the abstracts write capitalised mid-sentence: a tool, vendor, model or
-        chip name ("PyTorch", "Ascend", "Pangu"), not a section title on its own."""
-        if " " in phrase:
-            return False
-        pattern = re.compile(r"(?<![.!?]\s)(?<!^)\b" + re.escape(phrase) + r"\b", re.I)
-        forms = [m.group(0) for doc in self.docs for m in pattern.finditer(doc.abstract)]
-        # An acronym (NAS, KV, FPGA) names a technique; a capitalised word a product or maker.
-        capitalised = sum(1 for form in forms if form[:1].isupper() and not form.isupper())
-        return bool(forms) and capitalised >= 0.8 * len(forms)
-
-    def section_title(self, phrases: list[str], members: list[int]) -> list[str]:
-        """The phrases (as written) that name a leaf like a survey's section title.
-
-        ``phrases`` come ranked by c-TF-IDF. A bare tool, vendor or model name goes last; a
-        single word gives way to a multiword phrase among the next ones that half as many
-        members use ("Mixture-of-Experts" over "Architecture"); a second phrase joins the first
-        ("X and Y") only when JOIN_COVERAGE of the members use it, so a name is not a list of one
-        paper's terms."""
-        if not phrases:
-            return []
-        ranked = [p for p in phrases if not self.is_name(p)] + [
-            p for p in phrases if self.is_name(p)
-        ]
-        first = ranked[0]
-        if " " not in first:
-            enough = 0.5 * self.coverage(first, members)
-            first = next(
-                (p for p in ranked[1:5] if " " in p and self.coverage(p, members) >= enough), first
-            )
-        parts = [self.surface(first)]
-        for phrase in ranked:
-            if (
-                phrase != first
-                and " " in phrase
-                and not overlaps(phrase, first)
-                and self.coverage(phrase, members) >= JOIN_COVERAGE
-            ):
-                parts.append(self.surface(phrase))
-                break
-        return parts
-
 
 def overlaps(a: str, b: str) -> bool:
     """Phrases that share a word stem say the same thing for naming purposes."""
@@ -440,17 +392,9 @@ def overlaps(a: str, b: str) -> bool:
     return any(w[:6] in stems_a for w in b.split())
 
 
-def title_case(text: str) -> str:
-    small = {"and", "of", "for", "in", "on", "the", "a", "an", "to", "with"}
-    words = text.split()
-    return " ".join(
-        w if (any(c.isupper() for c in w) or (i and w in small)) else w[:1].upper() + w[1:]
-        for i, w in enumerate(words)
-    )
-
-
 def _name_and_title_cues(
     naming: PhraseNamer,
+    titles: SectionNamer,
     phrases: list[str],
     members: list[int],
     used_names: set[str],
@@ -465,7 +409,8 @@ def _name_and_title_cues(
             used_cues.add(restatement_key(cue))
             title_cues.append(cue)
     title_cues = title_cues or [f"topic {len(used_names) + 1}"]
-    name = title_case(" and ".join(naming.section_title(phrases[:8], members) or [title_cues[0]]))
+    # A corpus too small for noun-phrase statistics: the first defining phrase.
+    name = titles.title(members, used_names) or title_case(title_cues[0])
     while restatement_key(name) in used_names:
         name = f"{name} (continued)"
     used_names.add(restatement_key(name))
@@ -491,7 +436,7 @@ def _scope(phrases: list[str], title_cues: list[str]) -> str:
 
 
 def _families(
-    naming: PhraseNamer, vectors: np.ndarray, members: list[int], leaf_cues: set[str]
+    titles: SectionNamer, vectors: np.ndarray, members: list[int], leaf_name: str
 ) -> list[str]:
     """Names of the leaf's sub-clusters (its sub-approaches), largest first."""
     if len(members) < FAMILY_MIN_MEMBERS:
@@ -508,12 +453,9 @@ def _families(
     for group in groups:
         if len(group) < 2:
             continue
-        phrases = naming.distinctive(group, exclude=leaf_cues)
-        for phrase in phrases:
-            name = title_case(naming.surface(phrase))
-            if name not in names:
-                names.append(name)
-                break
+        name = titles.family(group, leaf_name, {phrase_key(n) for n in names})
+        if name:
+            names.append(name)
     return names
 
 

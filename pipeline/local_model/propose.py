@@ -454,24 +454,31 @@ def _add(
         "families": [], "members": sorted(items[i].id for i in members),
         "evidence": [_quote(items[i].doc, items[i].id) for i in members[:2]],
     }  # fmt: skip
+    sizes, drawn = _sizes_with(taxonomy, items, level, new_leaf)
+    # Papers the new leaf's defining phrases take from other leaves belong to it too.
+    homeless = {items[i].id for i in members}
+    extra = sorted(drawn - homeless)
+    new_leaf["members"] = sorted(homeless | drawn)
     return {
         "kind": "add", "leaf": source, "apply": False,
         "members": new_leaf["members"],
         "why": f"{len(members)} papers share {phrases[0]!r} and cluster together, but no leaf "
         f"holds them well: they are filed under {spread}"
         + (f", {weak} of them on weak cues or with low confidence" if weak else "")
+        + (f"; with the new leaf, {len(extra)} more paper(s) move to it" if extra else "")
         + ". A new leaf gives them a section (a new leaf set re-decides every paper by the cue "
         "rules until the learned heads are refitted: review, not applied)",
         "new_leaves": [new_leaf],
-        "sizes": _sizes_with(taxonomy, items, level, new_leaf),
+        "sizes": sizes,
         "evidence": new_leaf["evidence"],
     }  # fmt: skip
 
 
 def _sizes_with(
     taxonomy: Taxonomy, items: list[_Paper], level: str, new_leaf: dict[str, Any]
-) -> dict[str, int]:
-    """Primary counts of the leaves that change when the local classifier has the new leaf."""
+) -> tuple[dict[str, int], set[str]]:
+    """Primary counts of the leaves that change when the local classifier has the new leaf,
+    and the papers whose primary becomes the new leaf."""
     data = taxonomy.model_dump(mode="json")
     leaf = {"id": new_leaf["id"], "name": new_leaf["name"], "description": new_leaf["scope"],
             "title_cues": new_leaf["title_cues"]}  # fmt: skip
@@ -480,6 +487,8 @@ def _sizes_with(
             item["leaves"].append(leaf)
     model = LocalModel(Taxonomy.model_validate(data))
     before = _sizes(items)
-    after = Counter(model.analyse(p.doc.title, p.doc.abstract).choice.primary for p in items)
+    primaries = {p.id: model.analyse(p.doc.title, p.doc.abstract).choice.primary for p in items}
+    after = Counter(primaries.values())
     changed = sorted(leaf for leaf in set(before) | set(after) if before[leaf] != after[leaf])
-    return {leaf: after[leaf] for leaf in changed}
+    drawn = {pid for pid, primary in primaries.items() if primary == new_leaf["id"]}
+    return {leaf: after[leaf] for leaf in changed}, drawn

@@ -1,0 +1,444 @@
+"""Section titles for clusters of papers: the contribution noun phrase most members share.
+
+BERTopic names a topic by the class-based TF-IDF of its words (optionally of n-grams, or of
+part-of-speech patterns such as adjectives + nouns); TnT-LLM asks a model for a short label
+that covers the cluster. Without a tagger, the local model approximates noun phrases:
+
+- candidates are the runs of content words (1 to 4) of titles and contribution sentences,
+  broken at punctuation, function words and boilerplate ("we propose", "novel", "efficient");
+- a phrase must end on a head noun. Whether a word is used as a head is measured on the corpus
+  itself: a head is followed by punctuation, a preposition, a conjunction or a verb ("pruning
+  of", "serving."), a modifier by another content word ("low-rank adaptation", "KV cache",
+  "edge devices"); a word mostly used as a modifier, an adjective by its form ("-ive",
+  "-able", "cost-effective", "resource-constrained") or a bare tool / vendor name
+  ("PyTorch", "Ascend") does not end a name;
+- a phrase's score weighs coverage (share of members whose title or contribution sentences
+  use it) against distinctiveness (share of the papers using it that are members), as an
+  F1 measure; a longer phrase takes its part's place when it keeps
+  most of the part's uses among the members ("neural architecture search" over
+  "architecture search");
+- a phrase whose head is a setting word ("environments", "devices", "edge") names the context,
+  not the contribution: the title becomes "<technique> for <setting>" when a technique phrase
+  is shared too, and a second technique joins ("X and Y") only when a quarter of the members
+  use it.
+
+Deterministic: sorted vocabularies, ties broken by the phrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from pipeline.local_model.text import Document
+
+# Words that never start, end or sit inside a name: English function words and the boilerplate
+# of abstracts (what a paper does, how good it is), not the objects it is about.
+_BOILERPLATE = {
+    "paper", "propose", "proposed", "proposes", "approach", "approaches", "method", "methods",
+    "result", "results", "show", "shows", "novel", "new", "existing", "work", "works", "study",
+    "studies", "achieve", "achieves", "achieving", "achieved", "significant", "significantly",
+    "improve", "improves", "improved", "improving", "compared", "state-of-the-art", "state",
+    "art", "demonstrate", "demonstrates", "experiments", "experimental", "introduce",
+    "introduces", "present", "presents", "code", "available", "github", "https", "com",
+    "however", "also", "key", "various", "different", "extensive", "comprehensive",
+    "effective", "effectively", "efficient", "efficiently", "efficiency", "high", "higher",
+    "highly", "low", "lower", "better", "best", "good", "fast", "faster", "simple", "scalable",
+    "lightweight", "accurate", "robust", "flexible", "unified", "general", "generic", "large",
+    "larger", "small", "smaller", "recent", "modern", "traditional", "conventional", "current",
+    "practical", "real", "world", "real-world", "important", "critical", "crucial",
+    "first", "second", "third", "towards", "toward", "via", "using", "used", "use", "based",
+    "leveraging", "leverages", "leverage", "enable", "enables", "enabling", "allows",
+    "called", "named", "dubbed", "aim", "aims", "focus", "focuses", "address", "addresses",
+    "addressing", "explore", "explores", "investigate", "investigates", "provide", "provides",
+    "develop", "develops", "developed", "design", "designs", "designed", "make", "makes",
+    "making", "reduce", "reduces", "reducing", "maintaining", "including", "particularly",
+    "specifically", "notably", "respectively", "outperforms", "outperform", "outperforming",
+    "overall", "additionally", "furthermore", "finally", "substantially", "substantial",
+    "remarkable", "strong", "able", "capable", "typically", "often", "way", "ways", "set",
+    "sets", "number", "variety", "range", "wide", "times", "x", "up", "lead", "leading",
+    "end", "end-to-end", "like", "given", "multiple", "single", "possible",
+    "improvement", "improvements", "speedup", "speedups", "accuracy", "performance",
+    "tasks", "task", "challenge", "challenges", "problem", "problems", "issue", "issues",
+    "technique", "techniques", "strategy", "strategies", "solution", "solutions",
+    "framework", "frameworks", "scheme", "paradigm", "pipeline", "perspective", "insights",
+    "analysis", "evaluation", "survey", "review", "overview", "report", "technical",
+    "benchmark", "benchmarks", "dataset", "datasets", "baseline", "baselines", "impact",
+    "understanding", "potential", "gap", "aspects", "ensuring", "effectiveness",
+    "considerations", "directions", "direction", "future", "research", "llm", "llms",
+    "ai", "dnn", "dnns", "cnn", "cnns", "model", "models", "network", "networks", "neural",
+    "deep", "machine", "learning", "language", "data", "time", "cost", "costs", "quality",
+    "while", "within", "across", "without", "enhanced", "enhancing", "enhance", "achievable",
+    "previous", "prior", "rapid", "rapidly", "growing", "increasing", "increasingly",
+    "emerging", "widely", "recently", "promising", "open", "source", "open-source",
+}  # fmt: skip
+# Words that may sit inside a longer name but never end one
+# ("neural architecture search", "language model serving", "deep learning compilers").
+_INNER_ONLY = {
+    "model", "models", "network", "networks", "neural", "deep", "machine", "language", "data",
+    "time", "llm", "llms", "ai", "dnn", "dnns", "cnn", "cnns",
+}  # fmt: skip
+# Heads that name where a technique runs rather than what it is: a name of their own only
+# as the context ("<technique> for edge devices").
+SETTING_HEADS = {
+    "environment", "environments", "setting", "settings", "scenario", "scenarios",
+    "device", "devices", "platform", "platforms", "edge", "cloud", "constraints",
+    "conditions", "contexts", "applications", "domains", "phones", "microcontrollers",
+}  # fmt: skip
+# Words after which the previous content word ended its phrase (it was used as a head).
+_HEAD_FOLLOWERS = {
+    "of", "for", "in", "on", "with", "via", "by", "from", "under", "to", "and", "or", "is",
+    "are", "was", "were", "has", "have", "can", "that", "which", "at", "as", "into", "over",
+    "through", "while", "without", "across", "between", "among", "against", "beyond",
+}  # fmt: skip
+# Words after which a content word is a verb.
+_SUBJECTS = {"we", "it", "which", "that", "they", "also", "this", "to"}
+# Forms of English adjectives (and hyphenated compounds ending in a participle or adjective).
+_ADJECTIVE_ENDINGS = (
+    "ive", "able", "ible", "ous", "ful", "less", "ic", "ical", "ent", "ant", "ary", "ial",
+    "ed", "ly", "aware", "free", "friendly", "wise", "like", "level", "grained", "scale",
+)  # fmt: skip
+_ADVERB_ENDINGS = (
+    "ally", "ely", "tly", "ously", "ably", "ibly", "edly", "ingly", "rly", "ssly", "fully",
+)  # fmt: skip
+# Last parts of hyphenated adjectives.
+_COMPOUND_ADJECTIVES = {
+    "level", "aware", "free", "friendly", "based", "grained", "scale", "wise", "effective",
+    "constrained", "efficient", "oriented", "driven", "like", "specific", "intensive", "bound",
+}  # fmt: skip
+_NOUN_ENDINGS = ("ment", "ion", "ness", "ity", "ing", "ism", "ure", "ance", "ence", "er", "or")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]|[.,;:!?()\[\]{}\"/]")
+MAX_WORDS = 4
+HEAD_SHARE = 0.35  # share of a phrase's uses that end a noun phrase, for it to end a name
+JOIN_COVERAGE = 0.25  # share of members a second phrase needs to join the name
+JOIN_SCORE = 0.75  # ... and this share of the first phrase's score
+NEAR_BEST = 0.97  # phrases scoring this share of the best compete on coverage
+MULTIWORD = 1.2  # score bonus per extra word (up to two)
+JOIN_PRECISION = 0.4  # share of a joining phrase's papers that must be members
+LONGER_KEEPS = 0.6  # a longer phrase replaces its part when it covers this share of its uses
+
+
+def _stop_words() -> set[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return set(ENGLISH_STOP_WORDS) | _BOILERPLATE
+
+
+class SectionNamer:
+    """Noun phrases of the corpus, how each word is used, and the papers each phrase is in."""
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self.docs = list(docs)
+        self.stop = _stop_words()
+        self.breaks = self.stop - _INNER_ONLY  # words that end a run of content words
+        self.heads: Counter[str] = Counter()  # word -> uses that end a phrase
+        self.modifiers: Counter[str] = Counter()  # word -> uses followed by a content word
+        self.forms: dict[str, Counter[str]] = {}  # word -> its spellings mid-sentence
+        self.uses: Counter[str] = Counter()  # word -> uses in abstracts
+        self.verb_uses: Counter[str] = Counter()  # word -> uses right after a subject
+        for doc in self.docs:
+            for sentence in doc.sentences:
+                self._count_uses(sentence.text)
+                if not sentence.in_title:  # titles capitalise every word
+                    self._count_verbs(sentence.text)
+        papers: dict[str, set[int]] = {}
+        self.written: dict[str, Counter[str]] = {}  # phrase -> its forms as written
+        for i, doc in enumerate(self.docs):
+            text = [s.text for s in doc.sentences if s.in_title or s.contribution] or [doc.title]
+            for t in text:
+                for key, form in self._phrases(t):
+                    papers.setdefault(key, set()).add(i)
+                    self.written.setdefault(key, Counter())[form] += 1
+        self.papers = {p: frozenset(ids) for p, ids in sorted(papers.items())}
+
+    # ------------------------------------------------------------------ word statistics
+    def _count_uses(self, text: str) -> None:
+        """Counts, for every phrase of 1 to 4 content words, the uses that end a phrase and
+        those followed by another content word (the phrase then modifies a longer one)."""
+        tokens = _TOKEN.findall(text)
+        start = 0  # where the current run of content words began
+        for j, token in enumerate(tokens):
+            word = token.lower()
+            if not word[0].isalpha() or word in self.breaks:
+                start = j + 1
+                continue
+            if j > 0:  # the spelling mid-sentence tells a name ("PyTorch") from a word
+                self.forms.setdefault(word, Counter())[token] += 1
+            after = tokens[j + 1].lower() if j + 1 < len(tokens) else "."
+            if not after[0].isalpha() or after in _HEAD_FOLLOWERS:
+                counter = self.heads
+            elif after not in self.breaks:
+                counter = self.modifiers
+            else:
+                continue  # followed by "the", "we", ...: says nothing
+            for first in range(max(start, j - MAX_WORDS + 1), j + 1):
+                if first == j == 0:
+                    continue  # a sentence opener ("Importantly,") says nothing of its role
+                counter[phrase_key(" ".join(tokens[first : j + 1]))] += 1
+
+    def _count_verbs(self, text: str) -> None:
+        """Uses of a word right after a subject: a pronoun, a relative ("a compiler that
+        applies") or a name written capitalised ("FuseX fuses")."""
+        tokens = _TOKEN.findall(text)
+        for j, token in enumerate(tokens):
+            word = token.lower()
+            if not word[0].isalpha() or word in self.stop:
+                continue
+            self.uses[word] += 1
+            before = tokens[j - 1] if j else ""
+            name = before[:1].isupper() and not before.isupper() and before.lower() not in self.stop
+            if before.lower() in _SUBJECTS or name:
+                self.verb_uses[word] += 1
+
+    def starts_phrase(self, word: str) -> bool:
+        """Not mostly a verb ("applies", "fuses"): a name starts on a noun or a modifier."""
+        return self.verb_uses[word] < 0.5 * max(1, self.uses[word])
+
+    def head_share(self, phrase: str) -> float:
+        """How often the phrase ends where it is used, smoothed towards its last word's share
+        (or, for a word, towards what its form suggests)."""
+        words = phrase.split()
+        if len(words) > 1:
+            prior = self.head_share(words[-1])
+        else:
+            prior = 0.5
+            last = phrase.rsplit("-", 1)[-1]
+            if last.endswith(_NOUN_ENDINGS) or last.endswith("s"):
+                prior = 0.7
+            if _adjective_form(phrase):
+                prior = 0.2
+        if len(words) == 1 and phrase.endswith(_ADVERB_ENDINGS):
+            return 0.0  # "importantly", "specifically": adverbs end no noun phrase
+        heads, modifiers = self.heads[phrase], self.modifiers[phrase]
+        return (heads + 2 * prior) / (heads + modifiers + 2)
+
+    def is_head(self, phrase: str) -> bool:
+        """Used as the end of a noun phrase: seen ending one at least twice, and not mostly
+        followed by the noun it modifies (an established compound such as "KV cache" is
+        followed by more nouns about a third of the time, "edge" or "low-rank" almost always)."""
+        return self.heads[phrase] >= 2 and self.head_share(phrase) >= HEAD_SHARE
+
+    def is_vendor(self, word: str) -> bool:
+        """A tool, vendor, model or chip name: written capitalised mid-sentence (not an
+        acronym, which names a technique: NAS, KV), or with inner capitals (PyTorch, vLLM)."""
+        forms = self.forms.get(word)
+        if not forms:
+            return False
+        total = sum(forms.values())
+        inner = sum(n for f, n in forms.items() if _inner_capitals(f))
+        capital = sum(n for f, n in forms.items() if f[:1].isupper() and not f.isupper())
+        return inner >= 0.5 * total or capital >= 0.8 * total
+
+    # ------------------------------------------------------------------------- phrases
+    def _phrases(self, text: str) -> Iterable[tuple[str, str]]:
+        """(key, form as written) of each candidate phrase of the text."""
+        run: list[str] = []
+        for token in [*_TOKEN.findall(text), "."]:
+            word = token.lower()
+            if word[0].isalpha() and word not in self.breaks:
+                run.append(token)
+                continue
+            for size in range(1, MAX_WORDS + 1):
+                for start in range(len(run) - size + 1):
+                    words = run[start : start + size]
+                    if words[-1].lower() in _INNER_ONLY:
+                        continue  # "neural architecture search", not "large language model"
+                    yield phrase_key(" ".join(words)), " ".join(map(_case, words))
+            run = []
+
+    def surface(self, phrase: str) -> str:
+        """The phrase as the papers write it most often (acronyms and names keep capitals)."""
+        forms = self.written.get(phrase)
+        return min(forms, key=lambda f: (-forms[f], f)) if forms else phrase
+
+    def nameable(self, phrase: str) -> bool:
+        """Ends on a head noun that is not a tool or vendor name, and starts on no vendor."""
+        words = phrase.split()
+        if any(c.isdigit() for c in words[-1]) or len(words[-1]) < 2:
+            return False
+        if "-" in words[-1] and words[-1].rsplit("-", 1)[1] in _COMPOUND_ADJECTIVES:
+            return False  # "model-level", "cost-effective", "hardware-aware"
+        return (
+            self.is_head(phrase)
+            and self.starts_phrase(words[0])
+            and not self.is_vendor(words[-1])
+            and not (len(words) == 1 and self.is_vendor(words[0]))
+        )
+
+    def setting(self, phrase: str) -> bool:
+        return phrase.split()[-1] in SETTING_HEADS or phrase.split()[0] in SETTING_HEADS
+
+    def ranked(self, members: Sequence[int], exclude: Iterable[str] = ()) -> list[str]:
+        """Nameable phrases of the members, best first (see ``scores``)."""
+        score = self.scores(members, exclude)
+        return sorted(score, key=lambda p: (-score[p], p.count(" "), p))
+
+    def scores(self, members: Sequence[int], exclude: Iterable[str] = ()) -> dict[str, float]:
+        """Nameable phrases of the members and their score (coverage and precision, F1); a
+        longer phrase takes its part's place when it keeps most of its uses."""
+        group = set(members)
+        n = max(1, len(group))
+        needed = max(2, math.ceil(0.1 * n))
+        banned = set(exclude)
+        scores: dict[str, float] = {}
+        for phrase, ids in self.papers.items():
+            inside = len(ids & group)
+            if inside < needed or phrase in banned or not self.nameable(phrase):
+                continue
+            # A phrase says more than a word, unless what it adds only rates or situates
+            # ("cost-effective operator fusion" says no more than "operator fusion").
+            nouns = sum(not _evaluative(w) for w in phrase.split()[:-1])
+            bonus = MULTIWORD ** min(2, nouns)
+            scores[phrase] = _f1(inside / len(ids), inside / n) * bonus
+        for phrase in sorted(scores):
+            inside = len(self.papers[phrase] & group)
+            for part in _parts(phrase):
+                added = [w for w in phrase.split() if w not in part.split()]
+                if all(_evaluative(w) for w in added):
+                    continue  # "cost-effective operator fusion" is no better a title
+                if part in scores and inside >= LONGER_KEEPS * len(self.papers[part] & group):
+                    scores[phrase] = max(scores[phrase], scores[part] * 1.05)
+                    scores[part] *= 0.5
+        return scores
+
+    def precision(self, phrase: str, members: Sequence[int]) -> float:
+        ids = self.papers.get(phrase, frozenset())
+        return len(ids & set(members)) / max(1, len(ids))
+
+    def coverage(self, phrase: str, members: Sequence[int]) -> float:
+        ids = self.papers.get(phrase, frozenset())
+        return len(ids & set(members)) / max(1, len(members))
+
+    def title(self, members: Sequence[int], taken: set[str]) -> str:
+        """The members' section title (its key not in ``taken``), or "" when nothing fits:
+        "<technique> for <setting>", "<technique> and <technique>" or one phrase. Among the
+        phrases scoring near the best, the one covering most members comes first."""
+        from schemas.induce import restatement_key
+
+        score = self.scores(members)
+        if not score:
+            return ""
+        best = max(score.values())
+        ranked = sorted(
+            score,
+            key=lambda p: (
+                score[p] < NEAR_BEST * best,
+                -self.coverage(p, members),
+                -score[p],
+                p.count(" "),
+                p,
+            ),  # fmt: skip
+        )
+        techniques = [p for p in ranked if not self.setting(p)]
+        settings = [p for p in ranked if self.setting(p)]
+
+        def joins(phrase: str, first: str) -> bool:
+            return not _restates(phrase, first) and (
+                self.coverage(phrase, members) >= JOIN_COVERAGE
+            )
+
+        for first in techniques[:6] or settings[:1]:
+            name = title_case(self.surface(first))
+            # The setting it is about ("for edge devices"), or a second technique as shared
+            # and nearly as distinctive; a second single word ("Budget") makes a list.
+            context = next(
+                (s for s in settings[:3] if joins(s, first) and score[s] >= 0.5 * score[first]),
+                None,
+            )
+            second = next(
+                (p for p in techniques[1:4] if " " in p and joins(p, first)
+                 and score[p] >= JOIN_SCORE * score[first]
+                 and self.precision(p, members) >= JOIN_PRECISION),
+                None,
+            )  # fmt: skip
+            if context is not None and first in techniques:
+                name = f"{name} for {title_case(self.surface(context))}"
+            elif second is not None:
+                name = f"{name} and {title_case(self.surface(second))}"
+            if restatement_key(name) not in taken:
+                return name
+        return ""
+
+    def family(self, group: Sequence[int], leaf_name: str, taken: set[str]) -> str:
+        """A sub-approach of a leaf: the group's best phrase that does not restate the leaf's
+        name nor a family already named, multiword first; "" when none is shared."""
+        ranked = self.ranked(group)
+        for phrase in sorted(ranked, key=lambda p: " " not in p):  # stable: phrases first
+            name = title_case(self.surface(phrase))
+            if not _restates(phrase, leaf_name.lower()) and phrase_key(name) not in taken:
+                return name
+        return ""
+
+
+def phrase_key(text: str) -> str:
+    """Lower case, the last word singular: "Hardware Accelerators" -> "hardware accelerator"."""
+    words = text.lower().split()
+    last = words[-1]
+    if len(last) > 3 and last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        last = last[:-1]
+    return " ".join([*words[:-1], last])
+
+
+def _evaluative(word: str) -> bool:
+    """A hyphenated adjective that rates or situates rather than classifies ("cost-effective",
+    "hardware-aware", "model-level"), unlike "homomorphic" or "structured"."""
+    return "-" in word and word.rsplit("-", 1)[1] in _COMPOUND_ADJECTIVES
+
+
+def _adjective_form(word: str) -> bool:
+    last = word.rsplit("-", 1)[-1]
+    return last.endswith(_ADJECTIVE_ENDINGS) and not last.endswith(("ing", "ment", "ion"))
+
+
+def _inner_capitals(form: str) -> bool:
+    """A name written with capitals inside (PyTorch, DeepSpeed), not an acronym with a small
+    letter or two (MoE, LoRA) nor a hyphenated compound (Mixture-of-Experts)."""
+    letters = [c for c in form if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    inner = any(c.isupper() for c in form[1:])
+    return inner and "-" not in form and upper < 0.5 * len(letters)
+
+
+def _case(word: str) -> str:
+    """A word as a title writes it: acronyms and names keep their capitals, others are lower."""
+    keep = (word.isupper() and len(word) > 1) or any(c.isupper() for c in word[1:])
+    return word if keep else word.lower()
+
+
+def _f1(precision: float, coverage: float) -> float:
+    """Harmonic mean of coverage (share of the members using the phrase) and precision (share
+    of the papers using it that are members): a title covers its section and only it."""
+    return 2 * precision * coverage / (precision + coverage)
+
+
+def _parts(phrase: str) -> list[str]:
+    words = phrase.split()
+    return [
+        " ".join(words[i : i + size])
+        for size in range(1, len(words))
+        for i in range(len(words) - size + 1)
+    ]
+
+
+def _restates(a: str, b: str) -> bool:
+    """Phrases that share a word stem, or one of which abbreviates the other ("PTQ")."""
+    stems = {w[:6] for w in re.split(r"[\s\-]+", a) if len(w) > 2}
+    if any(w[:6] in stems for w in re.split(r"[\s\-]+", b) if len(w) > 2):
+        return True
+    for short, long in ((a, b), (b, a)):
+        initials = "".join(part[0] for part in re.split(r"[\s\-]+", long) if part)
+        if " " not in short and len(short) > 1 and short in {initials, initials + "s"}:
+            return True
+    return False
+
+
+def title_case(text: str) -> str:
+    small = {"and", "of", "for", "in", "on", "the", "a", "an", "to", "with"}
+    return " ".join(
+        w if (any(c.isupper() for c in w) or (i and w in small)) else w[:1].upper() + w[1:]
+        for i, w in enumerate(text.split())
+    )
