@@ -123,8 +123,8 @@ def run_folds(
             held_out[i] = answer(model, items[i].example)
         print(
             f"  fold {number}: {len(train)} train / {len(test)} held out; thresholds "
-            f"relevance {learned.relevance_threshold}, leaf {learned.leaf_threshold} "
-            f"(other level {learned.cross_level_threshold}); membership "
+            f"relevance {learned.relevance_threshold}, leaf {learned.leaf_threshold}, "
+            f"level {learned.level_threshold}; membership "
             f"{config_text(learned)}",
             flush=True,
         )
@@ -137,7 +137,10 @@ def config_text(model: LearnedModel) -> str:
     if not c:
         return "C (not recorded)"
     words = "words and pairs" if c.get("pairs") else "words"
-    return f"C={c.get('c')}, {words}, inner levels F1 {c.get('inner_levels_f1')}"
+    return (
+        f"C={c.get('c')}, {words}, inner leaves F1 {c.get('inner_leaves_f1')}; levels head "
+        f"C={c.get('level_c')}, inner levels F1 {c.get('inner_levels_f1')}"
+    )
 
 
 def calibration_table(examples: list[Example], records: list[dict[str, Any]]) -> None:

@@ -40,8 +40,8 @@ def main() -> None:
     sizes = ", ".join(f"{name} {len(rows)}" for name, rows in sets.items())
     print(
         f"trained on {len(examples)} papers ({sizes}); thresholds relevance "
-        f"{model.relevance_threshold}, leaf {model.leaf_threshold} (other level "
-        f"{model.cross_level_threshold}); membership {config_text(model)}; calibration "
+        f"{model.relevance_threshold}, leaf {model.leaf_threshold}, level "
+        f"{model.level_threshold}; membership {config_text(model)}; calibration "
         f"{model.calibration}; wrote {args.out} ({len(text) // 1024} KiB)"
     )
 

@@ -9,10 +9,19 @@ from pathlib import Path
 import pytest
 
 from pipeline.local_model import LocalModel
-from pipeline.local_model.learned import WEIGHTS_PATH, LearnedModel, from_json, shipped_model
+from pipeline.local_model.learned import (
+    WEIGHTS_PATH,
+    LearnedModel,
+    Prediction,
+    choose_leaves,
+    from_json,
+    level_features,
+    shipped_model,
+)
 from pipeline.local_model.registry import model_digest
 from pipeline.local_model.training import (
     LEAF_CONFIGS,
+    LEVEL_CS,
     Example,
     LeafConfig,
     analyse,
@@ -133,6 +142,49 @@ def test_membership_without_word_pairs_has_no_pair_weights(
     recorded = from_json(json.loads(json.dumps(unigrams.to_json()))).membership_config
     assert recorded["c"] == 1.0 and recorded["pairs"] is False
     assert 0.0 < recorded["inner_levels_f1"] <= 1.0
+    assert 0.0 < recorded["inner_leaves_f1"] <= 1.0
+    assert recorded["level_c"] in LEVEL_CS
+
+
+def test_other_levels_come_from_the_levels_head_only() -> None:
+    position = {leaf: i for i, leaf in enumerate(
+        ["model.pruning", "model.quantization", "system.serving", "system.distributed",
+         "hardware.accelerators"])}  # fmt: skip
+    membership = {"model.pruning": 0.9, "model.quantization": 0.6, "system.serving": 0.3,
+                  "system.distributed": 0.7, "hardware.accelerators": 0.95}  # fmt: skip
+    primary = {leaf: 0.2 for leaf in membership}
+
+    def leaves(levels: dict[str, float]) -> list[str]:
+        prediction = Prediction(0.9, membership, primary, levels)
+        return choose_leaves(prediction, "model.pruning", 0.5, 0.5, position)
+
+    # No other level: only leaves of the primary's level, however sure the membership head is.
+    assert leaves({"system": 0.2, "hardware": 0.4}) == ["model.pruning", "model.quantization"]
+    # An added level brings its most probable leaf (first), then leaves above the threshold.
+    assert leaves({"system": 0.8, "hardware": 0.1}) == [
+        "model.pruning", "system.distributed", "model.quantization"]  # fmt: skip
+    # Its best leaf comes in even when the membership head alone would not keep it.
+    low = {**membership, "system.distributed": 0.1}
+    prediction = Prediction(0.9, low, primary, {"system": 0.8, "hardware": 0.1})
+    assert choose_leaves(prediction, "model.pruning", 0.5, 0.5, position) == [
+        "model.pruning", "system.serving", "model.quantization"]  # fmt: skip
+    # At most four leaves, the added levels' best leaves kept first.
+    everything = leaves({"system": 0.9, "hardware": 0.9})
+    assert everything[:3] == ["model.pruning", "hardware.accelerators", "system.distributed"]
+    assert len(everything) == 4
+
+
+def test_the_levels_head_reads_cue_scores_not_words(taxonomy: Taxonomy) -> None:
+    model = LocalModel(taxonomy, rules_only=True)
+    a = model.analyse("Pruning LLMs on GPUs", "We prune 50% of weights and run it on GPUs.")
+    features = level_features("hardware", a.scores, list(a.choice.leaves))
+    leaves = set(taxonomy.leaf_ids)
+    for name in features:
+        tail = name.rsplit(":", 1)[-1] if ":" in name else ""
+        assert not tail or tail in leaves, name  # per-leaf cue scores, never a word
+    assert features["bias|hardware"] == 1.0
+    assert features[f"from|{a.choice.primary.split('.')[0]}>hardware"] == 1.0
+    assert 0.0 <= features["share"] <= 1.0
 
 
 def test_shipped_weights_give_a_confidence_in_every_screening(taxonomy: Taxonomy) -> None:

@@ -5,12 +5,15 @@ The weights are fitted at development time (``pipeline.local_model.training``, r
 this module; nothing here needs scikit-learn. Features are built by this module both when
 training and when answering, so the two cannot drift apart.
 
-Three heads, each a logistic model:
+Four heads, each a logistic model:
 - relevance: P(in scope) from the paper's words and the rule signals (cue scores, efficiency
   words, off-topic contexts and the out-of-scope list);
 - membership: P(leaf is one of the paper's leaves), one shared model over (paper, leaf) pairs:
   generic features of the leaf's cue score (same weight for every leaf) plus per-leaf words;
-- primary: the same design, P(leaf is the primary).
+- primary: the same design, P(leaf is the primary);
+- levels: P(the paper also belongs to a level other than its primary's), one shared model over
+  (paper, level) pairs from cue scores only (no words): cross-validation found levels predicted
+  this way generalise better than levels read off the membership head's leaves.
 A final one-dimensional logistic map turns the raw probability of the whole answer into a
 confidence calibrated on held-out folds.
 """
@@ -31,7 +34,7 @@ from pipeline.local_model.screen import RelevanceSignal
 from pipeline.local_model.text import Document
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
-FORMAT = 1
+FORMAT = 2
 MAX_LEAVES = 4
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
@@ -86,6 +89,11 @@ def relevance_features(
     return features
 
 
+def level_of(leaf: str) -> str:
+    """The level of a leaf id ("system.serving" -> "system")."""
+    return leaf.split(".", 1)[0]
+
+
 def leaf_features(
     leaf: str,
     words: dict[str, float],
@@ -96,8 +104,8 @@ def leaf_features(
     score = scores[leaf]
     top = max((s.score for s in scores.values()), default=0.0)
     rank = 1 + sum(1 for s in scores.values() if s.score > score.score)
-    level = leaf.split(".", 1)[0]
-    primary_level = rule_leaves[0].split(".", 1)[0] if rule_leaves else ""
+    level = level_of(leaf)
+    primary_level = level_of(rule_leaves[0]) if rule_leaves else ""
     features = {f"{leaf}|{t}": v for t, v in words.items()}
     features.update(
         {
@@ -114,6 +122,41 @@ def leaf_features(
         }
     )
     return features
+
+
+def level_features(
+    level: str, scores: dict[str, LeafScore], rule_leaves: list[str]
+) -> dict[str, float]:
+    """Features of one (paper, level) pair for the levels head: cue scores, no words.
+
+    The level's best and total cue score, its share of the paper's top score, how many of its
+    leaves have cues, whether the rules gave it a secondary leaf, the primary's level, and each
+    leaf's cue score (per level: a hardware cue may speak for the system level too).
+    """
+    primary_level = level_of(rule_leaves[0]) if rule_leaves else ""
+    inside = [s for s in scores.values() if level_of(s.leaf) == level]
+    top = max((s.score for s in scores.values()), default=0.0)
+    best = max((s.score for s in inside), default=0.0)
+    features = {
+        f"bias|{level}": 1.0,
+        f"from|{primary_level}>{level}": 1.0,
+        "cue_max": math.log1p(best),
+        f"cue_max|{level}": math.log1p(best),
+        "cue_sum": math.log1p(sum(s.score for s in inside)),
+        "title_max": math.log1p(max((s.title_score for s in inside), default=0.0)),
+        "share": best / top if top > 0 else 0.0,
+        "n_hit": math.log1p(sum(1 for s in inside if s.score > 0)),
+        "rule_level": 1.0 if any(level_of(leaf) == level for leaf in rule_leaves[1:]) else 0.0,
+    }
+    features.update({f"{level}|leaf:{s.leaf}": math.log1p(s.score) for s in scores.values()})
+    return features
+
+
+def other_levels(scores: dict[str, LeafScore], rule_leaves: list[str]) -> list[str]:
+    """The levels a paper could add to its primary's (in taxonomy order)."""
+    primary_level = level_of(rule_leaves[0]) if rule_leaves else ""
+    levels = dict.fromkeys(level_of(leaf) for leaf in scores)
+    return [level for level in levels if level != primary_level]
 
 
 @dataclass(frozen=True)
@@ -145,23 +188,25 @@ class Prediction:
     relevance: float
     membership: dict[str, float]
     primary: dict[str, float]  # normalised over leaves
+    levels: dict[str, float] = field(default_factory=dict)  # levels other than the primary's
 
 
 @dataclass(frozen=True)
 class LearnedModel:
-    """The three heads, their decision thresholds and the confidence calibration."""
+    """The four heads, their decision thresholds and the confidence calibration."""
 
     idf: dict[str, float]
     relevance: Head
     membership: Head
     primary: Head
+    levels: Head
     relevance_threshold: float
-    leaf_threshold: float  # a secondary leaf of the primary's level
-    cross_level_threshold: float  # a secondary leaf of another level (adds a level)
+    leaf_threshold: float  # a secondary leaf (beyond the best one of an added level)
+    level_threshold: float  # a level other than the primary's
     calibration: tuple[float, float]
     version: str
-    # How the membership head was regularised (C, word pairs kept, inner-CV levels F1): a record
-    # of the training choice, not used when answering.
+    # How the membership and levels heads were regularised (C, word pairs kept, inner-CV F1): a
+    # record of the training choice, not used when answering.
     membership_config: dict[str, Any] = field(default_factory=dict)
 
     def predict(
@@ -182,7 +227,11 @@ class LearnedModel:
         peak = max(logits.values(), default=0.0)
         exp = {leaf: math.exp(v - peak) for leaf, v in logits.items()}
         total = sum(exp.values()) or 1.0
-        return Prediction(relevance, membership, {k: v / total for k, v in exp.items()})
+        levels = {
+            level: self.levels.probability(level_features(level, scores, rule_leaves))
+            for level in other_levels(scores, rule_leaves)
+        }
+        return Prediction(relevance, membership, {k: v / total for k, v in exp.items()}, levels)
 
     def covers(self, leaf_ids: list[str]) -> bool:
         """Were these weights trained on exactly these leaves?"""
@@ -205,11 +254,12 @@ class LearnedModel:
                     ("relevance", self.relevance),
                     ("membership", self.membership),
                     ("primary", self.primary),
+                    ("levels", self.levels),
                 )
             },
             "relevance_threshold": self.relevance_threshold,
             "leaf_threshold": self.leaf_threshold,
-            "cross_level_threshold": self.cross_level_threshold,
+            "level_threshold": self.level_threshold,
             "calibration": list(self.calibration),
             **({"membership_config": self.membership_config} if self.membership_config else {}),
         }
@@ -232,9 +282,10 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         relevance=heads["relevance"],
         membership=heads["membership"],
         primary=heads["primary"],
+        levels=heads["levels"],
         relevance_threshold=float(data["relevance_threshold"]),
         leaf_threshold=float(data["leaf_threshold"]),
-        cross_level_threshold=float(data["cross_level_threshold"]),
+        level_threshold=float(data["level_threshold"]),
         calibration=(float(a), float(b)),
         version=version,
         membership_config=dict(data.get("membership_config") or {}),
@@ -267,21 +318,25 @@ class Decision:
 
 
 def choose_leaves(
-    prediction: Prediction, same: float, cross: float, position: dict[str, int]
+    prediction: Prediction, primary: str, same: float, level: float, position: dict[str, int]
 ) -> list[str]:
-    """The most probable primary, then secondary leaves above their level's threshold."""
-    primary = min(prediction.primary, key=lambda k: (-prediction.primary[k], position[k]))
-    level = primary.split(".", 1)[0]
-    others = sorted(
+    """The primary, then secondary leaves: of the primary's level when the membership head gives
+    them at least ``same``; of another level only when the levels head gives that level at least
+    ``level`` (its most probable leaf, then others above ``same``)."""
+    added = {name for name, p in prediction.levels.items() if p >= level}
+    ranked = sorted(
         (leaf for leaf in prediction.membership if leaf != primary),
         key=lambda k: (-prediction.membership[k], position[k]),
     )
-    chosen = [
-        leaf
-        for leaf in others
-        if prediction.membership[leaf] >= (same if leaf.split(".", 1)[0] == level else cross)
-    ]
-    return [primary] + chosen[: MAX_LEAVES - 1]
+    tops: list[str] = []
+    rest: list[str] = []
+    for leaf in ranked:
+        name = level_of(leaf)
+        if name in added and not any(level_of(t) == name for t in tops):
+            tops.append(leaf)
+        elif prediction.membership[leaf] >= same and (name == level_of(primary) or name in added):
+            rest.append(leaf)
+    return [primary] + (tops + rest)[: MAX_LEAVES - 1]
 
 
 def decide(
@@ -295,13 +350,14 @@ def decide(
 
     Cross-validation (``make eval-local``) found the rules' relevance and primary leaf as good
     as the heads' on held-out papers and the heads' secondary leaves better: relevance and
-    primary come from the rules, the secondary leaves from the membership head, and the
-    confidence from the heads' probabilities of that answer.
+    primary come from the rules, the other levels from the levels head, the secondary leaves
+    from the membership head, and the confidence from the heads' probabilities of that answer.
     """
     position = {leaf: i for i, leaf in enumerate(order)}
     relevant = rule_relevant
-    learned = choose_leaves(prediction, model.leaf_threshold, model.cross_level_threshold, position)
-    leaves = [rule_primary] + [leaf for leaf in learned if leaf != rule_primary][: MAX_LEAVES - 1]
+    leaves = choose_leaves(
+        prediction, rule_primary, model.leaf_threshold, model.level_threshold, position
+    )
     p_relevance = prediction.relevance if relevant else 1.0 - prediction.relevance
     raw = p_relevance * (prediction.primary[rule_primary] if relevant else 1.0)
     return Decision(relevant, leaves, model.confidence(raw))

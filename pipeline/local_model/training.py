@@ -13,21 +13,27 @@ weights that ship with the package.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from pipeline.local_model.learned import (
+    Head,
     LearnedModel,
     Prediction,
     choose_leaves,
     from_json,
     leaf_features,
+    level_features,
+    level_of,
+    other_levels,
     relevance_features,
     terms,
     tfidf,
 )
 from schemas.taxonomy import Taxonomy
 
+K = TypeVar("K")
 SEED = 0
 FOLDS = 5
 INNER_FOLDS = 3  # thresholds and calibration: out-of-fold predictions on the training folds
@@ -35,7 +41,9 @@ C_RELEVANCE = 4.0
 C_LEAVES = 4.0  # the primary head; the membership head's C is chosen (LEAF_CONFIGS)
 MIN_DF = 3  # a word in fewer training papers says nothing general
 # Weights smaller than this move a probability by well under a percent: dropped, so that the
-# shipped file stays small (the pruned model is the one cross-validation scores).
+# shipped file stays small (the pruned model is the one cross-validation scores). Not for the
+# levels head: it has a few dozen features, most of them small at its C=0.25, and pruning them
+# cost 0.004 held-out levels F1.
 MIN_WEIGHT = 0.05
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
 
@@ -51,7 +59,9 @@ class LeafConfig:
 # Candidates for the membership head, most regularised first. The inner cross-validation on the
 # training examples picks one (``choose_leaf_config``); the held-out fold never sees the choice.
 LEAF_CONFIGS = [LeafConfig(c, pairs) for pairs in (False, True) for c in (0.25, 0.5, 1.0, 2.0, 4.0)]
-# A candidate within this much inner-CV levels F1 of the best counts as tied, and the most
+# Candidates for the levels head's C, most regularised first (chosen by inner-CV levels F1).
+LEVEL_CS = [0.25, 0.5, 1.0, 2.0, 4.0]
+# A candidate within this much inner-CV F1 of the best counts as tied, and the most
 # regularised of the tied ones wins: differences this small are noise on a few hundred papers.
 LEAF_TOLERANCE = 0.003
 
@@ -100,7 +110,9 @@ def _idf(items: list[Analysed]) -> dict[str, float]:
             if d >= MIN_DF}  # fmt: skip
 
 
-def _logistic(rows: list[dict[str, float]], labels: list[int], c: float) -> dict[str, Any]:
+def _logistic(
+    rows: list[dict[str, float]], labels: list[int], c: float, min_weight: float = MIN_WEIGHT
+) -> dict[str, Any]:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -113,7 +125,7 @@ def _logistic(rows: list[dict[str, float]], labels: list[int], c: float) -> dict
     weights = {
         name: round(float(w), 3)
         for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
-        if abs(w) >= MIN_WEIGHT
+        if abs(w) >= min_weight
     }
     return {"bias": round(float(model.intercept_[0]), 4), "weights": weights}
 
@@ -122,8 +134,32 @@ def _unigrams(words: dict[str, float]) -> dict[str, float]:
     return {t: v for t, v in words.items() if " " not in t}
 
 
+def _level_rows(items: list[Analysed]) -> tuple[list[dict[str, float]], list[int]]:
+    """(paper, other level) rows of the in-scope items, labelled by the gold levels."""
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    for item in items:
+        if not item.example.relevant:
+            continue
+        gold = {level_of(leaf) for leaf in item.example.leaves}
+        for level in other_levels(item.scores, item.rule_leaves):
+            rows.append(level_features(level, item.scores, item.rule_leaves))
+            labels.append(int(level in gold))
+    return rows, labels
+
+
+def _level_probabilities(head: Head, item: Analysed) -> dict[str, float]:
+    return {
+        level: head.probability(level_features(level, item.scores, item.rule_leaves))
+        for level in other_levels(item.scores, item.rule_leaves)
+    }
+
+
 def _heads(
-    items: list[Analysed], leaf_ids: list[str], configs: list[LeafConfig]
+    items: list[Analysed],
+    leaf_ids: list[str],
+    configs: list[LeafConfig],
+    level_c: float = LEVEL_CS[-1],
 ) -> list[dict[str, Any]]:
     """The heads fitted on ``items``, one model per membership config (the rest shared)."""
     idf = _idf(items)
@@ -145,6 +181,7 @@ def _heads(
             member.append(int(leaf in item.example.leaves))
             primary.append(int(leaf == item.example.primary))
     primary_head = _logistic(rows, primary, C_LEAVES)
+    levels_head = _logistic(*_level_rows(items), level_c, min_weight=0.0)
     unigram_rows: list[dict[str, float]] = []
     if not all(config.pairs for config in configs):
         # Without word pairs: the paper's vector keeps its norm, so a weight means the same
@@ -162,18 +199,19 @@ def _heads(
             membership["weights"].setdefault(f"bias|{leaf}", 0.0)
         out.append(
             {
-                "format": 1,
+                "format": 2,
                 "idf": idf,
                 "heads": {
                     "relevance": relevance,
                     "membership": membership,
                     "primary": primary_head,
+                    "levels": levels_head,
                 },
                 "relevance_threshold": 0.5,
                 "leaf_threshold": 0.5,
-                "cross_level_threshold": 0.5,
+                "level_threshold": 0.5,
                 "calibration": [1.0, 0.0],
-                "membership_config": {"c": config.c, "pairs": config.pairs},
+                "membership_config": {"c": config.c, "pairs": config.pairs, "level_c": level_c},
             }
         )
     return out
@@ -205,31 +243,48 @@ def _f1(tp: int, predicted: int, actual: int) -> float:
     return 2 * tp / (predicted + actual) if predicted + actual else 0.0
 
 
-def _leaf_thresholds(
-    items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str]
-) -> tuple[tuple[float, float], float]:
-    """The secondary-leaf thresholds with the best levels F1 on these predictions, and that F1."""
+def _answer_sets(
+    items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str], same: float,
+    level: float,
+) -> list[tuple[set[str], set[str]]]:  # fmt: skip
+    """(predicted, gold) leaves of every in-scope item, as decide() would answer."""
     position = {leaf: i for i, leaf in enumerate(leaf_ids)}
-    in_scope = [(i, p) for i, p in zip(items, predictions, strict=True) if i.example.relevant]
+    out = []
+    for item, p in zip(items, predictions, strict=True):
+        if not item.example.relevant:
+            continue
+        got: set[str] = set()
+        if item.signal.relevant:  # decide() keeps the rules' relevance and primary
+            got = set(choose_leaves(p, item.rule_leaves[0], same, level, position))
+        out.append((got, set(item.example.leaves)))
+    return out
 
-    def levels_f1(t: tuple[float, float]) -> float:
-        tp = pred = gold = 0
-        for item, p in in_scope:
-            model_leaves = choose_leaves(p, t[0], t[1], position)
-            got = {leaf.split(".", 1)[0] for leaf in model_leaves}
-            want = {leaf.split(".", 1)[0] for leaf in item.example.leaves}
-            tp, pred, gold = tp + len(got & want), pred + len(got), gold + len(want)
-        return _f1(tp, pred, gold)
 
-    pairs = [(same, cross) for same in THRESHOLDS for cross in THRESHOLDS]
-    best = max(pairs, key=lambda t: (levels_f1(t), -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
-    return best, levels_f1(best)
+def _levels_f1(answers: list[tuple[set[str], set[str]]]) -> float:
+    tp = pred = gold = 0
+    for got, want in answers:
+        got_levels, want_levels = {level_of(x) for x in got}, {level_of(x) for x in want}
+        tp += len(got_levels & want_levels)
+        pred, gold = pred + len(got_levels), gold + len(want_levels)
+    return _f1(tp, pred, gold)
+
+
+def _leaves_f1(answers: list[tuple[set[str], set[str]]]) -> float:
+    tp = sum(len(got & want) for got, want in answers)
+    return _f1(tp, sum(len(g) for g, _ in answers), sum(len(w) for _, w in answers))
+
+
+def _best_threshold(f1_at: Callable[[float], float]) -> tuple[float, float]:
+    """The threshold with the best F1 (ties: the one nearest 0.5), and that F1."""
+    f1 = {t: f1_at(t) for t in THRESHOLDS}
+    best = max(THRESHOLDS, key=lambda t: (f1[t], -abs(t - 0.5)))
+    return best, f1[best]
 
 
 def _choose(
-    items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str]
-) -> tuple[float, tuple[float, float], tuple[float, float]]:
-    """Thresholds and calibration from out-of-fold predictions."""
+    items: list[Analysed], predictions: list[Prediction]
+) -> tuple[float, tuple[float, float]]:
+    """Relevance threshold and calibration from out-of-fold predictions."""
     scored = [(i, p) for i, p in zip(items, predictions, strict=True)
               if i.example.relevant is not None]  # fmt: skip
 
@@ -240,8 +295,6 @@ def _choose(
         return _f1(tp, pred, gold)
 
     relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f1(t), -abs(t - 0.5)))
-
-    leaf_thresholds, _ = _leaf_thresholds(items, predictions, leaf_ids)
 
     # Calibration: P(answer right) from the logit of its raw probability.
     raws: list[float] = []
@@ -266,13 +319,12 @@ def _choose(
         platt = LogisticRegression(C=100.0, solver="lbfgs")
         platt.fit([[r] for r in raws], right)
         calibration = (round(float(platt.coef_[0][0]), 4), round(float(platt.intercept_[0]), 4))
-    return relevance_threshold, leaf_thresholds, calibration
+    return relevance_threshold, calibration
 
 
-def choose_leaf_config(
-    f1: dict[LeafConfig, float], tolerance: float = LEAF_TOLERANCE
-) -> LeafConfig:
-    """The most regularised config (first in LEAF_CONFIGS order) within ``tolerance`` of best."""
+def choose_leaf_config(f1: dict[K, float], tolerance: float = LEAF_TOLERANCE) -> K:
+    """The most regularised candidate (the first, in LEAF_CONFIGS or LEVEL_CS order) within
+    ``tolerance`` of the best."""
     best = max(f1.values())
     return next(config for config in f1 if f1[config] >= best - tolerance)
 
@@ -282,15 +334,22 @@ def fit_analysed(
     leaf_ids: list[str],
     inner: bool = True,
     configs: list[LeafConfig] | None = None,
+    level_cs: list[float] | None = None,
 ) -> LearnedModel:
-    """Fit heads on ``items``; membership regularisation, thresholds and calibration from an
-    inner cross-validation over ``items`` only."""
+    """Fit heads on ``items``; regularisation, thresholds and calibration from an inner
+    cross-validation over ``items`` only.
+
+    The levels head's C and threshold are chosen by inner levels F1; then the membership
+    head's config and the secondary-leaf threshold by inner leaves F1 (with those levels).
+    """
     configs = list(configs or LEAF_CONFIGS)
+    level_cs = list(level_cs or LEVEL_CS)
     if not inner or len(items) < 2 * INNER_FOLDS:
-        return from_json(_heads(items, leaf_ids, configs[-1:])[0])
+        return from_json(_heads(items, leaf_ids, configs[-1:], level_cs[-1])[0])
     predictions: dict[LeafConfig, list[Prediction | None]] = {
         config: [None] * len(items) for config in configs
     }
+    levels: dict[float, list[dict[str, float]]] = {c: [{} for _ in items] for c in level_cs}
     for test in folds(items, INNER_FOLDS):
         held = set(test)
         train = [item for i, item in enumerate(items) if i not in held]
@@ -298,15 +357,39 @@ def fit_analysed(
             model = from_json(data)
             for i in test:
                 predictions[config][i] = predict(model, items[i])
+        for c in level_cs:
+            data = _logistic(*_level_rows(train), c, min_weight=0.0)
+            head = Head(data["weights"], data["bias"])
+            for i in test:
+                levels[c][i] = _level_probabilities(head, items[i])
     done = {config: [p for p in ps if p is not None] for config, ps in predictions.items()}
-    inner_f1 = {config: _leaf_thresholds(items, done[config], leaf_ids)[1] for config in configs}
-    chosen = choose_leaf_config(inner_f1)
-    data = _heads(items, leaf_ids, [chosen])[0]
-    rel_t, (same_t, cross_t), calibration = _choose(items, done[chosen], leaf_ids)
+    base = done[configs[0]]
+
+    def with_levels(ps: list[Prediction], c: float) -> list[Prediction]:
+        return [replace(p, levels=lv) for p, lv in zip(ps, levels[c], strict=True)]
+
+    def level_threshold(ps: list[Prediction]) -> tuple[float, float]:
+        """The levels head's threshold by levels F1 (the leaf threshold does not change levels)."""
+        return _best_threshold(lambda t: _levels_f1(_answer_sets(items, ps, leaf_ids, 0.5, t)))
+
+    def leaf_threshold(ps: list[Prediction], level_t: float) -> tuple[float, float]:
+        """The secondary-leaf threshold by leaves F1, the levels head's threshold fixed."""
+        return _best_threshold(lambda t: _leaves_f1(_answer_sets(items, ps, leaf_ids, t, level_t)))
+
+    level_f1 = {c: level_threshold(with_levels(base, c)) for c in level_cs}
+    level_c = choose_leaf_config({c: f1 for c, (_, f1) in level_f1.items()})
+    level_t = level_f1[level_c][0]
+    leaf_f1 = {
+        config: leaf_threshold(with_levels(done[config], level_c), level_t) for config in configs
+    }
+    chosen = choose_leaf_config({config: f1 for config, (_, f1) in leaf_f1.items()})
+    data = _heads(items, leaf_ids, [chosen], level_c)[0]
+    rel_t, calibration = _choose(items, with_levels(done[chosen], level_c))
     data["relevance_threshold"] = rel_t
-    data["leaf_threshold"], data["cross_level_threshold"] = same_t, cross_t
+    data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], level_t
     data["calibration"] = list(calibration)
-    data["membership_config"]["inner_levels_f1"] = round(inner_f1[chosen], 4)
+    data["membership_config"]["inner_levels_f1"] = round(level_f1[level_c][1], 4)
+    data["membership_config"]["inner_leaves_f1"] = round(leaf_f1[chosen][1], 4)
     return from_json(data)
 
 
@@ -317,6 +400,7 @@ def fit(examples: list[Example], taxonomy: Taxonomy) -> LearnedModel:
 
 __all__ = [
     "LEAF_CONFIGS",
+    "LEVEL_CS",
     "Analysed",
     "Example",
     "LeafConfig",
