@@ -45,7 +45,7 @@ test: $(STAMP_DEV)
 
 ## test-llm: the real-model tests (tests/test_real_model.py): installs llama.cpp's server first
 test-llm: $(STAMP_DEV) llm-install
-	$(BIN)/python -m pytest -q -m real_model tests/test_real_model.py
+	$(BIN)/python -m pytest -q -rP -m real_model tests/test_real_model.py
 
 ## lint: ruff and mypy
 lint: $(STAMP_DEV)

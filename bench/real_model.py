@@ -86,12 +86,26 @@ def llama_server(
         log.close()
 
 
-def wait_ready(api_base: str, process: subprocess.Popen[bytes]) -> None:
-    """Wait until the server lists its model (or exits: then say where its log is)."""
+# Seconds the server may take to load the model and listen: ~3 s on an idle machine; generous,
+# because a loaded 2-core machine (CI, other jobs) can be many times slower.
+STARTUP_SECONDS = 600.0
+
+
+def wait_ready(
+    api_base: str, process: subprocess.Popen[bytes], startup_seconds: float = STARTUP_SECONDS
+) -> None:
+    """Wait until the server lists its model (or exits, or never answers: then say so)."""
+    deadline = time.monotonic() + startup_seconds
     while True:
         if process.poll() is not None:
             raise SystemExit(
                 f"llama_cpp.server exited with {process.returncode}: see its log "
+                f"(default {ROOT / '.taxonomist' / 'llama-server.log'})"
+            )
+        if time.monotonic() > deadline:
+            raise SystemExit(
+                f"llama_cpp.server did not answer {api_base}/models within "
+                f"{startup_seconds:.0f} s: see its log "
                 f"(default {ROOT / '.taxonomist' / 'llama-server.log'})"
             )
         with (

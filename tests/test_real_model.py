@@ -27,7 +27,14 @@ from typing import Any
 
 import pytest
 
-from bench.real_model import ALIAS, build_command, llama_server, requests_served, run_report
+from bench.real_model import (
+    ALIAS,
+    build_command,
+    llama_server,
+    requests_served,
+    run_report,
+    summary,
+)
 
 pytestmark = pytest.mark.real_model
 
@@ -47,12 +54,22 @@ def _command(api_base: str, out: Path, cache: Path) -> list[str]:
 
 
 def _build(api_base: str, out: Path, cache: Path) -> tuple[int, dict[str, Any]]:
+    started = time.perf_counter()
     code = subprocess.call(_command(api_base, out, cache), env=_env(), cwd=ROOT)
+    # shown by `make test-llm` (pytest -rP): what the real model got right, and how fast
+    print(f"build of {out.name}/: exit {code}, {time.perf_counter() - started:.0f} s")
+    for line in summary(cache, time.perf_counter() - started):
+        print(f"  {line}")
     return code, run_report(cache)
 
 
 def _files(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*"))}
+    """Every file under ``directory`` (figures/ included) by relative path, with its bytes."""
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _real_answers(cache: Path) -> int:
