@@ -159,6 +159,16 @@ def other_levels(scores: dict[str, LeafScore], rule_leaves: list[str]) -> list[s
     return [level for level in levels if level != primary_level]
 
 
+def level_probabilities(
+    head: Head, scores: dict[str, LeafScore], rule_leaves: list[str]
+) -> dict[str, float]:
+    """The levels head's P(level) for each level a paper could add to its primary's."""
+    return {
+        level: head.probability(level_features(level, scores, rule_leaves))
+        for level in other_levels(scores, rule_leaves)
+    }
+
+
 @dataclass(frozen=True)
 class Head:
     """A logistic model: sparse weights and a bias."""
@@ -227,10 +237,7 @@ class LearnedModel:
         peak = max(logits.values(), default=0.0)
         exp = {leaf: math.exp(v - peak) for leaf, v in logits.items()}
         total = sum(exp.values()) or 1.0
-        levels = {
-            level: self.levels.probability(level_features(level, scores, rule_leaves))
-            for level in other_levels(scores, rule_leaves)
-        }
+        levels = level_probabilities(self.levels, scores, rule_leaves)
         return Prediction(relevance, membership, {k: v / total for k, v in exp.items()}, levels)
 
     def covers(self, leaf_ids: list[str]) -> bool:

@@ -26,6 +26,7 @@ from pipeline.local_model.learned import (
     leaf_features,
     level_features,
     level_of,
+    level_probabilities,
     other_levels,
     relevance_features,
     terms,
@@ -146,13 +147,6 @@ def _level_rows(items: list[Analysed]) -> tuple[list[dict[str, float]], list[int
             rows.append(level_features(level, item.scores, item.rule_leaves))
             labels.append(int(level in gold))
     return rows, labels
-
-
-def _level_probabilities(head: Head, item: Analysed) -> dict[str, float]:
-    return {
-        level: head.probability(level_features(level, item.scores, item.rule_leaves))
-        for level in other_levels(item.scores, item.rule_leaves)
-    }
 
 
 def _heads(
@@ -361,7 +355,7 @@ def fit_analysed(
             data = _logistic(*_level_rows(train), c, min_weight=0.0)
             head = Head(data["weights"], data["bias"])
             for i in test:
-                levels[c][i] = _level_probabilities(head, items[i])
+                levels[c][i] = level_probabilities(head, items[i].scores, items[i].rule_leaves)
     done = {config: [p for p in ps if p is not None] for config, ps in predictions.items()}
     base = done[configs[0]]
 
