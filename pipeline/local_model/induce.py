@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.local_model.lexicon import compile_taxonomy
-from pipeline.local_model.naming import SectionNamer, phrase_key, title_case
+from pipeline.local_model.naming import SectionNamer, phrase_key, stop_words, title_case
 from pipeline.local_model.scoring import score_leaves
 from pipeline.local_model.text import Document, make_document
 from schemas.induce import restatement_key
@@ -156,7 +156,7 @@ def text_vectors(docs: list[Document]) -> np.ndarray:
         ngram_range=(1, 2),
         min_df=1 if small else 2,
         max_df=1.0 if small else 0.5,
-        stop_words=sorted(_stop_words(_TEXT_STOP)),
+        stop_words=sorted(stop_words(_TEXT_STOP)),
         token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b",
     )
     try:
@@ -293,12 +293,6 @@ def _clusters_by_level(
 
 
 # ------------------------------------------------------------------------------- naming
-def _stop_words(extra: set[str]) -> set[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return set(ENGLISH_STOP_WORDS) | extra
-
-
 class PhraseNamer:
     """c-TF-IDF over phrases of titles and contribution sentences (the naming vocabulary)."""
 
@@ -313,7 +307,7 @@ class PhraseNamer:
         self.vectorizer = CountVectorizer(
             ngram_range=(1, 3),
             min_df=2 if len(docs) >= 10 else 1,
-            stop_words=sorted(_stop_words(_NAME_STOP)),
+            stop_words=sorted(stop_words(_NAME_STOP)),
             token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b",
         )
         try:
@@ -326,7 +320,7 @@ class PhraseNamer:
         titles = CountVectorizer(
             ngram_range=(1, 3),
             vocabulary=self.vectorizer.vocabulary_,
-            stop_words=sorted(_stop_words(_NAME_STOP)),
+            stop_words=sorted(stop_words(_NAME_STOP)),
             token_pattern=r"(?u)\b[A-Za-z][A-Za-z0-9\-]+\b",
         )
         self.in_titles = titles.fit_transform([doc.title for doc in docs]).tocsr()

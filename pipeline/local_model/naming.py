@@ -120,10 +120,11 @@ JOIN_PRECISION = 0.4  # share of a joining phrase's papers that must be members
 LONGER_KEEPS = 0.6  # a longer phrase replaces its part when it covers this share of its uses
 
 
-def _stop_words() -> set[str]:
+def stop_words(extra: set[str]) -> set[str]:
+    """scikit-learn's English stop words plus ``extra`` (induce's vectorisers use it too)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return set(ENGLISH_STOP_WORDS) | _BOILERPLATE
+    return set(ENGLISH_STOP_WORDS) | extra
 
 
 class SectionNamer:
@@ -131,7 +132,7 @@ class SectionNamer:
 
     def __init__(self, docs: Sequence[Document]) -> None:
         self.docs = list(docs)
-        self.stop = _stop_words()
+        self.stop = stop_words(_BOILERPLATE)
         self.breaks = self.stop - _INNER_ONLY  # words that end a run of content words
         self.heads: Counter[str] = Counter()  # word -> uses that end a phrase
         self.modifiers: Counter[str] = Counter()  # word -> uses followed by a content word
