@@ -213,7 +213,8 @@ _COMPARED_BY = re.compile(
     re.I,
 )
 _BETTER_AFTER = re.compile(r"^\s?(?:better|improved|improvements?)\b(?!\s(?:in|of|on)\b)", re.I)
-_MULTIPLE_VALUE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
+# A figure written as a multiple ("2.3x", "3 times", "10-fold"); the local model reads it too.
+MULTIPLE_VALUE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # The aim a title names ("Throughput-oriented ...", "Accelerating ...", "Cost Efficient ...").
 TITLE_METRICS: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(r"\bfast(?:er)?\b|accelerat\w*|\bspeed\w*|latency", re.I),
@@ -231,7 +232,7 @@ def unnamed_comparison(quote: str, start: int, end: int) -> bool:
         return False
     if _COMPARED_BY.search(quote[:start]):
         return True
-    return bool(_MULTIPLE_VALUE.search(quote[start:end]) and _BETTER_AFTER.match(quote[end:]))
+    return bool(MULTIPLE_VALUE.search(quote[start:end]) and _BETTER_AFTER.match(quote[end:]))
 
 
 def title_metric(title: str) -> str | None:

@@ -26,6 +26,7 @@ from schemas.metric_words import (
 )
 from schemas.result import (
     BUDGET_PROBLEM,
+    MULTIPLE_VALUE,
     cue_near,
     cue_spans,
     in_reach,
@@ -372,7 +373,6 @@ _LOWER_ERROR = re.compile(
     r"(?:mse|rmse|mae|mape|errors?)\b",
     re.I,
 )
-_MULTIPLE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
 # "..., while ZeRO-Infinity only achieves 45 TFLOPS", "96% vs. 61%": the compared system's figure.
 _THEIRS = re.compile(
     r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
@@ -649,7 +649,7 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
-    multiple = bool(_MULTIPLE.search(value))
+    multiple = bool(MULTIPLE_VALUE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
         if multiple and name == "quality" and not (s >= end and _LOWER_ERROR.match(text[end:])):
             continue  # but "100x lower MSE than ...": an error can shrink by a multiple
