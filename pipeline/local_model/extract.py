@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.local_model.results import results
+from pipeline.local_model.result_head import results
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.techniques import vocabulary_techniques
 from pipeline.local_model.text import Document
