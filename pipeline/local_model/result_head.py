@@ -206,11 +206,14 @@ def accepted(metric: str, c: Candidate) -> bool:
 
 
 def _best_metric(probs: dict[str, float], c: Candidate) -> tuple[str | None, float]:
-    ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
-    for metric, p in ranked:
-        if accepted(metric, c):
-            return metric, p
-    return None, 0.0
+    """The likeliest metric the schema accepts for the figure, and its probability among the
+    accepted ones (a figure no word names can only be ``other``)."""
+    allowed = {m: p for m, p in probs.items() if accepted(m, c)}
+    total = sum(allowed.values())
+    if not allowed or total <= 0:
+        return None, 0.0
+    metric = min(allowed, key=lambda m: (-allowed[m], m))
+    return metric, allowed[metric] / total
 
 
 Prediction = tuple[float, dict[str, float]]
@@ -235,14 +238,14 @@ def decide(
         if head is None:
             if c.status == "kept":
                 seen.add(key)
-                out.append(c.result)
+                out.append(dict(c.result))
             continue
         p_result, probs = predictions[i] if predictions else head.predict(features(c))
         metric, p_metric = _best_metric(probs, c)
         if c.status == "kept":
             if p_result < head.veto:
                 continue
-            result = c.result
+            result = dict(c.result)
             if metric and metric != result["metric"] and p_metric >= head.relabel:
                 result = {**result, "metric": metric}
         elif metric and p_result * p_metric >= head.add:
