@@ -32,10 +32,9 @@ from pipeline.local_model.result_training import (  # noqa: E402
 
 def _mean(rows: list[Scores]) -> str:
     n = len(rows) or 1
-    return (
-        f"{sum(r.precision for r in rows) / n:.3f} / {sum(r.non_result_share for r in rows) / n:.3f}"
-        f" / {sum(r.headline_recall for r in rows) / n:.3f}"
-    )
+    precision = sum(r.precision for r in rows) / n
+    non_results = sum(r.non_result_share for r in rows) / n
+    return f"{precision:.3f} / {non_results:.3f} / {sum(r.headline_recall for r in rows) / n:.3f}"
 
 
 def main() -> None:
@@ -44,8 +43,10 @@ def main() -> None:
     args = parser.parse_args()
     sets = load_sets(ROOT)
     held_names = args.sets or list(sets)
-    print("| held-out set | rules alone | rules + learned, held out | rules + learned, fitted "
-          "(six training sets) | rules alone on them | chosen C / veto / add / relabel |")  # fmt: skip
+    print(
+        "| held-out set | rules alone | rules + learned, held out | rules + learned, fitted (six "
+        "training sets) | rules alone on them | chosen C / veto / add / relabel |"
+    )
     print("|---|---|---|---|---|---|")
     rules_rows, learned_rows, fitted_rows, train_rules_rows = [], [], [], []
     for name in held_names:
