@@ -1,6 +1,6 @@
 """Honest scores of the extract stage's learned head: leave-one-set-out cross-validation.
 
-    .venv/bin/python bench/results_cv.py [--sets NAME ...]
+    .venv/bin/python bench/results_cv.py [--sets NAME ...] [--no-words]
 
 The seven committed labelled sets (results-gold's dev and held-out halves, results-fresh …
 results-fresh5; pipeline/local_model/result_training.py:SET_FILES) take turns as the held-out
@@ -40,18 +40,22 @@ def _mean(rows: list[Scores]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="*", help="hold out only these sets (default: all)")
+    parser.add_argument(
+        "--no-words", action="store_true", help="heads without the words around the figure"
+    )
     args = parser.parse_args()
     sets = load_sets(ROOT)
     held_names = args.sets or list(sets)
     print(
         "| held-out set | rules alone | rules + learned, held out | rules + learned, fitted (six "
-        "training sets) | rules alone on them | chosen C / veto / add / relabel |"
+        "training sets) | rules alone on them | chosen C / veto / add / relabel (inner headline "
+        "recall: rules → chosen) |"
     )
     print("|---|---|---|---|---|---|")
     rules_rows, learned_rows, fitted_rows, train_rules_rows = [], [], [], []
     for name in held_names:
         train = {other: papers for other, papers in sets.items() if other != name}
-        head, chosen = fit_selected(train)
+        head, chosen = fit_selected(train, words=not args.no_words)
         rules = score(sets[name], None, None)
         learned = score(sets[name], head, None)
         fitted, train_rules = Scores(), Scores()
@@ -65,7 +69,8 @@ def main() -> None:
         print(
             f"| {name} ({len(sets[name])}) | {rules.text()} | {learned.text()} | {fitted.text()} "
             f"| {train_rules.text()} | C {chosen.c_result:g}/{chosen.c_metric:g}, {chosen.veto:g}"
-            f" / {chosen.add:g} / {chosen.relabel:g} |",
+            f" / {chosen.add:g} / {chosen.relabel:g} ({chosen.rules.headline_recall:.3f} → "
+            f"{chosen.chosen.headline_recall:.3f}) |",
             flush=True,
         )
     print(

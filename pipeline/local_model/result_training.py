@@ -12,6 +12,7 @@ of non-results is no higher than the rules'; ties go to the more conservative th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,22 +162,30 @@ def _actionable(c: Candidate) -> bool:
     return c.result is not None and (c.status == "kept" or c.status in ADDABLE)
 
 
-def _rows(papers: Iterable[LabelledPaper]) -> list[tuple[list[str], str | None]]:
+_WORD_FEATURE = re.compile(r"^[LR]\d?:")
+
+
+def _rows(
+    papers: Iterable[LabelledPaper], words: bool = True
+) -> list[tuple[list[str], str | None]]:
     return [
-        (f, label)
+        (f if words else [x for x in f if not _WORD_FEATURE.match(x)], label)
         for p in papers
         for c, f, label in zip(p.found, p.feats, p.labels, strict=True)
         if _actionable(c)
     ]
 
 
-def fit_heads(papers: list[LabelledPaper], c_result: float, c_metric: float) -> ResultHead:
-    """Both heads fitted on the papers' actionable candidates (thresholds off)."""
+def fit_heads(
+    papers: list[LabelledPaper], c_result: float, c_metric: float, words: bool = True
+) -> ResultHead:
+    """Both heads fitted on the papers' actionable candidates (thresholds off); ``words``
+    False leaves the words around the figure out (shape, rules, cues, subject and place only)."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    rows = _rows(papers)
+    rows = _rows(papers, words)
     counts: dict[str, int] = {}
     for feats, _ in rows:
         for f in feats:
@@ -246,7 +255,9 @@ def _log_loss(pairs: list[tuple[float, bool]]) -> float:
     return -sum(math.log(max(1e-9, p if y else 1.0 - p)) for p, y in pairs) / max(1, len(pairs))
 
 
-def fit_selected(sets: dict[str, list[LabelledPaper]]) -> tuple[ResultHead, Selection]:
+def fit_selected(
+    sets: dict[str, list[LabelledPaper]], words: bool = True
+) -> tuple[ResultHead, Selection]:
     """The head fitted on every given set, with C and thresholds chosen by leave-one-set-out
     cross-validation over those sets only."""
     names = sorted(sets)
@@ -256,7 +267,7 @@ def fit_selected(sets: dict[str, list[LabelledPaper]]) -> tuple[ResultHead, Sele
         oof[c] = {}
         for name in names:
             train = [p for other in names if other != name for p in sets[other]]
-            head = fit_heads(train, c, c)
+            head = fit_heads(train, c, c, words)
             oof[c][name] = [predictions(head, p) for p in sets[name]]
 
     def losses(c: float) -> tuple[float, float]:
@@ -288,7 +299,7 @@ def fit_selected(sets: dict[str, list[LabelledPaper]]) -> tuple[ResultHead, Sele
     for name in names:
         rules.add(score(sets[name], None, None))
     floor = max(MIN_PRECISION, rules.precision - 0.01)
-    probe = fit_heads([p for name in names for p in sets[name]], c_result, c_metric)
+    probe = fit_heads([p for name in names for p in sets[name]], c_result, c_metric, words)
     best: tuple[tuple[float, float, float], Selection] | None = None
     for veto in VETOES:
         for add in ADDS:
@@ -304,12 +315,13 @@ def fit_selected(sets: dict[str, list[LabelledPaper]]) -> tuple[ResultHead, Sele
                     best = (rank, Selection(c_result, c_metric, veto, add, relabel, rules, pooled))
     # None qualifies when the rules' own precision is under the floor: then change nothing
     chosen = best[1] if best else Selection(c_result, c_metric, 0.0, 1.01, 1.01, rules, rules)
-    head = fit_heads([p for name in names for p in sets[name]], c_result, c_metric)
+    head = fit_heads([p for name in names for p in sets[name]], c_result, c_metric, words)
     head.veto, head.add, head.relabel = chosen.veto, chosen.add, chosen.relabel
     head.config = {
         "c_result": c_result,
         "c_metric": c_metric,
         "trained_on": names,
+        "words": words,
         "inner_rules": chosen.rules.text(),
         "inner_chosen": chosen.chosen.text(),
     }
