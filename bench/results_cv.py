@@ -3,7 +3,7 @@
     .venv/bin/python bench/results_cv.py [--sets NAME ...] [--no-words]
 
 The seven committed labelled sets (results-gold's dev and held-out halves, results-fresh …
-results-fresh5; pipeline/local_model/result_training.py:SET_FILES) take turns as the held-out
+results-fresh5; bench/results_training.py:SET_FILES) take turns as the held-out
 set: the head is fitted on the other six, with each head's C and the veto / add / relabel
 thresholds chosen by a leave-one-set-out cross-validation inside those six only, then the
 held-out set is scored as `taxonomist eval --results-gold` scores it (precision with the right
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.local_model.result_training import (  # noqa: E402
+from bench.results_training import (  # noqa: E402
     Scores,
     fit_selected,
     load_sets,

@@ -4,7 +4,7 @@
     .venv/bin/python bench/train_results.py [--out pipeline/local_model/result_weights.json]
 
 Fits pipeline/local_model/result_head.py's two heads on the seven committed sets
-(pipeline/local_model/result_training.py:SET_FILES), with each head's C and the veto / add /
+(bench/results_training.py:SET_FILES), with each head's C and the veto / add /
 relabel thresholds chosen by leave-one-set-out cross-validation over them, and writes the
 weights as sorted JSON. The file's hash is part of the local model's version, so new weights
 are a cache miss. Check `bench/results_cv.py` before committing new weights: keep them only if
@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results_training import fit_selected, load_sets, write_head  # noqa: E402
 from pipeline.local_model.result_head import RESULT_WEIGHTS_PATH  # noqa: E402
-from pipeline.local_model.result_training import fit_selected, load_sets, write_head  # noqa: E402
 
 
 def main() -> None:

@@ -6,11 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+from bench.results_training import fit_heads, prepare, write_head
 from pipeline.evaluate import normalize_title
 from pipeline.evaluate_results import labelled_papers
 from pipeline.local_model.registry import model_digest
 from pipeline.local_model.result_head import ResultHead, decide, features, results
-from pipeline.local_model.result_training import fit_heads, prepare, write_head
 from pipeline.local_model.results import candidates, rule_results
 from pipeline.local_model.text import make_document
 

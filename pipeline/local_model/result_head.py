@@ -18,7 +18,7 @@ leave-one-set-out cross-validation on the training sets only (``bench/results_cv
 A learned metric is only ever one the schema accepts for that figure (a word of it within the
 attribution window, ``other``, or the title's metric for an unnamed comparison), so the
 schema's check holds as for the rules. The weights are fitted at development time by
-``make train-results`` (pipeline/local_model/result_training.py, scikit-learn) on every
+``make train-results`` (bench/results_training.py, scikit-learn) on every
 committed labelled set and ship as ``result_weights.json`` beside this module; nothing here
 needs scikit-learn, and the file is part of the local model's version (registry.py hashes
 every ``*.json`` here), so new weights are a cache miss.
