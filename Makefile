@@ -6,7 +6,7 @@ DUMPS ?= dumps
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local clean
+.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local results-cv train-results clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,14 @@ eval-local: $(STAMP_DEV)
 ## train-local: refit the local model's learned weights (pipeline/local_model/weights.json)
 train-local: $(STAMP_DEV)
 	$(BIN)/python bench/train_local.py
+
+## results-cv: leave-one-set-out scores of the extract stage's learned head vs the rules alone
+results-cv: $(STAMP_DEV)
+	$(BIN)/python bench/results_cv.py
+
+## train-results: refit the extract stage's learned head (pipeline/local_model/result_weights.json)
+train-results: $(STAMP_DEV)
+	$(BIN)/python bench/train_results.py
 
 clean:
 	rm -rf $(VENV) .taxonomist .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,7 @@ the wrong metric; ``--all`` lists missed results that are not headlines too (cou
 ``--quiet`` prints only the scores and the counted reasons.
 
 A reason says where the figure was lost, following the steps of
-``pipeline.local_model.results.results``: its sentence is taken for background, no figure
+``pipeline.local_model.results.candidates``: its sentence is taken for background, no figure
 pattern matches it, it is skipped as a name, setting or someone else's figure, no metric word is
 attached to it, or it is read as another metric.
 """

@@ -17,11 +17,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.errors import InputError
 from pipeline.evaluate import normalize_title
 from schemas.result import metric_kind
+
+if TYPE_CHECKING:
+    from schemas.paper import Paper
 
 Split = Literal["all", "dev", "held-out"]
 SPLITS: tuple[str, ...] = ("all", "dev", "held-out")
@@ -197,14 +200,10 @@ def _example(scores: ResultScores, title: str, result: dict[str, Any], error: st
     )
 
 
-def local_predictions(gold: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
-    """Run the embedded model's extract stage on the labelled papers (read from their dumps).
-
-    Each answer is validated with the stage's schema against its paper, as the build does."""
+def labelled_papers(gold: list[dict[str, Any]], root: Path) -> list[Paper]:
+    """The labelled papers as the build reads them from their dumps (``source``), in the dumps'
+    order."""
     from pipeline.ingest import ingest
-    from pipeline.local_model import LocalModel
-    from pipeline.taxonomy import load_taxonomy
-    from schemas.stages import Extraction
 
     files: list[Path] = []
     for line, g in enumerate(gold, start=1):
@@ -217,11 +216,24 @@ def local_predictions(gold: list[dict[str, Any]], root: Path) -> list[dict[str, 
         if path not in files:
             files.append(path)
     wanted = {normalize_title(g.get("title") or "") for g in gold}
+    return [
+        paper
+        for paper in ingest(sorted(files)).corpus.papers
+        if normalize_title(paper.title) in wanted
+    ]
+
+
+def local_predictions(gold: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
+    """Run the embedded model's extract stage on the labelled papers (read from their dumps).
+
+    Each answer is validated with the stage's schema against its paper, as the build does."""
+    from pipeline.local_model import LocalModel
+    from pipeline.taxonomy import load_taxonomy
+    from schemas.stages import Extraction
+
     model = LocalModel(load_taxonomy())
     rows: list[dict[str, Any]] = []
-    for paper in ingest(sorted(files)).corpus.papers:
-        if normalize_title(paper.title) not in wanted:
-            continue
+    for paper in labelled_papers(gold, root):
         answer = {"paper_id": paper.id, **model.extract(paper.title, paper.abstract)}
         context = {"papers": {paper.id: {"title": paper.title, "abstract": paper.abstract}}}
         extraction = Extraction.model_validate(answer, context=context)

@@ -1,7 +1,9 @@
 """Structured facts: named technique, vocabulary techniques, models, hardware and results.
 
 Results come from pipeline.local_model.results: a figure, the metric the words next to it name,
-the baseline after "over/than/compared to", and the sentence holding them as the quote.
+the baseline after "over/than/compared to", and the sentence holding them as the quote; through
+pipeline.local_model.result_head, which adds a learned head's decisions only when its weights
+ship (none do: cross-validation found no held-out gain, README "A learned head").
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.local_model.results import results
+from pipeline.local_model.result_head import results
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.techniques import vocabulary_techniques
 from pipeline.local_model.text import Document

@@ -9,6 +9,7 @@ figures are taken whole ("1.4–5.9×", "8.7%, 12.2% and 11.0%").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pipeline.local_model.text import Document, Sentence, quote_around
@@ -879,32 +880,88 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
 
 
-def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
-    """Results with metric, value, direction, baseline, headline flag and a verbatim quote.
+@dataclass
+class Candidate:
+    """A figure of the abstract and what the rules made of it (``status`` "kept" when they
+    report it; otherwise the step that dropped it). ``result`` is the result the rules give or,
+    for a dropped figure with a quote, a draft of it with no metric."""
+
+    sentence: int  # index in the abstract's body
+    sentences: int  # how many sentences the body has
+    text: str
+    start: int
+    end: int
+    status: str
+    metric: str | None = None
+    direct: bool = False
+    result: dict[str, Any] | None = None
+    quote_at: int = 0  # offset of the result's quote in ``text``
+    aim: str | None = None  # the one metric the title names, if any
+    background_sentence: bool = False
+
+    @property
+    def value(self) -> str:
+        return self.text[self.start : self.end]
+
+
+def _draft(
+    text: str, start: int, end: int, quote: str, metric: str | None
+) -> dict[str, Any]:
+    """The result of the figure text[start:end] with its direction, baseline and quote."""
+    before, after = text[:start], text[end:]
+    # Only the words up to the next figure speak of this one, and "with negligible
+    # accuracy loss" is no cost.
+    nearby = re.split(r"\d", after, maxsplit=1)[0]
+    # and the words before it, back to the figure before ("a perplexity increase of 0.3
+    # and yields a 1.6x speedup": the increase is not the speedup's)
+    behind = re.split(r"\d", before[-40:])[-1]
+    worse = (_WORSE.search(nearby) or _WORSE.search(behind)) and not _NO_LOSS.search(nearby[:50])
+    return {
+        "metric": metric,
+        "value": text[start:end][:80],
+        "direction": "worse" if worse else "better",
+        "baseline": _baseline(after, before),
+        "headline": False,
+        "quote": quote,
+    }
+
+
+def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
+    """Every figure of the abstract's sentences, in order, with the rules' decision on it.
 
     ``own`` is the paper's name for its method, so that its figures are not taken for a
     compared system's."""
-    found: list[dict[str, Any]] = []
+    out: list[Candidate] = []
+    kept: list[dict[str, Any]] = []
     seen: set[str] = set()
     aim = title_metric(doc.title)
-    for position, sentence in enumerate(doc.body):
+    body = doc.body
+    for position, sentence in enumerate(body):
         text = sentence.text
-        if _is_background(sentence, position == 0, own):
-            continue
-        # The last figure kept: end, unit, metric, named directly, index in ``found``.
+        background = _is_background(sentence, position == 0, own)
+        # The last figure kept: end, unit, metric, named directly, index in ``kept``.
         previous: tuple[int, str, str, bool, int] | None = None
         budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
         for start, end, named in _figures(text):
             value = text[start:end]
+            candidate = Candidate(
+                position, len(body), text, start, end, "", aim=aim,
+                background_sentence=background,
+            )  # fmt: skip
+            out.append(candidate)
             if budget >= 0 and _bare_list(text, budget, start):
                 budget = end  # "at scales of 256 GOPS, 1 TOPS, and 4 TOPS": a list of settings
+                candidate.status = "setting"
                 continue
             budget = end if setting_problem(text, start, end) == BUDGET_PROBLEM else -1
             if _skip(text, start, end, own):
+                candidate.status = "skipped"
                 continue
             offset, quote = _quote(text, start, end)
             if not (offset <= start and end <= offset + len(quote)):
+                candidate.status = "no quote"
                 continue
+            candidate.quote_at = offset
             metric, direct = _attribution(quote, start - offset, end - offset, value)
             metric, direct = (named, True) if named else (metric, direct)
             listed = (
@@ -931,9 +988,10 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
                 and not previous[3]
                 and metric
                 and _bare_list(text, previous[0], start)
+                and not background
             ):
                 # "339-1085x, 890-1632x energy efficiency": the word after the list names it all
-                _rename(found[previous[4]], metric)
+                _rename(kept[previous[4]], metric)
             if (
                 metric == "throughput"
                 and _PERCENTS.match(value)
@@ -943,36 +1001,38 @@ def results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
             if metric is None and aim and unnamed_comparison(quote, start - offset, end - offset):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
             elif metric is None or not cue_near(metric, quote, start - offset, end - offset):
+                candidate.status = "no metric"
+                candidate.metric = metric
+                candidate.result = _draft(text, start, end, quote, None)
                 continue
-            previous = (end, _unit(value), metric, direct, len(found))
+            candidate.metric, candidate.direct = metric, direct
+            candidate.result = _draft(text, start, end, quote, metric)
+            if background:
+                candidate.status = "background"
+                continue
+            previous = (end, _unit(value), metric, direct, len(kept))
             key = f"{value}|{quote}"
             if key in seen:
                 previous = None
+                candidate.status = "repeated"
                 continue
             seen.add(key)
-            before, after = text[:start], text[end:]
-            # Only the words up to the next figure speak of this one, and "with negligible
-            # accuracy loss" is no cost.
-            nearby = re.split(r"\d", after, maxsplit=1)[0]
-            # and the words before it, back to the figure before ("a perplexity increase of 0.3
-            # and yields a 1.6x speedup": the increase is not the speedup's)
-            behind = re.split(r"\d", before[-40:])[-1]
-            worse = (_WORSE.search(nearby) or _WORSE.search(behind)) and not _NO_LOSS.search(
-                nearby[:50]
-            )
-            found.append(
-                {
-                    "metric": metric,
-                    "value": value[:80],
-                    "direction": "worse" if worse else "better",
-                    "baseline": _baseline(after, before),
-                    "headline": False,
-                    "quote": quote,
-                }
-            )
+            candidate.status = "kept"
+            kept.append(candidate.result)
+    return out
+
+
+def finish(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """At most MAX_RESULTS results, their headlines marked."""
     found = found[:MAX_RESULTS]
     _mark_headlines(found)
     return found
+
+
+def rule_results(doc: Document, own: str | None = None) -> list[dict[str, Any]]:
+    """The results the rules alone report (pipeline/local_model/result_head.py adds the
+    learned head's decisions on top)."""
+    return finish([c.result for c in candidates(doc, own) if c.status == "kept" and c.result])
 
 
 def _rename(result: dict[str, Any], metric: str) -> None:
