@@ -524,9 +524,9 @@ def phrase_heads(phrase: str) -> set[str]:
     model", "neural") are dropped, and for a term joined by a function word its last part:
     "language model serving" and "LLM serving" -> serving; "Mixture-of-Experts" ->
     mixture-of-expert, expert. Two titles sharing one are near-duplicates."""
-    core = [w for w in phrase_key(phrase).split() if w not in _INNER_ONLY] or phrase.split()[-1:]
-    heads = {phrase_key(" ".join(core))}
-    parts = core[-1].split("-")
+    core = _core(phrase)
+    heads = {core}
+    parts = core.split()[-1].split("-")
     if len(parts) > 2 and _TERM_PARTS & set(parts[1:-1]):
         heads.add(phrase_key(parts[-1]))
     return heads
@@ -553,9 +553,17 @@ def _f1_of(ids: Iterable[int], members: Sequence[int]) -> float:
     return _f1(inside / max(1, len(set(ids))), inside / max(1, len(members))) if inside else 0.0
 
 
+def _core(phrase: str) -> str:
+    """The phrase's key without the words any paper of the field may add ("LLM", "model")."""
+    words = phrase_key(phrase).split()
+    return phrase_key(" ".join([w for w in words if w not in _INNER_ONLY] or words[-1:]))
+
+
 def _term(phrase: str) -> bool:
-    """Several words or a hyphenated compound: says more than a word."""
-    return " " in phrase or "-" in phrase
+    """Several words or a hyphenated compound, besides the field's own words ("LLM
+    deployment" is no more a term than "deployment"): says more than a word."""
+    core = _core(phrase)
+    return " " in core or "-" in core
 
 
 def _evaluative(word: str) -> bool:
