@@ -190,3 +190,19 @@ def test_a_mixed_cluster_is_titled_by_its_two_lines_of_work() -> None:
     names = namer.titles([list(range(20)), list(range(20, 40))])
     assert set(names[0].split(" and ")) == {"Mixture-of-Experts", "Vision Transformer"}, names
     assert names[1].startswith("Sparse Attention"), names
+
+
+def test_a_boilerplate_word_ends_a_term_its_modifier_makes_distinctive() -> None:
+    """ "learning" alone names nothing (every paper of the field learns), yet "federated
+    learning" is a term: it titles the cluster rather than the server it mentions, while
+    "learning" and "deep learning" (the field's own words) are never candidates."""
+    federated = [
+        (f"Fed{k}: Federated Learning",
+         f"We present Fed{k}, which trains deep learning models by federated learning. "
+         f"The server of Fed{k} aggregates client updates, and federated learning converges.")
+        for k in range(6)
+    ]  # fmt: skip
+    namer = SectionNamer(_docs(federated + _attention_papers(6)))
+    assert namer.nameable("federated learning")
+    assert "learning" not in namer.papers and "deep learning" not in namer.papers
+    assert namer.titles([list(range(6)), list(range(6, 12))])[0] == "Federated Learning"

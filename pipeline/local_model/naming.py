@@ -86,6 +86,11 @@ _INNER_ONLY = {
     "model", "models", "network", "networks", "neural", "deep", "machine", "language", "data",
     "time", "llm", "llms", "ai", "dnn", "dnns", "cnn", "cnns",
 }  # fmt: skip
+# Words of the field's boilerplate that end established terms ("federated learning",
+# "reinforcement learning", "contrastive learning"), though alone, or after the field's own words
+# ("deep learning", "machine learning"), they name nothing: they may end a phrase of several
+# words whose other words say what kind (``_term``), and still break runs of content words.
+_TERM_ENDS = {"learning"}
 # Heads that name where a technique runs rather than what it is: a name of their own only
 # as the context ("<technique> for edge devices").
 SETTING_HEADS = {
@@ -187,6 +192,8 @@ class SectionNamer:
         start = 0  # where the current run of content words began
         for j, token in enumerate(tokens):
             word = token.lower()
+            if word in _TERM_ENDS and j > start:
+                self._count_term_end(tokens, start, j)
             if not word[0].isalpha() or word in self.breaks:
                 start = j + 1
                 continue
@@ -203,6 +210,19 @@ class SectionNamer:
                 if first == j == 0:
                     continue  # a sentence opener ("Importantly,") says nothing of its role
                 counter[phrase_key(" ".join(tokens[first : j + 1]))] += 1
+
+    def _count_term_end(self, tokens: list[str], start: int, j: int) -> None:
+        """Counts the uses of the phrases ending on a term end ("federated learning"), whose
+        run of content words began at ``start``, as a head or a modifier like any phrase's."""
+        after = tokens[j + 1].lower() if j + 1 < len(tokens) else "."
+        if not after[0].isalpha() or after in _HEAD_FOLLOWERS:
+            counter = self.heads
+        elif after not in self.breaks:
+            counter = self.modifiers
+        else:
+            return
+        for first in range(max(start, j - MAX_WORDS + 1), j):
+            counter[phrase_key(" ".join(tokens[first : j + 1]))] += 1
 
     def _count_verbs(self, text: str) -> None:
         """Uses of a word right after a subject: a pronoun, a relative ("a compiler that
@@ -275,6 +295,11 @@ class SectionNamer:
                     if words[-1].lower() in _INNER_ONLY:
                         continue  # "neural architecture search", not "large language model"
                     yield phrase_key(" ".join(words)), " ".join(map(_case, words))
+            if word in _TERM_ENDS:  # "federated learning", not "deep learning" nor "learning"
+                for start in range(max(0, len(run) - MAX_WORDS + 1), len(run)):
+                    words = [*run[start:], token]
+                    if _term(" ".join(words)):
+                        yield phrase_key(" ".join(words)), " ".join(map(_case, words))
             run = []
 
     def surface(self, phrase: str) -> str:
