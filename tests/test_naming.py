@@ -116,14 +116,18 @@ def _attention_papers(n: int, extra: str = "") -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def test_titles_of_a_partition_are_never_near_duplicates() -> None:
-    """Two serving clusters: the one "serving" describes best keeps it, the other is titled by
-    what sets it apart, not by a restatement ("Language Model Serving" next to "LLM Serving")."""
-    paged = [
+def _llm_serving_papers() -> list[tuple[str, str]]:
+    return [
         (f"Pager{k}: LLM Serving with Paged Memory",
          f"We present Pager{k}, an LLM serving system. Its LLM serving throughput doubles.")
         for k in range(6)
     ]  # fmt: skip
+
+
+def test_titles_of_a_partition_are_never_near_duplicates() -> None:
+    """Two serving clusters: the one "serving" describes best keeps it, the other is titled by
+    what sets it apart, not by a restatement ("Language Model Serving" next to "LLM Serving")."""
+    paged = _llm_serving_papers()
     routed = [
         (f"Router{k}: Efficient Language Model Serving",
          f"We propose request routing across replicas. Request routing of Router{k} cuts cost.")
@@ -206,3 +210,27 @@ def test_a_boilerplate_word_ends_a_term_its_modifier_makes_distinctive() -> None
     assert namer.nameable("federated learning")
     assert "learning" not in namer.papers and "deep learning" not in namer.papers
     assert namer.titles([list(range(6)), list(range(6, 12))])[0] == "Federated Learning"
+
+
+def test_a_cluster_whose_head_is_another_s_takes_it_with_a_modifier_of_its_own() -> None:
+    """The serving papers of a second cluster lose "serving" to the "LLM Serving" cluster;
+    what they own besides is "metrics", a word most of whose papers are elsewhere and that
+    names no topic. The title is the shared head with the modifier only its papers write with
+    it ("Multi-tenant Serving"), not the spread word."""
+    paged = _llm_serving_papers()
+    tenants = [
+        (f"Tenant{k}: Multi-tenant Language Model Serving",
+         f"We present Tenant{k}, a multi-tenant design sharing one GPU. We report metrics.")
+        for k in range(2)
+    ] + [
+        (f"On Language Model Serving {k}", "We study language model serving. We report metrics.")
+        for k in range(4)
+    ]  # fmt: skip
+    others = [
+        (title, f"{abstract} We report metrics.") for title, abstract in _attention_papers(12)
+    ]
+    namer = SectionNamer(_docs(paged + tenants + others))
+    clusters = [list(range(6)), list(range(6, 12)), list(range(12, 18)), list(range(18, 24))]
+    assert namer.precision("metric", clusters[1]) < 0.4  # spread: most of its papers elsewhere
+    names = namer.titles(clusters)
+    assert names[:2] == ["LLM Serving", "Multi-tenant Serving"], names

@@ -6,6 +6,8 @@ that covers the cluster. Without a tagger, the local model approximates noun phr
 
 - candidates are the runs of content words (1 to 4) of titles and contribution sentences,
   broken at punctuation, function words and boilerplate ("we propose", "novel", "efficient");
+  a boilerplate word that ends established terms ("learning") may end a phrase whose other
+  words say what kind ("federated learning", not "deep learning" nor "learning");
 - a phrase must end on a head noun. Whether a word is used as a head is measured on the corpus
   itself: a head is followed by punctuation, a preposition, a conjunction or a verb ("pruning
   of", "serving."), a modifier by another content word ("low-rank adaptation", "KV cache",
@@ -26,7 +28,10 @@ that covers the cluster. Without a tagger, the local model approximates noun phr
   titles ("LLM Serving", "Language Model Serving"); a word spread over many clusters
   ("architecture") gives way to a term that is the cluster's own ("Mixture-of-Experts"); a
   word mostly written inside a term ("experts") gives way to the term; and a mixed cluster
-  that no phrase covers well is titled by its two main lines of work ("X and Y").
+  that no phrase covers well is titled by its two main lines of work ("X and Y");
+- a cluster left with a spread word ("Metrics") because the head it is about ("serving") is
+  another cluster's takes that head with a modifier its own papers write with it
+  ("Multi-tenant Serving", next to "LLM Serving").
 
 Deterministic: sorted vocabularies, ties broken by the phrase.
 """
@@ -134,6 +139,11 @@ LONGER_KEEPS = 0.6  # a longer phrase replaces its part when it covers this shar
 MIXED_COVERAGE = 0.2
 LINE_OF_WORK = 3  # papers a second phrase needs in a mixed cluster (a pair is no line of work)
 OWN_TERM = 0.5  # share of a term's papers in the cluster for it to precede a spread word
+# A cluster titled by a spread word ("Metrics": most of its papers in other clusters) because
+# the head it is about ("serving") is another's may take that head with a modifier of its own
+# ("Multi-tenant Serving"): the modifier's papers, at least this many, are mostly the
+# cluster's (OWN_TERM). Two papers suffice here: the alternative is a word naming no topic.
+QUALIFIED_PAPERS = 2
 # Inner parts of hyphenated terms ("Mixture-of-Experts", "Text-to-Speech"), which no tool or
 # vendor name has: such a term written capitalised is a term, not a name.
 _TERM_PARTS = {"of", "to", "in", "on", "for", "and", "the", "by", "at", "with"}
@@ -406,11 +416,60 @@ class SectionNamer:
             name = self.title(clusters[c], taken, own[c], parts) or self.title(
                 clusters[c], taken, scores[c], parts
             )
+            name = self._qualified(clusters[c], name, scores[c], own[c], taken, parts) or name
             if name:
                 names[c] = name
                 taken.add(restatement_key(name))
                 parts += title_parts(name)
         return names
+
+    def _qualified(
+        self,
+        members: Sequence[int],
+        name: str,
+        score: dict[str, float],
+        own: dict[str, float],
+        taken: set[str],
+        parts: list[str],
+    ) -> str:
+        """For a cluster titled by a spread word ("Metrics") while a phrase it covers better
+        ("language model serving") is another cluster's, that phrase's head qualified by a
+        modifier the cluster's papers write with it and other clusters' papers do not
+        ("Multi-tenant Serving"); "" when the title is no spread word or no such modifier
+        exists. The qualified head may share its head with the other cluster's title: the
+        modifier is what sets the two apart."""
+        from schemas.induce import restatement_key
+
+        key = phrase_key(name) if name else ""
+        if not key or key not in score or _term(key) or not self._spread(key, members):
+            return ""
+        lost = [p for p, v in score.items() if v > score[key] and p not in own]
+        heads = {_core(p).split()[-1] for p in lost}
+        qualified: dict[str, set[int]] = {}
+        for phrase, ids in self.papers.items():
+            words = [w for w in phrase.split() if w not in _INNER_ONLY and not _evaluative(w)]
+            if (
+                len(words) > 1 and words[-1] in heads and self.nameable(words[-1])
+                and self.starts_phrase(words[0]) and not self.is_vendor(words[0])
+            ):  # fmt: skip
+                qualified.setdefault(" ".join(words), set()).update(ids)
+        group = set(members)
+        fits = [
+            q for q, ids in sorted(qualified.items())
+            if len(ids & group) >= QUALIFIED_PAPERS and len(ids & group) >= OWN_TERM * len(ids)
+            and not any(phrase_heads(q) & phrase_heads(used) for used in parts)
+        ]  # fmt: skip
+        for q in sorted(fits, key=lambda q: (-len(qualified[q] & group), q.count(" "), q)):
+            title = title_case(" ".join(self._written(w) for w in q.split()))
+            if restatement_key(title) not in taken:
+                return title
+        return ""
+
+    def _written(self, word: str) -> str:
+        """A word as the papers write it mid-sentence, capitals kept only for acronyms and
+        names ("KV", "multi-tenant")."""
+        forms = self.forms.get(word)
+        return _case(min(forms, key=lambda f: (-forms[f], f))) if forms else word
 
     def title(
         self,
