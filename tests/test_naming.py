@@ -3,12 +3,13 @@ cluster, never a bare adjective, setting word or tool name; unique and determini
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
 
 from pipeline.local_model.induce import InduceRequest, induce
-from pipeline.local_model.naming import SectionNamer, phrase_key
+from pipeline.local_model.naming import SectionNamer, near_duplicate, phrase_key, title_parts
 from pipeline.local_model.text import make_document
 from pipeline.taxonomy import load_taxonomy
 from schemas.induce import restatement_key
@@ -101,3 +102,135 @@ def test_induced_names_read_like_section_titles() -> None:
     again = induce(InduceRequest(items[::-1], ["model", "system", "hardware"], True, 30),
                    load_taxonomy(None))["leaves"]  # fmt: skip
     assert [leaf["name"] for leaf in again] == names
+
+
+def _docs(rows: list[tuple[str, str]]) -> list:
+    return [make_document(title, abstract) for title, abstract in rows]
+
+
+def _attention_papers(n: int, extra: str = "") -> list[tuple[str, str]]:
+    return [
+        (f"Sparse Attention {k} for Long Documents",
+         f"We propose a sparse attention {extra}pattern for long documents, variant {k}.")
+        for k in range(n)
+    ]  # fmt: skip
+
+
+def _llm_serving_papers() -> list[tuple[str, str]]:
+    return [
+        (f"Pager{k}: LLM Serving with Paged Memory",
+         f"We present Pager{k}, an LLM serving system. Its LLM serving throughput doubles.")
+        for k in range(6)
+    ]  # fmt: skip
+
+
+def test_titles_of_a_partition_are_never_near_duplicates() -> None:
+    """Two serving clusters: the one "serving" describes best keeps it, the other is titled by
+    what sets it apart, not by a restatement ("Language Model Serving" next to "LLM Serving")."""
+    paged = _llm_serving_papers()
+    routed = [
+        (f"Router{k}: Efficient Language Model Serving",
+         f"We propose request routing across replicas. Request routing of Router{k} cuts cost.")
+        for k in range(6)
+    ]  # fmt: skip
+    namer = SectionNamer(_docs(paged + routed + _attention_papers(6)))
+    clusters = [list(range(6)), list(range(6, 12)), list(range(12, 18))]
+    # Cluster by cluster, each takes its best phrase: near-duplicates.
+    alone = [title_parts(namer.title(members, set())) for members in clusters]
+    assert any(near_duplicate(a, b) for a in alone[0] for b in alone[1])
+    names = namer.titles(clusters)
+    assert names[0] == "LLM Serving" and names[1].startswith("Request Routing"), names
+    parts = [title_parts(name) for name in names]
+    for i, j in itertools.combinations(range(len(names)), 2):
+        assert not any(near_duplicate(a, b) for a in parts[i] for b in parts[j]), names
+
+
+def test_near_duplicates() -> None:
+    assert near_duplicate("llm serving", "language model serving")
+    assert near_duplicate("expert", "mixture-of-expert")  # a term's last part
+    assert near_duplicate("moe", "mixture-of-expert")  # its initials
+    assert near_duplicate("pruning", "structured pruning")  # a single word, the other's head
+    assert not near_duplicate("carbon footprint", "memory footprint")
+    assert not near_duplicate("pre-training", "distributed training")
+
+
+def test_a_hyphenated_term_written_whole_is_kept_whole() -> None:
+    """ "Mixture-of-Experts" is written capitalised, like a product name, yet joined by "of"
+    it is a term: the title keeps it whole rather than its last part ("Experts")."""
+    moe = [
+        (f"Tool{k}: Efficient Mixture-of-Experts",
+         f"We present Tool{k}, which routes tokens to experts of Mixture-of-Experts models. "
+         f"The experts of Tool{k} balance load, and a Mixture-of-Expert model trains faster.")
+        for k in range(6)
+    ]  # fmt: skip
+    namer = SectionNamer(_docs(moe + _attention_papers(6)))
+    assert not namer.is_vendor(phrase_key("Mixture-of-Experts"))
+    assert namer.fragment("expert") and not namer.fragment("attention")
+    assert namer.titles([list(range(6)), list(range(6, 12))])[0] == "Mixture-of-Experts"
+
+
+def test_a_mixed_cluster_is_titled_by_its_two_lines_of_work() -> None:
+    """A cluster of MoE papers, vision-transformer papers and one-offs, all about
+    "architecture" like every other cluster: no phrase covers a fifth of it, so its title
+    joins its two main terms instead of the word the whole corpus shares."""
+    moe = [
+        (f"Moe{k}: Mixture-of-Experts",
+         f"We scale Mixture-of-Experts layers in a new architecture, variant {k}.")
+        for k in range(3)
+    ]  # fmt: skip
+    vit = [
+        (f"Vit{k}: A Vision Transformer",
+         f"We design a vision transformer for images, in a new architecture, variant {k}.")
+        for k in range(3)
+    ]  # fmt: skip
+    topics = "graph speech tabular recommendation robotics weather protein music chemistry"
+    topics += " retrieval translation forecasting audio video"
+    rest = [
+        (f"An Architecture for {t.title()}", f"We propose an architecture for {t}.")
+        for t in topics.split()
+    ]
+    others = _attention_papers(20, extra="architecture ")
+    namer = SectionNamer(_docs(moe + vit + rest + others))
+    names = namer.titles([list(range(20)), list(range(20, 40))])
+    assert set(names[0].split(" and ")) == {"Mixture-of-Experts", "Vision Transformer"}, names
+    assert names[1].startswith("Sparse Attention"), names
+
+
+def test_a_boilerplate_word_ends_a_term_its_modifier_makes_distinctive() -> None:
+    """ "learning" alone names nothing (every paper of the field learns), yet "federated
+    learning" is a term: it titles the cluster rather than the server it mentions, while
+    "learning" and "deep learning" (the field's own words) are never candidates."""
+    federated = [
+        (f"Fed{k}: Federated Learning",
+         f"We present Fed{k}, which trains deep learning models by federated learning. "
+         f"The server of Fed{k} aggregates client updates, and federated learning converges.")
+        for k in range(6)
+    ]  # fmt: skip
+    namer = SectionNamer(_docs(federated + _attention_papers(6)))
+    assert namer.nameable("federated learning")
+    assert "learning" not in namer.papers and "deep learning" not in namer.papers
+    assert namer.titles([list(range(6)), list(range(6, 12))])[0] == "Federated Learning"
+
+
+def test_a_cluster_whose_head_is_another_s_takes_it_with_a_modifier_of_its_own() -> None:
+    """The serving papers of a second cluster lose "serving" to the "LLM Serving" cluster;
+    what they own besides is "metrics", a word most of whose papers are elsewhere and that
+    names no topic. The title is the shared head with the modifier only its papers write with
+    it ("Multi-tenant Serving"), not the spread word."""
+    paged = _llm_serving_papers()
+    tenants = [
+        (f"Tenant{k}: Multi-tenant Language Model Serving",
+         f"We present Tenant{k}, a multi-tenant design sharing one GPU. We report metrics.")
+        for k in range(2)
+    ] + [
+        (f"On Language Model Serving {k}", "We study language model serving. We report metrics.")
+        for k in range(4)
+    ]  # fmt: skip
+    others = [
+        (title, f"{abstract} We report metrics.") for title, abstract in _attention_papers(12)
+    ]
+    namer = SectionNamer(_docs(paged + tenants + others))
+    clusters = [list(range(6)), list(range(6, 12)), list(range(12, 18)), list(range(18, 24))]
+    assert namer.precision("metric", clusters[1]) < 0.4  # spread: most of its papers elsewhere
+    names = namer.titles(clusters)
+    assert names[:2] == ["LLM Serving", "Multi-tenant Serving"], names

@@ -117,15 +117,14 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
     used_ids: set[str] = set()
     used_title_cues: set[str] = set()
     used_names: set[str] = set()
-    for level, members in clusters:
+    section_titles = titles.titles([members for _, members in clusters])
+    for (level, members), title in zip(clusters, section_titles, strict=True):
         centroid = vectors[members].mean(axis=0)
         order = sorted(
             members, key=lambda i: (-float(vectors[i] @ centroid), papers[i]["paper_id"])
         )
         phrases = naming.distinctive(members)
-        name, title_cues = _name_and_title_cues(
-            naming, titles, phrases, members, used_names, used_title_cues
-        )
+        name, title_cues = _name_and_title_cues(naming, phrases, title, used_names, used_title_cues)
         leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
         cues = [naming.cue(p) for p in phrases if naming.cue(p) not in title_cues][:12]
         leaves.append(
@@ -387,12 +386,7 @@ def overlaps(a: str, b: str) -> bool:
 
 
 def _name_and_title_cues(
-    naming: PhraseNamer,
-    titles: SectionNamer,
-    phrases: list[str],
-    members: list[int],
-    used_names: set[str],
-    used_cues: set[str],
+    naming: PhraseNamer, phrases: list[str], title: str, used_names: set[str], used_cues: set[str]
 ) -> tuple[str, list[str]]:
     # Defining phrases and names are unique up to restatement (plural, case), as the
     # proposal's validator checks.
@@ -404,7 +398,7 @@ def _name_and_title_cues(
             title_cues.append(cue)
     title_cues = title_cues or [f"topic {len(used_names) + 1}"]
     # A corpus too small for noun-phrase statistics: the first defining phrase.
-    name = titles.title(members, used_names) or title_case(title_cues[0])
+    name = title or title_case(title_cues[0])
     while restatement_key(name) in used_names:
         name = f"{name} (continued)"
     used_names.add(restatement_key(name))
