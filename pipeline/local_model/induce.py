@@ -125,7 +125,7 @@ def induce(request: InduceRequest, seed: Taxonomy) -> dict[str, Any]:
         )
         phrases = naming.distinctive(members)
         name, title_cues = _name_and_title_cues(naming, phrases, title, used_names, used_title_cues)
-        leaf_id = _unique_id(level, title_cues[0] if title_cues else name, used_ids)
+        leaf_id = _unique_id(level, name, used_ids)
         cues = [naming.cue(p) for p in phrases if naming.cue(p) not in title_cues][:12]
         leaves.append(
             {
@@ -405,8 +405,14 @@ def _name_and_title_cues(
     return name[:80], title_cues
 
 
-def _unique_id(level: str, phrase: str, used: set[str]) -> str:
-    base = "_".join(re.findall(r"[a-z0-9]+", phrase.lower())[:3]) or "topic"
+# Words a leaf id leaves out of its name ("MoE and Vision Transformer" -> moe_vision_transformer).
+_ID_STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
+
+
+def _unique_id(level: str, name: str, used: set[str]) -> str:
+    """The leaf's id, from its section title, so that a reviewer reads the same thing in both."""
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _ID_STOP]
+    base = "_".join(words[:3]) or "topic"
     if not base[0].isalpha():
         base = f"t_{base}"
     ident, n = f"{level}.{base}", 2
