@@ -16,6 +16,8 @@ from pipeline.local_model.learned import (
     choose_leaves,
     from_json,
     level_features,
+    level_of,
+    level_probabilities,
     shipped_model,
 )
 from pipeline.local_model.registry import model_digest
@@ -28,6 +30,8 @@ from pipeline.local_model.training import (
     choose_leaf_config,
     fit,
     fit_analysed,
+    fit_levels_head,
+    levels_f1_of,
 )
 from pipeline.stages.screen import apply, low_confidence
 from pipeline.taxonomy import load_taxonomy
@@ -185,6 +189,34 @@ def test_the_levels_head_reads_cue_scores_not_words(taxonomy: Taxonomy) -> None:
     assert features["bias|hardware"] == 1.0
     assert features[f"from|{a.choice.primary.split('.')[0]}>hardware"] == 1.0
     assert 0.0 <= features["share"] <= 1.0
+
+
+def test_the_levels_shortcut_answers_like_the_model(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    # bench/levels_errors.py fits the levels head alone: it must choose what the full fit
+    # chooses and score the levels the local model answers.
+    from pipeline.evaluate import score
+
+    items = analyse(classics, taxonomy)
+    head, c, threshold = fit_levels_head(items)
+    model = fit_analysed(items, taxonomy.leaf_ids, configs=[LeafConfig(1.0, False)])
+    assert (c, threshold) == (model.membership_config["level_c"], model.level_threshold)
+    assert head.weights == model.levels.weights and head.bias == model.levels.bias
+    local = LocalModel(taxonomy, learned=model)
+    records, gold = [], []
+    for e in classics:
+        relevant = local.screen(e.title, e.abstract)["relevant"]
+        leaves = local.classify(e.title, e.abstract)["leaves"] if relevant else []
+        levels = sorted({level_of(leaf) for leaf in leaves})
+        records.append({"title": e.title, "relevant": relevant, "leaves": leaves,
+                        "levels": levels})  # fmt: skip
+        gold.append({"title": e.title, "relevant": e.relevant, "leaves": list(e.leaves)})
+    probabilities = [level_probabilities(head, i.scores, i.rule_leaves) for i in items]
+    shortcut = levels_f1_of(items, probabilities, threshold)
+    assert shortcut == pytest.approx(score(gold, records).levels_f1)
+    # A threshold above every probability leaves only the primaries' levels.
+    assert levels_f1_of(items, probabilities, 1.1) != shortcut
 
 
 def test_shipped_weights_give_a_confidence_in_every_screening(taxonomy: Taxonomy) -> None:

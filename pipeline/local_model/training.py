@@ -254,15 +254,6 @@ def _answer_sets(
     return out
 
 
-def _levels_f1(answers: list[tuple[set[str], set[str]]]) -> float:
-    tp = pred = gold = 0
-    for got, want in answers:
-        got_levels, want_levels = {level_of(x) for x in got}, {level_of(x) for x in want}
-        tp += len(got_levels & want_levels)
-        pred, gold = pred + len(got_levels), gold + len(want_levels)
-    return _f1(tp, pred, gold)
-
-
 def _leaves_f1(answers: list[tuple[set[str], set[str]]]) -> float:
     tp = sum(len(got & want) for got, want in answers)
     return _f1(tp, sum(len(g) for g, _ in answers), sum(len(w) for _, w in answers))
@@ -323,6 +314,70 @@ def choose_leaf_config(f1: dict[K, float], tolerance: float = LEAF_TOLERANCE) ->
     return next(config for config in f1 if f1[config] >= best - tolerance)
 
 
+@dataclass(frozen=True)
+class LevelsChoice:
+    """The levels head's C and threshold chosen by inner-CV levels F1, with that F1 and the
+    out-of-fold level probabilities at the chosen C."""
+
+    c: float
+    threshold: float
+    inner_f1: float
+    out_of_fold: list[dict[str, float]]
+
+
+def levels_answer(item: Analysed, levels: dict[str, float], threshold: float) -> set[str]:
+    """The levels decide() answers: the rules' primary's level and the levels added."""
+    if not item.signal.relevant:
+        return set()
+    added = {level for level, p in levels.items() if p >= threshold}
+    return {level_of(item.rule_leaves[0])} | added
+
+
+def levels_f1_of(
+    items: list[Analysed], levels: list[dict[str, float]], threshold: float
+) -> float:
+    """Levels F1 over the in-scope items, as ``pipeline.evaluate`` scores it."""
+    tp = pred = gold = 0
+    for item, lv in zip(items, levels, strict=True):
+        if not item.example.relevant:
+            continue
+        got = levels_answer(item, lv, threshold)
+        want = {level_of(leaf) for leaf in item.example.leaves}
+        tp, pred, gold = tp + len(got & want), pred + len(got), gold + len(want)
+    return _f1(tp, pred, gold)
+
+
+def choose_levels(items: list[Analysed], level_cs: list[float] | None = None) -> LevelsChoice:
+    """The levels head's C (most regularised within LEAF_TOLERANCE of the best) and threshold,
+    by the levels F1 of out-of-fold predictions of an inner cross-validation over ``items``."""
+    level_cs = list(level_cs or LEVEL_CS)
+    levels: dict[float, list[dict[str, float]]] = {c: [{} for _ in items] for c in level_cs}
+    for test in folds(items, INNER_FOLDS):
+        held = set(test)
+        train = [item for i, item in enumerate(items) if i not in held]
+        rows, labels = _level_rows(train)
+        for c in level_cs:
+            data = _logistic(rows, labels, c, min_weight=0.0)
+            head = Head(data["weights"], data["bias"])
+            for i in test:
+                levels[c][i] = level_probabilities(head, items[i].scores, items[i].rule_leaves)
+
+    def threshold(c: float) -> tuple[float, float]:
+        return _best_threshold(lambda t: levels_f1_of(items, levels[c], t))
+
+    best = {c: threshold(c) for c in level_cs}
+    c = choose_leaf_config({c: f1 for c, (_, f1) in best.items()})
+    return LevelsChoice(c, best[c][0], best[c][1], levels[c])
+
+
+def fit_levels_head(items: list[Analysed]) -> tuple[Head, float, float]:
+    """The levels head fitted on ``items`` with its C and threshold chosen on them (inner
+    cross-validation): (head, C, threshold)."""
+    choice = choose_levels(items)
+    data = _logistic(*_level_rows(items), choice.c, min_weight=0.0)
+    return Head(data["weights"], data["bias"]), choice.c, choice.threshold
+
+
 def fit_analysed(
     items: list[Analysed],
     leaf_ids: list[str],
@@ -343,7 +398,6 @@ def fit_analysed(
     predictions: dict[LeafConfig, list[Prediction | None]] = {
         config: [None] * len(items) for config in configs
     }
-    levels: dict[float, list[dict[str, float]]] = {c: [{} for _ in items] for c in level_cs}
     for test in folds(items, INNER_FOLDS):
         held = set(test)
         train = [item for i, item in enumerate(items) if i not in held]
@@ -351,38 +405,26 @@ def fit_analysed(
             model = from_json(data)
             for i in test:
                 predictions[config][i] = predict(model, items[i])
-        for c in level_cs:
-            data = _logistic(*_level_rows(train), c, min_weight=0.0)
-            head = Head(data["weights"], data["bias"])
-            for i in test:
-                levels[c][i] = level_probabilities(head, items[i].scores, items[i].rule_leaves)
     done = {config: [p for p in ps if p is not None] for config, ps in predictions.items()}
-    base = done[configs[0]]
+    levels = choose_levels(items, level_cs)
 
-    def with_levels(ps: list[Prediction], c: float) -> list[Prediction]:
-        return [replace(p, levels=lv) for p, lv in zip(ps, levels[c], strict=True)]
+    def with_levels(ps: list[Prediction]) -> list[Prediction]:
+        return [replace(p, levels=lv) for p, lv in zip(ps, levels.out_of_fold, strict=True)]
 
-    def level_threshold(ps: list[Prediction]) -> tuple[float, float]:
-        """The levels head's threshold by levels F1 (the leaf threshold does not change levels)."""
-        return _best_threshold(lambda t: _levels_f1(_answer_sets(items, ps, leaf_ids, 0.5, t)))
-
-    def leaf_threshold(ps: list[Prediction], level_t: float) -> tuple[float, float]:
+    def leaf_threshold(ps: list[Prediction]) -> tuple[float, float]:
         """The secondary-leaf threshold by leaves F1, the levels head's threshold fixed."""
-        return _best_threshold(lambda t: _leaves_f1(_answer_sets(items, ps, leaf_ids, t, level_t)))
+        return _best_threshold(
+            lambda t: _leaves_f1(_answer_sets(items, ps, leaf_ids, t, levels.threshold))
+        )
 
-    level_f1 = {c: level_threshold(with_levels(base, c)) for c in level_cs}
-    level_c = choose_leaf_config({c: f1 for c, (_, f1) in level_f1.items()})
-    level_t = level_f1[level_c][0]
-    leaf_f1 = {
-        config: leaf_threshold(with_levels(done[config], level_c), level_t) for config in configs
-    }
+    leaf_f1 = {config: leaf_threshold(with_levels(done[config])) for config in configs}
     chosen = choose_leaf_config({config: f1 for config, (_, f1) in leaf_f1.items()})
-    data = _heads(items, leaf_ids, [chosen], level_c)[0]
-    rel_t, calibration = _choose(items, with_levels(done[chosen], level_c))
+    data = _heads(items, leaf_ids, [chosen], levels.c)[0]
+    rel_t, calibration = _choose(items, with_levels(done[chosen]))
     data["relevance_threshold"] = rel_t
-    data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], level_t
+    data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], levels.threshold
     data["calibration"] = list(calibration)
-    data["membership_config"]["inner_levels_f1"] = round(level_f1[level_c][1], 4)
+    data["membership_config"]["inner_levels_f1"] = round(levels.inner_f1, 4)
     data["membership_config"]["inner_leaves_f1"] = round(leaf_f1[chosen][1], 4)
     return from_json(data)
 
@@ -398,10 +440,15 @@ __all__ = [
     "Analysed",
     "Example",
     "LeafConfig",
+    "LevelsChoice",
     "analyse",
     "choose_leaf_config",
+    "choose_levels",
     "fit",
     "fit_analysed",
+    "fit_levels_head",
     "folds",
+    "levels_answer",
+    "levels_f1_of",
     "predict",
 ]
