@@ -57,7 +57,7 @@ RATE = (
 # is the word that names it; "achieves 30% lower latency" or "45% of peak" are not scores.
 _PERCENT = r"\d+(?:\.\d+)?\s?\\?%"
 # A figure measured on hardware is a speed or a utilisation, not a score.
-_HARDWARE_NAME = (
+HARDWARE_NAME = (
     r"(?:(?:an?|the|one|two|four|eight)\s)?(?:NVIDIA\s|AMD\s|Intel\s)?"
     r"(?:[AHVLTP]\d{2,3}|RTX|TPU|GPU|CPU|NPU|MI\d|Gaudi|Jetson)\w*\b"
 )
@@ -65,7 +65,7 @@ ACHIEVED_SCORE = (
     r"\b(?:achiev\w*|attain\w*|obtain\w*|reach(?:es|ed|ing)?|scor(?:es|ed|ing))\s(?:only\s|"
     r"up to\s|over\s|about\s|nearly\s|around\s|an average of\s)?"
     rf"(?={_PERCENT}(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT})*"
-    r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b(?!\s" + _HARDWARE_NAME + r")|"
+    r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b(?!\s" + HARDWARE_NAME + r")|"
     r"\s?[,.;)]|$))"
 )
 # What a smaller or cheaper model keeps of the original ("recovers 90% of the performance").
@@ -81,7 +81,7 @@ SOLVED_VERB = (
 GAIN_ON = (
     r"\b(?:gains?|improvements?)\s(?:on|in)\s(?:the\s)?(?:(?:[\w-]+\s){0,2}(?:settings?|"
     r"environments?|scenarios?|benchmarks?|datasets?|tasks?|domains?)\b|"
-    rf"(?!{_HARDWARE_NAME})"
+    rf"(?!{HARDWARE_NAME})"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
 )
 # "on GSM8K: 96% vs. 61%; JEEBench: 80%", "ACC: 84%": a percentage right after a benchmark's or

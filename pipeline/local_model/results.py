@@ -28,6 +28,7 @@ from schemas.metric_words import (
 from schemas.result import (
     BUDGET_PROBLEM,
     MULTIPLE_VALUE,
+    benchmark_gain,
     cue_near,
     cue_spans,
     in_reach,
@@ -75,7 +76,7 @@ _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
-    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?{_ONE}"  # a range: 1.4–5.9x, 1.25sim1.56x
+    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
     rf"|{_ONE}"  # a single figure
     rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
     r")",
@@ -285,6 +286,7 @@ _RETAINED = re.compile(
     KEPT_VERB + r"\s(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
     re.I,
 )
+_MORE_AFTER = re.compile(r"^\s?(?:more|less)\b", re.I)
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 # Tasks a model completes or solves: their share is a success rate.
 _SOLVED = re.compile(SOLVED_VERB + "$", re.I)
@@ -639,6 +641,12 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             return "quality", True
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
+    if (
+        _RETAINED.search(text[max(0, start - 40) : start])
+        and _MORE_AFTER.match(text[end:])
+        and all(name == "quality" for _, _, name in _cue_spans(text[end : end + 40]))
+    ):
+        return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
     if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "quality", True  # "completes only 14.41% of tasks": a success rate
     if _unknown_metric(text[end:]):
@@ -969,7 +977,11 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and previous[1] == _unit(value)
                 and _continues_list(text, previous[0], start)
             )
-            if previous is not None and _PAREN_AVERAGE.match(text[previous[0] : start]):
+            # the figure's own "up to" counts: "by 4.6x on average (up to 25.5x)"
+            lead = re.match(r"up to\s", value, re.I)
+            if previous is not None and _PAREN_AVERAGE.match(
+                text[previous[0] : start] + (lead.group(0) if lead else "")
+            ):
                 metric, direct = previous[2], True  # "by up to 1.67x (average: 1.41x)"
             elif (
                 previous is not None
@@ -998,7 +1010,11 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and _THROUGHPUT_LEVEL.search(text[:start])
             ):
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
-            if metric is None and aim and unnamed_comparison(quote, start - offset, end - offset):
+            if metric is None and benchmark_gain(quote, start - offset, end - offset):
+                metric, direct = "quality", False  # "by at least 5.7% on the GLUE benchmark"
+            elif metric is None and aim and unnamed_comparison(
+                quote, start - offset, end - offset
+            ):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
             elif metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 candidate.status = "no metric"
