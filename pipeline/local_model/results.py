@@ -62,7 +62,9 @@ _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
 _PAIRED_AFTER = re.compile(
     r"^\s?(?:(?:improvements?|reductions?|increases?|gains?|speed-?ups?|savings?|decreases?)\s)?"
-    r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
+    r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?|"
+    # "26% and 31% fewer parameters and FLOPs": a comparative before the list of metrics
+    r"^\s?(?:fewer|less|lower|smaller|reduced)\s",
     re.I,
 )
 _ITEM_GAP = re.compile(
@@ -817,10 +819,15 @@ def _respective_metrics(text: str, start: int, end: int, count: int) -> list[str
     paired = _paired_metrics(text, end, count)
     if paired:
         return paired
-    if not _RESPECTIVELY.match(text[end:]):
+    # "reduces area and power consumption by 16% and 13%": the list of metrics the verb
+    # changes pairs with the list of figures after its "by", "respectively" or not
+    changed = None if _RESPECTIVELY.match(text[end:]) else _CHANGED_BY.search(text[:start])
+    if changed is None and not _RESPECTIVELY.match(text[end:]):
         return None
-    window = text[max(0, start - 160) : start]
+    window = changed.group("phrase") if changed else text[max(0, start - 160) : start]
     cues = _cue_spans(window)
+    if changed and len(cues) != count:
+        return None
     for first in range(len(cues) - count, -1, -1):
         chosen = cues[first : first + count]
         gaps = [window[a[1] : b[0]] for a, b in zip(chosen, chosen[1:], strict=False)]
