@@ -789,3 +789,63 @@ def test_general_nouns_name_the_metric(abstract: str, expected: list[tuple[str, 
 )  # fmt: skip
 def test_fourth_pass_structures(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's sixth pass: figures that no metric word names, read from how the sentence states
+# them (each pattern seen in two or more labelled papers or a general way of writing).
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a percentage gain on a named benchmark, dataset or task is a gain in task quality
+        ("Our model outperforms the baseline models by at least 4.2% on the SQuAD benchmark.",
+         [("at least 4.2%", "quality")]),
+        ("Reasoning skills improve markedly (+12% to +30% in MathBench for both models).",
+         [("12% to +30%", "quality")]),
+        ("Small models show a 9.1% improvement overall and up to a 21.5% improvement in "
+         "creative, open ended tasks on the Foo benchmark.",
+         [("9.1%", "quality"), ("21.5%", "quality")]),
+        # ... but not a multiple, nor a gain of another metric named on the way
+        ("Our system outperforms the baseline by 3x on the ShareGPT dataset.", []),
+        ("Our system improves throughput by 20% on the ShareGPT dataset.",
+         [("20%", "throughput")]),
+        # what a model retains, more of it, is quality
+        ("Our tuning also retains up to 15% more source-domain knowledge than LoRA.",
+         [("up to 15%", "quality")]),
+        # a bracketed "up to" restates the figure before it
+        ("Our kernel reduces latency by 1.8x on average (up to 4.1x) over cuBLAS.",
+         [("1.8x", "speedup"), ("up to 4.1x", "speedup")]),
+        # a list of metrics changed "by" a list of figures pairs in order, "respectively" or not
+        ("Our unit reduces area and power consumption by 11% and 9% on average.",
+         [("11%", "other"), ("9%", "energy")]),
+        ("Our network has 20% and 35% fewer parameters and FLOPs, respectively.",
+         [("20%", "size"), ("35%", "compute")]),
+    ],
+)  # fmt: skip
+def test_sixth_pass_figures_without_a_metric_word(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_an_unnamed_comparison_reads_metric_words_in_its_own_clause_only() -> None:
+    abstract = (
+        "We study serving. FooServe outperforms the state-of-the-art solution by 3.2x on "
+        "average, with our analytical model predicting performance with 91% accuracy."
+    )
+    assert _titled("FooServe: High-Throughput Serving", abstract) == [
+        ("3.2x", "throughput"),
+        ("91%", "quality"),
+    ]
+    named = "We study serving. FooServe outperforms the best system by 3.2x in accuracy."
+    assert _titled("FooServe: High-Throughput Serving", named) == []
+
+
+def test_the_schema_takes_a_benchmark_gain_as_quality() -> None:
+    quote = "Our model outperforms the baseline models by at least 4.2% on the SQuAD benchmark."
+    answer = {"metric": "quality", "value": "at least 4.2%", "quote": quote}
+    assert Result.model_validate(answer).metric == "quality"
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate({**answer, "metric": "speedup"})
+    latency = "Our model improves latency by 4.2% on the SQuAD benchmark."
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate({"metric": "quality", "value": "4.2%", "quote": latency})

@@ -825,7 +825,7 @@ def _respective_metrics(text: str, start: int, end: int, count: int) -> list[str
     if changed is None and not _RESPECTIVELY.match(text[end:]):
         return None
     window = changed.group("phrase") if changed else text[max(0, start - 160) : start]
-    cues = _cue_spans(window)
+    cues = sorted(_cue_spans(window))
     if changed and len(cues) != count:
         return None
     for first in range(len(cues) - count, -1, -1):
