@@ -209,7 +209,9 @@ def cue_near(metric: str, quote: str, start: int, end: int, reach: int = REACH) 
 _COMPARED_BY = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*)\b[^.;:]{0,80}?\bby\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
-    r"as much as\s|an average of\s|on average\s)?$",
+    r"as much as\s|an average of\s|on average\s)?"
+    # "by 4.6x on average (up to 25.5x)": the bracketed figure restates the comparison
+    r"(?:\d+(?:\.\d+)?\s?(?:[x×]|\\?%)\s(?:on average\s|average\s)?\((?:up to\s)?)?$",
     re.I,
 )
 _BETTER_AFTER = re.compile(r"^\s?(?:better|improved|improvements?)\b(?!\s(?:in|of|on)\b)", re.I)

@@ -1019,7 +1019,7 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
             if metric is None and benchmark_gain(quote, start - offset, end - offset):
                 metric, direct = "quality", False  # "by at least 5.7% on the GLUE benchmark"
-            elif metric is None and aim and unnamed_comparison(
+            elif metric in (None, aim) and aim and unnamed_comparison(
                 quote, start - offset, end - offset
             ):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
