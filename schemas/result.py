@@ -256,7 +256,7 @@ def unnamed_comparison(quote: str, start: int, end: int) -> bool:
 # task quality.
 _GAIN_BEFORE = re.compile(
     r"\b(?:improv\w*|outperform\w*|surpass\w*|gains?|boost\w*|enhanc\w*|exceed\w*|"
-    r"beat(?:s|ing)?)\b[^.;:\d]{0,80}$",
+    r"beat(?:s|ing)?)\b(?:[^.;:\d]|(?<=[A-Za-z-])\d){0,80}$",
     re.I,
 )
 _GAIN_AFTER = re.compile(

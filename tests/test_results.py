@@ -806,10 +806,14 @@ def test_fourth_pass_structures(abstract: str, expected: list[tuple[str, str]]) 
         ("Small models show a 9.1% improvement overall and up to a 21.5% improvement in "
          "creative, open ended tasks on the Foo benchmark.",
          [("9.1%", "quality"), ("21.5%", "quality")]),
+        ("Our planner outperforms plain elicitation from GPT-o3-mini (by 41% on MiniGrid).",
+         [("41%", "quality")]),
         # ... but not a multiple, nor a gain of another metric named on the way
         ("Our system outperforms the baseline by 3x on the ShareGPT dataset.", []),
         ("Our system improves throughput by 20% on the ShareGPT dataset.",
          [("20%", "throughput")]),
+        # a training or validation loss is a quality
+        ("Our tuning gives a reduction in training loss by 38.5%.", [("38.5%", "quality")]),
         # what a model retains, more of it, is quality
         ("Our tuning also retains up to 15% more source-domain knowledge than LoRA.",
          [("up to 15%", "quality")]),

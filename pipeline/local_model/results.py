@@ -166,7 +166,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
-            r"hallucination rates?|"
+            r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
