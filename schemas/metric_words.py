@@ -113,7 +113,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
-        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)",
+        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|"
+        # a larger batch that fits is a memory gain ("supports up to 6x larger batch sizes")
+        r"\b(?:larger|bigger)\sbatch(?:es|\ssizes?)\b",
         re.I,
     ),
     "energy": re.compile(
@@ -127,7 +129,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
-        r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
+        r"win[\s-]rate|\bmap(?:@?\d+(?:[.:]\d+)?)?\b|top-?[15]|exact match|pass@\d|degrad\w*|"
+        r"\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"

@@ -816,6 +816,14 @@ def test_fourth_pass_structures(abstract: str, expected: list[tuple[str, str]]) 
         ("Our system outperforms the baseline by 3x on the ShareGPT dataset.", []),
         ("Our system improves throughput by 20% on the ShareGPT dataset.",
          [("20%", "throughput")]),
+        # a larger batch that fits is memory; a bound of the method's performance is quality
+        ("Our cache lets the server support up to 5x larger batch sizes.",
+         [("up to 5x", "memory")]),
+        ("Our scheme keeps performance within 3% of full-precision baselines.",
+         [("within 3%", "quality")]),
+        # a signed gain written without a unit, before its change noun
+        ("Our detector achieves a +4.5 improvement in mAP50 over the baseline.",
+         [("+4.5", "quality")]),
         # a training or validation loss is a quality
         ("Our tuning gives a reduction in training loss by 38.5%.", [("38.5%", "quality")]),
         # what a model retains, more of it, is quality

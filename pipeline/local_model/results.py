@@ -164,7 +164,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "quality",
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-            r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"win[\s-]rate|\bmap(?:@?\d+(?:[.:]\d+)?)?\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
             r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
@@ -288,6 +288,12 @@ _RETAINED = re.compile(
     KEPT_VERB + r"\s(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
     re.I,
 )
+_WITHIN = re.compile(r"within\s", re.I)
+_PERFORMANCE_BEFORE = re.compile(r"\b(?:performance|accuracy)\s(?:[\w-]+\s)?$", re.I)
+_SUPPORTED = re.compile(
+    r"\b(?:support\w*|enabl\w*|allow\w*|fit\w*|accommodat\w*)\s(?:up to\s)?$", re.I
+)
+_LARGER_BATCH = re.compile(r"^\s?(?:larger|bigger)\sbatch(?:es|\ssizes?)\b", re.I)
 _MORE_AFTER = re.compile(r"^\s?(?:more|less)\b", re.I)
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 # Tasks a model completes or solves: their share is a success rate.
@@ -452,6 +458,10 @@ _TIME_CHANGE_AFTER = re.compile(
     re.I,
 )
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
+# A signed gain written without a unit, before its change noun: "a +9.5 improvement in mAP30".
+_SIGNED_GAIN = re.compile(
+    r"(?<![\w.])(\+\d+(?:\.\d+)?)(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|increases?)\b)", re.I
+)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
 # A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
 # performance score (0.631)".
@@ -650,11 +660,16 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         ]
         if cues:
             return cues[0][2], True
-        if _RETAINED.search(text[max(0, start - 40) : start]) or _PERFORMANCE_OF.match(
-            rest, share.end()
+        if (
+            _RETAINED.search(text[max(0, start - 40) : start])
+            or _PERFORMANCE_OF.match(rest, share.end())
+            or (
+                _WITHIN.match(value)
+                and _PERFORMANCE_BEFORE.search(text[max(0, start - 40) : start])
+            )
         ):
             # "retains 97% of the language understanding capabilities", "reaches 96.8% of its
-            # teacher's performance"
+            # teacher's performance", "maintaining performance within 6% of full-precision ..."
             return "quality", True
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
@@ -666,6 +681,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
     if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "quality", True  # "completes only 14.41% of tasks": a success rate
+    if _SUPPORTED.search(text[max(0, start - 30) : start]) and _LARGER_BATCH.match(text[end:]):
+        return "memory", True  # "can support up to 6x larger batch sizes": what fits in memory
     if _unknown_metric(text[end:]):
         return "other", True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
@@ -762,6 +779,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         if named and not any(a < e and s < b for a, b in taken):
             found.append((s, e, named))
     extra = (
+        (_SIGNED_GAIN, None),
         (_SCORE, "quality"),
         (_SHARE_SCORE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
