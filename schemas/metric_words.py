@@ -45,7 +45,7 @@ TOKEN_COMPUTE = (
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
 # event happens ("the frequency of expert switches", "synchronization frequency").
 RATE = (
-    r"(?<!memory )(?<!storage )(?<!model )(?<!network )(?<!learning )(?<!battery )"
+    r"(?<!memory )(?<!storage )(?<!model )(?<!model's )(?<!network )(?<!learning )(?<!battery )"
     r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
     r"(?<!synchronization )(?<!synchronisation )(?<!communication )(?<!sync )"
     r"(?<!checkpoint )(?<!checkpointing )(?<!aggregation )(?<!access )(?<!eviction )"

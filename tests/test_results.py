@@ -569,6 +569,8 @@ def test_a_long_sentences_quote_keeps_the_words_before_the_figure() -> None:
         "match the performance of CODEX.",
         "However, measuring agent speed remains a challenge since most suites are an order of "
         "magnitude slower.",
+        # a model's capacity is no rate
+        "Our tuning augments the model's capacity to generate up to 3x its original frames.",
         # what the baseline reaches is not the paper's result
         "However, to match the GPT-2 baseline validation accuracy of 41.2%, our bound grows.",
     ],
