@@ -3,8 +3,8 @@ with its value, its labelled metric, the reason and the quote; then the reasons 
 
     .venv/bin/python bench/results_errors.py [FILE ...] [--wrong] [--all] [--quiet]
 
-Without FILE: every committed set of tests/fixtures/results/ (gold dev and held-out, fresh,
-fresh2, fresh3, fresh4). ``--wrong`` also lists extracted results that are non-results or carry
+Without FILE: every committed set of tests/fixtures/results/ (gold dev and held-out, fresh
+to fresh6). ``--wrong`` also lists extracted results that are non-results or carry
 the wrong metric; ``--all`` lists missed results that are not headlines too (counted apart).
 ``--quiet`` prints only the scores and the counted reasons.
 
@@ -46,7 +46,8 @@ from schemas.result import setting_problem  # noqa: E402
 
 SETS = ROOT / "tests" / "fixtures" / "results"
 DEFAULT = ["results-gold.jsonl", "results-fresh.jsonl", "results-fresh2.jsonl",
-           "results-fresh3.jsonl", "results-fresh4.jsonl"]  # fmt: skip
+           "results-fresh3.jsonl", "results-fresh4.jsonl", "results-fresh5.jsonl",
+           "results-fresh6.jsonl"]  # fmt: skip
 
 
 def _read(path: Path) -> list[dict[str, Any]]:

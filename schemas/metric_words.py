@@ -45,7 +45,7 @@ TOKEN_COMPUTE = (
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
 # event happens ("the frequency of expert switches", "synchronization frequency").
 RATE = (
-    r"(?<!memory )(?<!storage )(?<!model )(?<!network )(?<!learning )(?<!battery )"
+    r"(?<!memory )(?<!storage )(?<!model )(?<!model's )(?<!network )(?<!learning )(?<!battery )"
     r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
     r"(?<!synchronization )(?<!synchronisation )(?<!communication )(?<!sync )"
     r"(?<!checkpoint )(?<!checkpointing )(?<!aggregation )(?<!access )(?<!eviction )"
@@ -57,7 +57,7 @@ RATE = (
 # is the word that names it; "achieves 30% lower latency" or "45% of peak" are not scores.
 _PERCENT = r"\d+(?:\.\d+)?\s?\\?%"
 # A figure measured on hardware is a speed or a utilisation, not a score.
-_HARDWARE_NAME = (
+HARDWARE_NAME = (
     r"(?:(?:an?|the|one|two|four|eight)\s)?(?:NVIDIA\s|AMD\s|Intel\s)?"
     r"(?:[AHVLTP]\d{2,3}|RTX|TPU|GPU|CPU|NPU|MI\d|Gaudi|Jetson)\w*\b"
 )
@@ -65,7 +65,7 @@ ACHIEVED_SCORE = (
     r"\b(?:achiev\w*|attain\w*|obtain\w*|reach(?:es|ed|ing)?|scor(?:es|ed|ing))\s(?:only\s|"
     r"up to\s|over\s|about\s|nearly\s|around\s|an average of\s)?"
     rf"(?={_PERCENT}(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT})*"
-    r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b(?!\s" + _HARDWARE_NAME + r")|"
+    r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b(?!\s" + HARDWARE_NAME + r")|"
     r"\s?[,.;)]|$))"
 )
 # What a smaller or cheaper model keeps of the original ("recovers 90% of the performance").
@@ -81,7 +81,7 @@ SOLVED_VERB = (
 GAIN_ON = (
     r"\b(?:gains?|improvements?)\s(?:on|in)\s(?:the\s)?(?:(?:[\w-]+\s){0,2}(?:settings?|"
     r"environments?|scenarios?|benchmarks?|datasets?|tasks?|domains?)\b|"
-    rf"(?!{_HARDWARE_NAME})"
+    rf"(?!{HARDWARE_NAME})"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
 )
 # "on GSM8K: 96% vs. 61%; JEEBench: 80%", "ACC: 84%": a percentage right after a benchmark's or
@@ -113,7 +113,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
-        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)",
+        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|"
+        # a larger batch that fits is a memory gain ("supports up to 6x larger batch sizes")
+        r"\b(?:larger|bigger)\sbatch(?:es|\ssizes?)\b",
         re.I,
     ),
     "energy": re.compile(
@@ -127,7 +129,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
-        r"win[\s-]rate|\bmap\b|top-?[15]|exact match|pass@\d|degrad\w*|\bdrops?\b|\bwer\b|"
+        r"win[\s-]rate|\bmap(?:@?\d+(?:[.:]\d+)?)?\b|top-?[15]|exact match|pass@\d|degrad\w*|"
+        r"\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"

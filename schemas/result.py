@@ -14,7 +14,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from schemas.metric_words import METRIC_CUES
+from schemas.metric_words import HARDWARE_NAME, METRIC_CUES
 
 Metric = Literal[
     "speedup", "throughput", "memory", "energy", "cost", "quality", "size", "compute", "other"
@@ -209,7 +209,9 @@ def cue_near(metric: str, quote: str, start: int, end: int, reach: int = REACH) 
 _COMPARED_BY = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*)\b[^.;:]{0,80}?\bby\s"
     r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|at least\s|more than\s|"
-    r"as much as\s|an average of\s|on average\s)?$",
+    r"as much as\s|an average of\s|on average\s)?"
+    # "by 4.6x on average (up to 25.5x)": the bracketed figure restates the comparison
+    r"(?:\d+(?:\.\d+)?\s?(?:[x×]|\\?%)\s(?:on average\s|average\s)?\((?:up to\s)?)?$",
     re.I,
 )
 _BETTER_AFTER = re.compile(r"^\s?(?:better|improved|improvements?)\b(?!\s(?:in|of|on)\b)", re.I)
@@ -225,14 +227,65 @@ TITLE_METRICS: dict[str, re.Pattern[str]] = {
 }
 
 
+# The end of the comparison's clause after its figure: a comma, a bracket or a new clause
+# ("by 4.6x on average (up to 25.5x), with our model predicting ... 94% accuracy").
+_CLAUSE_END = re.compile(r"[,;:(]|\.(?!\d)|\s(?:while|whereas|with|and|but)\s")
+
+
 def unnamed_comparison(quote: str, start: int, end: int) -> bool:
     """Is quote[start:end] a comparison ("outperforms vLLM by 2x", "a 3.88x better baseline")
-    with no word of any metric within reach?"""
+    with no word of any metric in its clause?"""
+    compared = _COMPARED_BY.search(quote[:start])
+    if compared:
+        # the clause runs from the comparing verb to the first break after the figure
+        stop = _CLAUSE_END.search(quote, end)
+        clause_end = stop.start() if stop else len(quote)
+        cues = cue_spans(quote, METRIC_CUES)
+        return not any(
+            compared.start() <= s and e <= clause_end and not (start <= s and e <= end)
+            for s, e, _ in cues
+        )
     if in_reach(cue_spans(quote, METRIC_CUES), start, end):
         return False
-    if _COMPARED_BY.search(quote[:start]):
-        return True
     return bool(MULTIPLE_VALUE.search(quote[start:end]) and _BETTER_AFTER.match(quote[end:]))
+
+
+# "outperforming the baseline models by at least 5.7% on the GLUE benchmark", "+46% to +75% in
+# IFEval", "a 25.39% improvement in open ended tasks on the Vicuna benchmark": a gain in
+# percent or points on a named benchmark, dataset or task, with no metric word, is a gain in
+# task quality.
+_GAIN_BEFORE = re.compile(
+    r"\b(?:improv\w*|outperform\w*|surpass\w*|gains?|boost\w*|enhanc\w*|exceed\w*|"
+    r"beat(?:s|ing)?)\b(?:[^.;:\d]|(?<=[A-Za-z-])\d){0,80}$",
+    re.I,
+)
+_GAIN_AFTER = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|increases?|higher|better)\b", re.I
+)
+_ON_BENCHMARK = re.compile(
+    r"^(?:[^.;:]|\.\d){0,100}?\b(?:on|in|across)\s(?:the\s)?(?:[\w-]+,?\s){0,4}?"
+    r"(?:benchmarks?|datasets?|tasks?)\b|"
+    r"^[^.;:\d]{0,40}?\b(?:on|in)\s(?:the\s)?(?!" + HARDWARE_NAME + r")"
+    r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b",
+    re.I,
+)
+_SHARE_VALUE = re.compile(r"\d\s?(?:\\?%|percent|points?|pp)$", re.I)
+
+
+def benchmark_gain(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a gain in percent or points on a named benchmark, dataset or task,
+    with no word of another metric between the gain and the benchmark?"""
+    if not _SHARE_VALUE.search(quote[start:end]):
+        return False
+    before = _GAIN_BEFORE.search(quote[:start])
+    gain = _GAIN_AFTER.match(quote[end:])
+    on = _ON_BENCHMARK.match(quote[end:])
+    if on is None or not (before or gain):
+        return False
+    first = before.start() if before else start
+    last = end + on.end()
+    cues = cue_spans(quote, METRIC_CUES)
+    return not any(first <= s and e <= last and name != "quality" for s, e, name in cues)
 
 
 def title_metric(title: str) -> str | None:
@@ -314,8 +367,13 @@ class Result(BaseModel):
                 "outcomes of the paper's method (e.g. '2.3x higher throughput than vLLM'), "
                 "or drop this result"
             )
-        if not cue_near(self.metric, quote, start, end) and not (
-            unnamed_comparison(quote, start, end) and self.metric in _title_metrics(info, quote)
+        if (
+            not cue_near(self.metric, quote, start, end)
+            and not (
+                unnamed_comparison(quote, start, end)
+                and self.metric in _title_metrics(info, quote)
+            )
+            and not (self.metric == "quality" and benchmark_gain(quote, start, end))
         ):
             raise ValueError(
                 f"metric {self.metric!r} is not named next to {self.value!r} in the quote "

@@ -28,6 +28,7 @@ from schemas.metric_words import (
 from schemas.result import (
     BUDGET_PROBLEM,
     MULTIPLE_VALUE,
+    benchmark_gain,
     cue_near,
     cue_spans,
     in_reach,
@@ -61,7 +62,9 @@ _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
 _PAIRED_AFTER = re.compile(
     r"^\s?(?:(?:improvements?|reductions?|increases?|gains?|speed-?ups?|savings?|decreases?)\s)?"
-    r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?",
+    r"(?:of|in)\s(?:the\s|their\s|its\s)?(?:(?:end-to-end|average|overall|inference)\s)?|"
+    # "26% and 31% fewer parameters and FLOPs": a comparative before the list of metrics
+    r"^\s?(?:fewer|less|lower|smaller|reduced)\s",
     re.I,
 )
 _ITEM_GAP = re.compile(
@@ -75,7 +78,7 @@ _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
-    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?{_ONE}"  # a range: 1.4–5.9x, 1.25sim1.56x
+    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
     rf"|{_ONE}"  # a single figure
     rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
     r")",
@@ -161,9 +164,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "quality",
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-            r"win[\s-]rate|\bmap\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"win[\s-]rate|\bmap(?:@?\d+(?:[.:]\d+)?)?\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
-            r"hallucination rates?|"
+            r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
@@ -285,6 +288,13 @@ _RETAINED = re.compile(
     KEPT_VERB + r"\s(?:only\s|over\s|about\s|nearly\s|up to\s|more than\s|around\s|at least\s)?$",
     re.I,
 )
+_WITHIN = re.compile(r"within\s", re.I)
+_PERFORMANCE_BEFORE = re.compile(r"\b(?:performance|accuracy)\s(?:[\w-]+\s)?$", re.I)
+_SUPPORTED = re.compile(
+    r"\b(?:support\w*|enabl\w*|allow\w*|fit\w*|accommodat\w*)\s(?:up to\s)?$", re.I
+)
+_LARGER_BATCH = re.compile(r"^\s?(?:larger|bigger)\sbatch(?:es|\ssizes?)\b", re.I)
+_MORE_AFTER = re.compile(r"^\s?(?:more|less)\b", re.I)
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 # Tasks a model completes or solves: their share is a success rate.
 _SOLVED = re.compile(SOLVED_VERB + "$", re.I)
@@ -407,6 +417,21 @@ _FOR_FIGURE = re.compile(r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|near
 _APPOSITIVE_BEFORE = re.compile(r",\s(?:an?|the)\s(?:[\w-]+\s(?:and\s)?){0,3}$", re.I)
 _MODEL_SIZED = re.compile(r"^\s?(?:smaller|larger|bigger)\s(?:[\w-]+\s)?models?\b", re.I)
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
+# A figure a change starts from, when the figure it reaches is written apart ("from 9%-36% to
+# within 5%"); a range written whole ("from 31% to 45%") is one figure and never split.
+_FROM_BEFORE = re.compile(r"\bfrom\s$", re.I)
+_TO_AFTER = re.compile(
+    r"^\s?to\s(?:within\s|only\s|about\s|under\s|below\s|less than\s|around\s)?\d"
+)
+# "the NanoGPT baseline validation accuracy of 39.4%": a figure the baseline reaches.
+_BASELINE_OF = re.compile(
+    r"\b(?:baseline|teacher|original model)(?:'s)?\s(?:[\w-]+\s){0,2}(?:of|at|is)\s$", re.I
+)
+_VERSUS_BEFORE = re.compile(
+    r"\b(?:compared (?:to|with)|relative to|against|over|than|versus|vs\.?)\s(?:an?\s|the\s)?"
+    r"(?:[\w-]+\s){0,2}$",
+    re.I,
+)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
 _DECADE = re.compile(r"^\d+s$")
@@ -433,6 +458,10 @@ _TIME_CHANGE_AFTER = re.compile(
     re.I,
 )
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
+# A signed gain written without a unit, before its change noun: "a +9.5 improvement in mAP30".
+_SIGNED_GAIN = re.compile(
+    r"(?<![\w.])(\+\d+(?:\.\d+)?)(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|increases?)\b)", re.I
+)
 # A score written without a unit: "F1 accuracy of 0.89", "BLEU of 28.4", "perplexity to 5.6".
 # A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
 # performance score (0.631)".
@@ -631,16 +660,29 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         ]
         if cues:
             return cues[0][2], True
-        if _RETAINED.search(text[max(0, start - 40) : start]) or _PERFORMANCE_OF.match(
-            rest, share.end()
+        if (
+            _RETAINED.search(text[max(0, start - 40) : start])
+            or _PERFORMANCE_OF.match(rest, share.end())
+            or (
+                _WITHIN.match(value)
+                and _PERFORMANCE_BEFORE.search(text[max(0, start - 40) : start])
+            )
         ):
             # "retains 97% of the language understanding capabilities", "reaches 96.8% of its
-            # teacher's performance"
+            # teacher's performance", "maintaining performance within 6% of full-precision ..."
             return "quality", True
     if _PRUNED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "size", True  # "prunes 90% of the parameters": the share removed is the outcome
+    if (
+        _RETAINED.search(text[max(0, start - 40) : start])
+        and _MORE_AFTER.match(text[end:])
+        and all(name == "quality" for _, _, name in _cue_spans(text[end : end + 40]))
+    ):
+        return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
     if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "quality", True  # "completes only 14.41% of tasks": a success rate
+    if _SUPPORTED.search(text[max(0, start - 30) : start]) and _LARGER_BATCH.match(text[end:]):
+        return "memory", True  # "can support up to 6x larger batch sizes": what fits in memory
     if _unknown_metric(text[end:]):
         return "other", True
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
@@ -737,6 +779,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         if named and not any(a < e and s < b for a, b in taken):
             found.append((s, e, named))
     extra = (
+        (_SIGNED_GAIN, None),
         (_SCORE, "quality"),
         (_SHARE_SCORE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
@@ -809,10 +852,15 @@ def _respective_metrics(text: str, start: int, end: int, count: int) -> list[str
     paired = _paired_metrics(text, end, count)
     if paired:
         return paired
-    if not _RESPECTIVELY.match(text[end:]):
+    # "reduces area and power consumption by 16% and 13%": the list of metrics the verb
+    # changes pairs with the list of figures after its "by", "respectively" or not
+    changed = None if _RESPECTIVELY.match(text[end:]) else _CHANGED_BY.search(text[:start])
+    if changed is None and not _RESPECTIVELY.match(text[end:]):
         return None
-    window = text[max(0, start - 160) : start]
-    cues = _cue_spans(window)
+    window = changed.group("phrase") if changed else text[max(0, start - 160) : start]
+    cues = sorted(_cue_spans(window))
+    if changed and len(cues) != count:
+        return None
     for first in range(len(cues) - count, -1, -1):
         chosen = cues[first : first + count]
         gaps = [window[a[1] : b[0]] for a, b in zip(chosen, chosen[1:], strict=False)]
@@ -875,6 +923,14 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True  # "CODEGEN, an open-sourced and 10x smaller model than CODEX": a model's size
     if _FOR_FIGURE.search(text[max(0, start - 30) : start]):
         return True  # "for 10% performance improvements, models require ...": a condition
+    if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
+        return True  # "reducing the drop from 9%-36% to within 5%": the starting point
+    lead = text[max(0, start - 80) : start]
+    baseline = _BASELINE_OF.search(lead)
+    if baseline and not _VERSUS_BEFORE.search(lead[: baseline.start()]):
+        # "to match the NanoGPT baseline validation accuracy of 39.4%": the baseline's; but
+        # "reductions compared to a 16-bit baseline of 25%" is the change over it
+        return True
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
@@ -969,7 +1025,11 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and previous[1] == _unit(value)
                 and _continues_list(text, previous[0], start)
             )
-            if previous is not None and _PAREN_AVERAGE.match(text[previous[0] : start]):
+            # the figure's own "up to" counts: "by 4.6x on average (up to 25.5x)"
+            lead = re.match(r"up to\s", value, re.I)
+            if previous is not None and _PAREN_AVERAGE.match(
+                text[previous[0] : start] + (lead.group(0) if lead else "")
+            ):
                 metric, direct = previous[2], True  # "by up to 1.67x (average: 1.41x)"
             elif (
                 previous is not None
@@ -998,7 +1058,11 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and _THROUGHPUT_LEVEL.search(text[:start])
             ):
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
-            if metric is None and aim and unnamed_comparison(quote, start - offset, end - offset):
+            if metric is None and benchmark_gain(quote, start - offset, end - offset):
+                metric, direct = "quality", False  # "by at least 5.7% on the GLUE benchmark"
+            elif metric in (None, aim) and aim and unnamed_comparison(
+                quote, start - offset, end - offset
+            ):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
             elif metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 candidate.status = "no metric"
