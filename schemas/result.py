@@ -127,7 +127,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     before, after = quote[:start], quote[end:]
     value = quote[start:end]
     first = re.search(r"\d", value)
-    lead = before + value[: first.start()] if first else before
+    # a "sim" lead is "~" (LaTeX \sim without its backslash), no name: "by sim3x"
+    lead = before + re.sub(r"\\?sim\s?$", "~", value[: first.start()]) if first else before
     if _NAME_BEFORE.search(lead):
         return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"
     money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")

@@ -882,3 +882,16 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
     assert _titled("A title", abstract) == [("within 4%", "quality")]
     versus = "We study it. Our kernel gives latency reductions compared to a 16-bit baseline of 8%."
     assert _titled("A title", versus) == [("8%", "speedup")]
+
+
+# Issue 12's seventh pass: general patterns the errors of results-fresh7 showed.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # "sim" is "~" that lost its backslash (LaTeX \sim), before a figure, glued or not
+        ("Our method speeds up pre-training by sim3x.", [("sim3x", "speedup")]),
+        ("Our method speeds up pre-training by \\sim 3x.", [("\\sim 3x", "speedup")]),
+    ],
+)  # fmt: skip
+def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

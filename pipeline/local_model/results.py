@@ -56,7 +56,9 @@ _UNIT = (
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
 _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
-    r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
+    r"less than|under|within|only|as much as|as little as|[<>~≈]|"
+    # "sim" is "~" (LaTeX \sim) that lost its backslash: "by sim3x", "by \sim 3x"
+    r"\\?sim(?=\s?\d))\s?)?"
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
