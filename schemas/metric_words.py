@@ -44,6 +44,9 @@ TOKEN_COMPUTE = (
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
 # event happens ("the frequency of expert switches", "synchronization frequency").
+# A rate per second, written out or short: "tokens per second", "token per sec", "tokens/sec",
+# "requests per sec".
+PER_SECOND = r"tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|\bper sec\b"
 RATE = (
     r"(?<!memory )(?<!storage )(?<!model )(?<!model's )(?<!network )(?<!learning )(?<!battery )"
     r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
@@ -103,7 +106,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "throughput": re.compile(
-        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
+        r"throughput|goodput|requests?|queries|qps|" + PER_SECOND + "|"
         r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|frequenc|"
         r"concurrent\s(?:users|requests|sessions|clients|streams)|"
         r"\b[GT]OPS\b(?!/)|"

@@ -891,6 +891,12 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
         # "sim" is "~" that lost its backslash (LaTeX \sim), before a figure, glued or not
         ("Our method speeds up pre-training by sim3x.", [("sim3x", "speedup")]),
         ("Our method speeds up pre-training by \\sim 3x.", [("\\sim 3x", "speedup")]),
+        # "per sec" and "/sec" are rates as "per second" and "/s" are
+        ("Our engine gives an 18-22x improvement in the generated token per sec.",
+         [("18-22x", "throughput")]),
+        ("Our engine reaches 2x more tokens/sec than vLLM.", [("2x", "throughput")]),
+        ("Our server handles 3x more requests per sec.", [("3x", "throughput")]),
+        ("Our engine generates 120 tokens/sec on one GPU.", [("120 tokens/sec", "throughput")]),
     ],
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:

@@ -18,6 +18,7 @@ from schemas.metric_words import (
     BENCHMARK_SCORE,
     GAIN_ON,
     KEPT_VERB,
+    PER_SECOND,
     RATE,
     SOLVED_VERB,
     SYSTEM_PERFORMANCE,
@@ -45,7 +46,7 @@ QUOTE_LIMIT = 380
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
-    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
+    r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
     r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
@@ -122,7 +123,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "throughput",
         re.compile(
-            r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
+            r"throughput|goodput|requests? per|" + PER_SECOND + "|"
             r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
             r"\bconcurrent\s(?:users|requests|sessions|clients|streams)\b|" + RATE,
             re.I,
@@ -197,7 +198,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
 # A unit that names its metric by itself.
 _UNIT_METRIC = [
     ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
-    ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
+    ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per sec|fps|frames per second|"
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
