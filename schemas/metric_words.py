@@ -44,6 +44,10 @@ TOKEN_COMPUTE = (
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
 # event happens ("the frequency of expert switches", "synchronization frequency").
+# The size of a model, by any word for the model: "model size", "LLM size", "network size".
+MODEL_SIZE = (
+    r"\b(?:model|LLM|language model|network|DNN|CNN|checkpoint|weight)s?(?:'s?)?\ssizes?\b"
+)
 # A rate per second, written out or short: "tokens per second", "token per sec", "tokens/sec",
 # "requests per sec".
 PER_SECOND = r"tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|\bper sec\b"

@@ -897,6 +897,11 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
         ("Our engine reaches 2x more tokens/sec than vLLM.", [("2x", "throughput")]),
         ("Our server handles 3x more requests per sec.", [("3x", "throughput")]),
         ("Our engine generates 120 tokens/sec on one GPU.", [("120 tokens/sec", "throughput")]),
+        # the size of a model by any word for the model names the metric the change is in
+        ("Our lossless framework reduces LLM size by 30% while preserving outputs.",
+         [("30%", "size")]),
+        ("Our pruning reduces network size by 40% with no accuracy loss.", [("40%", "size")]),
+        ("Our method cuts the model's size by 3x.", [("3x", "size")]),
     ],
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:

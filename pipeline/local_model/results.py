@@ -18,6 +18,7 @@ from schemas.metric_words import (
     BENCHMARK_SCORE,
     GAIN_ON,
     KEPT_VERB,
+    MODEL_SIZE,
     PER_SECOND,
     RATE,
     SOLVED_VERB,
@@ -103,7 +104,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "size",
         re.compile(
-            r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            MODEL_SIZE + r"|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
             r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
@@ -379,7 +380,7 @@ _CHANGE_SPECIFIED = re.compile(
     re.I,
 )
 _SIZE_OR_MEMORY = (
-    ("size", re.compile(r"model size|compress", re.I)),
+    ("size", re.compile(MODEL_SIZE + "|compress", re.I)),
     ("memory", re.compile(r"memory", re.I)),
 )
 _LOWER_ERROR = re.compile(
