@@ -120,6 +120,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
+        # a cache named as a method ("MiniCache", "SnapKV"): what it compresses is memory
+        r"(?-i:(?<=[a-z])(?:KV|Caches?)\b)|"
         r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|"
         # a larger batch that fits is a memory gain ("supports up to 6x larger batch sizes")
         r"\b(?:larger|bigger)\sbatch(?:es|\ssizes?)\b",

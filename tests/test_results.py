@@ -902,6 +902,13 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
          [("30%", "size")]),
         ("Our pruning reduces network size by 40% with no accuracy loss.", [("40%", "size")]),
         ("Our method cuts the model's size by 3x.", [("3x", "size")]),
+        # compressing a cache (by its name in the figure's clause) saves memory, not model size
+        ("With 4-bit MiniCache, LLaMA-2-7B achieves a compression ratio of up to 5.02x.",
+         [("up to 5.02x", "memory")]),
+        ("SnapKV achieves a compression ratio of 8x on LongBench.", [("8x", "memory")]),
+        ("Our method compresses the KV cache by 4x.", [("4x", "memory")]),
+        ("Our quantizer achieves a compression ratio of 8x on LLaMA-2-7B.", [("8x", "size")]),
+        ("Our model achieves 3x compression, and the cache hit rate grows.", [("3x", "size")]),
     ],
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:

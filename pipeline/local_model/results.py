@@ -379,9 +379,14 @@ _CHANGE_SPECIFIED = re.compile(
     r"end-to-end|total|inference|training|serving|decoding)\s)?",
     re.I,
 )
+# Compressing a cache, by the cache's name in the figure's clause ("KV cache", "MiniCache",
+# "the cache"), saves memory, not model size.
+_COMPRESS = re.compile(r"compress", re.I)
+_CACHED = r"(?:\b|(?<=[a-z]))(?:KV|Cache|cache)s?\b|\bcached\b"
+_CACHE = re.compile(_CACHED)
 _SIZE_OR_MEMORY = (
     ("size", re.compile(MODEL_SIZE + "|compress", re.I)),
-    ("memory", re.compile(r"memory", re.I)),
+    ("memory", re.compile(r"(?i:memory)|" + _CACHED)),
 )
 _LOWER_ERROR = re.compile(
     r"^\s?(?:lower|smaller|less|reduction in|reduced)\s(?:[\w-]+\s)?"
@@ -569,6 +574,12 @@ def _cue_spans(text: str) -> list[tuple[int, int, str]]:
     return cue_spans(text, _CUES)
 
 
+def _clause_before(text: str, start: int) -> str:
+    """The words of the figure's clause before it."""
+    breaks = list(_CLAUSE.finditer(text, 0, start))
+    return text[breaks[-1].end() if breaks else 0 : start]
+
+
 def _clauses_between(text: str, a: int, b: int) -> float:
     """Clause breaks between two offsets; a plain comma counts for less than one."""
     if a >= b:
@@ -695,6 +706,7 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     if changed is not None:
         return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
+    word = ""  # the metric word that names the figure
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(MULTIPLE_VALUE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
@@ -707,13 +719,15 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         if s >= end and _NAMED_AFTER.match(text[end:s]):
             distance = 0.0  # "3.8% higher accuracy": the word right after names the figure
         if distance <= REACH and (best is None or distance < best[0]):
-            best = (distance, name)
+            best, word = (distance, name), text[s:e]
     if best is None:
         # "the best model achieves 0.72% and 5.38% in ...", "GSM8K: 96%": a score, when no
         # metric word is in reach ("GPU utilization reaches 85%" is a utilisation)
         if any(start - 2 <= m.end() <= end for m in _UNNAMED_SCORE.finditer(text, 0, end + 80)):
             return "quality", False
         return None, False
+    if best[1] == "size" and _COMPRESS.match(word) and _CACHE.search(_clause_before(text, start)):
+        return "memory", best[0] == 0.0  # "MiniCache achieves a compression ratio of 5x"
     if best[1] == "memory":
         words = in_reach(cue_spans(text, _SIZE_OR_MEMORY), start, end, REACH)
         near = {name for _, _, _, name in words}
