@@ -909,6 +909,11 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
         ("Our method compresses the KV cache by 4x.", [("4x", "memory")]),
         ("Our quantizer achieves a compression ratio of 8x on LLaMA-2-7B.", [("8x", "size")]),
         ("Our model achieves 3x compression, and the cache hit rate grows.", [("3x", "size")]),
+        # "a <change> of N in <metric>": the metric after "in" is what changed
+        ("On a CPU it achieved a speedup of up to 18x in inference throughput and a reduction "
+         "of over 90% in RAM consumption.",
+         [("up to 18x", "throughput"), ("over 90%", "memory")]),
+        ("Our method gives a speedup of 3x in most settings.", [("3x", "speedup")]),
     ],
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:

@@ -379,6 +379,19 @@ _CHANGE_SPECIFIED = re.compile(
     r"end-to-end|total|inference|training|serving|decoding)\s)?",
     re.I,
 )
+# "a speedup of up to 18x in inference throughput", "a reduction of over 90% in RAM use": a change
+# noun before the figure, and "in <metric>" after it says what changed.
+_CHANGE_OF = re.compile(
+    r"\b(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|savings?|"
+    r"decreases?|enhancements?)\sof\s(?:up to\s|over\s|about\s|around\s|nearly\s|"
+    r"approximately\s|at least\s|more than\s|as much as\s|roughly\s)?$",
+    re.I,
+)
+_IN_AFTER = re.compile(
+    r"^\s?in\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total|inference|training|"
+    r"serving|decoding)\s)?",
+    re.I,
+)
 # Compressing a cache, by the cache's name in the figure's clause ("KV cache", "MiniCache",
 # "the cache"), saves memory, not model size.
 _COMPRESS = re.compile(r"compress", re.I)
@@ -616,7 +629,9 @@ def _named_by_change(before: str, after: str) -> str | None:
     """The metric of "reduces <noun phrase> by N" / "N speedup in <metric>", or "" when that
     phrase names something that is no metric ("reduces communication volume by 4x"), or None
     when the figure is not written so."""
-    specified = _CHANGE_SPECIFIED.match(after)
+    specified = _CHANGE_SPECIFIED.match(after) or (
+        _CHANGE_OF.search(before[-60:]) and _IN_AFTER.match(after)
+    )
     if specified:
         cues = [c for c in _cue_spans(after[specified.end() : specified.end() + 40]) if c[0] == 0]
         if cues:
