@@ -251,6 +251,13 @@ _BASELINE_LEAD = re.compile(
     r"vs\.?|relative to)\s(?:the\s)?$",
     re.I,
 )
+# "outperforms imitation learning baselines and prior RL approaches": prior work listed after
+# other compared systems is a baseline as well.
+_BASELINE_LIST_LEAD = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|compared (?:to|with)|against|versus|vs\.?|"
+    r"relative to)\s(?:[\w-]+\s){1,4}(?:and|or)\s(?:the\s)?$",
+    re.I,
+)
 _COMPARATIVE = (
     r"(?:higher|lower|larger|smaller|more|less|fewer|greater|better|tighter|longer|shorter|"
     r"bigger|wider)"
@@ -910,7 +917,8 @@ def _background_figure(text: str, start: int, own: str | None = None) -> bool:
     if not subjects:
         return False
     last = subjects[-1]
-    if _BASELINE_LEAD.search(before[: last.start()]):
+    lead = before[: last.start()]
+    if _BASELINE_LEAD.search(lead) or _BASELINE_LIST_LEAD.search(lead):
         return False  # "outperforming existing systems by 2x": prior work is the baseline
     rest = before[last.end() :]
     return not (_OWN_SUBJECT.search(rest) or (own and own.lower() in rest.lower()))
