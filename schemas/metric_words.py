@@ -158,7 +158,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "size": re.compile(
-        r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
+        r"\bsize\b|smaller|compress\w*|parameters|parameter counts?|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
         r"weights|storage",
         re.I,
     ),

@@ -919,6 +919,8 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
          "average 2x improvement in success rate and 1.8x faster execution.",
          [("2x", "quality"), ("1.8x", "speedup")]),
         ("Our method is faster than vLLM and existing methods take 3x longer.", []),
+        # "parameter count" names a size for the schema's check as for attribution
+        ("The model reduces parameter counts to merely 0.9% (5.7M).", [("0.9%", "size")]),
     ],
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:
