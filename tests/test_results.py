@@ -63,6 +63,7 @@ def test_a_measured_result_passes() -> None:
         ),
         ("80%", "When the load exceeds 80% of capacity, throughput stays high.", "condition"),
         ("95", "We cut the 95%ile latency and raise throughput.", "percentile"),
+        ("2.4GFLOPs", "SMT with 11.5M / 2.4GFLOPs has a high throughput.", "model variant"),
     ],
 )
 def test_numbers_of_names_and_settings_are_never_values(value: str, quote: str, why: str) -> None:
@@ -921,6 +922,10 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
         ("Our method is faster than vLLM and existing methods take 3x longer.", []),
         # "parameter count" names a size for the schema's check as for attribution
         ("The model reduces parameter counts to merely 0.9% (5.7M).", [("0.9%", "size")]),
+        # "11.5M / 2.4GFLOPs": a parameter count and its FLOPs name a model variant, no result
+        ("Specifically, SMT with 11.5M / 2.4GFLOPs and 32M / 7.7GFLOPs can achieve 82.2% and "
+         "84.3% top-1 accuracy on ImageNet-1K, respectively.",
+         [("82.2% and 84.3%", "quality")]),
     ],
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:
