@@ -158,8 +158,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "size": re.compile(
-        r"\bsize\b|smaller|compress\w*|parameters|parameter counts?|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
-        r"weights|storage",
+        r"\bsize\b|smaller|compress\w*|parameters|parameter counts?|params|bits?\b|\bbpw\b|"
+        r"prun\w*|sparsity|sparse|weights|storage",
         re.I,
     ),
     "compute": re.compile(

@@ -47,7 +47,8 @@ QUOTE_LIMIT = 380
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
-    r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|(?:requests?|queries|samples?|images?)\s?"
+    r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
+    r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
     r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
