@@ -44,6 +44,13 @@ TOKEN_COMPUTE = (
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
 # event happens ("the frequency of expert switches", "synchronization frequency").
+# The size of a model, by any word for the model: "model size", "LLM size", "network size".
+MODEL_SIZE = (
+    r"\b(?:model|LLM|language model|network|DNN|CNN|checkpoint|weight)s?(?:'s?)?\ssizes?\b"
+)
+# A rate per second, written out or short: "tokens per second", "token per sec", "tokens/sec",
+# "requests per sec".
+PER_SECOND = r"tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|\bper sec\b"
 RATE = (
     r"(?<!memory )(?<!storage )(?<!model )(?<!model's )(?<!network )(?<!learning )(?<!battery )"
     r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
@@ -103,7 +110,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "throughput": re.compile(
-        r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests?|queries|qps|"
+        r"throughput|goodput|requests?|queries|qps|" + PER_SECOND + "|"
         r"samples?\s?/\s?s|images?\s?/\s?s|fps|frames per second|tflops|capacity|frequenc|"
         r"concurrent\s(?:users|requests|sessions|clients|streams)|"
         r"\b[GT]OPS\b(?!/)|"
@@ -113,6 +120,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "memory": re.compile(
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
+        # a cache named as a method ("MiniCache", "SnapKV"): what it compresses is memory
+        r"(?-i:(?<=[a-z])(?:KV|Caches?)\b)|"
         r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|"
         # a larger batch that fits is a memory gain ("supports up to 6x larger batch sizes")
         r"\b(?:larger|bigger)\sbatch(?:es|\ssizes?)\b",
@@ -149,8 +158,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "size": re.compile(
-        r"\bsize\b|smaller|compress\w*|parameters|params|bits?\b|\bbpw\b|prun\w*|sparsity|sparse|"
-        r"weights|storage",
+        r"\bsize\b|smaller|compress\w*|parameters|parameter counts?|params|bits?\b|\bbpw\b|"
+        r"prun\w*|sparsity|sparse|weights|storage",
         re.I,
     ),
     "compute": re.compile(

@@ -63,6 +63,8 @@ _DEVICE_METRIC = re.compile(
     re.I,
 )
 _THING_AFTER = re.compile(r"^\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
+# "SMT with 11.5M / 2.4GFLOPs": a parameter count and the cost it goes with name a model variant.
+_PARAMS_SLASH = re.compile(r"\d\s?[MB]\s?/\s?$")
 _HW_GB_AFTER = re.compile(r"^\s?GB\s?(?:of\s)?(?:GPUs?|VRAM|RTX|A100|H100|V100|A6000|cards?)\b")
 _HW_GB_BEFORE = re.compile(r"(?:A100|H100|A800|H800|V100|A6000|RTX\s?\d{4}(?:\sTi)?)[\s-]$")
 _CONFIG_BEFORE = re.compile(
@@ -127,7 +129,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     before, after = quote[:start], quote[end:]
     value = quote[start:end]
     first = re.search(r"\d", value)
-    lead = before + value[: first.start()] if first else before
+    # a "sim" lead is "~" (LaTeX \sim without its backslash), no name: "by sim3x"
+    lead = before + re.sub(r"\\?sim\s?$", "~", value[: first.start()]) if first else before
     if _NAME_BEFORE.search(lead):
         return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"
     money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
@@ -140,6 +143,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after)
     if count and (times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after))):
         return "it is a configuration ('8×A100', '1024×1024', 'Mixtral-8x7B'), not an outcome"
+    if _PARAMS_SLASH.search(before):
+        return "it is a model's configuration ('11.5M / 2.4GFLOPs'), not an outcome"
     if _HW_GB_AFTER.search(after) or _HW_GB_BEFORE.search(before):
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
     if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):

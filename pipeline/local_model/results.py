@@ -18,6 +18,8 @@ from schemas.metric_words import (
     BENCHMARK_SCORE,
     GAIN_ON,
     KEPT_VERB,
+    MODEL_SIZE,
+    PER_SECOND,
     RATE,
     SOLVED_VERB,
     SYSTEM_PERFORMANCE,
@@ -45,7 +47,8 @@ QUOTE_LIMIT = 380
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
-    r"points?\b|tokens?\s?/\s?s\b|tokens? per second\b|(?:requests?|queries|samples?|images?)\s?"
+    r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
+    r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
     r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
@@ -56,7 +59,9 @@ _UNIT = (
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
 _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
-    r"less than|under|within|only|as much as|as little as|[<>~≈])\s?)?"
+    r"less than|under|within|only|as much as|as little as|[<>~≈]|"
+    # "sim" is "~" (LaTeX \sim) that lost its backslash: "by sim3x", "by \sim 3x"
+    r"\\?sim(?=\s?\d))\s?)?"
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
@@ -100,7 +105,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "size",
         re.compile(
-            r"model size|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            MODEL_SIZE + r"|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
             r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
@@ -120,7 +125,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "throughput",
         re.compile(
-            r"throughput|tokens?\s?/\s?s\b|tokens? per second|goodput|requests? per|"
+            r"throughput|goodput|requests? per|" + PER_SECOND + "|"
             r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
             r"\bconcurrent\s(?:users|requests|sessions|clients|streams)\b|" + RATE,
             re.I,
@@ -195,7 +200,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
 # A unit that names its metric by itself.
 _UNIT_METRIC = [
     ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
-    ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per second|fps|frames per second|"
+    ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per sec|fps|frames per second|"
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
                               r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
@@ -245,6 +250,13 @@ _BASELINE = re.compile(
 _BASELINE_LEAD = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat\w*|than|over|compared (?:to|with)|against|versus|"
     r"vs\.?|relative to)\s(?:the\s)?$",
+    re.I,
+)
+# "outperforms imitation learning baselines and prior RL approaches": prior work listed after
+# other compared systems is a baseline as well.
+_BASELINE_LIST_LEAD = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|compared (?:to|with)|against|versus|vs\.?|"
+    r"relative to)\s(?:[\w-]+\s){1,4}(?:and|or)\s(?:the\s)?$",
     re.I,
 )
 _COMPARATIVE = (
@@ -375,9 +387,27 @@ _CHANGE_SPECIFIED = re.compile(
     r"end-to-end|total|inference|training|serving|decoding)\s)?",
     re.I,
 )
+# "a speedup of up to 18x in inference throughput", "a reduction of over 90% in RAM use": a change
+# noun before the figure, and "in <metric>" after it says what changed.
+_CHANGE_OF = re.compile(
+    r"\b(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|savings?|"
+    r"decreases?|enhancements?)\sof\s(?:up to\s|over\s|about\s|around\s|nearly\s|"
+    r"approximately\s|at least\s|more than\s|as much as\s|roughly\s)?$",
+    re.I,
+)
+_IN_AFTER = re.compile(
+    r"^\s?in\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total|inference|training|"
+    r"serving|decoding)\s)?",
+    re.I,
+)
+# Compressing a cache, by the cache's name in the figure's clause ("KV cache", "MiniCache",
+# "the cache"), saves memory, not model size.
+_COMPRESS = re.compile(r"compress", re.I)
+_CACHED = r"(?:\b|(?<=[a-z]))(?:KV|Cache|cache)s?\b|\bcached\b"
+_CACHE = re.compile(_CACHED)
 _SIZE_OR_MEMORY = (
-    ("size", re.compile(r"model size|compress", re.I)),
-    ("memory", re.compile(r"memory", re.I)),
+    ("size", re.compile(MODEL_SIZE + "|compress", re.I)),
+    ("memory", re.compile(r"(?i:memory)|" + _CACHED)),
 )
 _LOWER_ERROR = re.compile(
     r"^\s?(?:lower|smaller|less|reduction in|reduced)\s(?:[\w-]+\s)?"
@@ -565,6 +595,12 @@ def _cue_spans(text: str) -> list[tuple[int, int, str]]:
     return cue_spans(text, _CUES)
 
 
+def _clause_before(text: str, start: int) -> str:
+    """The words of the figure's clause before it."""
+    breaks = list(_CLAUSE.finditer(text, 0, start))
+    return text[breaks[-1].end() if breaks else 0 : start]
+
+
 def _clauses_between(text: str, a: int, b: int) -> float:
     """Clause breaks between two offsets; a plain comma counts for less than one."""
     if a >= b:
@@ -601,7 +637,9 @@ def _named_by_change(before: str, after: str) -> str | None:
     """The metric of "reduces <noun phrase> by N" / "N speedup in <metric>", or "" when that
     phrase names something that is no metric ("reduces communication volume by 4x"), or None
     when the figure is not written so."""
-    specified = _CHANGE_SPECIFIED.match(after)
+    specified = _CHANGE_SPECIFIED.match(after) or (
+        _CHANGE_OF.search(before[-60:]) and _IN_AFTER.match(after)
+    )
     if specified:
         cues = [c for c in _cue_spans(after[specified.end() : specified.end() + 40]) if c[0] == 0]
         if cues:
@@ -691,6 +729,7 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     if changed is not None:
         return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
+    word = ""  # the metric word that names the figure
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(MULTIPLE_VALUE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
@@ -703,13 +742,15 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         if s >= end and _NAMED_AFTER.match(text[end:s]):
             distance = 0.0  # "3.8% higher accuracy": the word right after names the figure
         if distance <= REACH and (best is None or distance < best[0]):
-            best = (distance, name)
+            best, word = (distance, name), text[s:e]
     if best is None:
         # "the best model achieves 0.72% and 5.38% in ...", "GSM8K: 96%": a score, when no
         # metric word is in reach ("GPU utilization reaches 85%" is a utilisation)
         if any(start - 2 <= m.end() <= end for m in _UNNAMED_SCORE.finditer(text, 0, end + 80)):
             return "quality", False
         return None, False
+    if best[1] == "size" and _COMPRESS.match(word) and _CACHE.search(_clause_before(text, start)):
+        return "memory", best[0] == 0.0  # "MiniCache achieves a compression ratio of 5x"
     if best[1] == "memory":
         words = in_reach(cue_spans(text, _SIZE_OR_MEMORY), start, end, REACH)
         near = {name for _, _, _, name in words}
@@ -877,7 +918,8 @@ def _background_figure(text: str, start: int, own: str | None = None) -> bool:
     if not subjects:
         return False
     last = subjects[-1]
-    if _BASELINE_LEAD.search(before[: last.start()]):
+    lead = before[: last.start()]
+    if _BASELINE_LEAD.search(lead) or _BASELINE_LIST_LEAD.search(lead):
         return False  # "outperforming existing systems by 2x": prior work is the baseline
     rest = before[last.end() :]
     return not (_OWN_SUBJECT.search(rest) or (own and own.lower() in rest.lower()))
