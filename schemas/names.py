@@ -144,6 +144,9 @@ def reader_value(value: str) -> str:
         text,
         flags=re.I,
     )
+    # "sim" is how a listing renders TeX's \sim: "4.7 sim 71.3x" is a range, "sim3x" is about 3x.
+    text = re.sub(r"(\d)\s?\\?sim\s?(?=\d)", r"\1–", text)
+    text = re.sub(r"(?<![A-Za-z])\\?sim\s?(?=\d)", "~", text)
     text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×|-fold\b)", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
     text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)

@@ -361,6 +361,11 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "We prune 90% of the parameters."}, "−90% parameters"),
         ({"metric": "other", "value": "45%",
           "quote": "It reaches 45% GPU utilization."}, "45% GPU utilization"),
+        # a listing's rendering of TeX's \sim: about, or a range
+        ({"metric": "speedup", "value": "sim3x",
+          "quote": "Using it speeds up pre-training by sim3x."}, "~3× speedup"),
+        ({"metric": "speedup", "value": "4.7 sim 71.3times",
+          "quote": "It achieves 4.7 sim 71.3times speedup in latency."}, "4.7–71.3× speedup"),
     ],
 )  # fmt: skip
 def test_results_read_as_a_reader_writes_them(result: dict[str, Any], text: str) -> None:
