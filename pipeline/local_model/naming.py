@@ -209,27 +209,29 @@ class SectionNamer:
                 continue
             if j > 0:  # the spelling mid-sentence tells a name ("PyTorch") from a word
                 self.forms.setdefault(word, Counter())[token] += 1
-            after = tokens[j + 1].lower() if j + 1 < len(tokens) else "."
-            if not after[0].isalpha() or after in _HEAD_FOLLOWERS:
-                counter = self.heads
-            elif after not in self.breaks:
-                counter = self.modifiers
-            else:
+            counter = self._role_counter(tokens, j)
+            if counter is None:
                 continue  # followed by "the", "we", ...: says nothing
             for first in range(max(start, j - MAX_WORDS + 1), j + 1):
                 if first == j == 0:
                     continue  # a sentence opener ("Importantly,") says nothing of its role
                 counter[phrase_key(" ".join(tokens[first : j + 1]))] += 1
 
+    def _role_counter(self, tokens: list[str], j: int) -> Counter[str] | None:
+        """Where a phrase ending on tokens[j] counts: as a head when punctuation or a head
+        follower comes next, as a modifier before another content word, nowhere otherwise."""
+        after = tokens[j + 1].lower() if j + 1 < len(tokens) else "."
+        if not after[0].isalpha() or after in _HEAD_FOLLOWERS:
+            return self.heads
+        if after not in self.breaks:
+            return self.modifiers
+        return None
+
     def _count_term_end(self, tokens: list[str], start: int, j: int) -> None:
         """Counts the uses of the phrases ending on a term end ("federated learning"), whose
         run of content words began at ``start``, as a head or a modifier like any phrase's."""
-        after = tokens[j + 1].lower() if j + 1 < len(tokens) else "."
-        if not after[0].isalpha() or after in _HEAD_FOLLOWERS:
-            counter = self.heads
-        elif after not in self.breaks:
-            counter = self.modifiers
-        else:
+        counter = self._role_counter(tokens, j)
+        if counter is None:
             return
         for first in range(max(start, j - MAX_WORDS + 1), j):
             counter[phrase_key(" ".join(tokens[first : j + 1]))] += 1
