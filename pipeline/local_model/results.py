@@ -380,26 +380,25 @@ _CHANGE_NOUN_BEFORE = re.compile(
     r"at least\s|more than\s|as much as\s)?$",
     re.I,
 )
+# A change noun (with "enhancement", which _CHANGE_WORD of figures in words leaves out), and the
+# scope words that may stand between "in" and the metric it names.
+_CHANGE_NOUN = (
+    r"(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|savings?|"
+    r"decreases?|enhancements?)"
+)
+_SCOPE = r"(?:(?:average|overall|mean|end-to-end|total|inference|training|serving|decoding)\s)?"
 # "2.5x speedup in throughput": a change word whose "in <metric>" says what changed.
 _CHANGE_SPECIFIED = re.compile(
-    r"^\s?(?:[\w-]+\s)?(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|"
-    r"savings?|decreases?|enhancements?)\s(?:in|of)\s(?:the\s)?(?:(?:average|overall|mean|"
-    r"end-to-end|total|inference|training|serving|decoding)\s)?",
-    re.I,
+    rf"^\s?(?:[\w-]+\s)?{_CHANGE_NOUN}\s(?:in|of)\s(?:the\s)?{_SCOPE}", re.I
 )
 # "a speedup of up to 18x in inference throughput", "a reduction of over 90% in RAM use": a change
 # noun before the figure, and "in <metric>" after it says what changed.
 _CHANGE_OF = re.compile(
-    r"\b(?:speed\s?-?ups?|improvements?|increases?|gains?|reductions?|boosts?|savings?|"
-    r"decreases?|enhancements?)\sof\s(?:up to\s|over\s|about\s|around\s|nearly\s|"
+    rf"\b{_CHANGE_NOUN}\sof\s(?:up to\s|over\s|about\s|around\s|nearly\s|"
     r"approximately\s|at least\s|more than\s|as much as\s|roughly\s)?$",
     re.I,
 )
-_IN_AFTER = re.compile(
-    r"^\s?in\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total|inference|training|"
-    r"serving|decoding)\s)?",
-    re.I,
-)
+_IN_AFTER = re.compile(rf"^\s?in\s(?:the\s)?{_SCOPE}", re.I)
 # Compressing a cache, by the cache's name in the figure's clause ("KV cache", "MiniCache",
 # "the cache"), saves memory, not model size.
 _COMPRESS = re.compile(r"compress", re.I)
@@ -1002,9 +1001,7 @@ class Candidate:
         return self.text[self.start : self.end]
 
 
-def _draft(
-    text: str, start: int, end: int, quote: str, metric: str | None
-) -> dict[str, Any]:
+def _draft(text: str, start: int, end: int, quote: str, metric: str | None) -> dict[str, Any]:
     """The result of the figure text[start:end] with its direction, baseline and quote."""
     before, after = text[:start], text[end:]
     # Only the words up to the next figure speak of this one, and "with negligible
@@ -1102,8 +1099,10 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
             if metric is None and benchmark_gain(quote, start - offset, end - offset):
                 metric, direct = "quality", False  # "by at least 5.7% on the GLUE benchmark"
-            elif metric in (None, aim) and aim and unnamed_comparison(
-                quote, start - offset, end - offset
+            elif (
+                metric in (None, aim)
+                and aim
+                and unnamed_comparison(quote, start - offset, end - offset)
             ):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
             elif metric is None or not cue_near(metric, quote, start - offset, end - offset):
