@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline.evaluate import normalize_title
 from pipeline.evaluate_results import (
+    ResultScores,
     _gold_spans,
     _norm,
     _overlap,
@@ -71,16 +72,12 @@ class LabelledPaper:
 
 
 @dataclass
-class Scores:
-    """Pooled counts of results scoring (pipeline.evaluate_results) over papers."""
+class Scores(ResultScores):
+    """Results scores (pipeline.evaluate_results) pooled over papers, folds or sets."""
 
-    extracted: int = 0
-    right_metric: int = 0
-    non_results: int = 0
-    headline: int = 0
-    headline_found: int = 0
+    split: str = "all"
 
-    def add(self, other: Scores) -> None:
+    def add(self, other: ResultScores) -> None:
         self.extracted += other.extracted
         self.right_metric += other.right_metric
         self.non_results += other.non_results
@@ -89,15 +86,7 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        return self.right_metric / self.extracted if self.extracted else 0.0
-
-    @property
-    def non_result_share(self) -> float:
-        return self.non_results / self.extracted if self.extracted else 0.0
-
-    @property
-    def headline_recall(self) -> float:
-        return self.headline_found / self.headline if self.headline else 0.0
+        return self.precision_with_metric
 
     def text(self) -> str:
         return (
@@ -245,8 +234,9 @@ def score(
     for i, p in enumerate(papers):
         found = finish(decide(p.found, head, preds[i] if preds else None))
         rows.append({"title": p.title, "abstract": p.abstract, "results": found})
-    s = score_results([p.gold for p in papers], rows)
-    return Scores(s.extracted, s.right_metric, s.non_results, s.headline, s.headline_found)
+    pooled = Scores()
+    pooled.add(score_results([p.gold for p in papers], rows))
+    return pooled
 
 
 def _log_loss(pairs: list[tuple[float, bool]]) -> float:
