@@ -938,3 +938,53 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12 (brief 12g): figures of performance in general, whose metric the paper fixes.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a kernel paper that measures speed elsewhere: its "performance" is speed
+        ("Our kernels run 2.1x faster than cuBLAS. Against hand-written libraries, our compiler "
+         "delivers performance improvements of 1.4x.", [("2.1x", "speedup"), ("1.4x", "speedup")]),
+        # the figure after the one it compares with: a second system outperformed
+        ("Our design has 4x lower latency than a CPU server and outperforms a data-center GPU "
+         "by 2.5x.", [("4x", "speedup"), ("2.5x", "speedup")]),
+        # a serving paper that measures throughput: its "achievable performance" is throughput
+        ("Our engine sustains 3x higher throughput than vLLM. This is a 5x increase in "
+         "achievable performance over prior engines.",
+         [("3x", "throughput"), ("5x", "throughput")]),
+        # a model paper that measures accuracy: its "baseline performance" is quality
+        ("Our tuned models gain 4.1% accuracy on the reading task. On average, the models "
+         "improve 6.3% from their baseline performance.",
+         [("4.1%", "quality"), ("6.3%", "quality")]),
+        # speed and throughput both measured: which one "performance" is stays open
+        ("Our server has 2x lower latency and 3x higher throughput. It also improves "
+         "performance by 1.5x.", [("2x", "speedup"), ("3x", "throughput")]),
+        # nothing measured elsewhere, no metric in the title: dropped
+        ("Our kernel improves performance by 2.5x.", []),
+        # a multiple is no quality, whatever the paper measures
+        ("Our model gains 3.2% accuracy on the reading task. It improves performance by 2x.",
+         [("3.2%", "quality")]),
+        # a metric word between "performance" and the figure names it: no guess
+        ("Our kernels run 2.1x faster than cuBLAS. Our performance model cuts the search "
+         "cost by 40%.", [("2.1x", "speedup"), ("40%", "cost")]),
+    ],
+)  # fmt: skip
+def test_performance_in_general_takes_the_metric_the_paper_measures(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_takes_performance_in_general_as_a_metric_the_paper_names() -> None:
+    quote = "Against hand libraries, our compiler delivers performance improvements of 1.4x."
+    abstract = f"Our kernels run 2.1x faster than cuBLAS. {quote}"
+    papers = {"p": {"title": "A compiler", "abstract": abstract}}
+    answer = {"metric": "speedup", "value": "1.4x", "quote": quote}
+    assert Result.model_validate(answer, context={"papers": papers}).metric == "speedup"
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(answer)  # no paper to read what it measures from
+    with pytest.raises(ValidationError, match="is not named next to"):
+        # the paper names no throughput
+        Result.model_validate({**answer, "metric": "throughput"}, context={"papers": papers})

@@ -33,7 +33,9 @@ from schemas.result import (
     benchmark_gain,
     cue_near,
     cue_spans,
+    generic_performance,
     in_reach,
+    performance_kinds,
     setting_problem,
     title_metric,
     unnamed_comparison,
@@ -1124,7 +1126,35 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
             seen.add(key)
             candidate.status = "kept"
             kept.append(candidate.result)
+    _resolve_performance(out, aim, seen)
     return out
+
+
+def _resolve_performance(found: list[Candidate], aim: str | None, seen: set[str]) -> None:
+    """Give a figure of performance in general, that no word names ("performance improvements
+    of 1.75x", "improve 8.2% from their baseline performance", "outperforms a GPU by 4.8x"),
+    the one metric of what performance may mean for it (a multiple is no quality) that the
+    paper measures elsewhere (its kept results) or that its title names; when there is none or
+    more than one, the figure stays dropped."""
+    measured = {c.metric for c in found if c.status == "kept"} | ({aim} if aim else set())
+    for c in found:
+        if c.status != "no metric" or c.metric is not None or c.result is None:
+            continue
+        quote = str(c.result["quote"])
+        start, end = c.start - c.quote_at, c.end - c.quote_at
+        kinds = [kind for kind in performance_kinds(c.value) if kind in measured]
+        if len(kinds) != 1 or not generic_performance(quote, start, end):
+            continue
+        c.metric, c.direct = kinds[0], False
+        c.result = _draft(c.text, c.start, c.end, quote, kinds[0])
+        key = f"{c.value}|{quote}"
+        if c.background_sentence:
+            c.status = "background"
+        elif key in seen:
+            c.status = "repeated"
+        else:
+            seen.add(key)
+            c.status = "kept"
 
 
 def finish(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
