@@ -988,3 +988,26 @@ def test_the_schema_takes_performance_in_general_as_a_metric_the_paper_names() -
     with pytest.raises(ValidationError, match="is not named next to"):
         # the paper names no throughput
         Result.model_validate({**answer, "metric": "throughput"}, context={"papers": papers})
+
+
+def test_a_performance_result_survives_the_trip_to_the_section_writer() -> None:
+    # Without the abstract, the schema reads what the paper measures from its results' quotes.
+    from schemas.survey import record_from_compact
+
+    title = "A kernel compiler"
+    abstract = (
+        "We study it. Our kernels run 2.1x faster than cuBLAS. Against hand-written libraries, "
+        "our compiler delivers performance improvements of 1.4x."
+    )
+    results = extract_facts(make_document(title, abstract), {}, [])["results"]
+    assert [(r["value"], r["metric"]) for r in results] == [
+        ("2.1x", "speedup"),
+        ("1.4x", "speedup"),
+    ]
+    record = record_from_compact({"key": "k", "title": title, "abstract": "", "results": results})
+    assert [(r.value, r.metric) for r in record.results] == [
+        ("2.1x", "speedup"),
+        ("1.4x", "speedup"),
+    ]
+    with pytest.raises(ValidationError, match="is not named next to"):
+        record_from_compact({"key": "k", "title": title, "results": results[1:]})

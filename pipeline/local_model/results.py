@@ -18,6 +18,7 @@ from schemas.metric_words import (
     BENCHMARK_SCORE,
     GAIN_ON,
     KEPT_VERB,
+    METRIC_CUES,
     MODEL_SIZE,
     PER_SECOND,
     RATE,
@@ -1136,7 +1137,17 @@ def _resolve_performance(found: list[Candidate], aim: str | None, seen: set[str]
     the one metric of what performance may mean for it (a multiple is no quality) that the
     paper measures elsewhere (its kept results) or that its title names; when there is none or
     more than one, the figure stays dropped."""
-    measured = {c.metric for c in found if c.status == "kept"} | ({aim} if aim else set())
+    # what a kept result measures counts when its own quote names it, as the schema reads the
+    # paper's metrics from the quotes of its results when a request leaves the abstract out
+    measured = {
+        c.metric
+        for c in found
+        if c.status == "kept"
+        and c.metric
+        and c.result
+        and c.metric in METRIC_CUES
+        and cue_spans(str(c.result["quote"]), {c.metric: METRIC_CUES[c.metric]})
+    } | ({aim} if aim else set())
     for c in found:
         if c.status != "no metric" or c.metric is not None or c.result is None:
             continue
