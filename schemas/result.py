@@ -272,6 +272,24 @@ def performance_kinds(value: str) -> tuple[str, ...]:
     return PERFORMANCE_KINDS
 
 
+# What a program or a machine is compared with: a multiple of its performance is its speed
+# ("outperforms hand-optimized kernels by 1.8x", "2x the performance of the GPU implementation").
+_SYSTEM_COMPARED = re.compile(
+    r"\b(?:kernels?|compilers?|libraries|implementations?|(?:CPU|GPU|FPGA|NPU|TPU|MCU)s?|"
+    r"accelerators?|processors?)\b"
+)
+
+
+def system_performance(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a multiple of performance in general in a sentence that compares
+    programs or machines (kernels, compilers, implementations, CPUs, GPUs …), hence a speedup?"""
+    return (
+        bool(MULTIPLE_VALUE.search(quote[start:end]))
+        and generic_performance(quote, start, end)
+        and bool(_SYSTEM_COMPARED.search(quote))
+    )
+
+
 def generic_performance(quote: str, start: int, end: int) -> bool:
     """Is quote[start:end] a change or comparison of performance in general, with no word of a
     metric between "performance" and the figure nor after the figure in its clause
@@ -447,6 +465,7 @@ class Result(BaseModel):
                 and generic_performance(quote, start, end)
                 and self.metric in _paper_metrics(info, quote)
             )
+            and not (self.metric == "speedup" and system_performance(quote, start, end))
         ):
             raise ValueError(
                 f"metric {self.metric!r} is not named next to {self.value!r} in the quote "

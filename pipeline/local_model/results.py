@@ -38,6 +38,7 @@ from schemas.result import (
     in_reach,
     performance_kinds,
     setting_problem,
+    system_performance,
     title_metric,
     unnamed_comparison,
 )
@@ -1154,6 +1155,8 @@ def _resolve_performance(found: list[Candidate], aim: str | None, seen: set[str]
         quote = str(c.result["quote"])
         start, end = c.start - c.quote_at, c.end - c.quote_at
         kinds = [kind for kind in performance_kinds(c.value) if kind in measured]
+        if not kinds and system_performance(quote, start, end):
+            kinds = ["speedup"]  # "outperforms hand-optimized kernels by 1.8x"
         if len(kinds) != 1 or not generic_performance(quote, start, end):
             continue
         c.metric, c.direct = kinds[0], False
