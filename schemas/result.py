@@ -362,10 +362,32 @@ def benchmark_gain(quote: str, start: int, end: int) -> bool:
     return not any(first <= s and e <= last and name != "quality" for s, e, name in cues)
 
 
+def title_metrics(title: str) -> list[str]:
+    """Every metric a paper's title names as its aim."""
+    return [name for name, pattern in TITLE_METRICS.items() if pattern.search(title)]
+
+
 def title_metric(title: str) -> str | None:
     """The one metric a paper's title names as its aim, or None (none, or more than one)."""
-    kinds = [name for name, pattern in TITLE_METRICS.items() if pattern.search(title)]
+    kinds = title_metrics(title)
     return kinds[0] if len(kinds) == 1 else None
+
+
+# "25x less expensive than LLMs": expense in general is money, unless the paper is about the
+# energy or the computation it takes ("orders of magnitude more expensive" in a paper on the
+# power that inference draws).
+_EXPENSIVE_AFTER = re.compile(r"^\s?(?:less|more)\s(?:expensive|costly)\b", re.I)
+EXPENSE_KINDS = ("cost", "energy", "compute")
+
+
+def context_kinds(quote: str, start: int, end: int) -> tuple[str, ...]:
+    """The metrics that quote[start:end] may measure when only a word of general meaning names
+    it (performance, expense), the paper fixing which one; () for any other figure."""
+    if _EXPENSIVE_AFTER.match(quote[end:]):
+        return EXPENSE_KINDS
+    if generic_performance(quote, start, end):
+        return performance_kinds(quote[start:end])
+    return ()
 
 
 def _paper_metrics(info: ValidationInfo, quote: str) -> set[str]:
@@ -461,8 +483,7 @@ class Result(BaseModel):
             )
             and not (self.metric == "quality" and benchmark_gain(quote, start, end))
             and not (
-                self.metric in performance_kinds(value)
-                and generic_performance(quote, start, end)
+                self.metric in context_kinds(quote, start, end)
                 and self.metric in _paper_metrics(info, quote)
             )
             and not (self.metric == "speedup" and system_performance(quote, start, end))

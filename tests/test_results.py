@@ -1046,3 +1046,36 @@ def test_the_schema_takes_a_multiple_of_performance_against_programs_as_a_speedu
     agent = "Compared with prompting, our agent gives performance improvements of 1.6x."
     with pytest.raises(ValidationError, match="is not named next to"):
         Result.model_validate({**answer, "quote": agent})
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        # expense in general is money ...
+        ("Distilling classifiers", "Our distilled models are 40x faster and 12x less expensive "
+         "than GPT-4 at inference.", [("40x", "speedup"), ("12x", "cost")]),
+        # ... unless the paper is about the energy it takes
+        ("The Energy Footprint of Serving", "We find that generic models are 30x more "
+         "expensive than task-specific ones.", [("30x", "energy")]),
+        ("Distilling classifiers", "Our models cut inference energy by 4x. We find that "
+         "generic models are 30x more expensive than task-specific ones.",
+         [("4x", "energy"), ("30x", "energy")]),
+        # a title naming both energy and cost leaves it open
+        ("The Energy Cost of Serving", "We find that generic models are 30x more expensive "
+         "than task-specific ones.", []),
+    ],
+)  # fmt: skip
+def test_expense_in_general_is_a_cost_unless_the_paper_measures_another(
+    title: str, abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled(title, "We study it. " + abstract) == expected
+
+
+def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> None:
+    quote = "We find that generic models are 30x more expensive than task-specific ones."
+    answer = {"metric": "energy", "value": "30x", "quote": quote}
+    papers = {"p": {"title": "The Energy Footprint of Serving", "abstract": quote}}
+    assert Result.model_validate(answer, context={"papers": papers}).metric == "energy"
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(answer)
+    assert Result.model_validate({**answer, "metric": "cost"}).metric == "cost"

@@ -30,16 +30,17 @@ from schemas.metric_words import (
 )
 from schemas.result import (
     BUDGET_PROBLEM,
+    EXPENSE_KINDS,
     MULTIPLE_VALUE,
     benchmark_gain,
+    context_kinds,
     cue_near,
     cue_spans,
-    generic_performance,
     in_reach,
-    performance_kinds,
     setting_problem,
     system_performance,
     title_metric,
+    title_metrics,
     unnamed_comparison,
 )
 
@@ -1128,16 +1129,18 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
             seen.add(key)
             candidate.status = "kept"
             kept.append(candidate.result)
-    _resolve_performance(out, aim, seen)
+    _resolve_in_context(out, title_metrics(doc.title), seen)
     return out
 
 
-def _resolve_performance(found: list[Candidate], aim: str | None, seen: set[str]) -> None:
-    """Give a figure of performance in general, that no word names ("performance improvements
-    of 1.75x", "improve 8.2% from their baseline performance", "outperforms a GPU by 4.8x"),
-    the one metric of what performance may mean for it (a multiple is no quality) that the
-    paper measures elsewhere (its kept results) or that its title names; when there is none or
-    more than one, the figure stays dropped."""
+def _resolve_in_context(found: list[Candidate], aims: list[str], seen: set[str]) -> None:
+    """Give a figure that only a word of general meaning names (performance: "performance
+    improvements of 1.75x", "improve 8.2% from their baseline performance", "outperforms a GPU
+    by 4.8x"; expense: "25x less expensive") the one metric it may measure (a multiple is no
+    quality) that the paper measures elsewhere (its kept results) or its title names as its one
+    aim. With none, a multiple of performance against programs or machines is a speedup and an
+    expense a cost; otherwise, with more than one, or with a title naming several metrics of
+    which one may be the figure's, the figure stays dropped."""
     # what a kept result measures counts when its own quote names it, as the schema reads the
     # paper's metrics from the quotes of its results when a request leaves the abstract out
     measured = {
@@ -1148,19 +1151,25 @@ def _resolve_performance(found: list[Candidate], aim: str | None, seen: set[str]
         and c.result
         and c.metric in METRIC_CUES
         and cue_spans(str(c.result["quote"]), {c.metric: METRIC_CUES[c.metric]})
-    } | ({aim} if aim else set())
+    } | (set(aims) if len(aims) == 1 else set())
     for c in found:
         if c.status != "no metric" or c.metric is not None or c.result is None:
             continue
         quote = str(c.result["quote"])
         start, end = c.start - c.quote_at, c.end - c.quote_at
-        kinds = [kind for kind in performance_kinds(c.value) if kind in measured]
-        if not kinds and system_performance(quote, start, end):
-            kinds = ["speedup"]  # "outperforms hand-optimized kernels by 1.8x"
-        if len(kinds) != 1 or not generic_performance(quote, start, end):
+        kinds = context_kinds(quote, start, end)
+        if len(aims) > 1 and set(kinds) & set(aims):
+            continue  # "Fast and Memory-Efficient …", "The Energy Cost of …": left open
+        known = [kind for kind in kinds if kind in measured]
+        if kinds and not known:
+            if system_performance(quote, start, end):
+                known = ["speedup"]  # "outperforms hand-optimized kernels by 1.8x"
+            elif kinds == EXPENSE_KINDS:
+                known = ["cost"]
+        if len(known) != 1:
             continue
-        c.metric, c.direct = kinds[0], False
-        c.result = _draft(c.text, c.start, c.end, quote, kinds[0])
+        c.metric, c.direct = known[0], False
+        c.result = _draft(c.text, c.start, c.end, quote, known[0])
         key = f"{c.value}|{quote}"
         if c.background_sentence:
             c.status = "background"
