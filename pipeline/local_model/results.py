@@ -1152,6 +1152,11 @@ def _resolve_in_context(found: list[Candidate], aims: list[str], seen: set[str])
         and c.metric in METRIC_CUES
         and cue_spans(str(c.result["quote"]), {c.metric: METRIC_CUES[c.metric]})
     } | (set(aims) if len(aims) == 1 else set())
+    # performance is quality only in a paper whose results are all gains in quality (not one that
+    # bounds an accuracy loss, or measures a speed, a memory … as well)
+    quality_only = {
+        (c.metric, c.result["direction"]) for c in found if c.status == "kept" and c.result
+    } == {("quality", "better")}
     for c in found:
         if c.status != "no metric" or c.metric is not None or c.result is None:
             continue
@@ -1161,6 +1166,8 @@ def _resolve_in_context(found: list[Candidate], aims: list[str], seen: set[str])
         if len(aims) > 1 and set(kinds) & set(aims):
             continue  # "Fast and Memory-Efficient …", "The Energy Cost of …": left open
         known = [kind for kind in kinds if kind in measured]
+        if known == ["quality"] and not quality_only:
+            continue  # a systems paper's "performance" may be its speed as well as its accuracy
         if kinds and not known:
             if system_performance(quote, start, end):
                 known = ["speedup"]  # "outperforms hand-optimized kernels by 1.8x"
