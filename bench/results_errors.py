@@ -3,9 +3,10 @@ with its value, its labelled metric, the reason and the quote; then the reasons 
 
     .venv/bin/python bench/results_errors.py [FILE ...] [--wrong] [--all] [--quiet]
 
-Without FILE: every committed set of tests/fixtures/results/ (gold dev and held-out, fresh
-to fresh6). ``--wrong`` also lists extracted results that are non-results or carry
-the wrong metric; ``--all`` lists missed results that are not headlines too (counted apart).
+Without FILE: every committed set of tests/fixtures/results/ (every ``results-*.jsonl``: gold
+dev and held-out, then fresh, fresh2, ... in the order they were labelled). ``--wrong`` also
+lists extracted results that are non-results or carry the wrong metric; ``--all`` lists
+missed results that are not headlines too (counted apart).
 ``--quiet`` prints only the scores and the counted reasons.
 
 A reason says where the figure was lost, following the steps of
@@ -45,9 +46,12 @@ from pipeline.local_model.text import make_document  # noqa: E402
 from schemas.result import setting_problem  # noqa: E402
 
 SETS = ROOT / "tests" / "fixtures" / "results"
-DEFAULT = ["results-gold.jsonl", "results-fresh.jsonl", "results-fresh2.jsonl",
-           "results-fresh3.jsonl", "results-fresh4.jsonl", "results-fresh5.jsonl",
-           "results-fresh6.jsonl"]  # fmt: skip
+
+
+def _set_order(path: Path) -> tuple[int, str]:
+    """The gold set first, then the fresh sets in the order they were labelled."""
+    digits = "".join(c for c in path.stem if c.isdigit())
+    return (0 if path.name == "results-gold.jsonl" else 1 + int(digits or 1), path.name)
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -138,7 +142,7 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="also missed non-headline results")
     parser.add_argument("--quiet", action="store_true", help="scores and reasons only")
     args = parser.parse_args()
-    files = args.files or [SETS / name for name in DEFAULT]
+    files = args.files or sorted(SETS.glob("results-*.jsonl"), key=_set_order)
     reasons: Counter[str] = Counter()
     rows: list[str] = []
     for path in files:

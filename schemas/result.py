@@ -255,6 +255,75 @@ def unnamed_comparison(quote: str, start: int, end: int) -> bool:
     return bool(MULTIPLE_VALUE.search(quote[start:end]) and _BETTER_AFTER.match(quote[end:]))
 
 
+# Performance in general: what it measures is fixed by the paper, not by the word. A kernel's,
+# a compiler's or a system's performance is its speed or its throughput, a model's its quality;
+# a multiple ("1.75x") is never a quality.
+_PERFORMANCE = re.compile(r"\bperformance\b", re.I)
+PERFORMANCE_KINDS = ("speedup", "throughput", "quality")
+_PERFORMANCE_REACH = 40
+# A change word that names no metric by itself ("performance gains of 2x").
+_CHANGE_ONLY = re.compile(r"(?:gains?|improvements?|boosts?)$", re.I)
+
+
+def performance_kinds(value: str) -> tuple[str, ...]:
+    """The metrics that performance in general may measure for a figure written as ``value``."""
+    if MULTIPLE_VALUE.search(value):
+        return tuple(kind for kind in PERFORMANCE_KINDS if kind != "quality")
+    return PERFORMANCE_KINDS
+
+
+# What a program or a machine is compared with: a multiple of its performance is its speed
+# ("outperforms hand-optimized kernels by 1.8x", "2x the performance of the GPU implementation").
+_SYSTEM_COMPARED = re.compile(
+    r"\b(?:kernels?|compilers?|libraries|implementations?|(?:CPU|GPU|FPGA|NPU|TPU|MCU)s?|"
+    r"accelerators?|processors?)\b"
+)
+
+
+def system_performance(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a multiple of performance in general in a sentence that compares
+    programs or machines (kernels, compilers, implementations, CPUs, GPUs …), hence a speedup?"""
+    return (
+        bool(MULTIPLE_VALUE.search(quote[start:end]))
+        and generic_performance(quote, start, end)
+        and bool(_SYSTEM_COMPARED.search(quote))
+    )
+
+
+def generic_performance(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a change or comparison of performance in general, with no word of a
+    metric between "performance" and the figure nor after the figure in its clause
+    ("our VM achieves performance improvements of 1.75x", "models improve 8.2% from their
+    baseline performance", "outperforms a data-center GPU by 4.8x")?"""
+    if unnamed_comparison(quote, start, end):
+        return True
+    stop = _CLAUSE_END.search(quote, end)
+    clause_end = stop.start() if stop else len(quote)
+    for word in _PERFORMANCE.finditer(quote):
+        if word.end() <= start:
+            first, last = word.start(), clause_end
+            gap = quote[word.end() : start]
+        elif word.start() >= end and word.end() <= clause_end:
+            first, last = start, word.end()
+            gap = quote[end : word.start()]
+        else:
+            continue
+        if len(gap) > _PERFORMANCE_REACH or _CLAUSE_END.search(gap):
+            continue
+        cues = [
+            (s, e)
+            for s, e, _ in cue_spans(quote, METRIC_CUES)
+            if first <= s
+            and e <= last
+            and not (s <= word.start() and word.end() <= e and e - s == word.end() - word.start())
+            and not (start <= s and e <= end)
+            and not _CHANGE_ONLY.fullmatch(quote[s:e])
+        ]
+        if not cues:
+            return True
+    return False
+
+
 # "outperforming the baseline models by at least 5.7% on the GLUE benchmark", "+46% to +75% in
 # IFEval", "a 25.39% improvement in open ended tasks on the Vicuna benchmark": a gain in
 # percent or points on a named benchmark, dataset or task, with no metric word, is a gain in
@@ -293,10 +362,44 @@ def benchmark_gain(quote: str, start: int, end: int) -> bool:
     return not any(first <= s and e <= last and name != "quality" for s, e, name in cues)
 
 
+def title_metrics(title: str) -> list[str]:
+    """Every metric a paper's title names as its aim."""
+    return [name for name, pattern in TITLE_METRICS.items() if pattern.search(title)]
+
+
 def title_metric(title: str) -> str | None:
     """The one metric a paper's title names as its aim, or None (none, or more than one)."""
-    kinds = [name for name, pattern in TITLE_METRICS.items() if pattern.search(title)]
+    kinds = title_metrics(title)
     return kinds[0] if len(kinds) == 1 else None
+
+
+# "25x less expensive than LLMs": expense in general is money, unless the paper is about the
+# energy or the computation it takes ("orders of magnitude more expensive" in a paper on the
+# power that inference draws).
+_EXPENSIVE_AFTER = re.compile(r"^\s?(?:less|more)\s(?:expensive|costly)\b", re.I)
+EXPENSE_KINDS = ("cost", "energy", "compute")
+
+
+def context_kinds(quote: str, start: int, end: int) -> tuple[str, ...]:
+    """The metrics that quote[start:end] may measure when only a word of general meaning names
+    it (performance, expense), the paper fixing which one; () for any other figure."""
+    if _EXPENSIVE_AFTER.match(quote[end:]):
+        return EXPENSE_KINDS
+    if generic_performance(quote, start, end):
+        return performance_kinds(quote[start:end])
+    return ()
+
+
+def _paper_metrics(info: ValidationInfo, quote: str) -> set[str]:
+    """The metrics named anywhere in the title or abstract of the request's papers whose text
+    holds the quote, with their titles' metrics."""
+    papers = (info.context or {}).get("papers") or {}
+    found: set[str] = set()
+    for paper in papers.values():
+        text = _collapse(f"{paper.get('title') or ''} {paper.get('abstract') or ''}")
+        if quote in text:
+            found.update(name for _, _, name in cue_spans(text, METRIC_CUES))
+    return found | _title_metrics(info, quote)
 
 
 def _title_metrics(info: ValidationInfo, quote: str) -> set[str]:
@@ -379,13 +482,20 @@ class Result(BaseModel):
                 and self.metric in _title_metrics(info, quote)
             )
             and not (self.metric == "quality" and benchmark_gain(quote, start, end))
+            and not (
+                self.metric in context_kinds(quote, start, end)
+                and self.metric in _paper_metrics(info, quote)
+            )
+            and not (self.metric == "speedup" and system_performance(quote, start, end))
         ):
             raise ValueError(
                 f"metric {self.metric!r} is not named next to {self.value!r} in the quote "
                 f"{self.quote!r}: choose the metric that the words around this number name "
                 f"({METRIC_HELP}); only when they name none and the number compares the "
                 "paper's work with another ('outperforms vLLM by 2x'), the one metric the "
-                "paper's title names ('Throughput-oriented ...'); otherwise drop the result"
+                "paper's title names ('Throughput-oriented ...'), and for performance in "
+                "general ('performance improvements of 1.4x') the speedup, throughput or "
+                "quality that the paper names elsewhere; otherwise drop the result"
             )
         if self.baseline is not None and _FIGURE_ONLY.fullmatch(self.baseline.strip()):
             raise ValueError(

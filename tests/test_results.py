@@ -938,3 +938,148 @@ def test_a_change_from_a_figure_keeps_only_where_it_ends() -> None:
 )  # fmt: skip
 def test_seventh_pass_patterns(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12 (brief 12g): figures of performance in general, whose metric the paper fixes.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a kernel paper that measures speed elsewhere: its "performance" is speed
+        ("Our kernels run 2.1x faster than cuBLAS. Against hand-written libraries, our compiler "
+         "delivers performance improvements of 1.4x.", [("2.1x", "speedup"), ("1.4x", "speedup")]),
+        # the figure after the one it compares with: a second system outperformed
+        ("Our design has 4x lower latency than a CPU server and outperforms a data-center GPU "
+         "by 2.5x.", [("4x", "speedup"), ("2.5x", "speedup")]),
+        # a serving paper that measures throughput: its "achievable performance" is throughput
+        ("Our engine sustains 3x higher throughput than vLLM. This is a 5x increase in "
+         "achievable performance over prior engines.",
+         [("3x", "throughput"), ("5x", "throughput")]),
+        # a model paper that measures accuracy: its "baseline performance" is quality
+        ("Our tuned models gain 4.1% accuracy on the reading task. On average, the models "
+         "improve 6.3% from their baseline performance.",
+         [("4.1%", "quality"), ("6.3%", "quality")]),
+        # quality only in a paper whose results are all gains in quality: a paper that also
+        # saves memory may mean its speed
+        ("Our cache cuts memory use by 40% and keeps 99% of the accuracy. It also improves "
+         "performance by 20%.", [("40%", "memory"), ("99%", "quality")]),
+        # speed and throughput both measured: which one "performance" is stays open
+        ("Our server has 2x lower latency and 3x higher throughput. It also improves "
+         "performance by 1.5x.", [("2x", "speedup"), ("3x", "throughput")]),
+        # nothing measured elsewhere, no metric in the title: dropped
+        ("Our method improves performance by 2.5x.", []),
+        # a multiple is no quality, whatever the paper measures
+        ("Our model gains 3.2% accuracy on the reading task. It improves performance by 2x.",
+         [("3.2%", "quality")]),
+        # a metric word between "performance" and the figure names it: no guess
+        ("Our kernels run 2.1x faster than cuBLAS. Our performance model cuts the search "
+         "cost by 40%.", [("2.1x", "speedup"), ("40%", "cost")]),
+    ],
+)  # fmt: skip
+def test_performance_in_general_takes_the_metric_the_paper_measures(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_takes_performance_in_general_as_a_metric_the_paper_names() -> None:
+    quote = "Against prior methods, our approach delivers performance improvements of 1.4x."
+    abstract = f"Our kernels run 2.1x faster than cuBLAS. {quote}"
+    papers = {"p": {"title": "A compiler", "abstract": abstract}}
+    answer = {"metric": "speedup", "value": "1.4x", "quote": quote}
+    assert Result.model_validate(answer, context={"papers": papers}).metric == "speedup"
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(answer)  # no paper to read what it measures from
+    with pytest.raises(ValidationError, match="is not named next to"):
+        # the paper names no throughput
+        Result.model_validate({**answer, "metric": "throughput"}, context={"papers": papers})
+
+
+def test_a_performance_result_survives_the_trip_to_the_section_writer() -> None:
+    # Without the abstract, the schema reads what the paper measures from its results' quotes.
+    from schemas.survey import record_from_compact
+
+    title = "A kernel compiler"
+    abstract = (
+        "We study it. Our kernels run 2.1x faster than cuBLAS. Against prior methods, "
+        "our approach delivers performance improvements of 1.4x."
+    )
+    results = extract_facts(make_document(title, abstract), {}, [])["results"]
+    assert [(r["value"], r["metric"]) for r in results] == [
+        ("2.1x", "speedup"),
+        ("1.4x", "speedup"),
+    ]
+    record = record_from_compact({"key": "k", "title": title, "abstract": "", "results": results})
+    assert [(r.value, r.metric) for r in record.results] == [
+        ("2.1x", "speedup"),
+        ("1.4x", "speedup"),
+    ]
+    with pytest.raises(ValidationError, match="is not named next to"):
+        record_from_compact({"key": "k", "title": title, "results": results[1:]})
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a multiple of performance against programs or machines is a speedup
+        ("Compared with vendor libraries, our code generator gives performance improvements "
+         "of 1.6x.", [("1.6x", "speedup")]),
+        ("On the same board, our runtime outperforms the reference CPU implementation by 3x.",
+         [("3x", "speedup")]),
+        # what the paper measures comes first: a serving paper's performance is throughput
+        ("Our engine sustains 3x higher throughput than vLLM on one GPU. It gives a 5x increase "
+         "in achievable performance over prior GPU engines.",
+         [("3x", "throughput"), ("5x", "throughput")]),
+        # no program or machine compared: no guess
+        ("Compared with prompting, our agent gives performance improvements of 1.6x.", []),
+    ],
+)  # fmt: skip
+def test_a_multiple_of_performance_against_programs_or_machines_is_a_speedup(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_takes_a_multiple_of_performance_against_programs_as_a_speedup() -> None:
+    quote = (
+        "Compared with vendor libraries, our code generator gives performance improvements of 1.6x."
+    )
+    answer = {"metric": "speedup", "value": "1.6x", "quote": quote}
+    assert Result.model_validate(answer).metric == "speedup"
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate({**answer, "metric": "throughput"})
+    agent = "Compared with prompting, our agent gives performance improvements of 1.6x."
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate({**answer, "quote": agent})
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        # expense in general is money ...
+        ("Distilling classifiers", "Our distilled models are 40x faster and 12x less expensive "
+         "than GPT-4 at inference.", [("40x", "speedup"), ("12x", "cost")]),
+        # ... unless the paper is about the energy it takes
+        ("The Energy Footprint of Serving", "We find that generic models are 30x more "
+         "expensive than task-specific ones.", [("30x", "energy")]),
+        ("Distilling classifiers", "Our models cut inference energy by 4x. We find that "
+         "generic models are 30x more expensive than task-specific ones.",
+         [("4x", "energy"), ("30x", "energy")]),
+        # a title naming both energy and cost leaves it open
+        ("The Energy Cost of Serving", "We find that generic models are 30x more expensive "
+         "than task-specific ones.", []),
+    ],
+)  # fmt: skip
+def test_expense_in_general_is_a_cost_unless_the_paper_measures_another(
+    title: str, abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled(title, "We study it. " + abstract) == expected
+
+
+def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> None:
+    quote = "We find that generic models are 30x more expensive than task-specific ones."
+    answer = {"metric": "energy", "value": "30x", "quote": quote}
+    papers = {"p": {"title": "The Energy Footprint of Serving", "abstract": quote}}
+    assert Result.model_validate(answer, context={"papers": papers}).metric == "energy"
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(answer)
+    assert Result.model_validate({**answer, "metric": "cost"}).metric == "cost"

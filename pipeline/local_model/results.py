@@ -18,6 +18,7 @@ from schemas.metric_words import (
     BENCHMARK_SCORE,
     GAIN_ON,
     KEPT_VERB,
+    METRIC_CUES,
     MODEL_SIZE,
     PER_SECOND,
     RATE,
@@ -29,13 +30,17 @@ from schemas.metric_words import (
 )
 from schemas.result import (
     BUDGET_PROBLEM,
+    EXPENSE_KINDS,
     MULTIPLE_VALUE,
     benchmark_gain,
+    context_kinds,
     cue_near,
     cue_spans,
     in_reach,
     setting_problem,
+    system_performance,
     title_metric,
+    title_metrics,
     unnamed_comparison,
 )
 
@@ -1124,7 +1129,62 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
             seen.add(key)
             candidate.status = "kept"
             kept.append(candidate.result)
+    _resolve_in_context(out, title_metrics(doc.title), seen)
     return out
+
+
+def _resolve_in_context(found: list[Candidate], aims: list[str], seen: set[str]) -> None:
+    """Give a figure that only a word of general meaning names (performance: "performance
+    improvements of 1.75x", "improve 8.2% from their baseline performance", "outperforms a GPU
+    by 4.8x"; expense: "25x less expensive") the one metric it may measure (a multiple is no
+    quality) that the paper measures elsewhere (its kept results) or its title names as its one
+    aim. With none, a multiple of performance against programs or machines is a speedup and an
+    expense a cost; otherwise, with more than one, or with a title naming several metrics of
+    which one may be the figure's, the figure stays dropped."""
+    # what a kept result measures counts when its own quote names it, as the schema reads the
+    # paper's metrics from the quotes of its results when a request leaves the abstract out
+    measured = {
+        c.metric
+        for c in found
+        if c.status == "kept"
+        and c.metric
+        and c.result
+        and c.metric in METRIC_CUES
+        and cue_spans(str(c.result["quote"]), {c.metric: METRIC_CUES[c.metric]})
+    } | (set(aims) if len(aims) == 1 else set())
+    # performance is quality only in a paper whose results are all gains in quality (not one that
+    # bounds an accuracy loss, or measures a speed, a memory … as well)
+    quality_only = {
+        (c.metric, c.result["direction"]) for c in found if c.status == "kept" and c.result
+    } == {("quality", "better")}
+    for c in found:
+        if c.status != "no metric" or c.metric is not None or c.result is None:
+            continue
+        quote = str(c.result["quote"])
+        start, end = c.start - c.quote_at, c.end - c.quote_at
+        kinds = context_kinds(quote, start, end)
+        if len(aims) > 1 and set(kinds) & set(aims):
+            continue  # "Fast and Memory-Efficient …", "The Energy Cost of …": left open
+        known = [kind for kind in kinds if kind in measured]
+        if known == ["quality"] and not quality_only:
+            continue  # a systems paper's "performance" may be its speed as well as its accuracy
+        if kinds and not known:
+            if system_performance(quote, start, end):
+                known = ["speedup"]  # "outperforms hand-optimized kernels by 1.8x"
+            elif kinds == EXPENSE_KINDS:
+                known = ["cost"]
+        if len(known) != 1:
+            continue
+        c.metric, c.direct = known[0], False
+        c.result = _draft(c.text, c.start, c.end, quote, known[0])
+        key = f"{c.value}|{quote}"
+        if c.background_sentence:
+            c.status = "background"
+        elif key in seen:
+            c.status = "repeated"
+        else:
+            seen.add(key)
+            c.status = "kept"
 
 
 def finish(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
