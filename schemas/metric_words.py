@@ -35,6 +35,10 @@ TOKEN_COST = (
     r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
     r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b"
 )
+# A dollar sign before an amount ("$0.12 per query", "$1.2M"); a "$" that opens or closes LaTeX
+# mathematics in arXiv text ("$65\%$", "$1.81\,\mathrm{m/s^2}$", "less than $0.1\%$") is none:
+# its number runs into a backslash, a "$", "^", "_" or "{".
+DOLLAR = r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
     r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
@@ -133,7 +137,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "cost": re.compile(
-        r"costs?\b|\$|price|dollars?|cheaper|expens\w*|gpu[\s-](?:hours|days)|budget|" + TOKEN_COST,
+        r"costs?\b|" + DOLLAR + r"|price|dollars?|cheaper|expens\w*|gpu[\s-](?:hours|days)|budget|"
+        + TOKEN_COST,
         re.I,
     ),
     "quality": re.compile(

@@ -1083,3 +1083,29 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
     with pytest.raises(ValidationError, match="is not named next to"):
         Result.model_validate(answer)
     assert Result.model_validate({**answer, "metric": "cost"}).metric == "cost"
+
+
+# Issue 12 (brief 12h): papers from outside the dumps (results-extern, results-extern2).
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a "$" opening LaTeX mathematics is no dollar: its figure is no cost
+        ("Our adaptor raises the rate from $2.5\\,\\mathrm{m/s}$ to $7.5\\,\\mathrm{m/s}$ "
+         "(reaching $70\\%$ of the target).", []),
+        ("We show that a small set of units (less than $0.2\\%$ of all units) predicts "
+         "which answers are wrong.",
+         []),
+        # money still is
+        ("Our system serves a query at $0.12, a 4x lower cost than before.",
+         [("$0.12", "cost"), ("4x", "cost")]),
+        ("Training our model costs $1.2M less than the baseline.", [("$1.2M", "cost")]),
+    ],
+)  # fmt: skip
+def test_ninth_pass_outside_the_dumps(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_a_latex_dollar_names_no_cost_for_the_schema() -> None:
+    quote = "Our method reaches $65\\%$ of the target on the benchmark."
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate({"metric": "cost", "value": "65\\%", "quote": quote})

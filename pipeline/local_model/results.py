@@ -16,6 +16,7 @@ from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.metric_words import (
     ACHIEVED_SCORE,
     BENCHMARK_SCORE,
+    DOLLAR,
     GAIN_ON,
     KEPT_VERB,
     METRIC_CUES,
@@ -90,7 +91,7 @@ _FIGURE = re.compile(
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
     rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
     rf"|{_ONE}"  # a single figure
-    rf"|\$\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money
+    rf"|{DOLLAR}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
     r")",
     re.IGNORECASE,
 )
@@ -165,7 +166,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "cost",
         re.compile(
-            r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|\$|price|dollars?|"
+            r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|" + DOLLAR + r"|price|"
+            r"dollars?|"
             r"cheaper|gpu[\s-](?:hours|days)|expenses?\b|" + TOKEN_COST,
             re.I,
         ),
