@@ -137,7 +137,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "cost": re.compile(
-        r"costs?\b|" + DOLLAR + r"|price|dollars?|cheaper|expens\w*|gpu[\s-](?:hours|days)|budget|"
+        rf"costs?\b|{DOLLAR}|price|dollars?|cheaper|expens\w*|gpu[\s-](?:hours|days)|budget|"
         + TOKEN_COST,
         re.I,
     ),

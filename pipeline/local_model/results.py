@@ -456,8 +456,11 @@ _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to
 # A figure a change starts from, when the figure it reaches is written apart ("from 9%-36% to
 # within 5%"); a range written whole ("from 31% to 45%") is one figure and never split.
 _FROM_BEFORE = re.compile(r"\bfrom\s$", re.I)
+# The figure reached may be written after the system it is for ("from 0.67 for HTML to 0.75") or
+# as a range of its own ("from 291 seconds to between 50 and 62 seconds").
 _TO_AFTER = re.compile(
-    r"^\s?to\s(?:within\s|only\s|about\s|under\s|below\s|less than\s|around\s)?\d"
+    r"^\s?(?:for\s(?:the\s)?[\w.-]+(?:\s[\w.-]+)?\s)?to\s(?:within\s|only\s|about\s|under\s|"
+    r"below\s|less than\s|around\s|between\s|approximately\s|roughly\s|nearly\s|just\s)?\d"
 )
 # "the NanoGPT baseline validation accuracy of 39.4%": a figure the baseline reaches.
 _BASELINE_OF = re.compile(
@@ -467,6 +470,12 @@ _VERSUS_BEFORE = re.compile(
     r"\b(?:compared (?:to|with)|relative to|against|over|than|versus|vs\.?)\s(?:an?\s|the\s)?"
     r"(?:[\w-]+\s){0,2}$",
     re.I,
+)
+# "outperforming multiprocessing (limited by ~8x memory overhead ...)": a figure in brackets that
+# describe a system the paper beats is that system's.
+_BEATEN_BRACKET = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|than|versus|vs\.?|compared (?:to|with))\s"
+    r"(?:the\s)?[\w.-]+(?:\s[\w.-]+)?\s\((?:[a-z][\w-]*\s){1,3}(?:by|of|with|at)\s$"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
@@ -974,6 +983,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
     lead = text[max(0, start - 80) : start]
+    if _BEATEN_BRACKET.search(lead):
+        return True
     baseline = _BASELINE_OF.search(lead)
     if baseline and not _VERSUS_BEFORE.search(lead[: baseline.start()]):
         # "to match the NanoGPT baseline validation accuracy of 39.4%": the baseline's; but
