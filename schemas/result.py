@@ -78,7 +78,7 @@ _CONFIG_BEFORE = re.compile(
 _SETTING_NOUN = (
     r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
     r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
-    r"(?:ratios?|rates?)|"
+    r"(?:ratios?|rates?)|pruning|"
     r"loads?|utili[sz]ation|bit-?widths?|scales?|risk|confidence(?: levels?)?)"
 )
 _BUDGET_BEFORE = re.compile(
@@ -98,6 +98,16 @@ _CONDITION = re.compile(
     r"over|under|drops? to|rises? to|at)\s(?:about\s|around\s|only\s)?$",
     re.I,
 )
+# "on videos exceeding 30 minutes", "sequences of up to 32K tokens": which inputs were used.
+_INPUT_CONDITION = re.compile(
+    r"\b(?:videos?|sequences?|inputs?|documents?|contexts?|prompts?|images?|clips?|texts?|"
+    r"files?|graphs?|conversations?|dialogues?|recordings?|trajectories|episodes?)\s"
+    r"(?:exceeding|longer than|shorter than|lasting|of (?:over|more than|up to|at least))\s$",
+    re.I,
+)
+# "a mean error of 5.1 ms over a 455 ms maximum simulation time": the scale a figure is read
+# against.
+_SCALE_BEFORE = re.compile(r"\bover\s(?:an?|the)\s$", re.I)
 # "under strict constraints (4 GPUs, within 24 hours)": a limit the experiment is held to.
 _CONSTRAINT_LEAD = re.compile(r"\b(?:constrain\w*|budgets?|limited to|restricted to)\b", re.I)
 _LIMIT_VALUE = re.compile(r"(?:within|under|at most|no more than)\s", re.I)
@@ -155,6 +165,10 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return BUDGET_PROBLEM
     if _CONDITION.search(lead):
         return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
+    if _INPUT_CONDITION.search(lead):
+        return "it describes the inputs used ('on videos exceeding 30 minutes'), not an outcome"
+    if _SCALE_BEFORE.search(before):
+        return "it is the scale a figure is read against ('over a 455 ms run'), not an outcome"
     percent = re.fullmatch(r"\d+(?:\.\d+)?\s?%", value) is not None
     if _PERCENTILE_AFTER.search(after) or (
         percent and _PERCENTILE_LATENCY.search(after) and _PERCENTILE_LEAD.search(before)

@@ -1111,6 +1111,16 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
         # ... not the margin in brackets
         ("Our method outperforms LoRA (by 3.1% accuracy on average) on GLUE.",
          [("3.1%", "quality")]),
+        # settings the experiment describes: the inputs used, the scale a figure is read
+        # against, a pruning ratio, the half of a compound noun
+        ("Our model gains 20.5% in accuracy on videos exceeding 40 minutes.",
+         [("20.5%", "quality")]),
+        ("Our forecaster reaches 92% accuracy over a 500 ms horizon.", [("92%", "quality")]),
+        ("It raises accuracy by 2.1 points under 30% pruning and 3.4 points under 60% pruning.",
+         [("2.1 points", "quality"), ("3.4 points", "quality")]),
+        ("Our classifier reaches an accuracy of 41.2% from the first moves (12 half-moves).",
+         [("41.2%", "quality")]),
+        ("Our method cuts the memory by half.", [("half", "memory")]),
     ],
 )  # fmt: skip
 def test_ninth_pass_outside_the_dumps(abstract: str, expected: list[tuple[str, str]]) -> None:
@@ -1121,3 +1131,16 @@ def test_a_latex_dollar_names_no_cost_for_the_schema() -> None:
     quote = "Our method reaches $65\\%$ of the target on the benchmark."
     with pytest.raises(ValidationError, match="is not named next to"):
         Result.model_validate({"metric": "cost", "value": "65\\%", "quote": quote})
+
+
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [
+        ("30 minutes", "Our gains are largest on videos exceeding 30 minutes of speed tests."),
+        ("455 ms", "The error is 5.1 ms over a 455 ms maximum simulation time."),
+        ("50%", "Accuracy improves by 3.6 points under 50% pruning, a lower latency."),
+    ],
+)
+def test_the_schema_rejects_the_settings_of_outside_papers(value: str, quote: str) -> None:
+    with pytest.raises(ValidationError):
+        _result(value, quote, metric="speedup")

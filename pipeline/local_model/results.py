@@ -554,9 +554,10 @@ _FOLD = r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousan
 _CHANGE_WORD = (
     r"(?:reductions?|increases?|improvements?|speed-?ups?|gains?|savings?|decreases?|boosts?)"
 )
-# Figures written in words: "by half", "twice as fast", "two orders of magnitude", "one-third".
+# Figures written in words: "by half", "twice as fast", "two orders of magnitude", "one-third"
+# (not the half of a compound noun: "16 half-moves", "half-precision").
 _WORDS = re.compile(
-    r"\b(half(?![\s-]precision)|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
+    r"\b(half(?![\s-]precision|-[a-z])|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
     r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
