@@ -1127,6 +1127,24 @@ def test_ninth_pass_outside_the_dumps(abstract: str, expected: list[tuple[str, s
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a structured abstract's "Background:" part is background up to the next label
+        ("Background: Older screening tools often miss early cases. When the standard test is "
+         "scored pass/fail, most patients score 2 points, which biases it. Methods: We train a "
+         "classifier on drawings. Results: Our classifier reaches an accuracy of 88.2%.",
+         [("88.2%", "quality")]),
+        # what prior work overlooks, with an example figure, is background
+        ("Prior detectors trade speed for accuracy. Furthermore, they overlook planning, for "
+         "example, 52.0 mAP leading to safe plans. We propose a metric that improves accuracy "
+         "by 3.1%.", [("3.1%", "quality")]),
+    ],
+)  # fmt: skip
+def test_ninth_pass_background(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", abstract) == expected
+
+
 def test_a_latex_dollar_names_no_cost_for_the_schema() -> None:
     quote = "Our method reaches $65\\%$ of the target on the benchmark."
     with pytest.raises(ValidationError, match="is not named next to"):

@@ -240,6 +240,8 @@ _BACKGROUND = re.compile(
     r"\b(?:is|are) known to\b|\bsuffers?\b|\bhas been shown|studies have shown|"
     r"\b(?:typically|commonly|often|usually)\b|\bcan (?:cost|take|consume|require)\b|"
     r"\bhave grown\b|\bis expected to\b|\bmotivat\w*|"
+    # "they overlook the impact on ..., for example, 60.0 mAP ...": what prior work misses
+    r"\bthey\s(?:\w+\s)?(?:overlook|ignore|neglect|fail|lack|omit|miss)\w*\b|"
     r"\bremains? (?:a\s|an\s)?(?:(?:key|major|open|significant)\s)?"
     r"(?:challeng\w*|difficult|problem)",
     re.I,
@@ -604,6 +606,28 @@ def _is_background(sentence: Sentence, first: bool, own: str | None = None) -> b
     if first and not _names_own(text, own):
         return True
     return bool(_BACKGROUND.search(text)) and not _names_own(text, own)
+
+
+# A structured abstract's labels: "Background:" opens the paper's background, which runs until
+# another label ("Methods:", "Result:", ...) opens the next part.
+_BACKGROUND_LABEL = re.compile(
+    r"^\s*(?:background|introduction|motivation|context|objectives?|purpose|aims?|problem)\s?:",
+    re.I,
+)
+_PART_LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z ]{0,30}?\s?:\s")
+
+
+def _labelled_background(body: list[Sentence]) -> set[int]:
+    """Positions of the sentences of a structured abstract's "Background:" part."""
+    inside, found = False, set()
+    for position, sentence in enumerate(body):
+        if _BACKGROUND_LABEL.match(sentence.text):
+            inside = True
+        elif _PART_LABEL.match(sentence.text):
+            inside = False
+        if inside:
+            found.add(position)
+    return found
 
 
 def _cue_spans(text: str) -> list[tuple[int, int, str]]:
@@ -1050,9 +1074,10 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
     seen: set[str] = set()
     aim = title_metric(doc.title)
     body = doc.body
+    labelled = _labelled_background(body)
     for position, sentence in enumerate(body):
         text = sentence.text
-        background = _is_background(sentence, position == 0, own)
+        background = _is_background(sentence, position == 0, own) or position in labelled
         # The last figure kept: end, unit, metric, named directly, index in ``kept``.
         previous: tuple[int, str, str, bool, int] | None = None
         budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
