@@ -102,7 +102,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "compute",
         re.compile(
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
-            r"\bmacs\b|computations?\b|computational|multiply-accumulate|operations|"
+            # "2.47x computational speedup" is a speedup: the noun, not its adjective, names it
+            r"\bmacs\b|computations?\b|computational(?!\s(?:speed-?ups?|accelerations?)\b)|"
+            r"multiply-accumulate|operations|"
             r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
             r"floating[\s-]point operations|training budget|" + TOKEN_COMPUTE,
             re.I,
@@ -219,6 +221,11 @@ _UNIT_METRIC = [
     ("cost", re.compile(r"^\$", re.I)),
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
+# An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
+_ERROR_OF = re.compile(
+    r"\b(?:errors?|rmse|mae|mse|deviations?)\s(?:of|is|was|=|:)\s(?:only\s|about\s|around\s)?$",
+    re.I,
+)
 _CLAUSE = re.compile(r"[;:]|,\s(?:while|whereas|and|but)\s|\swhile\s|\swhereas\s")
 _WORSE = re.compile(
     r"^.{0,30}?\b(?:loss|drop|degradation|decrease in accuracy|overhead|slower|slowdown|"
@@ -723,6 +730,8 @@ def attribute(text: str, start: int, end: int, value: str) -> str | None:
 
 def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | None, bool]:
     """The metric of a figure, and whether its unit or the words right after it name it."""
+    if _ERROR_OF.search(text[max(0, start - 40) : start]):
+        return "quality", True  # "a mean prediction error of 5.1 ms": an error, in any unit
     for name, pattern in _UNIT_METRIC:
         if pattern.search(value.strip()):
             return name, True
