@@ -149,7 +149,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
-        r"false (?:negatives?|positives?)|"
+        r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
         + SOLVED_VERB
         + r"(?=\d+(?:\.\d+)?\s?\\?%\sof\s)|"
         + ACHIEVED_SCORE

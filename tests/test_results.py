@@ -1128,6 +1128,16 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
         ("Our agent matches the baseline with up to 1.9x computational speedup and 40 percent "
          "FLOPs reduction.", [("up to 1.9x", "speedup"), ("40 percent", "compute")]),
         ("Our method cuts the computational cost by 35%.", [("35%", "compute")]),
+        # a score named by its metric: the Dice coefficient, intersection over union, a
+        # variant of BLEU or ROUGE, an f1-score, mIoU as a unit
+        ("Our best model achieved a Dice Similarity Coefficient of 0.41 and "
+         "Intersection-over-Union of 0.29 on the test scans.",
+         [("0.41", "quality"), ("0.29", "quality")]),
+        ("Our decoder reaches BLEU-1 23.4 and ROUGE-1 F 18.6 on the word-level split.",
+         [("23.4", "quality"), ("18.6", "quality")]),
+        ("We achieve f1-score up to 0.81.", [("0.81", "quality")]),
+        ("Notably, our detector surpasses the strongest counterpart by 4.2 mIoU on ScanRefer.",
+         [("4.2 mIoU", "quality")]),
     ],
 )  # fmt: skip
 def test_ninth_pass_outside_the_dumps(abstract: str, expected: list[tuple[str, str]]) -> None:

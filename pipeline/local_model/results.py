@@ -58,7 +58,7 @@ _UNIT = (
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
     r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
-    r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
+    r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|m?IoU\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
     r"TOPS\b|FPS\b|frames per second\b|k?Hz\b))"
 )
@@ -186,6 +186,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
             r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
+            r"\bdice\b|intersection[\s-]over[\s-]union|"
             r"\b(?:roc-?)?auc\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
@@ -215,7 +216,8 @@ _UNIT_METRIC = [
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("throughput", re.compile(r"\d\s?k?hz$", re.I)),  # a rate; kept only next to a rate word
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
-    ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|f1|psnr|db|perplexity|ppl)$", re.I)),
+    ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|m?iou|f1|psnr|db|perplexity|ppl)$",
+                           re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
     ("cost", re.compile(r"^\$", re.I)),
@@ -520,10 +522,16 @@ _SIGNED_GAIN = re.compile(
 # A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
 # performance score (0.631)".
 _SCORE = re.compile(
-    r"\b(?:accuracy|f1(?: score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|fid|"
-    r"r?mse|mae|mape|wer|(?:rank\s)?correlation)"
-    r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|"
+    r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
+    # "a Dice Similarity Coefficient of 0.39", "Intersection-over-Union of 0.27"
+    r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou)"
+    r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
     r"(?!\s?(?:x|times|percent)\b)|"
+    # a score named with its variant right before it: "BLEU-1 21.9", "ROUGE-L F 17.2", "f1-score
+    # up to 0.76"
+    r"\b(?:bleu-\d|rouge-(?:\d|l|lsum)(?:\sf1?)?|f1-score)\s(?:up to\s)?(\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a change of a score without a unit: "a perplexity increase of only 0.2", "0.7 better
     # perplexity", "1.3 higher BLEU"
     r"\b(?:perplexity|ppl|bleu|rouge(?:-\w+)?|fid|wer|f1|accuracy)\s(?:increases?|drops?|"
