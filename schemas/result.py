@@ -351,10 +351,20 @@ _GAIN_AFTER = re.compile(
     r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|increases?|higher|better)\b", re.I
 )
 _ON_BENCHMARK = re.compile(
-    r"^(?:[^.;:]|\.\d){0,100}?\b(?:on|in|across)\s(?:the\s)?(?:[\w-]+,?\s){0,4}?"
+    r"^(?:[^.;:]|\.\d){0,100}?\b(?:on|in|across)\s(?:the\s)?(?:[\w-]+,?\s){0,6}?"
     r"(?:benchmarks?|datasets?|tasks?)\b|"
     r"^[^.;:\d]{0,40}?\b(?:on|in)\s(?:the\s)?(?!" + HARDWARE_NAME + r")"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b",
+    re.I,
+)
+# The benchmark named at the head of the clause, before the gain: "On datasets such as GSM8K,
+# HumanEval, and MedQA, X achieves improvements of 7.61%, ...", "Notably, on the zero-shot subset
+# of GrailQA, X achieves up to an 11.1% relative improvement", "Across all plant datasets, ...".
+_ON_BENCHMARK_LEAD = re.compile(
+    r"^(?:[A-Za-z]+,\s)?(?:on|across|in)\s(?:the\s|all\s)?(?:[\w-]+,?\s){0,6}?"
+    r"(?:benchmarks?|datasets?|tasks?)\b[^.;:]{0,80}?,\s|"
+    r"^(?:[A-Za-z]+,\s)?(?:on|across)\s(?:the\s)?(?:[\w-]+\s){0,4}?(?!" + HARDWARE_NAME + r")"
+    r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b[^.;:\d]{0,40}?,\s",
     re.I,
 )
 _SHARE_VALUE = re.compile(r"\d\s?(?:\\?%|percent|points?|pp)$", re.I)
@@ -368,10 +378,11 @@ def benchmark_gain(quote: str, start: int, end: int) -> bool:
     before = _GAIN_BEFORE.search(quote[:start])
     gain = _GAIN_AFTER.match(quote[end:])
     on = _ON_BENCHMARK.match(quote[end:])
-    if on is None or not (before or gain):
+    lead = None if on else _ON_BENCHMARK_LEAD.match(quote[:start])
+    if (on is None and lead is None) or not (before or gain):
         return False
-    first = before.start() if before else start
-    last = end + on.end()
+    first = 0 if lead else before.start() if before else start
+    last = end + on.end() if on else end
     cues = cue_spans(quote, METRIC_CUES)
     return not any(first <= s and e <= last and name != "quality" for s, e, name in cues)
 

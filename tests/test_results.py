@@ -1138,6 +1138,16 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
         ("We achieve f1-score up to 0.81.", [("0.81", "quality")]),
         ("Notably, our detector surpasses the strongest counterpart by 4.2 mIoU on ScanRefer.",
          [("4.2 mIoU", "quality")]),
+        # a gain on benchmarks named at the head of its clause, or further after it, is quality
+        ("On datasets such as SQuAD, DROP, and BoolQ, our mixer achieves improvements of 6.2%, "
+         "3.9%, and 2.5% over the base models, respectively.",
+         [("6.2%, 3.9%, and 2.5%", "quality")]),
+        ("Notably, on the hard subset of WebQSP, our agent achieves up to a 9.4% relative "
+         "improvement.", [("9.4%", "quality")]),
+        ("Our model shows gains of +2.8% and +1.9% over the base model on subsets of the MMMU "
+         "and MathVista benchmarks, respectively.", [("2.8%", "quality"), ("1.9%", "quality")]),
+        # hardware named at the head is no benchmark
+        ("On the A100 GPU, our kernel achieves improvements of 12% over cuBLAS.", []),
     ],
 )  # fmt: skip
 def test_ninth_pass_outside_the_dumps(abstract: str, expected: list[tuple[str, str]]) -> None:
