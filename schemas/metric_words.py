@@ -95,6 +95,13 @@ GAIN_ON = (
     rf"(?!{HARDWARE_NAME})"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
 )
+# "over 90% of users supported using X", "67.6% of preferences favor our method": the share of
+# people (or their votes) preferring the method in a human evaluation is a quality.
+PREFERRED_BY = (
+    r"\bof\s(?:the\s|all\s)?(?:[\w-]+\s)?(?:users|participants|preferences|"
+    r"annotators|raters|evaluators|experts|respondents|votes|judges|clinicians|readers)\s"
+    r"(?:[\w-]+\s){0,3}?(?:prefer\w*|favou?r\w*|support\w*|chose|choose|rated|judged)\b"
+)
 # "on GSM8K: 96% vs. 61%; JEEBench: 80%", "ACC: 84%": a percentage right after a benchmark's or
 # a measure's name (capitals or digits in it) and a colon is its score.
 BENCHMARK_SCORE = (
@@ -150,6 +157,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
+        + PREFERRED_BY
+        + "|"
         + SOLVED_VERB
         + r"(?=\d+(?:\.\d+)?\s?\\?%\sof\s)|"
         + ACHIEVED_SCORE

@@ -1146,6 +1146,12 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
          "improvement.", [("9.4%", "quality")]),
         ("Our model shows gains of +2.8% and +1.9% over the base model on subsets of the MMMU "
          "and MathVista benchmarks, respectively.", [("2.8%", "quality"), ("1.9%", "quality")]),
+        # the share of people or votes preferring the method in a human evaluation
+        ("We ran human evaluations with 12 clinicians and found that over 85% of users "
+         "supported using our assistant.", [("over 85%", "quality")]),
+        ("In a 40-participant study, 71.2% of preferences favor our method across all axes.",
+         [("71.2%", "quality")]),
+        ("We find that 40% of users are new each month.", []),
         # hardware named at the head is no benchmark
         ("On the A100 GPU, our kernel achieves improvements of 12% over cuBLAS.", []),
     ],

@@ -22,6 +22,7 @@ from schemas.metric_words import (
     METRIC_CUES,
     MODEL_SIZE,
     PER_SECOND,
+    PREFERRED_BY,
     RATE,
     SOLVED_VERB,
     SYSTEM_PERFORMANCE,
@@ -312,6 +313,7 @@ _SHARE_OF_METRIC = re.compile(
     r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
     re.I,
 )
+_PREFERRED = re.compile(r"^\s?" + PREFERRED_BY, re.I)
 _UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
 # What a compressed or cheaper model keeps of the original is its quality.
 _RETAINED = re.compile(
@@ -774,6 +776,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         and all(name == "quality" for _, _, name in _cue_spans(text[end : end + 40]))
     ):
         return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
+    if re.search(r"\d\s?\\?%$", value) and _PREFERRED.match(text[end:]):
+        return "quality", True  # "over 90% of users supported using it": a human preference
     if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
         return "quality", True  # "completes only 14.41% of tasks": a success rate
     if _SUPPORTED.search(text[max(0, start - 30) : start]) and _LARGER_BATCH.match(text[end:]):
