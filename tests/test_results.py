@@ -1152,6 +1152,15 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
         ("In a 40-participant study, 71.2% of preferences favor our method across all axes.",
          [("71.2%", "quality")]),
         ("We find that 40% of users are new each month.", []),
+        # a change written as the score it ends at: the end, named by the words before it
+        ("Our agent raises F1 from 0.61 for the HTML agent to between 0.72 and 0.74.",
+         [("between 0.72 and 0.74", "quality")]),
+        ("Our retriever improves AUC@10 from 0.171 to 0.205 on the test split.",
+         [("0.205", "quality")]),
+        ("With our cache, token usage falls from about 230k to 52k per task.",
+         [("52k", "cost")]),
+        ("We vary the depth from 7 to 13 layers and improve accuracy by 2.1%.",
+         [("2.1%", "quality")]),
         # hardware named at the head is no benchmark
         ("On the A100 GPU, our kernel achieves improvements of 12% over cuBLAS.", []),
     ],

@@ -558,6 +558,16 @@ _SPEEDUP_SCORE = re.compile(
     r"(?![\w%×:/]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
+# A change written as the score it ends at, without a unit: "improves AUC@30 from 0.181 to 0.200",
+# "F1 rises from 0.67 for HTML to between 0.75 and 0.77", "token usage falls from about 241k to
+# 47k": the end (a decimal or a count in thousands, not a setting such as "from 7 to 13
+# layers"), whose metric the words before it name.
+_SCORE_REACHED = re.compile(
+    r"\bfrom\s(?:about\s|around\s|approximately\s)?\d+(?:\.\d+)?k?\s"
+    r"(?:for\s(?:the\s)?[\w.-]+(?:\s[\w.-]+)?\s)?to\s"
+    r"((?:between\s)?(?:\d*\.\d+|\d+k)(?:\sand\s(?:\d*\.\d+|\d+k))?)(?![\w%×]|\.\d)",
+    re.I,
+)
 # "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
 # of the peak, as a utilisation is.
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
@@ -885,6 +895,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SCORE, "quality"),
         (_SHARE_SCORE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
+        (_SCORE_REACHED, None),
         (_PARAMS, "size"),
         (_RATE, "throughput"),
         (_WORD_TIME, "speedup"),
