@@ -95,6 +95,13 @@ GAIN_ON = (
     rf"(?!{HARDWARE_NAME})"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b)"
 )
+# "achieves near-original performance while pruning 20% of data", "removing 10%-30% of the data
+# preserves the classifier performance": the share of the training data a method does without
+# is a saving of compute.
+DATA_PRUNED = (
+    r"\b(?:prun|remov|discard|drop)\w*\s(?:only\s|up to\s|about\s|over\s)?\S+\s?of\s"
+    r"(?:the\s)?(?:training\s)?data(?:set)?\b"
+)
 # "over 90% of users supported using X", "67.6% of preferences favor our method": the share of
 # people (or their votes) preferring the method in a human evaluation is a quality.
 PREFERRED_BY = (
@@ -178,7 +185,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "compute": re.compile(
         r"flops?\b|macs?\b|comput\w*|operations|\bops\b|gops|tops\b|floating[\s-]point|"
-        r"training budget|" + TOKEN_COMPUTE,
+        r"training budget|" + DATA_PRUNED + "|" + TOKEN_COMPUTE,
         re.I,
     ),
 }

@@ -1161,6 +1161,11 @@ def test_the_schema_takes_expense_as_energy_only_in_a_paper_naming_energy() -> N
          [("52k", "cost")]),
         ("We vary the depth from 7 to 13 layers and improve accuracy by 2.1%.",
          [("2.1%", "quality")]),
+        # the share of the training data a method does without saves compute
+        ("Our selector reaches near-original model performance while pruning 25% of data.",
+         [("25%", "compute")]),
+        ("Experiments demonstrate that removing 15%-35% of the data preserves the classifier "
+         "performance.", [("15%-35%", "compute")]),
         # hardware named at the head is no benchmark
         ("On the A100 GPU, our kernel achieves improvements of 12% over cuBLAS.", []),
     ],

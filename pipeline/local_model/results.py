@@ -16,6 +16,7 @@ from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.metric_words import (
     ACHIEVED_SCORE,
     BENCHMARK_SCORE,
+    DATA_PRUNED,
     DOLLAR,
     GAIN_ON,
     KEPT_VERB,
@@ -313,6 +314,7 @@ _SHARE_OF_METRIC = re.compile(
     r"uncompressed|full-precision|FP16|peak)(?:'s)?\s)?",
     re.I,
 )
+_DATA_PRUNED = re.compile(DATA_PRUNED, re.I)
 _PREFERRED = re.compile(r"^\s?" + PREFERRED_BY, re.I)
 _UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
 # What a compressed or cheaper model keeps of the original is its quality.
@@ -786,6 +788,9 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         and all(name == "quality" for _, _, name in _cue_spans(text[end : end + 40]))
     ):
         return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
+    pruned = _DATA_PRUNED.search(text, max(0, start - 40), min(len(text), end + 40))
+    if pruned and pruned.start() < start and end <= pruned.end():
+        return "compute", True  # "while pruning 20% of data": training data done without
     if re.search(r"\d\s?\\?%$", value) and _PREFERRED.match(text[end:]):
         return "quality", True  # "over 90% of users supported using it": a human preference
     if _SOLVED.search(text[max(0, start - 40) : start]) and _SHARE_OF.match(text[end:]):
