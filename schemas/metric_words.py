@@ -164,6 +164,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
+        # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations")
+        r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|absolute deviations?|kappa|"
         + PREFERRED_BY
         + "|"
         + SOLVED_VERB

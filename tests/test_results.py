@@ -1217,3 +1217,31 @@ def test_a_latex_dollar_names_no_cost_for_the_schema() -> None:
 def test_the_schema_rejects_the_settings_of_outside_papers(value: str, quote: str) -> None:
     with pytest.raises(ValidationError):
         _result(value, quote, metric="speedup")
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # an error with its acronym in brackets, in any unit ("mmHg", "~N", "years")
+        ("Our regressor achieves mean absolute errors (MAE) of 2.75 mmHg on the test split.",
+         [("2.75", "quality")]),
+        ("The gripper reaches a root mean square error (RMSE) of 0.312~N in calibration.",
+         [("0.312", "quality")]),
+        ("Our estimator keeps mean absolute deviations of 4.1 years on held-out records.",
+         [("4.1", "quality")]),
+        # a fit, however R squared is written
+        ("Our forecaster reaches an $R^2$ of 0.71 on the held-out farms.", [("0.71", "quality")]),
+        ("The proposed regressor is the best (R2 = 0.66) among the models we tried.",
+         [("0.66", "quality")]),
+        ("Our network achieved the highest $R^2$ score of $0.98120$ on unseen samples.",
+         [("0.98120", "quality")]),
+        # a fraction before the measure it is
+        ("On the river scenes our model achieves 0.8811 overall accuracy and 0.8702 macro "
+         "F1-score.", [("0.8811", "quality"), ("0.8702", "quality")]),
+        # the scores in brackets after the baseline improved over are the baseline's
+        ("Our model reaches 0.912 overall accuracy, improving over a plain CNN baseline "
+         "(0.884 overall accuracy, 0.861 macro F1).", [("0.912", "quality")]),
+    ],
+)  # fmt: skip
+def test_tenth_pass_scores_without_a_unit(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -492,6 +492,13 @@ _BEATEN_BRACKET = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat\w*|than|versus|vs\.?|compared (?:to|with))\s"
     r"(?:the\s)?[\w.-]+(?:\s[\w.-]+)?\s\((?:[a-z][\w-]*\s){1,3}(?:by|of|with|at)\s$"
 )
+# "improving over a vanilla ViT baseline (0.9274 OA, 0.9300 macro F1, ...)": the scores in
+# brackets right after the baseline a paper improves over are the baseline's.
+_BASELINE_BRACKET = re.compile(
+    r"\b(?:over|than|versus|vs\.?|compared (?:to|with))\s(?:an?\s|the\s)?(?:[\w.-]+\s){0,3}"
+    r"baselines?\s\((?:[^()]*,\s)?$",
+    re.I,
+)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
 _DECADE = re.compile(r"^\d+s$")
@@ -529,9 +536,14 @@ _SCORE = re.compile(
     r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
     # "a Dice Similarity Coefficient of 0.39", "Intersection-over-Union of 0.27"
-    r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou)"
-    r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
-    r"(?!\s?(?:x|times|percent)\b)|"
+    r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou|"
+    # an error or a fit, with its acronym in brackets: "mean absolute errors (MAE) of 3.60 mmHg",
+    # "mean absolute deviations of 27 years", "RMSEs as low as 0.073~N", "$R^2$ score of $0.99$"
+    r"(?:absolute|squared?|prediction)\s(?:errors?|deviations?)|r?mses|"
+    r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
+    r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
+    r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?\$?(\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a score named with its variant right before it: "BLEU-1 21.9", "ROUGE-L F 17.2", "f1-score
     # up to 0.76"
     r"\b(?:bleu-\d|rouge-(?:\d|l|lsum)(?:\sf1?)?|f1-score)\s(?:up to\s)?(\d+(?:\.\d+)?)"
@@ -545,7 +557,12 @@ _SCORE = re.compile(
     r"rouge(?:-\w+)?|fid|wer|f1)\b|"
     # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
     r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
-    r"(?:correlation|auc|ssim|f1(?: score)?)\b",
+    r"(?:correlation|auc|ssim|f1(?: score)?)\b|"
+    # a fraction before the measure it is: "0.9572 overall accuracy, 0.9576 macro F1-score, and
+    # 0.9510 Cohen's Kappa"
+    r"(?<![\w.])(0?\.\d+)\s(?:overall|macro|micro|weighted|balanced|mean|average)\s"
+    r"(?:accuracy|f1(?:[\s-]score)?|precision|recall|auc)\b|"
+    r"(?<![\w.])(0?\.\d+)\s(?:cohen'?\s?s\s)?kappa\b",
     re.I,
 )
 # A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
@@ -1045,7 +1062,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
     lead = text[max(0, start - 80) : start]
-    if _BEATEN_BRACKET.search(lead):
+    if _BEATEN_BRACKET.search(lead) or _BASELINE_BRACKET.search(lead):
         return True
     baseline = _BASELINE_OF.search(lead)
     if baseline and not _VERSUS_BEFORE.search(lead[: baseline.start()]):
