@@ -1245,3 +1245,30 @@ def test_the_schema_rejects_the_settings_of_outside_papers(value: str, quote: st
 )  # fmt: skip
 def test_tenth_pass_scores_without_a_unit(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a percentage gain naming no metric, set against others or on benchmarks, is quality
+        ("It outperforms earlier samplers at every depth, achieving relative improvements of 12%, 15%, "
+         "and 9%, respectively.", [("12%, 15%, and 9%", "quality")]),
+        ("On the ROUTE benchmark, our planner sets a new best (31% gain over the prior best).",
+         [("31%", "quality")]),
+        ("We show the superiority of our agent on planning tasks (14.2% improvement).",
+         [("14.2%", "quality")]),
+        ("Across three benchmarks our recipe enhances multilingual reasoning by an average gain "
+         "of 4.4%.", [("4.4%", "quality")]),
+        # what changed, named after the figure
+        ("Our module improves strong baseline models by up to 9.5% in overall accuracy.",
+         [("up to 9.5%", "quality")]),
+        # a gain with no comparison and no benchmark names nothing
+        ("Our new scheduler brings a 20% improvement to the cluster.", []),
+        # a multiple is no gain in quality
+        ("Our kernel achieves improvements of 3x over the baseline.", []),
+    ],
+)  # fmt: skip
+def test_tenth_pass_gains_naming_no_metric(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

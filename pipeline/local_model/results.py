@@ -492,6 +492,22 @@ _BEATEN_BRACKET = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat\w*|than|versus|vs\.?|compared (?:to|with))\s"
     r"(?:the\s)?[\w.-]+(?:\s[\w.-]+)?\s\((?:[a-z][\w-]*\s){1,3}(?:by|of|with|at)\s$"
 )
+# A gain that names no metric ("improvements of 19%", "by an average gain of 5.48%", "(23.8%
+# improvement)") and the comparison or benchmark of its sentence (see _unnamed_gain).
+_PERCENT_VALUE = re.compile(r"\d\s?(?:\\?%|percent\b)", re.I)
+_GAIN_BEFORE = re.compile(
+    r"\b(?:(?:improvements?|gains?)\s(?:of|by)|(?:improv|enhanc|boost)\w*\s(?:[\w'-]+\s){0,4}?by"
+    r"(?:\san?\s(?:average\s)?(?:gain|improvement)\sof)?)\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|on average\s|"
+    r"an average of\s)?$",
+    re.I,
+)
+_GAIN_AFTER = re.compile(r"^\s?(?:(?:relative|absolute|average)\s)?(?:improvements?|gains?)\b", re.I)
+_COMPARED = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|superior\w*|state-of-the-art|sota|baselines?|"
+    r"compared (?:to|with)|prior best|competitors|benchmarks?|datasets?)\b",
+    re.I,
+)
 # "improving over a vanilla ViT baseline (0.9274 OA, 0.9300 macro F1, ...)": the scores in
 # brackets right after the baseline a paper improves over are the baseline's.
 _BASELINE_BRACKET = re.compile(
@@ -762,6 +778,21 @@ def _named_by_change(before: str, after: str) -> str | None:
     return cues[0][2] if cues else ""
 
 
+def _unnamed_gain(text: str, start: int, end: int, value: str) -> bool:
+    """Is the figure a percentage gain that names no metric, in a sentence that sets the paper
+    against others or on benchmarks ("achieving relative improvements of 19%, 24%, and 21%",
+    "(43% gain over the prior best)", "enhances reasoning by an average gain of 5.48%")? Such a
+    gain is one in task quality."""
+    if not _PERCENT_VALUE.search(value) or MULTIPLE_VALUE.search(value):
+        return False
+    before, after = text[max(0, start - 60) : start], text[end:]
+    if not (_GAIN_BEFORE.search(before) or _GAIN_AFTER.match(after)):
+        return False
+    if in_reach(_cue_spans(text), start, end, REACH):
+        return False  # a metric word near by names it, or the rules that read it declined
+    return bool(_COMPARED.search(text))
+
+
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
     """The metric that the figure text[start:end] measures, or None when no word names one."""
     return _attribution(text, start, end, value)[0]
@@ -819,6 +850,16 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
     changed = _named_by_change(text[:start], text[end:])
+    if changed == "":
+        # "improves state-of-the-art models by up to 22.6% in overall accuracy": what changed is
+        # named after the figure
+        named_in = _IN_AFTER.match(text[end:])
+        rest = text[end:][named_in.end() : named_in.end() + 40] if named_in else ""
+        cues = [c for c in _cue_spans(rest) if _TWO_WORDS.fullmatch(rest[: c[0]])]
+        if cues:
+            return cues[0][2], True
+    if changed == "" and _unnamed_gain(text, start, end, value):
+        return "quality", False
     if changed is not None:
         return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
@@ -840,6 +881,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         # "the best model achieves 0.72% and 5.38% in ...", "GSM8K: 96%": a score, when no
         # metric word is in reach ("GPU utilization reaches 85%" is a utilisation)
         if any(start - 2 <= m.end() <= end for m in _UNNAMED_SCORE.finditer(text, 0, end + 80)):
+            return "quality", False
+        if _unnamed_gain(text, start, end, value):
             return "quality", False
         return None, False
     if best[1] == "size" and _COMPRESS.match(word) and _CACHE.search(_clause_before(text, start)):
