@@ -164,7 +164,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|improvements?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
-        # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations")
+        # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations"),
+        # the share of tasks completed ("a completion rate of 0.79")
+        r"completion rates?|\bau(?:c-?)?(?:roc|prc)\b|"
         r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|absolute deviations?|kappa|"
         + PREFERRED_BY
         + "|"

@@ -1272,3 +1272,19 @@ def test_tenth_pass_gains_naming_no_metric(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the areas under the ROC and precision-recall curves, written as one word
+        ("Our detector reaches AUROC up to 91.2% and AUPRC up to 77.5% on the clinic data.",
+         [("up to 91.2%", "quality"), ("up to 77.5%", "quality")]),
+        # a rate of tasks done, without a unit
+        ("Our agent achieves an average success rate of 48.5 in the kitchen simulator.",
+         [("48.5", "quality")]),
+        ("Our retriever reaches a completion rate of 0.83 on the forms.", [("0.83", "quality")]),
+    ],
+)  # fmt: skip
+def test_tenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -189,7 +189,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
             r"\bdice\b|intersection[\s-]over[\s-]union|"
-            r"\b(?:roc-?)?auc\b|"
+            r"\b(?:roc-?)?auc\b|\bau(?:c-?)?(?:roc|prc)\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
@@ -551,6 +551,8 @@ _SIGNED_GAIN = re.compile(
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
+    # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
+    r"(?:success|completion)\srate|"
     # "a Dice Similarity Coefficient of 0.39", "Intersection-over-Union of 0.27"
     r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou|"
     # an error or a fit, with its acronym in brackets: "mean absolute errors (MAE) of 3.60 mmHg",
