@@ -1288,3 +1288,22 @@ def test_tenth_pass_gains_naming_no_metric(
 )  # fmt: skip
 def test_tenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a bare score continued for another setting measures the same
+        ("Our regressor reaches an R2 score of 0.91 for memory use and 0.74 for energy use.",
+         [("0.91", "quality"), ("0.74", "quality")]),
+        ("Our pruning raises the mean accuracy by up to 1.9 under 30% sparsity and 2.6 under "
+         "60% sparsity.", [("up to 1.9", "quality"), ("2.6", "quality")]),
+        ("Our cuff-free method reaches mean absolute errors (MAE) of 4.10 mmHg for one arm and "
+         "3.35 mmHg for the other.", [("4.10", "quality"), ("3.35", "quality")]),
+        # a count after "and" is no second score
+        ("Our regressor reaches an R2 score of 0.91 for memory use and 12 other targets.",
+         [("0.91", "quality")]),
+    ],
+)  # fmt: skip
+def test_tenth_pass_a_bare_score_continued(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -605,6 +605,13 @@ _SCORE_REACHED = re.compile(
     r"((?:between\s)?(?:\d*\.\d+|\d+k)(?:\sand\s(?:\d*\.\d+|\d+k))?)(?![\w%×]|\.\d)",
     re.I,
 )
+# A second score of the same kind after a bare score, each for its own setting (see _figures).
+_BARE = re.compile(r"(?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?")
+_SCORE_FOLLOWS = re.compile(
+    r"(?P<unit>[\s~][A-Za-z]{1,5}\b(?<!\sand)(?<!\sfor))?\s(?:for|under|on|in|at)\s"
+    r"(?:[^,;.]|\.\d){1,80}?\s(?:and|while)\s(?P<num>\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"(?=(?P=unit)?\s(?:for|under|on|in|at)\s)"
+)
 # "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
 # of the peak, as a utilisation is.
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
@@ -975,6 +982,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             s, e = match.span(group)
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
+    for s, e, metric in list(found):
+        # "an R^2 score of 0.98 for runtime prediction and 0.78 for power prediction": a score
+        # without a unit, continued for another setting, measures the same
+        follow = _SCORE_FOLLOWS.match(text, e) if metric and _BARE.fullmatch(text[s:e]) else None
+        at = follow.span("num") if follow else None
+        if at and not any(a < at[1] and at[0] < b for a, b, _ in found):
+            found.append((*at, metric))
     return sorted(found)
 
 
