@@ -115,6 +115,14 @@ BENCHMARK_SCORE = (
     r"(?<![\w-])(?-i:[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*):(?=\s?\d+(?:\.\d+)?\s?\\?%)"
 )
 
+# A score without a unit is named by the benchmark it is measured on, by its capitals: "0.77 on
+# GenEval and 78.73 on DPG-Bench", "MMLU-Pro improves by 0.93" (not hardware: "1.5 on H100").
+BENCH_NAME = r"(?-i:[A-Z][A-Za-z0-9]*(?:[A-Z0-9]|-[A-Z])[\w-]*)"
+BENCHMARK_NAMED = (
+    rf"(?<=\d\s)on\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
+    rf"(?<![\w-])(?!{HARDWARE_NAME}){BENCH_NAME}(?=\s(?:improves|increases|rises|gains)\sby\s\d)"
+)
+
 # Words that name each metric; a value's metric must be named next to it in the quote.
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
@@ -177,6 +185,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         + GAIN_ON
         + "|"
         + BENCHMARK_SCORE
+        + "|"
+        + BENCHMARK_NAMED
         + "|"
         r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
         r"(?:benchmarks?|datasets?|tasks?)\b",

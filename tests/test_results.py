@@ -1307,3 +1307,30 @@ def test_tenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]])
 )  # fmt: skip
 def test_tenth_pass_a_bare_score_continued(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a bare score on a benchmark named by its capitals
+        ("In generation we set a new best among autoregressive models, 0.71 on GenBench and "
+         "81.20 on TextVQA-Hard.", [("0.71", "quality"), ("81.20", "quality")]),
+        ("With our codebook, MMLU-Pro improves by 1.27 over the strongest rival.",
+         [("1.27", "quality")]),
+        # hardware is no benchmark
+        ("Our kernel runs one step in 1.25 on H100 per batch.", []),
+    ],
+)  # fmt: skip
+def test_tenth_pass_a_score_of_a_named_benchmark(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_reads_a_named_benchmark_as_quality_but_not_hardware() -> None:
+    quote = "In generation we reach 0.71 on GenBench, as fast as 1.25 on H100."
+    assert Result.model_validate({"metric": "quality", "value": "0.71", "quote": quote})
+    with pytest.raises(ValidationError):
+        Result.model_validate(
+            {"metric": "quality", "value": "1.25", "quote": "It runs in 1.25 on H100."}
+        )

@@ -15,10 +15,12 @@ from typing import Any
 from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.metric_words import (
     ACHIEVED_SCORE,
+    BENCH_NAME,
     BENCHMARK_SCORE,
     DATA_PRUNED,
     DOLLAR,
     GAIN_ON,
+    HARDWARE_NAME,
     KEPT_VERB,
     METRIC_CUES,
     MODEL_SIZE,
@@ -605,6 +607,14 @@ _SCORE_REACHED = re.compile(
     r"((?:between\s)?(?:\d*\.\d+|\d+k)(?:\sand\s(?:\d*\.\d+|\d+k))?)(?![\w%×]|\.\d)",
     re.I,
 )
+# A score without a unit, of a benchmark named by its capitals (BENCHMARK_NAMED).
+_BENCHMARK_BARE = re.compile(
+    rf"(?<![\w.])(\d+\.\d+)\son\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
+    rf"(?<![\w-])(?!{HARDWARE_NAME}){BENCH_NAME}\s(?:improves|increases|rises|gains)\sby\s"
+    r"((?:up to\s|about\s|over\s|nearly\s)?\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"(?!\s?(?:x|times|percent|fold)\b)",
+    re.I,
+)
 # A second score of the same kind after a bare score, each for its own setting (see _figures).
 _BARE = re.compile(r"(?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?")
 _SCORE_FOLLOWS = re.compile(
@@ -967,6 +977,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     extra = (
         (_SIGNED_GAIN, None),
         (_SCORE, "quality"),
+        (_BENCHMARK_BARE, "quality"),
         (_SHARE_SCORE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
         (_SCORE_REACHED, None),
