@@ -504,7 +504,9 @@ _GAIN_BEFORE = re.compile(
     r"an average of\s)?$",
     re.I,
 )
-_GAIN_AFTER = re.compile(r"^\s?(?:(?:relative|absolute|average)\s)?(?:improvements?|gains?)\b", re.I)
+_GAIN_AFTER = re.compile(
+    r"^\s?(?:(?:relative|absolute|average)\s)?(?:improvements?|gains?)\b", re.I
+)
 _COMPARED = re.compile(
     r"\b(?:outperform\w*|surpass\w*|superior\w*|state-of-the-art|sota|baselines?|"
     r"compared (?:to|with)|prior best|competitors|benchmarks?|datasets?)\b",
