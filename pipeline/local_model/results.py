@@ -317,6 +317,16 @@ _SHARE_OF_METRIC = re.compile(
     re.I,
 )
 _DATA_PRUNED = re.compile(DATA_PRUNED, re.I)
+# "while using only 2% of the training data", "requiring only 0.1% (10k) of the SAM training
+# data", "using only one-twelfth of the training data": the share of the training data a method
+# needs is its data efficiency (`other`); the share it does without is compute (DATA_PRUNED).
+_DATA_USED_BEFORE = re.compile(
+    r"\b(?:us(?:es|ed|ing)|requir(?:es|ed|ing)|need(?:s|ed|ing)?|with)\s(?:only\s|just\s|merely\s)?$",
+    re.I,
+)
+_DATA_USED_AFTER = re.compile(
+    r"^\s?(?:\([^()]{1,20}\)\s)?of\s(?:the\s)?(?:[\w-]+\s)?(?:training|labell?ed)\sdata\b", re.I
+)
 _PREFERRED = re.compile(r"^\s?" + PREFERRED_BY, re.I)
 _UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
 # What a compressed or cheaper model keeps of the original is its quality.
@@ -643,7 +653,8 @@ _CHANGE_WORD = (
 # (not the half of a compound noun: "16 half-moves", "half-precision").
 _WORDS = re.compile(
     r"\b(half(?![\s-]precision|-[a-z])|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
-    r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
+    r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?|twelfths?|twentieths?|"
+    r"hundredths?)|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
     r"an?\sfactor\sof\s(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
@@ -857,6 +868,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         and all(name == "quality" for _, _, name in _cue_spans(text[end : end + 40]))
     ):
         return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
+    if _DATA_USED_BEFORE.search(text[max(0, start - 40) : start]) and _DATA_USED_AFTER.match(
+        text[end:]
+    ):
+        return "other", True  # "while using only 2% of the training data": data efficiency
     pruned = _DATA_PRUNED.search(text, max(0, start - 40), min(len(text), end + 40))
     if pruned and pruned.start() < start and end <= pruned.end():
         return "compute", True  # "while pruning 20% of data": training data done without
