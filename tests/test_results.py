@@ -463,8 +463,8 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern2.jsonl", 0.94, 0.02, 0.76),
         # never opened while tuning (the judge of the ninth pass): 0.817 / 0.100 / 0.536 before
         # it, 0.891 / 0.055 / 0.536 after it, measured once; tuned on by the tenth pass: 0.914 /
-        # 0.042 / 0.725
-        ("results-extern3.jsonl", 0.89, 0.05, 0.69),
+        # 0.042 / 0.739
+        ("results-extern3.jsonl", 0.89, 0.05, 0.71),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
@@ -1356,4 +1356,20 @@ def test_the_schema_reads_a_named_benchmark_as_quality_but_not_hardware() -> Non
 def test_tenth_pass_the_share_of_training_data_used(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a budget in GPU hours, in thousands or on named hardware
+        ("We finish the whole training run in just 120K A100 GPU hours.",
+         [("120K A100 GPU hours", "cost")]),
+        ("Our recipe extends the context, requiring only 2.5k GPU hours of training.",
+         [("2.5k GPU hours", "cost")]),
+        # GPU hours on offer, not spent by the method, are no result
+        ("The cluster offers 300K GPU hours a year to all projects.", []),
+    ],
+)  # fmt: skip
+def test_tenth_pass_gpu_hours(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected

@@ -545,7 +545,7 @@ _CHANGE_BEFORE = re.compile(
 # "from 3 days to 76 minutes", "saves 10 hours"); otherwise it describes the setting.
 _LONG_TIME = re.compile(r"\d\s?(?:hours?|days?|weeks?)$", re.I)
 _TIME_CHANGE_BEFORE = re.compile(
-    r"\b(?:to|in|from|only|just|takes?|took|taking|requires?|needs?|reduc\w*|cut\w*|sav\w*|"
+    r"\b(?:to|in|from|only|just|takes?|took|taking|requires?|requiring|needs?|reduc\w*|cut\w*|sav\w*|"
     r"shorten\w*|lower\w*)\s(?:only\s|just\s)?$",
     re.I,
 )
@@ -643,6 +643,12 @@ _PARAMS = re.compile(
     r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
     r"(?:parameters|params))\b",
     re.I,
+)
+# A budget in GPU hours, in thousands and on named hardware: "in just 314K H800 GPU hours",
+# "requiring only 1.5k GPU hours of training".
+_GPU_HOURS = re.compile(
+    r"\b(?:in|requir\w*|us(?:es|ed|ing)|takes?|took|needs?|costs?)\s(?:only\s|just\s|about\s)?"
+    r"(\d+(?:,\d{3})*(?:\.\d+)?\s?[kKM]?\s(?:[A-Z]\d{2,4}\s)?GPU[\s-](?:hours|days))\b"
 )
 # "a tenfold reduction", "by twofold"; not "the challenge is twofold" (of two parts).
 _FOLD = r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold"
@@ -999,6 +1005,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SPEEDUP_SCORE, "speedup"),
         (_SCORE_REACHED, None),
         (_PARAMS, "size"),
+        (_GPU_HOURS, "cost"),
         (_RATE, "throughput"),
         (_WORD_TIME, "speedup"),
         (_WORDS, None),
