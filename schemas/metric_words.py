@@ -33,7 +33,11 @@ SYSTEM_PERFORMANCE = (
 # budget").
 TOKEN_COST = (
     r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
-    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b"
+    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b|"
+    # the tokens a request sends or is billed for: "a 3000x reduction in prompt length", "reduces
+    # input token count to 22%", "reduces generated tokens by 2-3x"
+    r"\bprompt\slengths?\b|\b(?:(?:input|output|prompt)\s)?token\scounts?\b|"
+    r"\b(?:generated|input|prompt)\stokens\b"
 )
 # A dollar sign before an amount ("$0.12 per query", "$1.2M"); a "$" that opens or closes LaTeX
 # mathematics in arXiv text ("$65\%$", "$1.81\,\mathrm{m/s^2}$", "less than $0.1\%$") is none:

@@ -458,13 +458,13 @@ def test_local_model_scores_on_the_labelled_results(
         # papers from outside the dumps (daily arXiv listings), scored before any tuning
         # (extern 0.836 / 0.109 / 0.650, extern2 0.811 / 0.075 / 0.528); issue 12's ninth pass
         # was tuned on these two: 0.964 / 0.000 / 0.750 and 0.966 / 0.000 / 0.722 after it; the
-        # tenth pass (tuned on all three): 0.967 / 0.000 / 0.800 and 0.971 / 0.000 / 0.792
-        ("results-extern.jsonl", 0.94, 0.02, 0.78),
-        ("results-extern2.jsonl", 0.94, 0.02, 0.76),
+        # tenth pass (tuned on all three): 0.968 / 0.000 / 0.817 and 0.971 / 0.000 / 0.806
+        ("results-extern.jsonl", 0.94, 0.02, 0.79),
+        ("results-extern2.jsonl", 0.94, 0.02, 0.78),
         # never opened while tuning (the judge of the ninth pass): 0.817 / 0.100 / 0.536 before
         # it, 0.891 / 0.055 / 0.536 after it, measured once; tuned on by the tenth pass: 0.914 /
-        # 0.042 / 0.739
-        ("results-extern3.jsonl", 0.89, 0.05, 0.71),
+        # 0.041 / 0.754
+        ("results-extern3.jsonl", 0.89, 0.05, 0.72),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
@@ -1372,4 +1372,21 @@ def test_tenth_pass_the_share_of_training_data_used(
     ],
 )  # fmt: skip
 def test_tenth_pass_gpu_hours(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the tokens a request sends or is billed for are a cost
+        ("Our soft prompt achieves a 400x reduction in prompt length on the three suites.",
+         [("400x", "cost")]),
+        ("Our cleaner reduces input token count to 35% of the raw page.", [("35%", "cost")]),
+        ("Our prompting style reduces generated tokens by 3x at equal accuracy.",
+         [("3x", "cost")]),
+        # the length of a response stays compute
+        ("Our method reduces the average response length by 41%.", [("41%", "compute")]),
+    ],
+)  # fmt: skip
+def test_tenth_pass_tokens_sent_are_a_cost(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
