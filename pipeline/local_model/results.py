@@ -517,6 +517,14 @@ _GAIN_BEFORE = re.compile(
 _GAIN_AFTER = re.compile(
     r"^\s?(?:(?:relative|absolute|average)\s)?(?:improvements?|gains?)\b", re.I
 )
+# A percentage and then "with fewer ..." describing the model that reaches it ("performed
+# comparably (84.15%) with fewer parameters", "(65% with less than 20,000 parameters)").
+_WITH_FEWER = re.compile(
+    r"^\)?,?\s?with\s(?:far\s|much\s|significantly\s)?(?:fewer|less than|only|a fraction of)\s"
+    r"(?:[\w,.-]+\s){0,2}$",
+    re.I,
+)
+_PERFORMED_BRACKET = re.compile(r"\bperform\w*\b[^,;()]{0,40}\($", re.I)
 _COMPARED = re.compile(
     r"\b(?:outperform\w*|surpass\w*|superior\w*|state-of-the-art|sota|baselines?|"
     r"compared (?:to|with)|prior best|competitors|benchmarks?|datasets?)\b",
@@ -908,9 +916,12 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     word = ""  # the metric word that names the figure
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(MULTIPLE_VALUE.search(value))
+    percent = bool(_PERCENT_VALUE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
         if multiple and name == "quality" and not (s >= end and _LOWER_ERROR.match(text[end:])):
             continue  # but "100x lower MSE than ...": an error can shrink by a multiple
+        if s >= end and percent and _WITH_FEWER.match(text[end:s]):
+            continue  # "performed comparably (84.15%) with fewer parameters": the model, not it
         # Crossing a clause break makes a word less likely to name this figure.
         between = (e, start) if e <= start else (end, s)
         distance = gap + 40 * _clauses_between(text, *between)
@@ -926,6 +937,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
             return "quality", False
         if _unnamed_gain(text, start, end, value):
             return "quality", False
+        if percent and _PERFORMED_BRACKET.search(text[max(0, start - 60) : start]):
+            return "quality", False  # "the custom CNN performed comparably (84.15%)"
         return None, False
     if best[1] == "size" and _COMPRESS.match(word) and _CACHE.search(_clause_before(text, start)):
         return "memory", best[0] == 0.0  # "MiniCache achieves a compression ratio of 5x"
