@@ -121,7 +121,12 @@ BENCHMARK_SCORE = (
 
 # A score without a unit is named by the benchmark it is measured on, by its capitals: "0.77 on
 # GenEval and 78.73 on DPG-Bench", "MMLU-Pro improves by 0.93" (not hardware: "1.5 on H100").
-BENCH_NAME = r"(?-i:[A-Z][A-Za-z0-9]*(?:[A-Z0-9]|-[A-Z])[\w-]*)"
+# A model is no benchmark: "3.25 on LLaMA-7B", "MMLU-Pro" but not "GPT-4", "Qwen2-7B".
+BENCH_NAME = (
+    r"(?!(?:gpt|llama|qwen|mistral|mixtral|gemma|phi|opt|bert|roberta|vit|resnet|t5|bloom|"
+    r"falcon|deepseek|claude)(?![a-z]))"
+    r"(?-i:[A-Z][A-Za-z0-9]*(?:[A-Z0-9]|-[A-Z])[\w-]*)(?<!\d[BM])"
+)
 BENCHMARK_NAMED = (
     rf"(?<=\d\s)on\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
     rf"(?<![\w-])(?!{HARDWARE_NAME}){BENCH_NAME}(?=\s(?:improves|increases|rises|gains)\sby\s\d)"

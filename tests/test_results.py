@@ -1322,6 +1322,8 @@ def test_tenth_pass_a_bare_score_continued(abstract: str, expected: list[tuple[s
          [("1.27", "quality")]),
         # hardware is no benchmark
         ("Our kernel runs one step in 1.25 on H100 per batch.", []),
+        # nor is a model
+        ("Our kernel runs one step in 1.25 on LLaMA-7B and 2.50 on GPT-2 per batch.", []),
     ],
 )  # fmt: skip
 def test_tenth_pass_a_score_of_a_named_benchmark(
