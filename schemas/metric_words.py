@@ -41,8 +41,12 @@ TOKEN_COST = (
 )
 # A dollar sign before an amount ("$0.12 per query", "$1.2M"); a "$" that opens or closes LaTeX
 # mathematics in arXiv text ("$65\%$", "$1.81\,\mathrm{m/s^2}$", "less than $0.1\%$") is none:
-# its number runs into a backslash, a "$", "^", "_" or "{".
-DOLLAR = r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
+# its number runs into a backslash, a "$", "^", "_" or "{"; nor is one that closes a LaTeX
+# symbol before the figure ("$\sim$3x", "$\leq$5 ms").
+DOLLAR = (
+    r"(?<!\\sim)(?<!\\approx)(?<!\\times)(?<!\\le)(?<!\\ge)(?<!\\leq)(?<!\\geq)"
+    r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
+)
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
     r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"

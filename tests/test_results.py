@@ -1411,3 +1411,18 @@ def test_tenth_pass_a_score_in_brackets_after_performed(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # LaTeX in arXiv text: "$\times$" is a multiple read whole, "$\sim$" no dollar
+        ("Our kernel achieves a 2.5$\\times$ speedup over FlashAttention.",
+         [("2.5$\\times$", "speedup")]),
+        ("Our kernel is $\\sim$3x faster than FlashAttention.", [("$\\sim$3x", "speedup")]),
+        # a dollar amount stays a cost
+        ("Our service costs $3 per hour less than the baseline.", [("$3", "cost")]),
+    ],
+)  # fmt: skip
+def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

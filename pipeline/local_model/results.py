@@ -56,7 +56,7 @@ QUOTE_LIMIT = 380
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
-    r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
+    r"(?:\s?(?:[x×](?![\w])|\$\\times\$|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
@@ -71,7 +71,9 @@ _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
     r"less than|under|within|only|as much as|as little as|[<>~≈]|"
     # "sim" is "~" (LaTeX \sim) that lost its backslash: "by sim3x", "by \sim 3x"
-    r"\\?sim(?=\s?\d))\s?)?"
+    r"\\?sim(?=\s?\d)|"
+    # LaTeX in arXiv text: "$\sim$3x", "$\approx$ 2x"
+    r"\$\\(?:sim|approx)\$)\s?)?"
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
@@ -224,7 +226,7 @@ _UNIT_METRIC = [
                            re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
-    ("cost", re.compile(r"^\$", re.I)),
+    ("cost", re.compile(r"^\$(?!\\)", re.I)),  # not LaTeX: "$\sim$3x"
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 # An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
