@@ -33,12 +33,20 @@ SYSTEM_PERFORMANCE = (
 # budget").
 TOKEN_COST = (
     r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
-    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b"
+    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b|"
+    # the tokens a request sends or is billed for: "a 3000x reduction in prompt length", "reduces
+    # input token count to 22%", "reduces generated tokens by 2-3x"
+    r"\bprompt\slengths?\b|\b(?:(?:input|output|prompt)\s)?token\scounts?\b|"
+    r"\b(?:generated|input|prompt)\stokens\b"
 )
 # A dollar sign before an amount ("$0.12 per query", "$1.2M"); a "$" that opens or closes LaTeX
 # mathematics in arXiv text ("$65\%$", "$1.81\,\mathrm{m/s^2}$", "less than $0.1\%$") is none:
-# its number runs into a backslash, a "$", "^", "_" or "{".
-DOLLAR = r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
+# its number runs into a backslash, a "$", "^", "_" or "{"; nor is one that closes a LaTeX
+# symbol before the figure ("$\sim$3x", "$\leq$5 ms").
+DOLLAR = (
+    r"(?<!\\sim)(?<!\\approx)(?<!\\times)(?<!\\le)(?<!\\ge)(?<!\\leq)(?<!\\geq)"
+    r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
+)
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
     r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
@@ -115,6 +123,19 @@ BENCHMARK_SCORE = (
     r"(?<![\w-])(?-i:[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*):(?=\s?\d+(?:\.\d+)?\s?\\?%)"
 )
 
+# A score without a unit is named by the benchmark it is measured on, by its capitals: "0.77 on
+# GenEval and 78.73 on DPG-Bench", "MMLU-Pro improves by 0.93" (not hardware: "1.5 on H100").
+# A model is no benchmark: "3.25 on LLaMA-7B", "MMLU-Pro" but not "GPT-4", "Qwen2-7B".
+BENCH_NAME = (
+    r"(?!(?:gpt|llama|qwen|mistral|mixtral|gemma|phi|opt|bert|roberta|vit|resnet|t5|bloom|"
+    r"falcon|deepseek|claude)(?![a-z]))"
+    r"(?-i:[A-Z][A-Za-z0-9]*(?:[A-Z0-9]|-[A-Z])[\w-]*)(?<!\d[BM])"
+)
+BENCHMARK_NAMED = (
+    rf"(?<=\d\s)on\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
+    rf"(?<![\w-])(?!{HARDWARE_NAME}){BENCH_NAME}(?=\s(?:improves|increases|rises|gains)\sby\s\d)"
+)
+
 # Words that name each metric; a value's metric must be named next to it in the quote.
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
@@ -161,9 +182,13 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"\bdrops?\b|\bwer\b|"
         r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
-        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|performance|"
+        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|improvements?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
+        # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations"),
+        # the share of tasks completed ("a completion rate of 0.79")
+        r"completion rates?|\bau(?:c-?)?(?:roc|prc)\b|"
+        r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|absolute deviations?|kappa|"
         + PREFERRED_BY
         + "|"
         + SOLVED_VERB
@@ -173,6 +198,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         + GAIN_ON
         + "|"
         + BENCHMARK_SCORE
+        + "|"
+        + BENCHMARK_NAMED
         + "|"
         r"improvements? (?:on|in) \w+|improvements? over [\w.-]+ on (?:the\s)?(?:[\w-]+\s){0,2}"
         r"(?:benchmarks?|datasets?|tasks?)\b",

@@ -235,7 +235,7 @@ _COMPARED_BY = re.compile(
 )
 _BETTER_AFTER = re.compile(r"^\s?(?:better|improved|improvements?)\b(?!\s(?:in|of|on)\b)", re.I)
 # A figure written as a multiple ("2.3x", "3 times", "10-fold"); the local model reads it too.
-MULTIPLE_VALUE = re.compile(r"\d\s?(?:[x×]|times|-?fold)$", re.I)
+MULTIPLE_VALUE = re.compile(r"\d\s?(?:[x×]|times|-?fold|\$\\times\$)$", re.I)
 # The aim a title names ("Throughput-oriented ...", "Accelerating ...", "Cost Efficient ...").
 TITLE_METRICS: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(r"\bfast(?:er)?\b|accelerat\w*|\bspeed\w*|latency", re.I),

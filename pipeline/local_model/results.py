@@ -15,10 +15,12 @@ from typing import Any
 from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.metric_words import (
     ACHIEVED_SCORE,
+    BENCH_NAME,
     BENCHMARK_SCORE,
     DATA_PRUNED,
     DOLLAR,
     GAIN_ON,
+    HARDWARE_NAME,
     KEPT_VERB,
     METRIC_CUES,
     MODEL_SIZE,
@@ -54,7 +56,7 @@ QUOTE_LIMIT = 380
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
-    r"(?:\s?(?:[x×](?![\w])|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
+    r"(?:\s?(?:[x×](?![\w])|\$\\times\$|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
@@ -69,7 +71,9 @@ _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
     r"less than|under|within|only|as much as|as little as|[<>~≈]|"
     # "sim" is "~" (LaTeX \sim) that lost its backslash: "by sim3x", "by \sim 3x"
-    r"\\?sim(?=\s?\d))\s?)?"
+    r"\\?sim(?=\s?\d)|"
+    # LaTeX in arXiv text: "$\sim$3x", "$\approx$ 2x"
+    r"\$\\(?:sim|approx)\$)\s?)?"
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
@@ -189,7 +193,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
             r"\bdice\b|intersection[\s-]over[\s-]union|"
-            r"\b(?:roc-?)?auc\b|"
+            r"\b(?:roc-?)?auc\b|\bau(?:c-?)?(?:roc|prc)\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
@@ -222,7 +226,7 @@ _UNIT_METRIC = [
                            re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
-    ("cost", re.compile(r"^\$", re.I)),
+    ("cost", re.compile(r"^\$(?!\\)", re.I)),  # not LaTeX: "$\sim$3x"
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 # An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
@@ -315,6 +319,16 @@ _SHARE_OF_METRIC = re.compile(
     re.I,
 )
 _DATA_PRUNED = re.compile(DATA_PRUNED, re.I)
+# "while using only 2% of the training data", "requiring only 0.1% (10k) of the SAM training
+# data", "using only one-twelfth of the training data": the share of the training data a method
+# needs is its data efficiency (`other`); the share it does without is compute (DATA_PRUNED).
+_DATA_USED_BEFORE = re.compile(
+    r"\b(?:us(?:es|ed|ing)|requir(?:es|ed|ing)|need(?:s|ed|ing)?|with)\s(?:only\s|just\s|merely\s)?$",
+    re.I,
+)
+_DATA_USED_AFTER = re.compile(
+    r"^\s?(?:\([^()]{1,20}\)\s)?of\s(?:the\s)?(?:[\w-]+\s)?(?:training|labell?ed)\sdata\b", re.I
+)
 _PREFERRED = re.compile(r"^\s?" + PREFERRED_BY, re.I)
 _UNNAMED_SCORE = re.compile(f"{ACHIEVED_SCORE}|{BENCHMARK_SCORE}", re.I)
 # What a compressed or cheaper model keeps of the original is its quality.
@@ -492,6 +506,39 @@ _BEATEN_BRACKET = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat\w*|than|versus|vs\.?|compared (?:to|with))\s"
     r"(?:the\s)?[\w.-]+(?:\s[\w.-]+)?\s\((?:[a-z][\w-]*\s){1,3}(?:by|of|with|at)\s$"
 )
+# A gain that names no metric ("improvements of 19%", "by an average gain of 5.48%", "(23.8%
+# improvement)") and the comparison or benchmark of its sentence (see _unnamed_gain).
+_PERCENT_VALUE = re.compile(r"\d\s?(?:\\?%|percent\b)", re.I)
+_GAIN_BEFORE = re.compile(
+    r"\b(?:(?:improvements?|gains?)\s(?:of|by)|(?:improv|enhanc|boost)\w*\s(?:[\w'-]+\s){0,4}?by"
+    r"(?:\san?\s(?:average\s)?(?:gain|improvement)\sof)?)\s"
+    r"(?:up to\s|over\s|about\s|around\s|nearly\s|approximately\s|on average\s|"
+    r"an average of\s)?$",
+    re.I,
+)
+_GAIN_AFTER = re.compile(
+    r"^\s?(?:(?:relative|absolute|average)\s)?(?:improvements?|gains?)\b", re.I
+)
+# A percentage and then "with fewer ..." describing the model that reaches it ("performed
+# comparably (84.15%) with fewer parameters", "(65% with less than 20,000 parameters)").
+_WITH_FEWER = re.compile(
+    r"^\)?,?\s?with\s(?:far\s|much\s|significantly\s)?(?:fewer|less than|only|a fraction of)\s"
+    r"(?:[\w,.-]+\s){0,2}$",
+    re.I,
+)
+_PERFORMED_BRACKET = re.compile(r"\bperform\w*\b[^,;()]{0,40}\($", re.I)
+_COMPARED = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|superior\w*|state-of-the-art|sota|baselines?|"
+    r"compared (?:to|with)|prior best|competitors|benchmarks?|datasets?)\b",
+    re.I,
+)
+# "improving over a vanilla ViT baseline (0.9274 OA, 0.9300 macro F1, ...)": the scores in
+# brackets right after the baseline a paper improves over are the baseline's.
+_BASELINE_BRACKET = re.compile(
+    r"\b(?:over|than|versus|vs\.?|compared (?:to|with))\s(?:an?\s|the\s)?(?:[\w.-]+\s){0,3}"
+    r"baselines?\s\((?:[^()]*,\s)?$",
+    re.I,
+)
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
 _DECADE = re.compile(r"^\d+s$")
@@ -508,7 +555,7 @@ _CHANGE_BEFORE = re.compile(
 # "from 3 days to 76 minutes", "saves 10 hours"); otherwise it describes the setting.
 _LONG_TIME = re.compile(r"\d\s?(?:hours?|days?|weeks?)$", re.I)
 _TIME_CHANGE_BEFORE = re.compile(
-    r"\b(?:to|in|from|only|just|takes?|took|taking|requires?|needs?|reduc\w*|cut\w*|sav\w*|"
+    r"\b(?:to|in|from|only|just|takes?|took|taking|requires?|requiring|needs?|reduc\w*|cut\w*|sav\w*|"
     r"shorten\w*|lower\w*)\s(?:only\s|just\s)?$",
     re.I,
 )
@@ -528,10 +575,17 @@ _SIGNED_GAIN = re.compile(
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
+    # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
+    r"(?:success|completion)\srate|"
     # "a Dice Similarity Coefficient of 0.39", "Intersection-over-Union of 0.27"
-    r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou)"
-    r"(?:\s(?:of|to|at|is)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?(\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
-    r"(?!\s?(?:x|times|percent)\b)|"
+    r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou|"
+    # an error or a fit, with its acronym in brackets: "mean absolute errors (MAE) of 3.60 mmHg",
+    # "mean absolute deviations of 27 years", "RMSEs as low as 0.073~N", "$R^2$ score of $0.99$"
+    r"(?:absolute|squared?|prediction)\s(?:errors?|deviations?)|r?mses|"
+    r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
+    r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
+    r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?\$?(\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a score named with its variant right before it: "BLEU-1 21.9", "ROUGE-L F 17.2", "f1-score
     # up to 0.76"
     r"\b(?:bleu-\d|rouge-(?:\d|l|lsum)(?:\sf1?)?|f1-score)\s(?:up to\s)?(\d+(?:\.\d+)?)"
@@ -545,7 +599,12 @@ _SCORE = re.compile(
     r"rouge(?:-\w+)?|fid|wer|f1)\b|"
     # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
     r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
-    r"(?:correlation|auc|ssim|f1(?: score)?)\b",
+    r"(?:correlation|auc|ssim|f1(?: score)?)\b|"
+    # a fraction before the measure it is: "0.9572 overall accuracy, 0.9576 macro F1-score, and
+    # 0.9510 Cohen's Kappa"
+    r"(?<![\w.])(0?\.\d+)\s(?:overall|macro|micro|weighted|balanced|mean|average)\s"
+    r"(?:accuracy|f1(?:[\s-]score)?|precision|recall|auc)\b|"
+    r"(?<![\w.])(0?\.\d+)\s(?:cohen'?\s?s\s)?kappa\b",
     re.I,
 )
 # A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
@@ -570,6 +629,21 @@ _SCORE_REACHED = re.compile(
     r"((?:between\s)?(?:\d*\.\d+|\d+k)(?:\sand\s(?:\d*\.\d+|\d+k))?)(?![\w%×]|\.\d)",
     re.I,
 )
+# A score without a unit, of a benchmark named by its capitals (BENCHMARK_NAMED).
+_BENCHMARK_BARE = re.compile(
+    rf"(?<![\w.])(\d+\.\d+)\son\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
+    rf"(?<![\w-])(?!{HARDWARE_NAME}){BENCH_NAME}\s(?:improves|increases|rises|gains)\sby\s"
+    r"((?:up to\s|about\s|over\s|nearly\s)?\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"(?!\s?(?:x|times|percent|fold)\b)",
+    re.I,
+)
+# A second score of the same kind after a bare score, each for its own setting (see _figures).
+_BARE = re.compile(r"(?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?")
+_SCORE_FOLLOWS = re.compile(
+    r"(?P<unit>[\s~][A-Za-z]{1,5}\b(?<!\sand)(?<!\sfor))?\s(?:for|under|on|in|at)\s"
+    r"(?:[^,;.]|\.\d){1,80}?\s(?:and|while)\s(?P<num>\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
+    r"(?=(?P=unit)?\s(?:for|under|on|in|at)\s)"
+)
 # "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
 # of the peak, as a utilisation is.
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
@@ -580,6 +654,12 @@ _PARAMS = re.compile(
     r"(?:parameters|params))\b",
     re.I,
 )
+# A budget in GPU hours, in thousands and on named hardware: "in just 314K H800 GPU hours",
+# "requiring only 1.5k GPU hours of training".
+_GPU_HOURS = re.compile(
+    r"\b(?:in|requir\w*|us(?:es|ed|ing)|takes?|took|needs?|costs?)\s(?:only\s|just\s|about\s)?"
+    r"(\d+(?:,\d{3})*(?:\.\d+)?\s?[kKM]?\s(?:[A-Z]\d{2,4}\s)?GPU[\s-](?:hours|days))\b"
+)
 # "a tenfold reduction", "by twofold"; not "the challenge is twofold" (of two parts).
 _FOLD = r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold"
 _CHANGE_WORD = (
@@ -589,7 +669,8 @@ _CHANGE_WORD = (
 # (not the half of a compound noun: "16 half-moves", "half-precision").
 _WORDS = re.compile(
     r"\b(half(?![\s-]precision|-[a-z])|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
-    r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?)|"
+    r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?|twelfths?|twentieths?|"
+    r"hundredths?)|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
     r"an?\sfactor\sof\s(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
@@ -745,6 +826,21 @@ def _named_by_change(before: str, after: str) -> str | None:
     return cues[0][2] if cues else ""
 
 
+def _unnamed_gain(text: str, start: int, end: int, value: str) -> bool:
+    """Is the figure a percentage gain that names no metric, in a sentence that sets the paper
+    against others or on benchmarks ("achieving relative improvements of 19%, 24%, and 21%",
+    "(43% gain over the prior best)", "enhances reasoning by an average gain of 5.48%")? Such a
+    gain is one in task quality."""
+    if not _PERCENT_VALUE.search(value) or MULTIPLE_VALUE.search(value):
+        return False
+    before, after = text[max(0, start - 60) : start], text[end:]
+    if not (_GAIN_BEFORE.search(before) or _GAIN_AFTER.match(after)):
+        return False
+    if in_reach(_cue_spans(text), start, end, REACH):
+        return False  # a metric word near by names it, or the rules that read it declined
+    return bool(_COMPARED.search(text))
+
+
 def attribute(text: str, start: int, end: int, value: str) -> str | None:
     """The metric that the figure text[start:end] measures, or None when no word names one."""
     return _attribution(text, start, end, value)[0]
@@ -788,6 +884,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         and all(name == "quality" for _, _, name in _cue_spans(text[end : end + 40]))
     ):
         return "quality", True  # "retains up to 20% more source-domain knowledge than LoRA"
+    if _DATA_USED_BEFORE.search(text[max(0, start - 40) : start]) and _DATA_USED_AFTER.match(
+        text[end:]
+    ):
+        return "other", True  # "while using only 2% of the training data": data efficiency
     pruned = _DATA_PRUNED.search(text, max(0, start - 40), min(len(text), end + 40))
     if pruned and pruned.start() < start and end <= pruned.end():
         return "compute", True  # "while pruning 20% of data": training data done without
@@ -802,15 +902,28 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     if _named_otherwise(text[end:]) or _SHARE_OF.match(text[end:]):
         return None, False
     changed = _named_by_change(text[:start], text[end:])
+    if changed == "":
+        # "improves state-of-the-art models by up to 22.6% in overall accuracy": what changed is
+        # named after the figure
+        named_in = _IN_AFTER.match(text[end:])
+        rest = text[end:][named_in.end() : named_in.end() + 40] if named_in else ""
+        cues = [c for c in _cue_spans(rest) if _TWO_WORDS.fullmatch(rest[: c[0]])]
+        if cues:
+            return cues[0][2], True
+    if changed == "" and _unnamed_gain(text, start, end, value):
+        return "quality", False
     if changed is not None:
         return (changed or None), bool(changed)
     best: tuple[float, str] | None = None
     word = ""  # the metric word that names the figure
     # A multiple ("2.3x") measures speed, throughput, memory, cost…; accuracy is not a multiple.
     multiple = bool(MULTIPLE_VALUE.search(value))
+    percent = bool(_PERCENT_VALUE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
         if multiple and name == "quality" and not (s >= end and _LOWER_ERROR.match(text[end:])):
             continue  # but "100x lower MSE than ...": an error can shrink by a multiple
+        if s >= end and percent and _WITH_FEWER.match(text[end:s]):
+            continue  # "performed comparably (84.15%) with fewer parameters": the model, not it
         # Crossing a clause break makes a word less likely to name this figure.
         between = (e, start) if e <= start else (end, s)
         distance = gap + 40 * _clauses_between(text, *between)
@@ -824,6 +937,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         # metric word is in reach ("GPU utilization reaches 85%" is a utilisation)
         if any(start - 2 <= m.end() <= end for m in _UNNAMED_SCORE.finditer(text, 0, end + 80)):
             return "quality", False
+        if _unnamed_gain(text, start, end, value):
+            return "quality", False
+        if percent and _PERFORMED_BRACKET.search(text[max(0, start - 60) : start]):
+            return "quality", False  # "the custom CNN performed comparably (84.15%)"
         return None, False
     if best[1] == "size" and _COMPRESS.match(word) and _CACHE.search(_clause_before(text, start)):
         return "memory", best[0] == 0.0  # "MiniCache achieves a compression ratio of 5x"
@@ -898,10 +1015,12 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     extra = (
         (_SIGNED_GAIN, None),
         (_SCORE, "quality"),
+        (_BENCHMARK_BARE, "quality"),
         (_SHARE_SCORE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
         (_SCORE_REACHED, None),
         (_PARAMS, "size"),
+        (_GPU_HOURS, "cost"),
         (_RATE, "throughput"),
         (_WORD_TIME, "speedup"),
         (_WORDS, None),
@@ -913,6 +1032,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             s, e = match.span(group)
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
+    for s, e, metric in list(found):
+        # "an R^2 score of 0.98 for runtime prediction and 0.78 for power prediction": a score
+        # without a unit, continued for another setting, measures the same
+        follow = _SCORE_FOLLOWS.match(text, e) if metric and _BARE.fullmatch(text[s:e]) else None
+        at = follow.span("num") if follow else None
+        if at and not any(a < at[1] and at[0] < b for a, b, _ in found):
+            found.append((*at, metric))
     return sorted(found)
 
 
@@ -1045,7 +1171,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
     lead = text[max(0, start - 80) : start]
-    if _BEATEN_BRACKET.search(lead):
+    if _BEATEN_BRACKET.search(lead) or _BASELINE_BRACKET.search(lead):
         return True
     baseline = _BASELINE_OF.search(lead)
     if baseline and not _VERSUS_BEFORE.search(lead[: baseline.start()]):
