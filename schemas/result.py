@@ -57,6 +57,7 @@ def metric_kind(name: str) -> str:
 # A number that is part of a name, hardware or configuration, looked at in its quote.
 _NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
 _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
+_TEX_TIMES = re.compile(r"\s?\$?\\times\$?\s?")
 _TIMES_THING = re.compile(r"^\s?[x×]\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
 _DEVICE_METRIC = re.compile(
     r"^\s?[x×]?\s?(?:GPUs?|nodes?|TPUs?|NPUs?)\s(?:memory|hours?|time|utili[sz]ation|costs?)\b",
@@ -146,12 +147,14 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
     if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
-    times_thing = _TIMES_THING.search(after) or re.search(
-        r"(?<![A-Za-z])[x×]\s?(?:\d|[A-Z]\w*\d)", value
+    # LaTeX's "$\times$" is "×" ("256 $\times$ 256" as "256 × 256")
+    value_x, after_x = _TEX_TIMES.sub("×", value), _TEX_TIMES.sub("×", after, count=1)
+    times_thing = _TIMES_THING.search(after_x) or re.search(
+        r"(?<![A-Za-z])[x×]\s?(?:\d|[A-Z]\w*\d)", value_x
     )  # "8x7B", "1024 × 1024", not the x of "max 47%"
     # a count of devices is a whole number followed by the devices, not their memory or hours
-    count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after)
-    if count and (times_thing or (value[-1:] in "x×" and _THING_AFTER.search(after))):
+    count = not re.search(r"\d\.\d", value) and not _DEVICE_METRIC.search(after_x)
+    if count and (times_thing or (value_x[-1:] in "x×" and _THING_AFTER.search(after_x))):
         return "it is a configuration ('8×A100', '1024×1024', 'Mixtral-8x7B'), not an outcome"
     if _PARAMS_SLASH.search(before):
         return "it is a model's configuration ('11.5M / 2.4GFLOPs'), not an outcome"
