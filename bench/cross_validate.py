@@ -2,7 +2,10 @@
 
 The labelled sets: ../shared/eval/dev-gold.jsonl, tests/fixtures/labels/seed-gold.jsonl and
 tests/fixtures/labels/extra-gold.jsonl (titles matched to the papers of dumps/ by normalized
-title) and the classics (with their own abstracts). Each fold fits the learned heads with
+title), the classics (with their own abstracts) and tests/fixtures/extern's extern2 and extern3
+(arXiv listings from outside the dumps, abstracts inline; extern-gold.jsonl, the third, is kept
+as a test set: ``bench/eval_local.py --classics tests/fixtures/extern/extern-gold.jsonl``
+scores the shipped model on it). Each fold fits the learned heads with
 ``pipeline.local_model.training`` on the other folds (thresholds and calibration by an inner
 cross-validation on those folds only) and answers the held-out papers through ``LocalModel``,
 as a build would.
@@ -35,6 +38,10 @@ from schemas.taxonomy import Taxonomy  # noqa: E402
 SEED_GOLD = ROOT / "tests" / "fixtures" / "labels" / "seed-gold.jsonl"
 EXTRA_GOLD = ROOT / "tests" / "fixtures" / "labels" / "extra-gold.jsonl"
 CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
+# arXiv listings from outside the dumps (tests/fixtures/extern/README.md); extern-gold.jsonl is
+# the test set, never trained on.
+EXTERN = ROOT / "tests" / "fixtures" / "extern"
+EXTERN_TRAIN = ("extern2", "extern3")
 DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
 REPORTED = ["relevance_f1", "primary_lenient", "levels_f1", "leaves_f1", "primary_strict"]
 
@@ -62,6 +69,10 @@ def labelled_sets(dumps: Path, dev_gold: Path = DEV_GOLD) -> dict[str, list[Exam
             examples.append(_example(found[0], found[1], row))
         sets[name] = examples
     sets["classics"] = [_example(r["title"], r["abstract"], r) for r in _rows(CLASSICS)]
+    for name in EXTERN_TRAIN:
+        sets[name] = [
+            _example(r["title"], r["abstract"], r) for r in _rows(EXTERN / f"{name}-gold.jsonl")
+        ]
     return sets
 
 

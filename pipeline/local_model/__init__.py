@@ -86,7 +86,7 @@ class LocalModel:
         relevant, confidence, rule_leaves = signal.relevant, None, tuple(choice.leaves)
         if self.learned is not None:
             prediction = self.learned.predict(doc, scores, signal, choice.leaves)
-            decision = decide(self.learned, prediction, self.order, signal.relevant, choice.primary)
+            decision = decide(self.learned, prediction, self.order, signal, choice.primary)
             relevant, confidence = decision.relevant, decision.confidence
             evidence = {leaf: evidence_quote(doc, scores.get(leaf)) for leaf in decision.leaves}
             choice = Choice(decision.leaves[0], decision.leaves, evidence)

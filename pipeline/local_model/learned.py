@@ -24,16 +24,21 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.local_model.embedding import embed
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.screen import RelevanceSignal
 from pipeline.local_model.text import Document
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
+# The embedding's dimensions enter the relevance head at this scale (unit-length vectors have
+# small coordinates; bench/relevance_cv.py compared 2, 3 and 5: 2 held out best).
+EMBEDDING_SCALE = 2.0
 FORMAT = 2
 MAX_LEAVES = 4
 
@@ -67,11 +72,19 @@ def tfidf(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
 
 
 def relevance_features(
-    words: dict[str, float], signal: RelevanceSignal, scores: dict[str, LeafScore]
+    words: dict[str, float],
+    signal: RelevanceSignal,
+    scores: dict[str, LeafScore],
+    embedding: Iterable[float] | None = None,
 ) -> dict[str, float]:
-    """Features of the relevance head: words plus the rule signals."""
+    """Features of the relevance head: words, the rule signals and the paper's embedding
+    (pipeline.local_model.embedding; each dimension times EMBEDDING_SCALE)."""
     ranked = sorted((s.score for s in scores.values()), reverse=True)
     features = {f"w:{t}": v for t, v in words.items()}
+    if embedding is not None:
+        features.update(
+            {f"e:{i}": round(EMBEDDING_SCALE * float(x), 6) for i, x in enumerate(embedding)}
+        )
     features.update(
         {
             "sig:leaf": math.log1p(max(signal.leaf, 0.0)),
@@ -219,6 +232,11 @@ class LearnedModel:
     # record of the training choice, not used when answering.
     membership_config: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def uses_embedding(self) -> bool:
+        """Whether the relevance head was fitted with the paper embedding's features."""
+        return any(name.startswith("e:") for name in self.relevance.weights)
+
     def predict(
         self,
         doc: Document,
@@ -227,7 +245,8 @@ class LearnedModel:
         rule_leaves: list[str],
     ) -> Prediction:
         words = tfidf(terms(doc.title, doc.abstract), self.idf)
-        relevance = self.relevance.probability(relevance_features(words, signal, scores))
+        vector = embed(doc.title, doc.abstract) if self.uses_embedding else None
+        relevance = self.relevance.probability(relevance_features(words, signal, scores, vector))
         membership: dict[str, float] = {}
         logits: dict[str, float] = {}
         for leaf in scores:
@@ -350,21 +369,30 @@ def decide(
     model: LearnedModel,
     prediction: Prediction,
     order: list[str],
-    rule_relevant: bool,
+    signal: RelevanceSignal,
     rule_primary: str,
 ) -> Decision:
     """Combine the heads with the cue rules into an answer.
 
-    Cross-validation (``make eval-local``) found the rules' relevance and primary leaf as good
-    as the heads' on held-out papers and the heads' secondary leaves better: relevance and
-    primary come from the rules, the other levels from the levels head, the secondary leaves
-    from the membership head, and the confidence from the heads' probabilities of that answer.
+    Relevance: in scope when the cue rules say so (never on the title alone) and the relevance
+    head's probability reaches its threshold: the head (words, rule signals and the paper's
+    embedding) vetoes what the rules let in. Cross-validation with the arXiv-listing sets of
+    tests/fixtures/extern (papers from outside efficiency searches) found this better than the
+    rules alone and than the head alone (bench/relevance_cv.py). The primary comes from the
+    rules (as good as the primary head's on held-out papers), the other levels from the levels
+    head, the secondary leaves from the membership head, and the confidence from the heads'
+    probabilities of that answer.
     """
     position = {leaf: i for i, leaf in enumerate(order)}
-    relevant = rule_relevant
+    relevant = head_relevant(model, prediction, signal)
     leaves = choose_leaves(
         prediction, rule_primary, model.leaf_threshold, model.level_threshold, position
     )
     p_relevance = prediction.relevance if relevant else 1.0 - prediction.relevance
     raw = p_relevance * (prediction.primary[rule_primary] if relevant else 1.0)
     return Decision(relevant, leaves, model.confidence(raw))
+
+
+def head_relevant(model: LearnedModel, prediction: Prediction, signal: RelevanceSignal) -> bool:
+    """In scope when the rules say so and the relevance head does not veto it."""
+    return bool(signal.relevant) and prediction.relevance >= model.relevance_threshold

@@ -34,10 +34,12 @@ def model_digest(root: Path) -> str:
     """Hash of the model files in ``root`` (a copy of pipeline/local_model) and the schemas."""
     project = Path(__file__).resolve().parent.parent.parent
     # Its own modules and the ones its answers are built with (prose helpers, schemas).
-    # The learned weights (weights.json) are part of the model like its code.
+    # The learned weights (weights.json) and the embedding (embedding.npy, its tokenizer's
+    # .json) are part of the model like its code.
     sources = (
         sorted(root.glob("*.py"))
         + sorted(root.glob("*.json"))
+        + sorted(root.glob("*.npy"))
         + [
             project / "schemas" / "names.py",
             project / "schemas" / "stages.py",

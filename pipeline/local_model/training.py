@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from pipeline.local_model.embedding import embed
 from pipeline.local_model.learned import (
     Head,
     LearnedModel,
@@ -47,6 +48,10 @@ MIN_DF = 3  # a word in fewer training papers says nothing general
 # cost 0.004 held-out levels F1.
 MIN_WEIGHT = 0.05
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+# The relevance head vetoes papers the rules let in (learned.decide); its threshold maximises
+# F-beta with recall weighted twice: a paper wrongly kept out costs its primary leaf and levels
+# too (both are scored over the in-scope papers), a paper wrongly let in only relevance precision.
+RELEVANCE_BETA = 2.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class Analysed:
     scores: Any
     signal: Any
     rule_leaves: list[str]
+    embedding: Any = None  # the paper's embedding (numpy vector), None without one
 
 
 def analyse(examples: list[Example], taxonomy: Taxonomy) -> list[Analysed]:
@@ -97,7 +103,16 @@ def analyse(examples: list[Example], taxonomy: Taxonomy) -> list[Analysed]:
     out = []
     for ex in examples:
         a = rules.analyse(ex.title, ex.abstract)
-        out.append(Analysed(ex, terms(ex.title, ex.abstract), a.scores, a.signal, a.choice.leaves))
+        out.append(
+            Analysed(
+                ex,
+                terms(ex.title, ex.abstract),
+                a.scores,
+                a.signal,
+                a.choice.leaves,
+                embed(ex.title, ex.abstract),
+            )
+        )
     return out
 
 
@@ -161,7 +176,7 @@ def _heads(
     scored = [(item, v) for item, v in zip(items, vectors, strict=True)
               if item.example.relevant is not None]  # fmt: skip
     relevance = _logistic(
-        [relevance_features(v, item.signal, item.scores) for item, v in scored],
+        [relevance_features(v, item.signal, item.scores, item.embedding) for item, v in scored],
         [int(bool(item.example.relevant)) for item, _ in scored],
         C_RELEVANCE,
     )
@@ -248,7 +263,9 @@ def _answer_sets(
         if not item.example.relevant:
             continue
         got: set[str] = set()
-        if item.signal.relevant:  # decide() keeps the rules' relevance and primary
+        # The rules' relevance stands in for decide()'s here: leaf thresholds are chosen before
+        # the relevance threshold (and the rules' primary is decide()'s).
+        if item.signal.relevant:
             got = set(choose_leaves(p, item.rule_leaves[0], same, level, position))
         out.append((got, set(item.example.leaves)))
     return out
@@ -273,20 +290,26 @@ def _choose(
     scored = [(i, p) for i, p in zip(items, predictions, strict=True)
               if i.example.relevant is not None]  # fmt: skip
 
-    def relevance_f1(t: float) -> float:
-        tp = sum(1 for i, p in scored if i.example.relevant and p.relevance >= t)
-        pred = sum(1 for _, p in scored if p.relevance >= t)
-        gold = sum(1 for i, _ in scored if i.example.relevant)
-        return _f1(tp, pred, gold)
+    def in_scope(item: Analysed, p: Prediction, t: float) -> bool:
+        """What decide() answers (learned.head_relevant) at threshold ``t``."""
+        return bool(item.signal.relevant) and p.relevance >= t
 
-    relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f1(t), -abs(t - 0.5)))
+    def relevance_f(t: float) -> float:
+        """F-beta of the relevance decision at threshold ``t`` (recall weighted RELEVANCE_BETA)."""
+        tp = sum(1 for i, p in scored if i.example.relevant and in_scope(i, p, t))
+        pred = sum(1 for i, p in scored if in_scope(i, p, t))
+        gold = sum(1 for i, _ in scored if i.example.relevant)
+        b2 = RELEVANCE_BETA**2
+        return (1 + b2) * tp / (b2 * gold + pred) if gold + pred else 0.0
+
+    relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f(t), -abs(t - 0.5)))
 
     # Calibration: P(answer right) from the logit of its raw probability.
     raws: list[float] = []
     right: list[int] = []
     for item, p in scored:
-        # The answer decide() gives: the rules' relevance and primary (see its docstring).
-        relevant = bool(item.signal.relevant)
+        # The answer decide() gives: the head's relevance, the rules' primary (its docstring).
+        relevant = in_scope(item, p, relevance_threshold)
         primary = item.rule_leaves[0]
         raw = (p.relevance if relevant else 1 - p.relevance) * (
             p.primary[primary] if relevant else 1.0

@@ -1,0 +1,197 @@
+"""Relevance only: how the screen's decision generalises, by cross-validation and on a test set.
+
+    .venv/bin/python bench/relevance_cv.py [--test tests/fixtures/extern/extern-gold.jsonl]
+
+Fits only the relevance head (pipeline.local_model.learned.relevance_features, C and MIN_DF of
+pipeline.local_model.training), so one run takes seconds, not the 20 minutes of
+``bench/eval_local.py --cv``. Decision policies compared:
+
+- ``rules``: the cue rules' decision (what the local model answered before issue 14's
+  out-of-distribution sets);
+- ``head``: the relevance head's probability at a threshold chosen, as ``make train-local``
+  chooses it, by F-beta (training.RELEVANCE_BETA) on out-of-fold predictions of an inner
+  cross-validation of the training folds;
+- ``rules and head``: in scope only when the rules and the head (threshold chosen the same
+  way) both say so.
+
+``--no-embedding``: the relevance head on words and rule signals only (without the paper
+embedding of pipeline.local_model.embedding).
+
+Training sets: every labelled set of bench/cross_validate.labelled_sets (the dumps' papers, the
+classics and the arXiv-listing sets extern2 and extern3); ``--dumps-only`` leaves out the
+arXiv-listing sets, as before issue 14's extern sets. Prints 5-fold held-out relevance F1 per
+policy and per set (fold seeds 0 to ``--seeds`` - 1), then each policy fitted on all training
+sets and scored on ``--test`` (never trained on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.cross_validate import DEV_GOLD, EXTERN, EXTERN_TRAIN, labelled_sets  # noqa: E402
+from pipeline.local_model.learned import Head, relevance_features, tfidf  # noqa: E402
+from pipeline.local_model.training import (  # noqa: E402
+    C_RELEVANCE,
+    INNER_FOLDS,
+    RELEVANCE_BETA,
+    THRESHOLDS,
+    Analysed,
+    Example,
+    _idf,
+    _logistic,
+    analyse,
+    folds,
+)
+from pipeline.taxonomy import load_taxonomy  # noqa: E402
+
+POLICIES = ["rules", "head", "rules and head"]
+
+
+def _examples(path: Path) -> list[Example]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Example(
+            title=r["title"],
+            abstract=r["abstract"],
+            relevant=r.get("relevant"),
+            primary=r.get("primary"),
+            leaves=tuple(r.get("leaves") or ()),
+        )
+        for r in rows
+    ]
+
+
+WORDS_ONLY = False  # --no-embedding: the head without the paper embedding's features
+
+
+def _vector(item: Analysed) -> object:
+    return None if WORDS_ONLY else item.embedding
+
+
+def _fit(train: list[Analysed], c: float) -> tuple[Head, dict[str, float]]:
+    idf = _idf(train)
+    rows = [relevance_features(tfidf(i.words, idf), i.signal, i.scores, _vector(i)) for i in train]
+    data = _logistic(rows, [int(bool(i.example.relevant)) for i in train], c)
+    return Head(bias=data["bias"], weights=data["weights"]), idf
+
+
+def _probabilities(head: Head, idf: dict[str, float], items: list[Analysed]) -> list[float]:
+    return [
+        head.probability(relevance_features(tfidf(i.words, idf), i.signal, i.scores, _vector(i)))
+        for i in items
+    ]
+
+
+def _f1(gold: list[bool], got: list[bool], beta: float = 1.0) -> float:
+    tp = sum(1 for g, p in zip(gold, got, strict=True) if g and p)
+    b2 = beta * beta
+    denominator = b2 * sum(gold) + sum(got)
+    return (1 + b2) * tp / denominator if denominator else 1.0
+
+
+def _decide(policy: str, items: list[Analysed], probs: list[float], t: float) -> list[bool]:
+    rules = [bool(i.signal.relevant) for i in items]
+    if policy == "rules":
+        return rules
+    head = [p >= t for p in probs]
+    if policy == "head":
+        return head
+    return [r and h for r, h in zip(rules, head, strict=True)]
+
+
+def _threshold(policy: str, train: list[Analysed], c: float, seed: int) -> float:
+    """The policy's threshold by F-beta (training.RELEVANCE_BETA, as the shipped model chooses
+    it) on out-of-fold predictions of the training items."""
+    if policy == "rules":
+        return 0.5
+    probs = [0.0] * len(train)
+    for test in folds(train, INNER_FOLDS, seed):
+        held = set(test)
+        head, idf = _fit([x for i, x in enumerate(train) if i not in held], c)
+        for i, p in zip(test, _probabilities(head, idf, [train[i] for i in test]), strict=True):
+            probs[i] = p
+    gold = [bool(i.example.relevant) for i in train]
+    return max(
+        THRESHOLDS,
+        key=lambda t: (
+            _f1(gold, _decide(policy, train, probs, t), RELEVANCE_BETA),
+            -abs(t - 0.5),
+        ),
+    )
+
+
+def held_out(
+    items: list[Analysed], names: list[str], c: float, seed: int
+) -> dict[str, dict[str, float]]:
+    """Held-out relevance F1 per policy: pooled ("all") and per set."""
+    answers: dict[str, list[bool]] = {p: [False] * len(items) for p in POLICIES}
+    for test in folds(items, seed=seed):
+        held = set(test)
+        train = [x for i, x in enumerate(items) if i not in held]
+        head, idf = _fit(train, c)
+        tested = [items[i] for i in test]
+        probs = _probabilities(head, idf, tested)
+        for policy in POLICIES:
+            t = _threshold(policy, train, c, seed)
+            for i, got in zip(test, _decide(policy, tested, probs, t), strict=True):
+                answers[policy][i] = got
+    out: dict[str, dict[str, float]] = {}
+    for policy, got in answers.items():
+        row = {"all": _f1([bool(i.example.relevant) for i in items], got)}
+        for name in dict.fromkeys(names):
+            chosen = [k for k, n in enumerate(names) if n == name]
+            row[name] = _f1(
+                [bool(items[k].example.relevant) for k in chosen], [got[k] for k in chosen]
+            )
+        out[policy] = row
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dumps", type=Path, default=ROOT / "dumps")
+    parser.add_argument("--test", type=Path, default=EXTERN / "extern-gold.jsonl")
+    parser.add_argument("--dumps-only", action="store_true")
+    parser.add_argument("--no-embedding", action="store_true")
+    parser.add_argument("--c", type=float, default=C_RELEVANCE)
+    parser.add_argument("--seeds", type=int, default=4)
+    args = parser.parse_args()
+    global WORDS_ONLY
+    WORDS_ONLY = args.no_embedding
+    taxonomy = load_taxonomy()
+    sets = labelled_sets(args.dumps, DEV_GOLD)
+    if args.dumps_only:
+        sets = {k: v for k, v in sets.items() if k not in EXTERN_TRAIN}
+    sets = {k: [e for e in v if e.relevant is not None] for k, v in sets.items()}
+    names = [n for n, rows in sets.items() for _ in rows]
+    items = analyse([e for rows in sets.values() for e in rows], taxonomy)
+    print(", ".join(f"{n} {len(r)}" for n, r in sets.items()), f"C={args.c}")
+    columns = ["all", *dict.fromkeys(names)]
+    print(f"{'held out (mean of seeds)':28}" + "".join(f"{c[:12]:>13}" for c in columns))
+    runs = [held_out(items, names, args.c, seed) for seed in range(args.seeds)]
+    for policy in POLICIES:
+        mean = {c: sum(r[policy][c] for r in runs) / len(runs) for c in columns}
+        print(f"{policy:28}" + "".join(f"{mean[c]:13.3f}" for c in columns))
+    test = analyse(_examples(args.test), taxonomy)
+    head, idf = _fit(items, args.c)
+    probs = _probabilities(head, idf, test)
+    gold = [bool(i.example.relevant) for i in test]
+    print(f"test {args.test.name} ({len(test)} papers, {sum(gold)} in scope), fitted on all:")
+    for policy in POLICIES:
+        t = _threshold(policy, items, args.c, 0)
+        got = _decide(policy, test, probs, t)
+        tp = sum(1 for g, p in zip(gold, got, strict=True) if g and p)
+        print(
+            f"  {policy:26} F1 {_f1(gold, got):.3f}  (threshold {t}, {tp} right, "
+            f"{sum(got) - tp} wrongly in, {sum(gold) - tp} missed)"
+        )
+
+
+if __name__ == "__main__":
+    main()

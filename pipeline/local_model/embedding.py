@@ -1,0 +1,79 @@
+"""A static sentence embedding of a paper's title and abstract (numpy and tokenizers only).
+
+The vectors are a model2vec static model distilled from all-MiniLM-L6-v2 (Apache-2.0) with PCA
+to ``DIMS`` dimensions: one float16 vector per word piece of MiniLM's tokenizer. A text's
+embedding is the mean of its word pieces' vectors (the first ``MAX_TOKENS``, unknown pieces
+dropped), L2-normalised: what ``model2vec.StaticModel.encode`` computes, without torch at
+answer time. The files ship with the package (``embedding.npy``, ``embedding-tokenizer.json``)
+and are rebuilt by ``make embedding`` (bench/build_embedding.py; needs the emb extra's torch,
+sentence-transformers and model2vec, at development time only). Their bytes are part of the
+local model's version (registry.model_digest), so a rebuilt file re-keys cached answers.
+
+Used by the relevance head (learned.relevance_features): word counts say which topic words a
+paper uses; the embedding says what the paper is about when its words are new, which is where a
+head fitted to efficiency-search results failed on papers from general arXiv listings
+(tests/fixtures/extern, bench/relevance_cv.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+VECTORS_PATH = HERE / "embedding.npy"
+TOKENIZER_PATH = HERE / "embedding-tokenizer.json"
+DIMS = 128
+MAX_TOKENS = 512
+_LOCK = threading.Lock()
+
+
+class StaticEmbedding:
+    """Mean of word-piece vectors, L2-normalised."""
+
+    def __init__(self, vectors: np.ndarray, tokenizer: Any) -> None:
+        self.vectors = vectors
+        self.tokenizer = tokenizer
+        unk = tokenizer.token_to_id("[UNK]")
+        self.unk = -1 if unk is None else int(unk)
+
+    def encode(self, text: str) -> np.ndarray:
+        """The text's embedding (float32, unit length; zeros when no piece is known)."""
+        with _LOCK:  # a tokenizers.Tokenizer with truncation set is shared between threads
+            ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        kept = [i for i in ids if i != self.unk]
+        if not kept:
+            return np.zeros(self.vectors.shape[1], dtype=np.float32)
+        mean = self.vectors[np.asarray(kept, dtype=np.int64)].astype(np.float32).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm > 0 else mean
+
+
+def load(
+    vectors_path: Path = VECTORS_PATH, tokenizer_path: Path = TOKENIZER_PATH
+) -> StaticEmbedding:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    vectors = np.load(vectors_path, allow_pickle=False)
+    return StaticEmbedding(vectors, tokenizer)
+
+
+@cache
+def shipped() -> StaticEmbedding | None:
+    """The embedding shipped with the package, or None when its files are absent."""
+    if not (VECTORS_PATH.exists() and TOKENIZER_PATH.exists()):
+        return None
+    return load()
+
+
+def embed(title: str, abstract: str) -> np.ndarray | None:
+    """The paper's embedding ("title. abstract"), or None without a shipped embedding."""
+    model = shipped()
+    return None if model is None else model.encode(f"{title}. {abstract}")
