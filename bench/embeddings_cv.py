@@ -14,11 +14,13 @@ per way of reading it, added to the cue-score features of every (paper, level) r
 - ``proj``: the embedding itself, each dimension standardised over the training papers, one
   copy per level (``emb|<level>|<i>``): a learned projection of it for each level; ``proj/4``
   the same at a quarter of the scale (so four times as regularised as the cue scores);
+- ``pca16``: its first 16 principal components over the training papers, standardised, one
+  copy per level;
 - ``proto``: the paper's cosine to the mean embedding of the training papers of that level
   minus its cosine to the mean of the other in-scope training papers, standardised over the
   training papers (one feature per level, a training paper's own vector left out of the means);
 - ``knn``: the similarity-weighted share of the paper's ``K`` nearest in-scope training papers
-  (by cosine, itself excluded) that belong to the level.
+  (by cosine, itself excluded) that belong to the level; ``knn25`` the same with 25.
 
 Everything made from training papers (means, neighbours) is made from the training part of
 each fit only, inner folds included (``LevelExtra``). Relevance and the primary are the rules'
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +44,21 @@ if str(ROOT) not in sys.path:
 
 from bench.cross_validate import labelled_sets  # noqa: E402
 from bench.levels_errors import cross_validate, gold_levels, pooled_f1  # noqa: E402
+from pipeline.local_model.learned import Head, relevance_features  # noqa: E402
 from pipeline.local_model.training import (  # noqa: E402
+    INNER_FOLDS,
     Analysed,
     Example,
     LevelExtra,
     LevelFeatures,
     analyse,
+    folds,
 )
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 K = 10
-WAYS = ["proj", "proj/4", "proto", "knn"]
+PCA = 16
+WAYS = ["proj", "proj/4", "pca16", "proto", "knn", "knn25"]
 
 
 def text_of(example: Example) -> str:
@@ -108,71 +115,144 @@ def extra_for(way: str, vectors: Any, items: list[Analysed]) -> LevelExtra:
 
         return make_proj
 
-    def in_scope(train: list[Analysed]) -> tuple[list[Analysed], Any, Any]:
-        pool = [t for t in train if t.example.relevant]
-        member = np.array([[level in gold_levels(t) for level in levels] for t in pool], float)
-        return pool, np.stack([vector(t) for t in pool]), member
+    if way == "pca16":
 
-    if way == "proto":
-
-        def make_proto(train: list[Analysed]) -> LevelFeatures:
-            pool, matrix, member = in_scope(train)
-            position = {id(t): i for i, t in enumerate(pool)}
-            sums = member.T @ matrix  # (levels, dim): sum of the level's papers' vectors
-            total = matrix.sum(axis=0)
-            counts = member.sum(axis=0)
-
-            def raw(item: Analysed, level: str) -> float:
-                j = levels.index(level)
-                v = vector(item)
-                inside, n_in = sums[j], counts[j]
-                outside, n_out = total - sums[j], len(pool) - counts[j]
-                if id(item) in position:  # a training paper: leave its own vector out
-                    own = member[position[id(item)], j]
-                    inside, n_in = inside - own * v, n_in - own
-                    outside, n_out = outside - (1 - own) * v, n_out - (1 - own)
-                return _cosine(v, inside) - _cosine(v, outside) if n_in and n_out else 0.0
-
-            # The differences are small (static embeddings of papers are all alike): standardise
-            # each level's by its spread over the training papers.
-            spread = {}
-            for level in levels:
-                values = np.array([raw(t, level) for t in pool])
-                spread[level] = (float(values.mean()), float(values.std()) + 1e-9)
+        def make_pca(train: list[Analysed]) -> LevelFeatures:
+            matrix = np.stack([vector(t) for t in train])
+            mean = matrix.mean(axis=0)
+            _, _, axes = np.linalg.svd(matrix - mean, full_matrices=False)
+            axes = axes[:PCA]
+            spread = ((matrix - mean) @ axes.T).std(axis=0) + 1e-9
 
             def more(item: Analysed, level: str) -> dict[str, float]:
-                value = (raw(item, level) - spread[level][0]) / spread[level][1]
-                return {f"proto|{level}": value, "proto": value}
+                z = ((vector(item) - mean) @ axes.T) / spread
+                return {f"pca|{level}|{i}": float(x) for i, x in enumerate(z)}
 
             return more
 
-        return make_proto
+        return make_pca
 
-    def make_knn(train: list[Analysed]) -> LevelFeatures:
-        pool, matrix, member = in_scope(train)
-        position = {id(t): i for i, t in enumerate(pool)}
-        cache: dict[int, Any] = {}
-
-        def votes(item: Analysed) -> Any:
-            if id(item) not in cache:
-                sims = matrix @ vector(item)
-                if id(item) in position:
-                    sims[position[id(item)]] = -np.inf
-                nearest = np.argsort(-sims, kind="stable")[:K]
-                weights = np.clip(sims[nearest], 0.0, None)
-                total = weights.sum()
-                cache[id(item)] = (weights @ member[nearest]) / total if total > 0 else 0 * weights
-            return cache[id(item)]
+    def make_votes(train: list[Analysed]) -> LevelFeatures:
+        pool = [t for t in train if t.example.relevant]
+        member = np.array([[level in gold_levels(t) for level in levels] for t in pool], float)
+        votes = label_votes(way, vector, pool, member)
 
         def more(item: Analysed, level: str) -> dict[str, float]:
             value = float(votes(item)[levels.index(level)])
-            return {f"knn|{level}": value, "knn": value}
+            return {f"{way}|{level}": value, way: value}
 
         return more
 
-    if way != "knn":
+    return make_votes
+
+
+def label_votes(
+    way: str, vector: Callable[[Analysed], Any], pool: list[Analysed], member: Any
+) -> Callable[[Analysed], Any]:
+    """Per label (the columns of ``member``, one row per ``pool`` paper), what ``way`` makes of a
+    paper's embedding and the pool's (a pool paper's own row left out):
+
+    - ``proto``: cosine to the mean of the label's papers minus cosine to the mean of the
+      others, standardised over the pool (static embeddings of papers are all alike, so the
+      raw differences are small);
+    - ``knn``/``knn25``: the similarity-weighted share of the 10/25 nearest pool papers that
+      have the label.
+    """
+    import numpy as np
+
+    if way not in ("proto", "knn", "knn25"):
         raise SystemExit(f"unknown way {way!r}: one of {WAYS}")
-    return make_knn
+    matrix = np.stack([vector(t) for t in pool])
+    position = {id(t): i for i, t in enumerate(pool)}
+    sums, counts = member.T @ matrix, member.sum(axis=0)  # per label: sum of vectors, papers
+    total = matrix.sum(axis=0)
+    k = K if way == "knn" else 25
+
+    def raw(item: Analysed) -> Any:
+        v = vector(item)
+        if way != "proto":
+            sims = matrix @ v
+            if id(item) in position:
+                sims[position[id(item)]] = -np.inf
+            nearest = np.argsort(-sims, kind="stable")[:k]
+            weights = np.clip(sims[nearest], 0.0, None)
+            mass = weights.sum()
+            return (weights @ member[nearest]) / mass if mass > 0 else np.zeros(len(counts))
+        inside, n_in = sums, counts
+        outside, n_out = total - sums, len(pool) - counts
+        if id(item) in position:
+            own = member[position[id(item)]][:, None]
+            inside, n_in = inside - own * v, n_in - own[:, 0]
+            outside, n_out = outside - (1 - own) * v, n_out - (1 - own[:, 0])
+        return np.array([
+            _cosine(v, a) - _cosine(v, b) if m and n else 0.0
+            for a, b, m, n in zip(inside, outside, n_in, n_out, strict=True)
+        ])  # fmt: skip
+
+    if way != "proto":
+        return raw
+    values = np.stack([raw(t) for t in pool])
+    mean, spread = values.mean(axis=0), values.std(axis=0) + 1e-9
+    return lambda item: (raw(item) - mean) / spread
+
+
+RelevanceExtra = Callable[[list[Analysed]], Callable[[Analysed], dict[str, float]]]
+
+
+def relevance_extra(way: str, vectors: Any, items: list[Analysed]) -> RelevanceExtra:
+    """Embedding features of the relevance decision, made from the scored training papers."""
+    import numpy as np
+
+    row = {id(item): i for i, item in enumerate(items)}
+
+    def make(train: list[Analysed]) -> Callable[[Analysed], dict[str, float]]:
+        pool = [t for t in train if t.example.relevant is not None]
+        member = np.array([[bool(t.example.relevant)] for t in pool], float)
+        votes = label_votes(way, lambda item: vectors[row[id(item)]], pool, member)
+        return lambda item: {f"{way}|relevant": float(votes(item)[0])}
+
+    return make
+
+
+def relevance_cv(items: list[Analysed], seed: int, extra: RelevanceExtra | None) -> float:
+    """Held-out relevance F1 of a logistic decision over the rules' relevance signals (no
+    words) plus ``extra``, its threshold chosen by inner-CV F1 on the training folds."""
+    from pipeline.local_model.training import C_RELEVANCE, _best_threshold, _logistic
+
+    def fit(train: list[Analysed]) -> Callable[[Analysed], float]:
+        scored = [t for t in train if t.example.relevant is not None]
+        more = extra(train) if extra else None
+
+        def features(item: Analysed) -> dict[str, float]:
+            base = relevance_features({}, item.signal, item.scores)
+            return {**base, **more(item)} if more else base
+
+        data = _logistic([features(t) for t in scored],
+                         [int(bool(t.example.relevant)) for t in scored], C_RELEVANCE)  # fmt: skip
+        head = Head(data["weights"], data["bias"])
+        return lambda item: head.probability(features(item))
+
+    def f1(chosen: list[Analysed], p: list[float], threshold: float) -> float:
+        pairs = [(q >= threshold, bool(t.example.relevant)) for t, q in zip(chosen, p, strict=True)
+                 if t.example.relevant is not None]  # fmt: skip
+        tp = sum(got and want for got, want in pairs)
+        return 2 * tp / (sum(g for g, _ in pairs) + sum(w for _, w in pairs))
+
+    held = [0.0] * len(items)
+    for test in folds(items, seed=seed):
+        inside = set(test)
+        train = [item for i, item in enumerate(items) if i not in inside]
+        oof = [0.0] * len(train)
+        for inner in folds(train, INNER_FOLDS):
+            inner_set = set(inner)
+            model = fit([t for i, t in enumerate(train) if i not in inner_set])
+            for i in inner:
+                oof[i] = model(train[i])
+        threshold, _ = _best_threshold(lambda t, train=train, oof=oof: f1(train, oof, t))
+        model = fit(train)
+        for i in test:
+            held[i] = float(model(items[i]) >= threshold)
+    return f1(items, held, 0.5)
 
 
 def _cosine(a: Any, b: Any) -> float:
@@ -202,6 +282,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="embedding names (default: every .npy)")
     parser.add_argument("--ways", nargs="*", default=WAYS, choices=WAYS)
     parser.add_argument("--write-texts", type=Path, help="write the texts to embed and stop")
+    parser.add_argument("--relevance", action="store_true",
+                        help="also: relevance decided from the rules' signals plus embeddings")
     args = parser.parse_args()
     taxonomy = load_taxonomy()
     sets = labelled_sets(ROOT / "dumps")
@@ -233,6 +315,24 @@ def main() -> None:
         cells = "".join(f"     {h:.3f} / {g:.3f}" for h, g in zip(held_out, gaps, strict=True))
         mean_h, mean_g = sum(held_out) / len(held_out), sum(gaps) / len(gaps)
         print(f"{label:32}{cells}     {mean_h:.4f} / {mean_g:.4f}", flush=True)
+    if args.relevance:
+        relevance_table(args.dir, names, items, seeds)
+
+
+def relevance_table(directory: Path, names: list[str], items: list[Analysed], seeds: range) -> None:
+    """Held-out relevance F1 per seed and mean: the rules' signals alone, then plus embeddings."""
+    rules, _ = rules_scores(items)
+    print(f"relevance F1 held out (the rules: {rules:.3f})" + "".join(f"  seed {s}" for s in seeds)
+          + "     mean", flush=True)  # fmt: skip
+    variants: list[tuple[str, RelevanceExtra | None]] = [("learned over rule signals", None)]
+    for name in names:
+        vectors = load_vectors(directory, name, items)
+        variants += [(f"  + {name} {way}", relevance_extra(way, vectors, items))
+                     for way in ("proto", "knn")]  # fmt: skip
+    for label, extra in variants:
+        f1s = [relevance_cv(items, seed, extra) for seed in seeds]
+        cells = "".join(f"   {f:.3f}" for f in f1s)
+        print(f"{label:42}{cells}   {sum(f1s) / len(f1s):.4f}", flush=True)
 
 
 if __name__ == "__main__":
