@@ -33,12 +33,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.cross_validate import labelled_sets  # noqa: E402
-from pipeline.local_model.learned import level_of, level_probabilities  # noqa: E402
+from pipeline.local_model.learned import level_of  # noqa: E402
 from pipeline.local_model.training import (  # noqa: E402
     Analysed,
+    LevelExtra,
     analyse,
     fit_levels_head,
     folds,
+    item_levels,
     levels_answer,
     levels_f1_of,
 )
@@ -68,22 +70,20 @@ def errors(item: Analysed, got: set[str]) -> list[tuple[str, str]]:
 
 
 def cross_validate(
-    items: list[Analysed], seed: int, verbose: bool
+    items: list[Analysed], seed: int, verbose: bool, extra: LevelExtra | None = None
 ) -> tuple[list[set[str]], float]:
-    """Held-out levels of every item (5 outer folds with ``seed``) and the mean fitted F1."""
+    """Held-out levels of every item (5 outer folds with ``seed``) and the mean fitted F1
+    (``extra``: features the levels head reads besides the cue scores, see ``choose_levels``)."""
     held: list[set[str]] = [set() for _ in items]
     fitted: list[float] = []
     for number, test in enumerate(folds(items, seed=seed), start=1):
         inside = set(test)
         train = [item for i, item in enumerate(items) if i not in inside]
-        head, c, threshold = fit_levels_head(train)
+        head, c, threshold = fit_levels_head(train, extra)
+        more = extra(train) if extra else None
         for i in test:
-            item = items[i]
-            levels = level_probabilities(head, item.scores, item.rule_leaves)
-            held[i] = levels_answer(item, levels, threshold)
-        fitted.append(levels_f1_of(
-            train, [level_probabilities(head, t.scores, t.rule_leaves) for t in train], threshold
-        ))  # fmt: skip
+            held[i] = levels_answer(items[i], item_levels(head, items[i], more), threshold)
+        fitted.append(levels_f1_of(train, [item_levels(head, t, more) for t in train], threshold))
         if verbose:
             print(f"  fold {number}: levels head C={c}, threshold {threshold}", flush=True)
     return held, sum(fitted) / len(fitted)

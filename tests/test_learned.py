@@ -24,13 +24,17 @@ from pipeline.local_model.registry import model_digest
 from pipeline.local_model.training import (
     LEAF_CONFIGS,
     LEVEL_CS,
+    Analysed,
     Example,
     LeafConfig,
+    LevelFeatures,
     analyse,
     choose_leaf_config,
+    choose_levels,
     fit,
     fit_analysed,
     fit_levels_head,
+    item_levels,
     levels_f1_of,
 )
 from pipeline.stages.screen import apply, low_confidence
@@ -217,6 +221,42 @@ def test_the_levels_shortcut_answers_like_the_model(
     assert shortcut == pytest.approx(score(gold, records).levels_f1)
     # A threshold above every probability leaves only the primaries' levels.
     assert levels_f1_of(items, probabilities, 1.1) != shortcut
+
+
+def test_extra_level_features_reach_the_levels_head(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    # bench/embeddings_cv.py adds features to the levels head's rows; without them the head is
+    # the shipped one, and with a feature that tells the gold level it answers the gold levels.
+    items = analyse(classics, taxonomy)
+    made_from: list[int] = []
+
+    def oracle(train: list[Analysed]) -> LevelFeatures:
+        made_from.append(len(train))
+
+        def more(item: Analysed, level: str) -> dict[str, float]:
+            gold = {level_of(leaf) for leaf in item.example.leaves}
+            return {"oracle": 3.0 if level in gold else -3.0}
+
+        return more
+
+    head, _, _ = fit_levels_head(items)
+    assert all(
+        item_levels(head, item) == level_probabilities(head, item.scores, item.rule_leaves)
+        for item in items
+    )
+    plain = choose_levels(items)
+    told = choose_levels(items, extra=oracle)
+    # One set of features per inner training part, made from that part only.
+    assert len(made_from) == 3 and all(n < len(items) for n in made_from)
+    assert told.inner_f1 > plain.inner_f1
+    told_head, _, threshold = fit_levels_head(items, oracle)
+    assert told_head.weights["oracle"] > 0
+    more = oracle(items)
+    levels = [item_levels(told_head, item, more) for item in items]
+    assert levels_f1_of(items, levels, threshold) > levels_f1_of(
+        items, [item_levels(head, item) for item in items], threshold
+    )
 
 
 def test_shipped_weights_give_a_confidence_in_every_screening(taxonomy: Taxonomy) -> None:

@@ -150,7 +150,16 @@ def _unigrams(words: dict[str, float]) -> dict[str, float]:
     return {t: v for t, v in words.items() if " " not in t}
 
 
-def _level_rows(items: list[Analysed]) -> tuple[list[dict[str, float]], list[int]]:
+# Extra (paper, level) features for the levels head, for experiments (bench/embeddings_cv.py):
+# made from the training items of one fit, then asked for any item (a training item, a held-out
+# one). None, what ships: cue scores alone.
+LevelFeatures = Callable[[Analysed, str], dict[str, float]]
+LevelExtra = Callable[[list[Analysed]], LevelFeatures]
+
+
+def _level_rows(
+    items: list[Analysed], more: LevelFeatures | None = None
+) -> tuple[list[dict[str, float]], list[int]]:
     """(paper, other level) rows of the in-scope items, labelled by the gold levels."""
     rows: list[dict[str, float]] = []
     labels: list[int] = []
@@ -159,9 +168,28 @@ def _level_rows(items: list[Analysed]) -> tuple[list[dict[str, float]], list[int
             continue
         gold = {level_of(leaf) for leaf in item.example.leaves}
         for level in other_levels(item.scores, item.rule_leaves):
-            rows.append(level_features(level, item.scores, item.rule_leaves))
+            rows.append(_with(level_features(level, item.scores, item.rule_leaves), item, level,
+                              more))  # fmt: skip
             labels.append(int(level in gold))
     return rows, labels
+
+
+def _with(
+    features: dict[str, float], item: Analysed, level: str, more: LevelFeatures | None
+) -> dict[str, float]:
+    return features if more is None else {**features, **more(item, level)}
+
+
+def item_levels(head: Head, item: Analysed, more: LevelFeatures | None = None) -> dict[str, float]:
+    """The levels head's P(level) for an analysed item (``level_probabilities`` plus ``more``)."""
+    if more is None:
+        return level_probabilities(head, item.scores, item.rule_leaves)
+    return {
+        level: head.probability(
+            _with(level_features(level, item.scores, item.rule_leaves), item, level, more)
+        )
+        for level in other_levels(item.scores, item.rule_leaves)
+    }
 
 
 def _heads(
@@ -370,20 +398,24 @@ def levels_f1_of(
     return _f1(tp, pred, gold)
 
 
-def choose_levels(items: list[Analysed], level_cs: list[float] | None = None) -> LevelsChoice:
+def choose_levels(
+    items: list[Analysed], level_cs: list[float] | None = None, extra: LevelExtra | None = None
+) -> LevelsChoice:
     """The levels head's C (most regularised within LEAF_TOLERANCE of the best) and threshold,
-    by the levels F1 of out-of-fold predictions of an inner cross-validation over ``items``."""
+    by the levels F1 of out-of-fold predictions of an inner cross-validation over ``items``
+    (``extra``: features added to the cue scores, made from each inner training part)."""
     level_cs = list(level_cs or LEVEL_CS)
     levels: dict[float, list[dict[str, float]]] = {c: [{} for _ in items] for c in level_cs}
     for test in folds(items, INNER_FOLDS):
         held = set(test)
         train = [item for i, item in enumerate(items) if i not in held]
-        rows, labels = _level_rows(train)
+        more = extra(train) if extra else None
+        rows, labels = _level_rows(train, more)
         for c in level_cs:
             data = _logistic(rows, labels, c, min_weight=0.0)
             head = Head(data["weights"], data["bias"])
             for i in test:
-                levels[c][i] = level_probabilities(head, items[i].scores, items[i].rule_leaves)
+                levels[c][i] = item_levels(head, items[i], more)
 
     def threshold(c: float) -> tuple[float, float]:
         return _best_threshold(lambda t: levels_f1_of(items, levels[c], t))
@@ -393,11 +425,14 @@ def choose_levels(items: list[Analysed], level_cs: list[float] | None = None) ->
     return LevelsChoice(c, best[c][0], best[c][1], levels[c])
 
 
-def fit_levels_head(items: list[Analysed]) -> tuple[Head, float, float]:
+def fit_levels_head(
+    items: list[Analysed], extra: LevelExtra | None = None
+) -> tuple[Head, float, float]:
     """The levels head fitted on ``items`` with its C and threshold chosen on them (inner
-    cross-validation): (head, C, threshold)."""
-    choice = choose_levels(items)
-    data = _logistic(*_level_rows(items), choice.c, min_weight=0.0)
+    cross-validation): (head, C, threshold). With ``extra``, it reads ``extra(items)`` too."""
+    choice = choose_levels(items, extra=extra)
+    data = _logistic(*_level_rows(items, extra(items) if extra else None), choice.c,
+                     min_weight=0.0)  # fmt: skip
     return Head(data["weights"], data["bias"]), choice.c, choice.threshold
 
 
@@ -463,6 +498,8 @@ __all__ = [
     "Analysed",
     "Example",
     "LeafConfig",
+    "LevelExtra",
+    "LevelFeatures",
     "LevelsChoice",
     "analyse",
     "choose_leaf_config",
@@ -471,6 +508,7 @@ __all__ = [
     "fit_analysed",
     "fit_levels_head",
     "folds",
+    "item_levels",
     "levels_answer",
     "levels_f1_of",
     "predict",
