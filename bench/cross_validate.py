@@ -50,8 +50,12 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def labelled_sets(dumps: Path, dev_gold: Path = DEV_GOLD) -> dict[str, list[Example]]:
-    """Every labelled set as examples with title and abstract (set name -> examples)."""
+def labelled_sets(
+    dumps: Path, dev_gold: Path = DEV_GOLD, extern: bool = True
+) -> dict[str, list[Example]]:
+    """Every labelled set as examples with title and abstract (set name -> examples);
+    ``extern=False`` leaves out the arXiv-listing sets (the 601 papers of the dumps and the
+    classics that the levels measurements in the README were made on)."""
     from pipeline.ingest import ingest
 
     corpus = ingest([dumps]).corpus
@@ -69,7 +73,7 @@ def labelled_sets(dumps: Path, dev_gold: Path = DEV_GOLD) -> dict[str, list[Exam
             examples.append(_example(found[0], found[1], row))
         sets[name] = examples
     sets["classics"] = [_example(r["title"], r["abstract"], r) for r in _rows(CLASSICS)]
-    for name in EXTERN_TRAIN:
+    for name in EXTERN_TRAIN if extern else ():
         sets[name] = [
             _example(r["title"], r["abstract"], r) for r in _rows(EXTERN / f"{name}-gold.jsonl")
         ]

@@ -27,25 +27,37 @@ sets and scored on ``--test`` (never trained on).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cross_validate import DEV_GOLD, EXTERN, EXTERN_TRAIN, labelled_sets  # noqa: E402
-from pipeline.local_model.learned import Head, relevance_features, tfidf  # noqa: E402
+from bench.cross_validate import (  # noqa: E402
+    DEV_GOLD,
+    EXTERN,
+    EXTERN_TRAIN,
+    _example,
+    _rows,
+    labelled_sets,
+)
+from pipeline.local_model.learned import (  # noqa: E402
+    Head,
+    head_relevant,
+    relevance_features,
+    tfidf,
+)
 from pipeline.local_model.training import (  # noqa: E402
     C_RELEVANCE,
     INNER_FOLDS,
     RELEVANCE_BETA,
-    THRESHOLDS,
     Analysed,
     Example,
+    _best_threshold,
     _idf,
     _logistic,
     analyse,
+    f_beta,
     folds,
 )
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
@@ -54,17 +66,7 @@ POLICIES = ["rules", "head", "rules and head"]
 
 
 def _examples(path: Path) -> list[Example]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [
-        Example(
-            title=r["title"],
-            abstract=r["abstract"],
-            relevant=r.get("relevant"),
-            primary=r.get("primary"),
-            leaves=tuple(r.get("leaves") or ()),
-        )
-        for r in rows
-    ]
+    return [_example(r["title"], r["abstract"], r) for r in _rows(path)]
 
 
 WORDS_ONLY = False  # --no-embedding: the head without the paper embedding's features
@@ -88,21 +90,16 @@ def _probabilities(head: Head, idf: dict[str, float], items: list[Analysed]) -> 
     ]
 
 
-def _f1(gold: list[bool], got: list[bool], beta: float = 1.0) -> float:
-    tp = sum(1 for g, p in zip(gold, got, strict=True) if g and p)
-    b2 = beta * beta
-    denominator = b2 * sum(gold) + sum(got)
-    return (1 + b2) * tp / denominator if denominator else 1.0
+_f1 = f_beta
 
 
 def _decide(policy: str, items: list[Analysed], probs: list[float], t: float) -> list[bool]:
     rules = [bool(i.signal.relevant) for i in items]
     if policy == "rules":
         return rules
-    head = [p >= t for p in probs]
     if policy == "head":
-        return head
-    return [r and h for r, h in zip(rules, head, strict=True)]
+        return [p >= t for p in probs]
+    return [head_relevant(r, p, t) for r, p in zip(rules, probs, strict=True)]
 
 
 def _threshold(policy: str, train: list[Analysed], c: float, seed: int) -> float:
@@ -117,13 +114,9 @@ def _threshold(policy: str, train: list[Analysed], c: float, seed: int) -> float
         for i, p in zip(test, _probabilities(head, idf, [train[i] for i in test]), strict=True):
             probs[i] = p
     gold = [bool(i.example.relevant) for i in train]
-    return max(
-        THRESHOLDS,
-        key=lambda t: (
-            _f1(gold, _decide(policy, train, probs, t), RELEVANCE_BETA),
-            -abs(t - 0.5),
-        ),
-    )
+    return _best_threshold(
+        lambda t: f_beta(gold, _decide(policy, train, probs, t), RELEVANCE_BETA)
+    )[0]
 
 
 def held_out(

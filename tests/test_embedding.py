@@ -21,6 +21,7 @@ from pipeline.local_model.embedding import (
 from pipeline.local_model.learned import (
     EMBEDDING_SCALE,
     Prediction,
+    check_embedding,
     decide,
     relevance_features,
     shipped_model,
@@ -59,6 +60,8 @@ def test_text_with_no_known_piece_embeds_to_zeros() -> None:
     model = shipped()
     assert model is not None
     assert not model.encode("").any()
+    assert set(model.tokenizer.encode("😀 ∑", add_special_tokens=False).ids) == {model.unk}
+    assert not model.encode("😀 ∑").any()  # unknown pieces are dropped, as model2vec does
 
 
 def test_embedding_is_the_mean_of_word_piece_vectors() -> None:
@@ -149,3 +152,22 @@ def test_local_model_vetoes_an_off_topic_paper_the_rules_let_in() -> None:
     assert LocalModel(taxonomy).screen(title, abstract)["relevant"] is False
     kept = LocalModel(taxonomy).screen(QUANT, f"{QUANT_TOO}. {QUANT}.")
     assert kept["relevant"] is True
+
+
+def test_weights_that_read_the_embedding_need_it(tmp_path: Path) -> None:
+    model = shipped_model()
+    embedding = shipped()
+    assert model is not None and embedding is not None
+    check_embedding(model, embedding)  # the shipped pair fits
+    with pytest.raises(FileNotFoundError, match="make embedding"):
+        check_embedding(model, None)
+    smaller = StaticEmbedding(embedding.vectors[:, : DIMS // 2], embedding.tokenizer)
+    with pytest.raises(ValueError, match="make train-local"):
+        check_embedding(model, smaller)
+
+
+def test_vectors_that_do_not_fit_the_tokenizer_are_refused(tmp_path: Path) -> None:
+    vectors = np.load(VECTORS_PATH)
+    np.save(tmp_path / "short.npy", vectors[:100])
+    with pytest.raises(ValueError, match="make embedding"):
+        load(tmp_path / "short.npy", TOKENIZER_PATH)

@@ -5,8 +5,8 @@ to ``DIMS`` dimensions: one float16 vector per word piece of MiniLM's tokenizer.
 embedding is the mean of its word pieces' vectors (the first ``MAX_TOKENS``, unknown pieces
 dropped), L2-normalised: what ``model2vec.StaticModel.encode`` computes, without torch at
 answer time. The files ship with the package (``embedding.npy``, ``embedding-tokenizer.json``)
-and are rebuilt by ``make embedding`` (bench/build_embedding.py; needs the emb extra's torch,
-sentence-transformers and model2vec, at development time only). Their bytes are part of the
+and are rebuilt by ``make embedding`` (bench/build_embedding.py, in a virtualenv of its own with
+torch, sentence-transformers and model2vec, at development time only). Their bytes are part of the
 local model's version (registry.model_digest), so a rebuilt file re-keys cached answers.
 
 Used by the relevance head (learned.relevance_features): word counts say which topic words a
@@ -62,6 +62,13 @@ def load(
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
     vectors = np.load(vectors_path, allow_pickle=False)
+    pieces = tokenizer.get_vocab_size()
+    if vectors.ndim != 2 or vectors.shape != (pieces, DIMS):
+        raise ValueError(
+            f"{vectors_path}: vectors of shape {vectors.shape} do not fit {tokenizer_path.name}'s "
+            f"{pieces} word pieces x {DIMS} dimensions: rebuild both with `make embedding`, then "
+            "refit the weights with `make train-local`"
+        )
     return StaticEmbedding(vectors, tokenizer)
 
 

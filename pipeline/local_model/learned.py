@@ -30,12 +30,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.local_model.embedding import embed
+from pipeline.local_model.embedding import TOKENIZER_PATH, VECTORS_PATH, StaticEmbedding, embed
+from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.screen import RelevanceSignal
 from pipeline.local_model.text import Document
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
+EMBEDDING_FILES = f"{VECTORS_PATH.name} / {TOKENIZER_PATH.name}"
 # The embedding's dimensions enter the relevance head at this scale (unit-length vectors have
 # small coordinates; bench/relevance_cv.py compared 2, 3 and 5: 2 held out best).
 EMBEDDING_SCALE = 2.0
@@ -331,7 +333,28 @@ def shipped_model() -> LearnedModel | None:
     if not WEIGHTS_PATH.exists():
         return None
     data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
-    return from_json(data, weights_version())
+    model = from_json(data, weights_version())
+    check_embedding(model, shipped_embedding())
+    return model
+
+
+def check_embedding(model: LearnedModel, embedding: StaticEmbedding | None) -> None:
+    """Refuse weights whose relevance head reads an embedding that is absent or smaller than
+    the one it was fitted on (its answers would change without a word)."""
+    used = [int(name[2:]) for name in model.relevance.weights if name.startswith("e:")]
+    if not used:
+        return
+    if embedding is None:
+        raise FileNotFoundError(
+            f"{EMBEDDING_FILES}: missing, but the local model's relevance head was fitted with "
+            "the paper embedding: reinstall taxonomist, or rebuild them with `make embedding` "
+            "and refit with `make train-local`"
+        )
+    if max(used) >= embedding.vectors.shape[1]:
+        raise ValueError(
+            f"{WEIGHTS_PATH.name} reads embedding dimension {max(used)}, the embedding has "
+            f"{embedding.vectors.shape[1]}: refit the weights with `make train-local`"
+        )
 
 
 @dataclass(frozen=True)
@@ -384,7 +407,7 @@ def decide(
     probabilities of that answer.
     """
     position = {leaf: i for i, leaf in enumerate(order)}
-    relevant = head_relevant(model, prediction, signal)
+    relevant = head_relevant(bool(signal.relevant), prediction.relevance, model.relevance_threshold)
     leaves = choose_leaves(
         prediction, rule_primary, model.leaf_threshold, model.level_threshold, position
     )
@@ -393,6 +416,7 @@ def decide(
     return Decision(relevant, leaves, model.confidence(raw))
 
 
-def head_relevant(model: LearnedModel, prediction: Prediction, signal: RelevanceSignal) -> bool:
-    """In scope when the rules say so and the relevance head does not veto it."""
-    return bool(signal.relevant) and prediction.relevance >= model.relevance_threshold
+def head_relevant(rules_relevant: bool, probability: float, threshold: float) -> bool:
+    """In scope when the rules say so and the relevance head (``probability``) does not veto it
+    (the decision decide() answers; training chooses ``threshold`` with the same function)."""
+    return rules_relevant and probability >= threshold

@@ -24,6 +24,7 @@ from pipeline.local_model.learned import (
     Prediction,
     choose_leaves,
     from_json,
+    head_relevant,
     leaf_features,
     level_features,
     level_of,
@@ -280,6 +281,14 @@ def _f1(tp: int, predicted: int, actual: int) -> float:
     return 2 * tp / (predicted + actual) if predicted + actual else 0.0
 
 
+def f_beta(gold: list[bool], got: list[bool], beta: float = 1.0) -> float:
+    """F-beta of yes/no answers (recall weighted ``beta``); 0.0 when nothing is yes at all."""
+    tp = sum(1 for g, p in zip(gold, got, strict=True) if g and p)
+    b2 = beta * beta
+    denominator = b2 * sum(gold) + sum(got)
+    return (1 + b2) * tp / denominator if denominator else 0.0
+
+
 def _answer_sets(
     items: list[Analysed], predictions: list[Prediction], leaf_ids: list[str], same: float,
     level: float,
@@ -319,18 +328,12 @@ def _choose(
               if i.example.relevant is not None]  # fmt: skip
 
     def in_scope(item: Analysed, p: Prediction, t: float) -> bool:
-        """What decide() answers (learned.head_relevant) at threshold ``t``."""
-        return bool(item.signal.relevant) and p.relevance >= t
+        return head_relevant(bool(item.signal.relevant), p.relevance, t)
 
-    def relevance_f(t: float) -> float:
-        """F-beta of the relevance decision at threshold ``t`` (recall weighted RELEVANCE_BETA)."""
-        tp = sum(1 for i, p in scored if i.example.relevant and in_scope(i, p, t))
-        pred = sum(1 for i, p in scored if in_scope(i, p, t))
-        gold = sum(1 for i, _ in scored if i.example.relevant)
-        b2 = RELEVANCE_BETA**2
-        return (1 + b2) * tp / (b2 * gold + pred) if gold + pred else 0.0
-
-    relevance_threshold = max(THRESHOLDS, key=lambda t: (relevance_f(t), -abs(t - 0.5)))
+    gold = [bool(i.example.relevant) for i, _ in scored]
+    relevance_threshold, _ = _best_threshold(
+        lambda t: f_beta(gold, [in_scope(i, p, t) for i, p in scored], RELEVANCE_BETA)
+    )
 
     # Calibration: P(answer right) from the logit of its raw probability.
     raws: list[float] = []
