@@ -164,6 +164,10 @@ def test_weights_that_read_the_embedding_need_it(tmp_path: Path) -> None:
     smaller = StaticEmbedding(embedding.vectors[:, : DIMS // 2], embedding.tokenizer)
     with pytest.raises(ValueError, match="make train-local"):
         check_embedding(model, smaller)
+    assert model.embedding == embedding.digest  # the weights record what they were fitted on
+    rebuilt = StaticEmbedding(embedding.vectors, embedding.tokenizer, digest="0" * 16)
+    with pytest.raises(ValueError, match="fitted on the paper embedding"):
+        check_embedding(model, rebuilt)
 
 
 def test_vectors_that_do_not_fit_the_tokenizer_are_refused(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ head fitted to efficiency-search results failed on papers from general arXiv lis
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from functools import cache
 from pathlib import Path
@@ -35,9 +36,10 @@ _LOCK = threading.Lock()
 class StaticEmbedding:
     """Mean of word-piece vectors, L2-normalised."""
 
-    def __init__(self, vectors: np.ndarray, tokenizer: Any) -> None:
+    def __init__(self, vectors: np.ndarray, tokenizer: Any, digest: str = "") -> None:
         self.vectors = vectors
         self.tokenizer = tokenizer
+        self.digest = digest  # of the files it was loaded from (weights record what they read)
         unk = tokenizer.token_to_id("[UNK]")
         self.unk = -1 if unk is None else int(unk)
 
@@ -69,7 +71,15 @@ def load(
             f"{pieces} word pieces x {DIMS} dimensions: rebuild both with `make embedding`, then "
             "refit the weights with `make train-local`"
         )
-    return StaticEmbedding(vectors, tokenizer)
+    return StaticEmbedding(vectors, tokenizer, files_digest(vectors_path, tokenizer_path))
+
+
+def files_digest(vectors_path: Path = VECTORS_PATH, tokenizer_path: Path = TOKENIZER_PATH) -> str:
+    """Content hash of the embedding's two files."""
+    digest = hashlib.sha256()
+    for path in (vectors_path, tokenizer_path):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache

@@ -233,6 +233,8 @@ class LearnedModel:
     # How the membership and levels heads were regularised (C, word pairs kept, inner-CV F1): a
     # record of the training choice, not used when answering.
     membership_config: dict[str, Any] = field(default_factory=dict)
+    # Digest of the paper embedding the relevance head was fitted on ("" when it reads none).
+    embedding: str = ""
 
     @property
     def uses_embedding(self) -> bool:
@@ -290,6 +292,7 @@ class LearnedModel:
             "level_threshold": self.level_threshold,
             "calibration": list(self.calibration),
             **({"membership_config": self.membership_config} if self.membership_config else {}),
+            **({"embedding": self.embedding} if self.embedding else {}),
         }
 
 
@@ -317,6 +320,7 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         calibration=(float(a), float(b)),
         version=version,
         membership_config=dict(data.get("membership_config") or {}),
+        embedding=str(data.get("embedding") or ""),
     )
 
 
@@ -349,6 +353,11 @@ def check_embedding(model: LearnedModel, embedding: StaticEmbedding | None) -> N
             f"{EMBEDDING_FILES}: missing, but the local model's relevance head was fitted with "
             "the paper embedding: reinstall taxonomist, or rebuild them with `make embedding` "
             "and refit with `make train-local`"
+        )
+    if model.embedding and embedding.digest and model.embedding != embedding.digest:
+        raise ValueError(
+            f"{WEIGHTS_PATH.name} was fitted on the paper embedding {model.embedding}, the package "
+            f"has {embedding.digest} ({EMBEDDING_FILES}): refit the weights with `make train-local`"
         )
     if max(used) >= embedding.vectors.shape[1]:
         raise ValueError(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from pipeline.local_model.embedding import embed
+from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.learned import (
     Head,
     LearnedModel,
@@ -202,6 +203,9 @@ def _heads(
     """The heads fitted on ``items``, one model per membership config (the rest shared)."""
     idf = _idf(items)
     vectors = [tfidf(item.words, idf) for item in items]
+    static = shipped_embedding()
+    read = any(item.embedding is not None for item in items)
+    embedding_digest = static.digest if read and static is not None else ""
     scored = [(item, v) for item, v in zip(items, vectors, strict=True)
               if item.example.relevant is not None]  # fmt: skip
     relevance = _logistic(
@@ -250,6 +254,7 @@ def _heads(
                 "level_threshold": 0.5,
                 "calibration": [1.0, 0.0],
                 "membership_config": {"c": config.c, "pairs": config.pairs, "level_c": level_c},
+                **({"embedding": embedding_digest} if embedding_digest else {}),
             }
         )
     return out
