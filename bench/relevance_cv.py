@@ -55,10 +55,10 @@ from pipeline.local_model.training import (  # noqa: E402
     Example,
     _best_threshold,
     _idf,
-    _logistic,
     analyse,
     f_beta,
     folds,
+    relevance_head,
 )
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
@@ -78,8 +78,7 @@ def _vector(item: Analysed) -> object:
 
 def _fit(train: list[Analysed], c: float) -> tuple[Head, dict[str, float]]:
     idf = _idf(train)
-    rows = [relevance_features(tfidf(i.words, idf), i.signal, i.scores, _vector(i)) for i in train]
-    data = _logistic(rows, [int(bool(i.example.relevant)) for i in train], c)
+    data = relevance_head([(i, tfidf(i.words, idf)) for i in train], c, not WORDS_ONLY)
     return Head(bias=data["bias"], weights=data["weights"]), idf
 
 
@@ -102,17 +101,22 @@ def _decide(policy: str, items: list[Analysed], probs: list[float], t: float) ->
     return [head_relevant(r, p, t) for r, p in zip(rules, probs, strict=True)]
 
 
-def _threshold(policy: str, train: list[Analysed], c: float, seed: int) -> float:
-    """The policy's threshold by F-beta (training.RELEVANCE_BETA, as the shipped model chooses
-    it) on out-of-fold predictions of the training items."""
-    if policy == "rules":
-        return 0.5
+def _inner_probabilities(train: list[Analysed], c: float, seed: int) -> list[float]:
+    """Out-of-fold probabilities of the training items (inner cross-validation)."""
     probs = [0.0] * len(train)
     for test in folds(train, INNER_FOLDS, seed):
         held = set(test)
         head, idf = _fit([x for i, x in enumerate(train) if i not in held], c)
         for i, p in zip(test, _probabilities(head, idf, [train[i] for i in test]), strict=True):
             probs[i] = p
+    return probs
+
+
+def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> float:
+    """The policy's threshold by F-beta (training.RELEVANCE_BETA, as the shipped model chooses
+    it) on the out-of-fold probabilities ``probs`` of the training items."""
+    if policy == "rules":
+        return 0.5
     gold = [bool(i.example.relevant) for i in train]
     return _best_threshold(
         lambda t: f_beta(gold, _decide(policy, train, probs, t), RELEVANCE_BETA)
@@ -130,8 +134,9 @@ def held_out(
         head, idf = _fit(train, c)
         tested = [items[i] for i in test]
         probs = _probabilities(head, idf, tested)
+        inner = _inner_probabilities(train, c, seed)
         for policy in POLICIES:
-            t = _threshold(policy, train, c, seed)
+            t = _threshold(policy, train, inner)
             for i, got in zip(test, _decide(policy, tested, probs, t), strict=True):
                 answers[policy][i] = got
     out: dict[str, dict[str, float]] = {}
@@ -176,8 +181,9 @@ def main() -> None:
     probs = _probabilities(head, idf, test)
     gold = [bool(i.example.relevant) for i in test]
     print(f"test {args.test.name} ({len(test)} papers, {sum(gold)} in scope), fitted on all:")
+    inner = _inner_probabilities(items, args.c, 0)
     for policy in POLICIES:
-        t = _threshold(policy, items, args.c, 0)
+        t = _threshold(policy, items, inner)
         got = _decide(policy, test, probs, t)
         tp = sum(1 for g, p in zip(gold, got, strict=True) if g and p)
         print(

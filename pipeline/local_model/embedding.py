@@ -18,6 +18,7 @@ head fitted to efficiency-search results failed on papers from general arXiv lis
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 from functools import cache
 from pathlib import Path
@@ -58,12 +59,14 @@ class StaticEmbedding:
 def load(
     vectors_path: Path = VECTORS_PATH, tokenizer_path: Path = TOKENIZER_PATH
 ) -> StaticEmbedding:
+    """The embedding in the two files (each read once; their digest is of the bytes read)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    vector_bytes, tokenizer_bytes = vectors_path.read_bytes(), tokenizer_path.read_bytes()
+    tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
-    vectors = np.load(vectors_path, allow_pickle=False)
+    vectors = np.load(io.BytesIO(vector_bytes), allow_pickle=False)
     pieces = tokenizer.get_vocab_size()
     if vectors.ndim != 2 or vectors.shape != (pieces, DIMS):
         raise ValueError(
@@ -71,15 +74,8 @@ def load(
             f"{pieces} word pieces x {DIMS} dimensions: rebuild both with `make embedding`, then "
             "refit the weights with `make train-local`"
         )
-    return StaticEmbedding(vectors, tokenizer, files_digest(vectors_path, tokenizer_path))
-
-
-def files_digest(vectors_path: Path = VECTORS_PATH, tokenizer_path: Path = TOKENIZER_PATH) -> str:
-    """Content hash of the embedding's two files."""
-    digest = hashlib.sha256()
-    for path in (vectors_path, tokenizer_path):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    digest = hashlib.sha256(vector_bytes + tokenizer_bytes).hexdigest()[:16]
+    return StaticEmbedding(vectors, tokenizer, digest)
 
 
 @cache

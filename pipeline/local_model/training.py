@@ -194,6 +194,18 @@ def item_levels(head: Head, item: Analysed, more: LevelFeatures | None = None) -
     }
 
 
+def relevance_head(
+    scored: list[tuple[Analysed, dict[str, float]]], c: float = C_RELEVANCE, embedding: bool = True
+) -> dict[str, Any]:
+    """The relevance head fitted on (item, TF-IDF vector) pairs; ``embedding=False`` leaves the
+    paper embedding's features out (bench/relevance_cv.py --no-embedding)."""
+    rows = [
+        relevance_features(v, item.signal, item.scores, item.embedding if embedding else None)
+        for item, v in scored
+    ]
+    return _logistic(rows, [int(bool(item.example.relevant)) for item, _ in scored], c)
+
+
 def _heads(
     items: list[Analysed],
     leaf_ids: list[str],
@@ -208,11 +220,7 @@ def _heads(
     embedding_digest = static.digest if read and static is not None else ""
     scored = [(item, v) for item, v in zip(items, vectors, strict=True)
               if item.example.relevant is not None]  # fmt: skip
-    relevance = _logistic(
-        [relevance_features(v, item.signal, item.scores, item.embedding) for item, v in scored],
-        [int(bool(item.example.relevant)) for item, _ in scored],
-        C_RELEVANCE,
-    )
+    relevance = relevance_head(scored)
     in_scope = [(item, v) for item, v in scored if item.example.relevant]
     rows: list[dict[str, float]] = []
     member: list[int] = []
