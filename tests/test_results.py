@@ -1440,3 +1440,37 @@ def test_tenth_pass_a_score_in_brackets_after_performed(
 )  # fmt: skip
 def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a multiple inside LaTeX's dollars, with or without a space, or its backslash doubled
+        ("Our scheduler delivers a $2.7\\times$ speedup over the default policy.",
+         [("2.7\\times", "speedup")]),
+        ("Our scheduler delivers a $2.7 \\times$ speedup over the default policy.",
+         [("2.7 \\times", "speedup")]),
+        ("Our codec cuts traffic costs by 3 \\\\times relative to the plain exchange.",
+         [("3 \\\\times", "cost")]),
+        ("Our codec gives more than 15\\\\% lower latency than the plain exchange.",
+         [("more than 15\\\\%", "speedup")]),
+        # a range whose ends sit in dollars of their own
+        ("Our pruning shrinks memory by $1.6$--$2.4\\times$ on every model.",
+         [("1.6$--$2.4\\times", "memory")]),
+        # "~" or "\," between a figure and its unit
+        ("Our decoder brings its latency down to 14~ms per request.", [("14~ms", "speedup")]),
+        ("Our decoder brings its latency down to 14\\,ms.", [("14\\,ms", "speedup")]),
+        # times below a millisecond
+        ("Our lookup table reaches 620ns latency and 2.5us tail latency on the server.",
+         [("620ns", "speedup"), ("2.5us", "speedup")]),
+        ("Our lookup table reaches a latency of 80 μs on the server.", [("80 μs", "speedup")]),
+        ("Our lookup table reaches a latency of 80$\\mu$s on the server.",
+         [("80$\\mu$s", "speedup")]),
+        # "us" the pronoun after a figure is no unit
+        ("Profiling 3 us-east regions lets us plan.", []),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_figures_written_in_latex_or_below_a_millisecond(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

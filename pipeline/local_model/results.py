@@ -56,11 +56,15 @@ QUOTE_LIMIT = 380
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
-    r"(?:\s?(?:[x×](?![\w])|\$\\times\$|times\b|-?fold\b|%|\\%|\s?percent(?:age points?)?\b|pp\b|"
+    # LaTeX spaces a figure from its unit with "~" or "\\,", and writes "$3.2\\times$",
+    # "2.3 \\\\times" (escaped twice) or "20\\\\%"
+    r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|\$\\times\$|\\{1,2}times\b|times\b|-?fold\b|%|\\{1,2}%|"
+    r"\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
-    r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|"
+    r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|ns\b|[μµ]s\b|(?<=\d)us\b|"
+    r"\$\\mu\$\s?s\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|m?IoU\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
@@ -95,7 +99,7 @@ _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
-    rf"|{_NUM}{_UNIT}?\s?(?:-|–|~|to|->|→|\\?sim)\s?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
+    rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
     rf"|{_ONE}"  # a single figure
     rf"|{DOLLAR}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
     r")",
@@ -225,7 +229,8 @@ _UNIT_METRIC = [
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|m?iou|f1|psnr|db|perplexity|ppl)$",
                            re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
-    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?)$", re.I)),
+    ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?|ns|us)$|"
+                           r"(?:[μµ]|\\mu\$\s?)s$", re.I)),
     ("cost", re.compile(r"^\$(?!\\)", re.I)),  # not LaTeX: "$\sim$3x"
     ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
