@@ -96,9 +96,12 @@ _ITEM_GAP = re.compile(
 _LIST_JOIN = re.compile(r",|\b(?:and|or)\b")
 _ITEM = re.compile(rf"[−-]?{_NUM}{_UNIT}")
 _LISTED = re.compile(r",\s|\s(?:and|or)\s")
+# A decimal of a list whose unit is written only after its last item: "by 2.3, 4.1 and 1.8 points".
+_BARE_ITEM = r"[−-]?\d+\.\d+"
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
+    rf"|(?P<bare>{_BARE_ITEM}(?:,\s{_BARE_ITEM})*,?\s(?:and|or)\s{_ONE})"  # 2.3, 4.1 and 1.8 ms
     rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
     rf"|{_ONE}"  # a single figure
     rf"|{DOLLAR}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
@@ -998,6 +1001,17 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
         items = list(_ITEM.finditer(text, start, match.end()))
+        if match.group("bare") and _RESPECTIVELY.match(text[match.end() :]):
+            # "by 2.3, 4.1 and 1.8 points, respectively": one figure each, all in the unit
+            # written last; without "respectively" the list stays whole ("1.7 and 45.5 times")
+            bare = list(re.finditer(rf"{_ONE}|{_BARE_ITEM}", text[start : match.end()]))
+            named = _respective_metrics(text, start, match.end(), len(bare))
+            unit = named or [attribute(text, start, match.end(), raw.strip())] * len(bare)
+            found.extend(
+                (start + m.start(), start + m.end(), metric)
+                for m, metric in zip(bare, unit, strict=True)
+            )
+            continue
         metrics = _respective_metrics(text, start, match.end(), len(items))
         if metrics:
             # "in latency and GPU utilization by 33.5% and 20.1%, respectively"
