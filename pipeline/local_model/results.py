@@ -101,7 +101,9 @@ _BARE_ITEM = r"[−-]?\d+\.\d+"
 _FIGURE = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
-    rf"|(?P<bare>{_BARE_ITEM}(?:,\s{_BARE_ITEM})*,?\s(?:and|or)\s{_ONE})"  # 2.3, 4.1 and 1.8 ms
+    # "2.3, 4.1 and 1.8 ms, respectively"
+    rf"|(?P<bare>{_BARE_ITEM}(?:,\s{_BARE_ITEM})*,?\s(?:and|or)\s{_ONE}"
+    r"(?=[^.;]{0,50}?\brespectively\b))"
     rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
     rf"|{_ONE}"  # a single figure
     rf"|{DOLLAR}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
@@ -1001,9 +1003,9 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         raw = match.group(0)
         start = match.start() + len(raw) - len(raw.lstrip())
         items = list(_ITEM.finditer(text, start, match.end()))
-        if match.group("bare") and _RESPECTIVELY.match(text[match.end() :]):
+        if match.group("bare"):
             # "by 2.3, 4.1 and 1.8 points, respectively": one figure each, all in the unit
-            # written last; without "respectively" the list stays whole ("1.7 and 45.5 times")
+            # written last
             bare = list(re.finditer(rf"{_ONE}|{_BARE_ITEM}", text[start : match.end()]))
             named = _respective_metrics(text, start, match.end(), len(bare))
             unit = named or [attribute(text, start, match.end(), raw.strip())] * len(bare)
