@@ -1493,3 +1493,23 @@ def test_eleventh_pass_a_list_with_its_unit_after_the_last_item(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # scores without a unit listed after a named score, each after its own name
+        ("Our classifier reaches an F1 score of 0.91, a recall (night) of 0.88, and a "
+         "specificity of 0.79 on the ward data.",
+         [("0.91", "quality"), ("0.88", "quality"), ("0.79", "quality")]),
+        ("Our segmenter reaches an IoU of 0.64 and a boundary distance of 0.31 on the scans.",
+         [("0.64", "quality"), ("0.31", "quality")]),
+        # a setting after a score is no score: a whole number, or a multiple
+        ("Our classifier reaches an F1 score of 0.91 and a batch size of 32 on the ward data.",
+         [("0.91", "quality")]),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_scores_listed_after_a_named_score(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -654,6 +654,13 @@ _SCORE_FOLLOWS = re.compile(
     r"(?:[^,;.]|\.\d){1,80}?\s(?:and|while)\s(?P<num>\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
     r"(?=(?P=unit)?\s(?:for|under|on|in|at)\s)"
 )
+# Further scores without a unit listed after one, each after its own name: "an F1 score of 0.91,
+# a recall (day) of 0.88, and a specificity of 0.79", "IoU of 0.27 and boundary distance of 0.67".
+_SCORE_LISTED = re.compile(
+    r"(?:\s\([^()]{1,30}\))?(?:,\s(?:and\s)?|\sand\s)(?:an?\s|the\s)?"
+    r"(?:[A-Za-z][\w-]*\s){0,3}[A-Za-z][\w-]*\s?(?:\([^()]{1,30}\)\s)?(?:of|=)\s?"
+    r"(?P<num>\d*\.\d+)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)"
+)
 # "GPU throughputs of 38.38%": a throughput stated as a percentage, not as a change, is a share
 # of the peak, as a utilisation is.
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
@@ -1060,6 +1067,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         at = follow.span("num") if follow else None
         if at and not any(a < at[1] and at[0] < b for a, b, _ in found):
             found.append((*at, metric))
+    for s, e, metric in sorted(found):
+        if metric != "quality" or not _BARE.fullmatch(text[s:e]):
+            continue
+        listed = _SCORE_LISTED.match(text, e)
+        while listed and not any(a < listed.end() and listed.start("num") < b for a, b, _ in found):
+            found.append((*listed.span("num"), metric))
+            listed = _SCORE_LISTED.match(text, listed.end())
     return sorted(found)
 
 
