@@ -51,7 +51,9 @@ TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
     r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
     r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
-    r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b"
+    r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b|"
+    # the steps a sampler or solver runs: "10x fewer denoising steps", "sampling iterations"
+    r"\b(?:denoising|sampling|diffusion|solver|ode|integration)\s(?:steps|iterations)\b"
 )
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an

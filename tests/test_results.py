@@ -1513,3 +1513,20 @@ def test_eleventh_pass_scores_listed_after_a_named_score(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the steps a sampler runs are compute, as its function evaluations are
+        ("Our sampler needs 8x fewer denoising steps than the teacher.", [("8x", "compute")]),
+        ("Our solver cuts sampling iterations by 60% on every dataset.", [("60%", "compute")]),
+        # a range with a unit at both ends is one figure, whatever metrics follow it
+        ("Our sampler uses 4x to 20x fewer denoising steps, giving 3x to 12x faster generation.",
+         [("4x to 20x", "compute"), ("3x to 12x", "speedup")]),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_sampler_steps_and_ranges(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

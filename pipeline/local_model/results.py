@@ -1021,7 +1021,9 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
                 for m, metric in zip(bare, unit, strict=True)
             )
             continue
-        metrics = _respective_metrics(text, start, match.end(), len(items))
+        # a range with a unit at both ends ("10x to 100x") is one figure, not a list of two
+        listed = len(items) if _LISTED.search(raw) else 1
+        metrics = _respective_metrics(text, start, match.end(), listed)
         if metrics:
             # "in latency and GPU utilization by 33.5% and 20.1%, respectively"
             found.extend(
