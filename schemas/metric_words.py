@@ -47,6 +47,11 @@ DOLLAR = (
     r"(?<!\\sim)(?<!\\approx)(?<!\\times)(?<!\\le)(?<!\\ge)(?<!\\leq)(?<!\\geq)"
     r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
 )
+# How often a model gets it right: "character recognition rates of 96%", "coverage ratios of
+# 95%" (not a cache's hit rate or a drafter's acceptance rate): quality.
+RIGHT_RATE = (
+    r"\b(?:recognition|detection|identification|classification|coverage)\s(?:rates?|ratios?)\b"
+)
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
     r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
@@ -190,6 +195,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations"),
         # the share of tasks completed ("a completion rate of 0.79")
         r"completion rates?|\bau(?:c-?)?(?:roc|prc)\b|"
+        + RIGHT_RATE
+        + "|"
         r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|absolute deviations?|kappa|"
         + PREFERRED_BY
         + "|"

@@ -1530,3 +1530,21 @@ def test_eleventh_pass_sampler_steps_and_ranges(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # how often a model gets it right is a score
+        ("Our reader reaches word recognition rates of 91.5% and 88.2% on the two archives, "
+         "respectively.", [("91.5% and 88.2%", "quality")]),
+        ("Our intervals reach a coverage ratio of 94.1% on held-out wells.",
+         [("94.1%", "quality")]),
+        # a cache's hit rate is no score
+        ("Our cache reaches a hit rate of 93% on the trace.", []),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_how_often_a_model_gets_it_right(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -27,6 +27,7 @@ from schemas.metric_words import (
     PER_SECOND,
     PREFERRED_BY,
     RATE,
+    RIGHT_RATE,
     SOLVED_VERB,
     SYSTEM_PERFORMANCE,
     TIME_NOUN,
@@ -104,7 +105,8 @@ _FIGURE = re.compile(
     # "2.3, 4.1 and 1.8 ms, respectively"
     rf"|(?P<bare>{_BARE_ITEM}(?:,\s{_BARE_ITEM})*,?\s(?:and|or)\s{_ONE}"
     r"(?=[^.;]{0,50}?\brespectively\b))"
-    rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"  # a range: 1.4–5.9x, +46% to +75%
+    # a range: 1.4–5.9x, +46% to +75%, $1.5$--$2\times$
+    rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"
     rf"|{_ONE}"  # a single figure
     rf"|{DOLLAR}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
     r")",
@@ -197,6 +199,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
             r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
+            + RIGHT_RATE
+            + "|"
             r"\berrors?\b(?!-)|"
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
             r"(?:benchmarks?|datasets?|tasks?)\b|"
