@@ -52,6 +52,9 @@ DOLLAR = (
 RIGHT_RATE = (
     r"\b(?:recognition|detection|identification|classification|coverage)\s(?:rates?|ratios?)\b"
 )
+# The cost of what a distributed or federated system sends: "53% less communication cost",
+# "reduces communication costs by 2x" are memory (bandwidth saved), as the labelled sets call them.
+COMMUNICATED = r"\bcommunication\scosts?\b"
 TOKEN_COMPUTE = (
     r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
     r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
@@ -168,7 +171,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
         # a cache named as a method ("MiniCache", "SnapKV"): what it compresses is memory
         r"(?-i:(?<=[a-z])(?:KV|Caches?)\b)|"
-        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|"
+        r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|" + COMMUNICATED + "|"
         # a larger batch that fits is a memory gain ("supports up to 6x larger batch sizes")
         r"\b(?:larger|bigger)\sbatch(?:es|\ssizes?)\b",
         re.I,

@@ -1548,3 +1548,20 @@ def test_eleventh_pass_how_often_a_model_gets_it_right(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # what a distributed or federated system sends is memory (bandwidth), not money
+        ("Our protocol incurs 41% less communication cost than federated averaging.",
+         [("41%", "memory")]),
+        ("Our protocol cuts communication costs by 6x across the clients.", [("6x", "memory")]),
+        # a cost on its own stays a cost
+        ("Our protocol cuts the serving cost by 35% across the clients.", [("35%", "cost")]),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_communication_is_memory(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -17,6 +17,7 @@ from schemas.metric_words import (
     ACHIEVED_SCORE,
     BENCH_NAME,
     BENCHMARK_SCORE,
+    COMMUNICATED,
     DATA_PRUNED,
     DOLLAR,
     GAIN_ON,
@@ -142,7 +143,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "memory",
         re.compile(
             r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement|"
-            r"data transfers?|"
+            r"data transfers?|" + COMMUNICATED + "|"
             r"(?-i:\bD?RAM\b)",
             re.I,
         ),
