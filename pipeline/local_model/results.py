@@ -310,7 +310,8 @@ _FUNCTION_WORD = (
 # acceleration", "by 24% in average success rate", "10x increase in model size".
 _NAMED_AFTER = re.compile(
     rf"^\s?(?:(?!{_FUNCTION_WORD})[\w-]+\s){{0,2}}$|"
-    r"^\s?(?:in|on)\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total)\s)?$|"
+    r"^\s?(?:in|on)\s(?:the\s)?(?:(?:average|overall|mean|end-to-end|total|inference|training|"
+    r"serving|decoding)\s)?$|"
     r"^\s?(?:[\w-]+\s)?(?:increases?|reductions?|improvements?|gains?|decreases?|boosts?|savings?)"
     r"\s(?:in|of)\s(?:the\s)?(?:[\w-]+\s){0,2}$",
     re.I,
