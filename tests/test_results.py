@@ -1582,3 +1582,23 @@ def test_eleventh_pass_a_metric_named_after_in_and_a_stage(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a level in brackets after a compared system is that system's figure
+        ("Our tagger reaches an accuracy of 91.2%, just below RoBERTa (92.0%) but well above "
+         "the rule-based tagger (71.5%).", [("91.2%", "quality")]),
+        ("Our planner reaches a pass@10 of 64.0%, beating both greedy decoding (pass@1 = 38.2%) "
+         "and beam search (pass@10 = 51.7%).", [("64.0%", "quality")]),
+        # a multiple or a signed gain in brackets after the compared system is the paper's own
+        ("Our kernel is faster than cuBLAS (2.1x) on every shape.", [("2.1x", "speedup")]),
+        ("Our tagger is more accurate than RoBERTa (+1.4%) on every domain.",
+         [("1.4%", "quality")]),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_a_compared_systems_level_in_brackets(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -550,6 +550,15 @@ _COMPARED = re.compile(
 )
 # "improving over a vanilla ViT baseline (0.9274 OA, 0.9300 macro F1, ...)": the scores in
 # brackets right after the baseline a paper improves over are the baseline's.
+# A level in brackets after the system a paper compares with: "slightly below BERT (95.3%)", "than
+# SVM (90.2%)", "outperforming the best run without search (pass@1 = 41.4%) and plain sampling
+# (pass@200 = 60.6%)": the compared system's figure (kept only when the bracket closes on it).
+_COMPARED_BRACKET = re.compile(
+    r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with))\s"
+    r"(?:both\s)?(?:(?:[\w.@-]+\s){0,6}[\w.@-]+\s\([^()]*\)\s(?:and|or)\s)?"
+    r"(?:[\w.@-]+\s){0,6}?[\w.@-]+\s\((?:[\w@.-]+\s?[=:]\s?)?$",
+    re.I,
+)
 _BASELINE_BRACKET = re.compile(
     r"\b(?:over|than|versus|vs\.?|compared (?:to|with))\s(?:an?\s|the\s)?(?:[\w.-]+\s){0,3}"
     r"baselines?\s\((?:[^()]*,\s)?$",
@@ -1215,6 +1224,14 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
     lead = text[max(0, start - 80) : start]
     if _BEATEN_BRACKET.search(lead) or _BASELINE_BRACKET.search(lead):
+        return True
+    if (
+        text[end:].startswith(")")
+        and _COMPARED_BRACKET.search(text[max(0, start - 160) : start])
+        and not MULTIPLE_VALUE.search(value)
+        and text[start - 1 : start] != "+"
+        and not value.startswith("+")
+    ):
         return True
     baseline = _BASELINE_OF.search(lead)
     if baseline and not _VERSUS_BEFORE.search(lead[: baseline.start()]):
