@@ -1602,3 +1602,19 @@ def test_eleventh_pass_a_compared_systems_level_in_brackets(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the size of a part the experiment sets, in brackets, is a setting
+        ("Tuning only a small fraction (about 0.5%) of the weights lifts accuracy by 3.1%.",
+         [("3.1%", "quality")]),
+        ("Giving a small share (<5%) of the budget to distillation cuts latency by 22%.",
+         [("22%", "speedup")]),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_a_small_part_in_brackets_is_a_setting(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

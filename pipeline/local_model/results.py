@@ -559,6 +559,13 @@ _COMPARED_BRACKET = re.compile(
     r"(?:[\w.@-]+\s){0,6}?[\w.@-]+\s\((?:[\w@.-]+\s?[=:]\s?)?$",
     re.I,
 )
+# The size of a part the experiment sets, in brackets: "allocating even a small portion (<10%) of
+# the budget", "fine-tuning a small percentage (around 0.01%) of parameters".
+_PART_BRACKET = re.compile(
+    r"\b(?:small|tiny|minor|modest)\s(?:portion|percentage|fraction|share|subset|part|"
+    r"number|amount)\s\($",
+    re.I,
+)
 _BASELINE_BRACKET = re.compile(
     r"\b(?:over|than|versus|vs\.?|compared (?:to|with))\s(?:an?\s|the\s)?(?:[\w.-]+\s){0,3}"
     r"baselines?\s\((?:[^()]*,\s)?$",
@@ -1224,6 +1231,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
     lead = text[max(0, start - 80) : start]
     if _BEATEN_BRACKET.search(lead) or _BASELINE_BRACKET.search(lead):
+        return True
+    if _PART_BRACKET.search(lead) and re.match(r"\)\sof\b", text[end:]):
         return True
     if (
         text[end:].startswith(")")
