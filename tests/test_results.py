@@ -1447,16 +1447,22 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
     [
         # a multiple inside LaTeX's dollars, with or without a space, or its backslash doubled
         ("Our scheduler delivers a $2.7\\times$ speedup over the default policy.",
-         [("2.7\\times", "speedup")]),
+         [("2.7\\times$", "speedup")]),
         ("Our scheduler delivers a $2.7 \\times$ speedup over the default policy.",
-         [("2.7 \\times", "speedup")]),
+         [("2.7 \\times$", "speedup")]),
         ("Our codec cuts traffic costs by 3 \\\\times relative to the plain exchange.",
          [("3 \\\\times", "cost")]),
         ("Our codec gives more than 15\\\\% lower latency than the plain exchange.",
          [("more than 15\\\\%", "speedup")]),
         # a range whose ends sit in dollars of their own
         ("Our pruning shrinks memory by $1.6$--$2.4\\times$ on every model.",
-         [("1.6$--$2.4\\times", "memory")]),
+         [("1.6$--$2.4\\times$", "memory")]),
+        # the closing "$" is the figure's, so that the words after it still name it
+        ("Our server gives up to $2.5\\times$ lower latency and $1.8\\times$ higher "
+         "throughput than the default engine.",
+         [("2.5\\times$", "speedup"), ("1.8\\times$", "throughput")]),
+        ("Our kernel is $1.3{\\times}$ faster than cuDNN and 1.2{\\texttimes} faster than TVM.",
+         [("1.3{\\times}$", "speedup"), ("1.2{\\texttimes}", "speedup")]),
         # "~" or "\," between a figure and its unit
         ("Our decoder brings its latency down to 14~ms per request.", [("14~ms", "speedup")]),
         ("Our decoder brings its latency down to 14\\,ms.", [("14\\,ms", "speedup")]),

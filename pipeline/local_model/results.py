@@ -58,9 +58,11 @@ QUOTE_LIMIT = 380
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = (
-    # LaTeX spaces a figure from its unit with "~" or "\\,", and writes "$3.2\\times$",
-    # "2.3 \\\\times" (escaped twice) or "20\\\\%"
-    r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|\$\\times\$|\\{1,2}times\b|times\b|-?fold\b|%|\\{1,2}%|"
+    # LaTeX spaces a figure from its unit with "~" or "\\,", and writes "$3.2\\times$" (its
+    # closing "$" kept, so that the words after it are next to it), "$1.4{\\times}$", "2.3
+    # \\\\times" (escaped twice) or "20\\\\%"
+    r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|\$\\times\$|(?:\\{1,2}times\b|\{\\times\})\}?\$?|"
+    r"\{?\\texttimes\b\}?|times\b|-?fold\b|%|\\{1,2}%\$?|"
     r"\s?percent(?:age points?)?\b|pp\b|"
     r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
