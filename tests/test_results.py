@@ -1624,3 +1624,20 @@ def test_eleventh_pass_a_small_part_in_brackets_is_a_setting(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the state of the field, opened by "Currently," with no word of the paper's own
+        ("Currently, 8-bit training has achieved wide use, cutting memory by about 40% against "
+         "FP32. Our method cuts memory by 65%.", [("65%", "memory")]),
+        # "Currently," with the paper's own work in the sentence stays the paper's
+        ("Currently, our kernel runs in production, cutting latency by 3x.",
+         [("3x", "speedup")]),
+    ],
+)  # fmt: skip
+def test_eleventh_pass_the_state_of_the_field_is_background(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

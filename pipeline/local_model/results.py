@@ -747,14 +747,29 @@ _OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
 
 def _names_own(text: str, own: str | None) -> bool:
     """Does the text speak of the paper's own work ("we", "our", its method's name, ...)?"""
-    if _OWN.search(text):
-        return True
+    return bool(_OWN.search(text)) or _names_method(text, own)
+
+
+def _names_method(text: str, own: str | None) -> bool:
+    """Does the text name the paper's method?"""
     return bool(own) and re.search(rf"(?<![\w-]){re.escape(own or '')}(?![\w-])", text) is not None
+
+
+# The state of the field before the paper, with no word of the paper's own: "Currently, 4-bit
+# quantization has achieved some success, reducing memory by about 75% ..." (its verbs, such as
+# "achieved", are no sign of the paper's own work here).
+_STATE_OF_FIELD = re.compile(
+    r"^(?:Currently|Nowadays|At present|Presently),\s"
+    r"(?!.*\b(?:we|our|this (?:paper|work|study))\b)",
+    re.I,
+)
 
 
 def _is_background(sentence: Sentence, first: bool, own: str | None = None) -> bool:
     text = sentence.text
     if first and not _names_own(text, own):
+        return True
+    if _STATE_OF_FIELD.match(text) and not _names_method(text, own):
         return True
     return bool(_BACKGROUND.search(text)) and not _names_own(text, own)
 
