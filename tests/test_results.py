@@ -1447,9 +1447,11 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+# Issue 12's eleventh pass (README "Issue 12's eleventh pass"), one group per rule.
 @pytest.mark.parametrize(
     ("abstract", "expected"),
     [
+        # --- figures written in latex or below a millisecond
         # a multiple inside LaTeX's dollars, with or without a space, or its backslash doubled
         ("Our scheduler delivers a $2.7\\times$ speedup over the default policy.",
          [("2.7\\times$", "speedup")]),
@@ -1479,17 +1481,7 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
          [("80$\\mu$s", "speedup")]),
         # "us" the pronoun after a figure is no unit
         ("Profiling 3 us-east regions lets us plan.", []),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_figures_written_in_latex_or_below_a_millisecond(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- a list with its unit after the last item
         # a list whose unit comes only after its last item, followed by "respectively": one
         # figure each, all measuring what the unit names
         ("Our detector beats the baseline by 1.7, 2.9 and 0.6 mAP on the three splits, "
@@ -1498,17 +1490,7 @@ def test_eleventh_pass_figures_written_in_latex_or_below_a_millisecond(
          [("3.25", "speedup"), ("6.5", "speedup"), ("8.75 ms", "speedup")]),
         # a whole number before "and" is no list item ("Llama 3 and 2.5x")
         ("Our method is compared with Llama 3 and 2.5x larger models.", []),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_a_list_with_its_unit_after_the_last_item(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- scores listed after a named score
         # scores without a unit listed after a named score, each after its own name
         ("Our classifier reaches an F1 score of 0.91, a recall (night) of 0.88, and a "
          "specificity of 0.79 on the ward data.",
@@ -1518,34 +1500,14 @@ def test_eleventh_pass_a_list_with_its_unit_after_the_last_item(
         # a setting after a score is no score: a whole number, or a multiple
         ("Our classifier reaches an F1 score of 0.91 and a batch size of 32 on the ward data.",
          [("0.91", "quality")]),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_scores_listed_after_a_named_score(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- sampler steps and ranges
         # the steps a sampler runs are compute, as its function evaluations are
         ("Our sampler needs 8x fewer denoising steps than the teacher.", [("8x", "compute")]),
         ("Our solver cuts sampling iterations by 60% on every dataset.", [("60%", "compute")]),
         # a range with a unit at both ends is one figure, whatever metrics follow it
         ("Our sampler uses 4x to 20x fewer denoising steps, giving 3x to 12x faster generation.",
          [("4x to 20x", "compute"), ("3x to 12x", "speedup")]),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_sampler_steps_and_ranges(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- how often a model gets it right
         # how often a model gets it right is a score
         ("Our reader reaches word recognition rates of 91.5% and 88.2% on the two archives, "
          "respectively.", [("91.5% and 88.2%", "quality")]),
@@ -1553,51 +1515,21 @@ def test_eleventh_pass_sampler_steps_and_ranges(
          [("94.1%", "quality")]),
         # a cache's hit rate is no score
         ("Our cache reaches a hit rate of 93% on the trace.", []),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_how_often_a_model_gets_it_right(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- communication is memory
         # what a distributed or federated system sends is memory (bandwidth), not money
         ("Our protocol incurs 41% less communication cost than federated averaging.",
          [("41%", "memory")]),
         ("Our protocol cuts communication costs by 6x across the clients.", [("6x", "memory")]),
         # a cost on its own stays a cost
         ("Our protocol cuts the serving cost by 35% across the clients.", [("35%", "cost")]),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_communication_is_memory(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- a metric named after in and a stage
         # "in" and a stage before the metric word names the figure, nearer words before it
         # notwithstanding
         ("Our router removes 35% of active parameters and saves 15% in inference costs.",
          [("35%", "size"), ("15%", "cost")]),
         ("Our router needs 2x less memory and gives up to 3x in serving throughput.",
          [("2x", "memory"), ("up to 3x", "throughput")]),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_a_metric_named_after_in_and_a_stage(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- a compared systems level in brackets
         # a level in brackets after a compared system is that system's figure
         ("Our tagger reaches an accuracy of 91.2%, just below RoBERTa (92.0%) but well above "
          "the rule-based tagger (71.5%).", [("91.2%", "quality")]),
@@ -1607,33 +1539,13 @@ def test_eleventh_pass_a_metric_named_after_in_and_a_stage(
         ("Our kernel is faster than cuBLAS (2.1x) on every shape.", [("2.1x", "speedup")]),
         ("Our tagger is more accurate than RoBERTa (+1.4%) on every domain.",
          [("1.4%", "quality")]),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_a_compared_systems_level_in_brackets(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- a small part in brackets is a setting
         # the size of a part the experiment sets, in brackets, is a setting
         ("Tuning only a small fraction (about 0.5%) of the weights lifts accuracy by 3.1%.",
          [("3.1%", "quality")]),
         ("Giving a small share (<5%) of the budget to distillation cuts latency by 22%.",
          [("22%", "speedup")]),
-    ],
-)  # fmt: skip
-def test_eleventh_pass_a_small_part_in_brackets_is_a_setting(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
-    assert _titled("A title", "We study it. " + abstract) == expected
-
-
-@pytest.mark.parametrize(
-    ("abstract", "expected"),
-    [
+        # --- the state of the field is background
         # the state of the field, opened by "Currently," with no word of the paper's own
         ("Currently, 8-bit training has achieved wide use, cutting memory by about 40% against "
          "FP32. Our method cuts memory by 65%.", [("65%", "memory")]),
@@ -1642,7 +1554,5 @@ def test_eleventh_pass_a_small_part_in_brackets_is_a_setting(
          [("3x", "speedup")]),
     ],
 )  # fmt: skip
-def test_eleventh_pass_the_state_of_the_field_is_background(
-    abstract: str, expected: list[tuple[str, str]]
-) -> None:
+def test_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected

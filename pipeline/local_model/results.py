@@ -1053,16 +1053,18 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             # "by 2.3, 4.1 and 1.8 points, respectively": one figure each, all in the unit
             # written last
             bare = list(re.finditer(rf"{_ONE}|{_BARE_ITEM}", text[start : match.end()]))
-            named = _respective_metrics(text, start, match.end(), len(bare))
-            unit = named or [attribute(text, start, match.end(), raw.strip())] * len(bare)
+            paired: list[str | None] = list(
+                _respective_metrics(text, start, match.end(), len(bare)) or []
+            )
+            kinds = paired or [attribute(text, start, match.end(), raw.strip())] * len(bare)
             found.extend(
-                (start + m.start(), start + m.end(), metric)
-                for m, metric in zip(bare, unit, strict=True)
+                (start + m.start(), start + m.end(), kind)
+                for m, kind in zip(bare, kinds, strict=True)
             )
             continue
         # a range with a unit at both ends ("10x to 100x") is one figure, not a list of two
-        listed = len(items) if _LISTED.search(raw) else 1
-        metrics = _respective_metrics(text, start, match.end(), listed)
+        count = len(items) if _LISTED.search(raw) else 1
+        metrics = _respective_metrics(text, start, match.end(), count)
         if metrics:
             # "in latency and GPU utilization by 33.5% and 20.1%, respectively"
             found.extend(
@@ -1111,10 +1113,10 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     for s, e, metric in sorted(found):
         if metric != "quality" or not _BARE.fullmatch(text[s:e]):
             continue
-        listed = _SCORE_LISTED.match(text, e)
-        while listed and not any(a < listed.end() and listed.start("num") < b for a, b, _ in found):
-            found.append((*listed.span("num"), metric))
-            listed = _SCORE_LISTED.match(text, listed.end())
+        more = _SCORE_LISTED.match(text, e)
+        while more and not any(a < more.end() and more.start("num") < b for a, b, _ in found):
+            found.append((*more.span("num"), metric))
+            more = _SCORE_LISTED.match(text, more.end())
     return sorted(found)
 
 
