@@ -1559,6 +1559,9 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
          [("4.2 mAP", "quality")]),
         # "for" a figure is still a condition
         ("For 10% accuracy gains, models need far more data.", []),
+        # --- a share of a named chip's peak is a share of peak
+        ("Our kernels sustain 310 TFLOPS of throughput (about 62% of H100 peak).",
+         [("310 TFLOPS", "throughput"), ("about 62%", "other")]),
     ],
 )  # fmt: skip
 def test_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:

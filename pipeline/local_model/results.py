@@ -224,7 +224,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:model )?flops utili[sz]ation|utili[sz]ation|\bmfu\b|chip area|\barea\b|"
             r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
-            r"of (?:the )?(?:theoretical )?peak\b|(?:weak |strong )?scaling efficienc(?:y|ies)",
+            # a share of peak, of a named chip's too ("over 50% of A6000 peak")
+            r"of (?:the )?(?:theoretical |[A-Za-z]*\d[\w-]*\s)?peak\b|"
+            r"(?:weak |strong )?scaling efficienc(?:y|ies)",
             re.I,
         ),
     ),
