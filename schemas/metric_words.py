@@ -150,8 +150,10 @@ BENCHMARK_NAMED = (
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
         r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
-        r"\btime\b|"
+        r"\btime\b|\bslow(?:s|ed|ing|down)?\b|"
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
+        # times below a millisecond: "620ns", "2.5us", "80 μs", "80$\mu$s"
+        r"\d\s?[nuμµ]s\b|\\mu\$\s?s\b|"
         r"\bdays?\b|\bweeks?\b|"
         r"\bminutes?\b|"
         r"decoding (?:speed|steps)|(?:inference|training|decoding|generation) speed|\btpot\b|"

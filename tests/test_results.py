@@ -1566,3 +1566,21 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
 )  # fmt: skip
 def test_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "metric", "quote"),
+    [
+        # the schema reads what the eleventh pass's rules read
+        ("82%", "speedup", "On the old board, 8-bit weights slowed inference by 82%."),
+        ("640ns", "speedup", "Each lookup completes in 640ns on the server."),
+        ("92.5%", "quality", "Our reader reaches a character recognition rate of 92.5%."),
+        ("45%", "memory", "Our protocol needs 45% less communication cost."),
+        ("6x", "compute", "Our sampler needs 6x fewer denoising steps."),
+    ],
+)
+def test_the_schema_reads_the_eleventh_pass_metric_words(
+    value: str, metric: str, quote: str
+) -> None:
+    answer = {"metric": metric, "value": value, "quote": quote}
+    assert Result.model_validate(answer).metric == metric
