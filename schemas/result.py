@@ -140,8 +140,10 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     before, after = quote[:start], quote[end:]
     value = quote[start:end]
     first = re.search(r"\d", value)
-    # a "sim" lead is "~" (LaTeX \sim without its backslash), no name: "by sim3x"
-    lead = before + re.sub(r"\\?sim\s?$", "~", value[: first.start()]) if first else before
+    # a "sim" lead is "~" (LaTeX \sim without its backslash), no name: "by sim3x"; a "sub-"
+    # lead is a bound: "sub-5us latencies"
+    prefix = re.sub(r"\\?sim\s?$", "~", value[: first.start()]) if first else ""
+    lead = before + re.sub(r"(?i)(?:^|(?<=\s))sub-$", "<", prefix)
     if _NAME_BEFORE.search(lead):
         return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"
     money = value.lstrip(" ~≈<>").startswith("$") or before.rstrip().endswith("$")
@@ -445,7 +447,7 @@ _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
 # Numbers written as words are figures too ("twice", "one million frames per second").
 _NUMBER_WORDS = re.compile(
     r"\b(?:half|twice|double[sd]?|triple[sd]?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"\w+fold|"
+    r"\w+fold|sub-(?:second|millisecond|microsecond)|"
     r"hundreds?|thousands?|millions?|billions?|orders? of magnitude|quarters?|thirds?|fifths?|"
     r"tenths?)\b",
     re.I,

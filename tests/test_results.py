@@ -1562,6 +1562,10 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
         # --- a share of a named chip's peak is a share of peak
         ("Our kernels sustain 310 TFLOPS of throughput (about 62% of H100 peak).",
          [("310 TFLOPS", "throughput"), ("about 62%", "other")]),
+        # --- a time under a bound
+        ("Our pipeline offers sub-second inference latency on a laptop GPU.",
+         [("sub-second", "speedup")]),
+        ("Our index gives sub-3us lookup latencies under contention.", [("sub-3us", "speedup")]),
     ],
 )  # fmt: skip
 def test_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:
@@ -1577,6 +1581,7 @@ def test_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:
         ("92.5%", "quality", "Our reader reaches a character recognition rate of 92.5%."),
         ("45%", "memory", "Our protocol needs 45% less communication cost."),
         ("6x", "compute", "Our sampler needs 6x fewer denoising steps."),
+        ("sub-millisecond", "speedup", "Our index answers with sub-millisecond latency."),
     ],
 )
 def test_the_schema_reads_the_eleventh_pass_metric_words(

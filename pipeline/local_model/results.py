@@ -725,6 +725,11 @@ _WORDS = re.compile(
     r"\d+/\d+(?=\sof\s))\b",
     re.I,
 )
+# A time under a bound: "sub-second inference latency", "sub-5us retrieval latencies" (its
+# metric named by the words around it, as any figure's).
+_SUB_TIME = re.compile(
+    r"(?<![\w-])(sub-(?:second|millisecond|microsecond|\d+(?:\.\d+)?\s?(?:ms|s|us|μs|ns)))\b", re.I
+)
 # A time taken, in words: "it only takes five minutes to train", "within two hours".
 _WORD_TIME = re.compile(
     r"\b(?:takes?|took|taking|requires?|required|needs?|within|in\sonly|in\sjust|in\sunder|"
@@ -1101,6 +1106,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_GPU_HOURS, "cost"),
         (_RATE, "throughput"),
         (_WORD_TIME, "speedup"),
+        (_SUB_TIME, None),
         (_WORDS, None),
     )
     for pattern, metric in extra:
