@@ -1520,6 +1520,9 @@ def test_tenth_pass_latex_multiples(abstract: str, expected: list[tuple[str, str
         ("Our protocol incurs 41% less communication cost than federated averaging.",
          [("41%", "memory")]),
         ("Our protocol cuts communication costs by 6x across the clients.", [("6x", "memory")]),
+        # a share of computing resources beside it stays compute
+        ("Our split tuning uses a mere 0.8% of local computing resources and 40% less "
+         "communication cost.", [("0.8%", "compute"), ("40%", "memory")]),
         # a cost on its own stays a cost
         ("Our protocol cuts the serving cost by 35% across the clients.", [("35%", "cost")]),
         # --- a metric named after in and a stage

@@ -126,7 +126,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bmacs\b|computations?\b|computational(?!\s(?:speed-?ups?|accelerations?)\b)|"
             r"multiply-accumulate|operations|"
             r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
-            r"floating[\s-]point operations|training budget|" + TOKEN_COMPUTE,
+            r"floating[\s-]point operations|training budget|"
+            # "a mere 0.46% of local computing resources"
+            r"computing (?:resources|power|budget)|" + TOKEN_COMPUTE,
             re.I,
         ),
     ),
