@@ -288,6 +288,17 @@ def test_the_validator_and_the_local_model_share_one_attribution_window() -> Non
     _result("30%", "Our index gives a 30% latency reduction.", "speedup")
 
 
+def test_a_slowdown_the_method_causes_is_worse() -> None:
+    results = _results(
+        "We study quantized serving. On older GPUs, our 3-bit kernels slowed decoding by 27%, "
+        "while they cut weight memory by 70%."
+    )
+    assert [(r["value"], r["metric"], r["direction"]) for r in results] == [
+        ("27%", "speedup", "worse"),
+        ("70%", "memory", "better"),
+    ]
+
+
 def test_a_cost_of_the_method_is_worse() -> None:
     results = _results("We study pruning. Our pruning keeps under 1% accuracy loss at 2x speedup.")
     loss = next(r for r in results if r["value"].endswith(" 1%"))

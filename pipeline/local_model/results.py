@@ -261,7 +261,9 @@ _WORSE = re.compile(
     r"(?:perplexity|ppl|error) increase|increase in (?:perplexity|error))\b|"
     r"\b(?:loss|drops?|degradation|overhead|slowdown|decreases?|declines?) "
     r"(?:of|by|within|below|under|less than)\s"
-    r"(?:only\s)?$",
+    r"(?:only\s)?$|"
+    # "it slowed inference by 82%": a slowdown the method causes
+    r"\bslow(?:s|ed)?\s(?:[\w-]+\s){0,3}?by\s(?:up to\s|about\s|nearly\s)?$",
     re.I,
 )
 _NO_LOSS = re.compile(
