@@ -69,6 +69,7 @@ from pipeline.taxonomy import load_taxonomy  # noqa: E402
 NEW = ("extern5", "extern6", "extern7")
 OBJECTIVES = ["no veto", "F1", "F2", "F3", "F4", "sum", "sum/set"]
 Scores = tuple[float, float, float]  # relevance F1, primary lenient, levels F1
+Objective = Callable[[list[Analysed], list[bool], list[set[str]]], float]
 
 
 def scores(items: list[Analysed], let_in: list[bool], levels: list[set[str]]) -> Scores:
@@ -100,9 +101,7 @@ def decisions(items: list[Analysed], probs: list[float], t: float | None) -> lis
     ]
 
 
-def objective_score(
-    name: str, groups: list[list[int]]
-) -> Callable[[list[Analysed], list[bool], list[set[str]]], float]:
+def objective_score(name: str, groups: list[list[int]]) -> Objective:
     """The training-side score an objective maximises (``groups``: the training items' sets,
     as index lists, for ``sum/set``)."""
     if name == "sum":
@@ -149,9 +148,11 @@ def fit_and_answer(
     thresholds: dict[str, float | None] = {"no veto": None}
     for name in OBJECTIVES[1:]:
         score = objective_score(name, groups)
-        thresholds[name] = _best_threshold(
-            lambda t, score=score: score(train, decisions(train, inner_probs, t), inner_levels)
-        )[0]
+
+        def at(t: float, score: Objective = score) -> float:
+            return score(train, decisions(train, inner_probs, t), inner_levels)
+
+        thresholds[name] = _best_threshold(at)[0]
     data = _logistic(*_level_rows(train), choice.c, min_weight=0.0)
     levels_head = Head(data["weights"], data["bias"])
     levels = [levels_answer(i, item_levels(levels_head, i), choice.threshold) for i in test]
