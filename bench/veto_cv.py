@@ -34,6 +34,9 @@ Evaluations, all in one run:
   other new sets among the training sets;
 - (c) ``extern`` (the test set) scored with everything fitted on the old training sets and on
   the old ones plus ``NEW``.
+
+(b) and (c) are means over the inner cross-validation's fold seeds 0 to ``--seeds`` - 1 (the
+thresholds depend on that split).
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 NEW = ("extern5", "extern6", "extern7")
 OBJECTIVES = ["no veto", "F1", "F2", "F3", "F4", "sum", "sum/set"]
+POOLED = ("pooled old", "pooled +new")
 Scores = tuple[float, float, float]  # relevance F1, primary lenient, levels F1
 Objective = Callable[[list[Analysed], list[bool], list[set[str]]], float]
 
@@ -229,17 +233,8 @@ def main() -> None:
     if args.new_in_cv:
         return
 
-    leave_one_set_out(sets, analysed)
-
-    print("(c) extern (test), fitted on all old training sets / old + new:")
-    for data in ("old", "+new"):
-        keep = [k for k in sets if data == "+new" or k not in NEW]
-        fitted = fit_and_answer(*_training(analysed, keep), test)
-        print(f"  {data}: thresholds {fitted.thresholds}")
-        for o in OBJECTIVES:
-            values = fitted.answer(test, o)
-            _row(f"  {o}", [values])
-            print(f"{'':14}   sum {sum(values):.3f}")
+    leave_one_set_out(sets, analysed, args.seeds)
+    test_set(sets, analysed, test, args.seeds)
 
 
 def _training(
@@ -248,34 +243,57 @@ def _training(
     return [x for k in keep for x in analysed[k]], [k for k in keep for _ in analysed[k]]
 
 
-def leave_one_set_out(sets: dict[str, list[Example]], analysed: dict[str, list[Analysed]]) -> None:
+def leave_one_set_out(
+    sets: dict[str, list[Example]], analysed: dict[str, list[Analysed]], seeds: int
+) -> None:
     """(b): each arXiv set scored by heads fitted on every other set (never ``extern``), without
-    ("old") and with ("+new") the other new sets; then pooled over the held-out sets."""
+    ("old") and with ("+new") the other new sets; then pooled over the held-out sets. Mean over
+    inner fold seeds 0 to ``seeds`` - 1 (the thresholds' inner cross-validation)."""
     held_sets = [*EXTERN_TRAIN, *NEW]
-    print("(b) leave one arXiv set out (train: every set but it; extern never):")
+    print("(b) leave one arXiv set out (train: every set but it; extern never), mean of seeds:")
     columns = [f"{s} {d}" for s in held_sets for d in ("old", "+new")]
-    results: dict[str, dict[str, Scores]] = {o: {} for o in OBJECTIVES}
-    pooled: dict[str, dict[str, tuple[list[Analysed], list[bool], list[set[str]]]]] = {
-        o: {d: ([], [], []) for d in ("old", "+new")} for o in OBJECTIVES
-    }
-    for held in held_sets:
-        for data in ("old", "+new"):
-            keep = [k for k in sets if k != held and (data == "+new" or k not in NEW)]
-            fitted = fit_and_answer(*_training(analysed, keep), analysed[held])
-            tested = analysed[held]
-            for o in OBJECTIVES:
-                results[o][f"{held} {data}"] = fitted.answer(tested, o)
-                items, let_in, levels = pooled[o][data]
-                items += tested
-                let_in += decisions(tested, fitted.probs, fitted.thresholds[o])
-                levels += fitted.levels
-            print(f"  {held} {data}: thresholds {fitted.thresholds}", flush=True)
-    print(f"{'objective':14}" + "".join(f"{c:>20}" for c in columns)
-          + f"{'pooled old':>20}{'pooled +new':>20}")  # fmt: skip
+    results: dict[str, dict[str, list[Scores]]] = {o: {} for o in [*OBJECTIVES, *POOLED]}
+    for seed in range(seeds):
+        pooled: dict[str, dict[str, tuple[list[Analysed], list[bool], list[set[str]]]]] = {
+            o: {d: ([], [], []) for d in ("old", "+new")} for o in OBJECTIVES
+        }
+        for held in held_sets:
+            for data in ("old", "+new"):
+                keep = [k for k in sets if k != held and (data == "+new" or k not in NEW)]
+                tested = analysed[held]
+                fitted = fit_and_answer(*_training(analysed, keep), tested, seed)
+                for o in OBJECTIVES:
+                    results[o].setdefault(f"{held} {data}", []).append(fitted.answer(tested, o))
+                    items, let_in, levels = pooled[o][data]
+                    items += tested
+                    let_in += decisions(tested, fitted.probs, fitted.thresholds[o])
+                    levels += fitted.levels
+                print(f"  seed {seed}, {held} {data}: thresholds {fitted.thresholds}", flush=True)
+        for o in OBJECTIVES:
+            for d in ("old", "+new"):
+                results[o].setdefault(f"pooled {d}", []).append(scores(*pooled[o][d]))
+    columns += list(POOLED)
+    print(f"{'objective':14}" + "".join(f"{c:>20}" for c in columns))
     for o in OBJECTIVES:
-        values = [results[o][c] for c in columns] + [scores(*pooled[o][d]) for d in ("old", "+new")]
+        values = [_mean(results[o][c]) for c in columns]
         _row(o, values)
         print(f"{'  sum':14}" + "".join(f"{sum(v):20.3f}" for v in values))
+
+
+def test_set(
+    sets: dict[str, list[Example]], analysed: dict[str, list[Analysed]], test: list[Analysed],
+    seeds: int,
+) -> None:  # fmt: skip
+    """(c): ``extern`` scored by heads fitted on all old / old + new sets, mean of inner seeds."""
+    print("(c) extern (test), fitted on all old training sets / old + new, mean of seeds:")
+    for data in ("old", "+new"):
+        keep = [k for k in sets if data == "+new" or k not in NEW]
+        runs = [fit_and_answer(*_training(analysed, keep), test, seed) for seed in range(seeds)]
+        for o in OBJECTIVES:
+            values = _mean([fitted.answer(test, o) for fitted in runs])
+            chosen = [fitted.thresholds[o] for fitted in runs]
+            print(f"  {data:5} {o:8} {values[0]:.3f}/{values[1]:.3f}/{values[2]:.3f}  "
+                  f"sum {sum(values):.3f}  thresholds {chosen}")  # fmt: skip
 
 
 if __name__ == "__main__":
