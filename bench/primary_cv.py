@@ -33,10 +33,15 @@ Variants (candidates / features):
   candidate level (strongly regularised by the inner choice of C);
 - ``level all``: a primary-level choice: the candidates are the rules' primary and the best leaf
   (by cue score) of each other level with any cue; all features;
-- ``... pairs``: the same three, pairwise.
+- ``... pairs``: the same three, pairwise;
+- ``level-label all`` (and ``... pairs``): the per-level candidates, labelled by whether the
+  candidate is of the gold primary's level (a primary-level head) rather than the gold leaf.
+
+``--only NAME ...`` runs the named variants only (the baseline always).
 
 Prints, per seed and as the mean over seeds, held-out primary strict / primary lenient / levels
-F1 / leaves F1 and the fitted-minus-held-out gap of each, baseline (the rules' primary) first.
+F1 / leaves F1 and the fitted-minus-held-out gap of each (fitted: on the training folds, all
+sets), baseline (the rules' primary) first, over every paper and over the dumps' and classics'.
 """
 
 from __future__ import annotations
@@ -127,6 +132,7 @@ class Variant:
     candidates: Any  # Paper -> list[str]
     words: bool
     pairwise: bool = False
+    by_level: bool = False  # label: the candidate is of the gold primary's level (not the leaf)
 
 
 VARIANTS = [
@@ -136,6 +142,8 @@ VARIANTS = [
     Variant("top3 cues pairs", top3, False, True),
     Variant("top3 all pairs", top3, True, True),
     Variant("level all pairs", best_per_level, True, True),
+    Variant("level-label all", best_per_level, True, by_level=True),
+    Variant("level-label all pairs", best_per_level, True, True, by_level=True),
 ]
 
 
@@ -199,15 +207,20 @@ class Reranker:
             if not self.variant.pairwise:
                 for leaf, row in candidates:
                     rows.append(row)
-                    labels.append(int(leaf == item.example.primary))
+                    labels.append(int(self.right(item, leaf)))
                 continue
             rule, first = candidates[0]
             for leaf, row in candidates[1:]:
-                if item.example.primary in (rule, leaf):
+                if self.right(item, rule) != self.right(item, leaf):
                     rows.append(difference(row, first))
-                    labels.append(int(leaf == item.example.primary))
+                    labels.append(int(self.right(item, leaf)))
         data = _logistic(rows, labels, c, min_weight=0.0)
         return Head(data["weights"], data["bias"])
+
+    def right(self, item: Analysed, leaf: str) -> bool:
+        """Is ``leaf`` the gold primary (of its level, ``by_level``)?"""
+        gold = item.example.primary or ""
+        return level_of(leaf) == level_of(gold) if self.variant.by_level else leaf == gold
 
     def best_other(self, head: Head, i: int) -> tuple[str, float]:
         """The best candidate other than the rules' primary and its logit margin over it."""
@@ -322,13 +335,13 @@ Answer = tuple[str | None, set[str], set[str]]  # primary, levels, leaves (None:
 
 
 def run_seed(
-    papers: list[Paper], leaf_ids: list[str], seed: int
+    papers: list[Paper], leaf_ids: list[str], seed: int, variants: list[Variant]
 ) -> dict[str, tuple[list[Answer], dict[str, float]]]:
     """Held-out answers of every paper and the mean fitted scores, for the baseline and every
     variant, with one fold seed."""
     items = [p.item for p in papers]
     order = {leaf: i for i, leaf in enumerate(leaf_ids)}
-    names = ["rules' primary", *(v.name for v in VARIANTS)]
+    names = ["rules' primary", *(v.name for v in variants)]
     held: dict[str, list[Answer]] = {name: [(None, set(), set())] * len(items) for name in names}
     fitted: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for number, test in enumerate(folds(items, seed=seed), start=1):
@@ -340,7 +353,7 @@ def run_seed(
         model = from_json(data)
         pickers: dict[str, Any] = {"rules' primary": lambda i: papers[i].ranked[0]}
         notes = []
-        for variant in VARIANTS:
+        for variant in variants:
             reranker = Reranker(variant, papers, train)
             c, margin, _ = inner_choice(reranker, train, levels_head, threshold)
             head = reranker.fit(train, c)
@@ -394,7 +407,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=1, help="outer fold seeds 0..N-1")
     parser.add_argument("--dumps-only", action="store_true",
                         help="the 601 papers of the dumps and classics only")  # fmt: skip
+    parser.add_argument("--only", nargs="*", help="the variants with these names only")
     args = parser.parse_args()
+    variants = [v for v in VARIANTS if not args.only or v.name in args.only]
     taxonomy = load_taxonomy()
     sets = labelled_sets(ROOT / "dumps", extern=not args.dumps_only)
     examples = [e for rows in sets.values() for e in rows]
@@ -409,20 +424,20 @@ def main() -> None:
           "primary strict / lenient / levels F1 / leaves F1")  # fmt: skip
     runs = []
     for seed in range(args.seeds):
-        out = run_seed(papers, taxonomy.leaf_ids, seed)
+        out = run_seed(papers, taxonomy.leaf_ids, seed, variants)
         runs.append(out)
         for group, chosen in groups.items():
             print(f"seed {seed}, held out over {group}:")
-            for name, (held, fitted) in out.items():
-                answers = dict(enumerate(held))
-                print(_line(name, tally(items, answers, chosen), fitted), flush=True)
+            for name, (answers, fitted) in out.items():
+                print(_line(name, tally(items, dict(enumerate(answers)), chosen), fitted),
+                      flush=True)  # fmt: skip
     for group, chosen in groups.items():
         print(f"mean of {len(runs)} seeds, held out over {group}:")
         for name in runs[0]:
             each = [tally(items, dict(enumerate(r[name][0])), chosen) for r in runs]
-            held = {m: sum(e[m] for e in each) / len(runs) for m in METRICS}
-            fitted = {m: sum(r[name][1][m] for r in runs) / len(runs) for m in METRICS}
-            print(_line(name, held, fitted))
+            mean = {m: sum(e[m] for e in each) / len(runs) for m in METRICS}
+            mean_fitted = {m: sum(r[name][1][m] for r in runs) / len(runs) for m in METRICS}
+            print(_line(name, mean, mean_fitted))
 
 
 if __name__ == "__main__":
