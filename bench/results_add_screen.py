@@ -8,7 +8,8 @@ threshold of the grid: the pooled precision with the right metric / share of non
 headline recall over all sets and over the arXiv sets (extern…). A screen of the head and its
 variants before a full `make results-cv`: ``own`` adds only figures whose sentence speaks of
 the paper's own work ("we", "our", the method's name); ``balanced`` weighs results and
-non-results alike in the result head.
+non-results alike in the result head; ``cues`` gives both heads more metric-word features (every
+metric word of the sentence and of the title, wherever it stands).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bench.results_training import (  # noqa: E402
 )
 from pipeline.local_model.extract import named_technique  # noqa: E402
 from pipeline.local_model.result_head import Prediction  # noqa: E402
-from pipeline.local_model.results import _names_own  # noqa: E402
+from pipeline.local_model.results import _cue_spans, _names_own  # noqa: E402
 from pipeline.local_model.text import make_document  # noqa: E402
 
 
@@ -45,12 +46,26 @@ def own_only(paper: LabelledPaper, preds: list[Prediction]) -> list[Prediction]:
     ]
 
 
+def more_cues(paper: LabelledPaper) -> None:
+    """Add to each candidate's features the metric words of its whole sentence and of the
+    title (``sent-cue:``, ``title-cue:``)."""
+    title = {name for _, _, name in _cue_spans(paper.title)}
+    for c, feats in zip(paper.found, paper.feats, strict=True):
+        extra = {f"sent-cue:{name}" for _, _, name in _cue_spans(c.text)}
+        extra |= {f"title-cue:{name}" for name in title}
+        feats[:] = sorted(set(feats) | extra)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variant", choices=("plain", "own", "balanced"), default="plain")
+    parser.add_argument("--variant", choices=("plain", "own", "balanced", "cues"), default="plain")
     parser.add_argument("--c", type=float, default=1.0, help="both heads' C")
     args = parser.parse_args()
     sets = load_sets(ROOT)
+    if args.variant == "cues":
+        for papers in sets.values():
+            for paper in papers:
+                more_cues(paper)
     weight = "balanced" if args.variant == "balanced" else None
     oof: dict[str, list[list[Prediction]]] = {}
     head = None

@@ -69,6 +69,16 @@ def test_the_add_screen_adds_only_in_sentences_of_the_papers_own_work() -> None:
     assert [p for p, _ in own_only(paper, preds)] == [0.9, 0.0, 0.0]
 
 
+def test_the_add_screen_can_read_every_metric_word_of_the_sentence_and_title() -> None:
+    from bench.results_add_screen import more_cues
+
+    paper = prepare({"title": "Faster serving", "results": []}, "Faster serving", ABSTRACT)
+    more_cues(paper)
+    kept = paper.feats[0]
+    assert {"sent-cue:throughput", "title-cue:speedup"} <= set(kept)
+    assert "sent-cue:throughput" not in paper.feats[1]  # "1.4-2.7x more steps": no such word
+
+
 def _head(**weights: float) -> ResultHead:
     """A head whose result weights are given and whose metric head says 'other' or, when a
     figure's words say 'steps', 'speedup'."""
