@@ -50,6 +50,15 @@ SET_FILES: tuple[tuple[str, str, str], ...] = (
     ("fresh3", "results-fresh3.jsonl", "all"),
     ("fresh4", "results-fresh4.jsonl", "all"),
     ("fresh5", "results-fresh5.jsonl", "all"),
+    ("fresh6", "results-fresh6.jsonl", "all"),
+    ("fresh7", "results-fresh7.jsonl", "all"),
+    ("extern", "results-extern.jsonl", "all"),
+    ("extern2", "results-extern2.jsonl", "all"),
+    ("extern3", "results-extern3.jsonl", "all"),
+    ("extern4", "results-extern4.jsonl", "all"),
+    ("extern5", "results-extern5.jsonl", "all"),
+    ("extern6", "results-extern6.jsonl", "all"),
+    ("extern7", "results-extern7.jsonl", "all"),
 )
 CS = (0.1, 0.3, 1.0, 3.0)
 VETOES = (0.0, 0.05, 0.1, 0.2, 0.3)
@@ -69,6 +78,9 @@ class LabelledPaper:
     found: list[Candidate]
     feats: list[list[str]]
     labels: list[str | None]  # the labelled metric of a candidate that is a result, else None
+    # Scores of this paper by the results decided (the threshold grid decides the same
+    # results many times over; scoring them is the slow part)
+    memo: dict[str, ResultScores] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -166,10 +178,16 @@ def _rows(
 
 
 def fit_heads(
-    papers: list[LabelledPaper], c_result: float, c_metric: float, words: bool = True
+    papers: list[LabelledPaper],
+    c_result: float,
+    c_metric: float,
+    words: bool = True,
+    class_weight: str | None = None,
 ) -> ResultHead:
     """Both heads fitted on the papers' actionable candidates (thresholds off); ``words``
-    False leaves the words around the figure out (shape, rules, cues, subject and place only)."""
+    False leaves the words around the figure out (shape, rules, cues, subject and place only);
+    ``class_weight`` is scikit-learn's, for the result head ("balanced": results and
+    non-results weigh alike)."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
@@ -192,7 +210,9 @@ def fit_heads(
         return csr_matrix((data, cols, ptr), shape=(len(subset), len(vocab)))
 
     y = np.array([label is not None for _, label in rows])
-    result = LogisticRegression(C=c_result, max_iter=5000).fit(matrix(rows), y)
+    result = LogisticRegression(C=c_result, max_iter=5000, class_weight=class_weight).fit(
+        matrix(rows), y
+    )
     # The metric head reads the rules' decision too: without it ("rule:", "status:", "aim"
     # features left out) it lost precision held out (README, "A learned head").
     positives: list[tuple[list[str], str | None]] = [r for r in rows if r[1] is not None]
@@ -230,12 +250,14 @@ def score(
     papers: list[LabelledPaper], head: ResultHead | None, preds: list[list[Prediction]] | None
 ) -> Scores:
     """Pooled scores of the combined decisions on the papers (as `taxonomist eval` scores)."""
-    rows = []
-    for i, p in enumerate(papers):
-        found = finish(decide(p.found, head, preds[i] if preds else None))
-        rows.append({"title": p.title, "abstract": p.abstract, "results": found})
     pooled = Scores()
-    pooled.add(score_results([p.gold for p in papers], rows))
+    for i, p in enumerate(papers):
+        decided = decide(p.found, head, preds[i] if preds else None)
+        key = json.dumps(decided, sort_keys=True, default=str)
+        if key not in p.memo:
+            row = {"title": p.title, "abstract": p.abstract, "results": finish(decided)}
+            p.memo[key] = score_results([p.gold], [row])
+        pooled.add(p.memo[key])
     return pooled
 
 

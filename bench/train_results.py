@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/train_results.py [--out pipeline/local_model/result_weights.json]
 
-Fits pipeline/local_model/result_head.py's two heads on the seven committed sets
+Fits pipeline/local_model/result_head.py's two heads on every committed set
 (bench/results_training.py:SET_FILES), with each head's C and the veto / add /
 relabel thresholds chosen by leave-one-set-out cross-validation over them, and writes the
 weights as sorted JSON. The file's hash is part of the local model's version, so new weights

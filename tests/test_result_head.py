@@ -49,6 +49,36 @@ def test_features_read_words_by_side_shape_subject_and_the_rules() -> None:
     assert {"subject:prior", "sentence:last", "R1:overhead"} <= set(prior)
 
 
+def test_latex_units_are_the_plain_units() -> None:
+    # arXiv abstracts write "\\%" and "$\\times$"; the head reads them as "%" and "x"
+    abstract = (
+        r"We study serving. Our system improves throughput by 2.3$\times$ over vLLM and cuts "
+        r"memory by 40\% on one GPU."
+    )
+    found = candidates(make_document("A title", abstract), None)
+    units = {c.value: [f for f in features(c) if f.startswith("unit:")] for c in found}
+    assert units == {r"2.3$\times$": ["unit:x"], r"40\%": ["unit:%"]}
+
+
+def test_the_add_screen_adds_only_in_sentences_of_the_papers_own_work() -> None:
+    from bench.results_add_screen import own_only
+
+    paper = prepare({"title": "A title", "results": []}, "A title", ABSTRACT)
+    preds = [(0.9, {"other": 1.0}) for _ in paper.found]
+    # kept "2.3x" stays; the dropped "1.4-2.7x" of a sentence with no "we/our" goes to 0
+    assert [p for p, _ in own_only(paper, preds)] == [0.9, 0.0, 0.0]
+
+
+def test_the_add_screen_can_read_every_metric_word_of_the_sentence_and_title() -> None:
+    from bench.results_add_screen import more_cues
+
+    paper = prepare({"title": "Faster serving", "results": []}, "Faster serving", ABSTRACT)
+    more_cues(paper)
+    kept = paper.feats[0]
+    assert {"sent-cue:throughput", "title-cue:speedup"} <= set(kept)
+    assert "sent-cue:throughput" not in paper.feats[1]  # "1.4-2.7x more steps": no such word
+
+
 def _head(**weights: float) -> ResultHead:
     """A head whose result weights are given and whose metric head says 'other' or, when a
     figure's words say 'steps', 'speedup'."""

@@ -30,7 +30,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,8 @@ def features(c: Candidate) -> list[str]:
         out.extend(f"{side}{i}:{w}" for i, w in enumerate(words[:NEAR], start=1))
         if not words:
             out.append(f"{side}:none")
-    unit = _unit(value)[:12]
+    # arXiv text writes "\\%" and "$\\times$": the same units as "%" and "×" ("x")
+    unit = _unit(value).replace("$", "").replace("\\times", "x").replace("\\", "")[:12]
     out.append(f"unit:{unit}" if unit else "unit:none")
     out.extend(
         name
@@ -198,11 +199,16 @@ def accepted(metric: str, c: Candidate) -> bool:
     """Does the schema accept ``metric`` for the candidate's figure in its quote?"""
     if c.result is None:
         return False
-    quote = str(c.result["quote"])
     s, e = c.start - c.quote_at, c.end - c.quote_at
+    return _accepts(metric, str(c.result["quote"]), s, e, c.aim)
+
+
+@lru_cache(maxsize=16384)
+def _accepts(metric: str, quote: str, s: int, e: int, aim: str | None) -> bool:
+    # cached: cross-validation asks the same figure about every metric for every threshold
     if cue_near(metric, quote, s, e):
         return True
-    return metric == c.aim and unnamed_comparison(quote, s, e)
+    return metric == aim and unnamed_comparison(quote, s, e)
 
 
 def _best_metric(probs: dict[str, float], c: Candidate) -> tuple[str | None, float]:
