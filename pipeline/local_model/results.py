@@ -506,11 +506,13 @@ _BY_BARE = re.compile(
 )
 # A figure right after "for" is what something is done for or over ("for 10% improvements",
 # "for 90% of requests"), a condition or a share, not the paper's outcome.
-# (not "accounts for 9.7 mAP improvement", "accounts for 56-74% of latency": a share it makes up)
-_FOR_FIGURE = re.compile(
-    r"(?<!\baccounts\s)(?<!\baccount\s)(?<!\baccounting\s)(?<!\baccounted\s)"
-    r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|nearly\s)?$",
-    re.I,
+# A share a part "accounts for" is a profile or a motivation ("the attention kernel accounts for
+# 62% of latency", "which accounts for only 2% of the parameters"), not an outcome; only a gain
+# the part accounts for is one ("our distillation accounts for 9.7 mAP improvement").
+_FOR_FIGURE = re.compile(r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|nearly\s)?$", re.I)
+_ACCOUNTS_FOR = re.compile(r"\baccount(?:s|ed|ing)?\sfor\s\S*\s?$", re.I)
+_ACCOUNTED_GAIN = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|speedups?|reductions?|savings?)\b", re.I
 )
 # "X, an open-sourced and 10x smaller model than Y": a figure describing a model named before it.
 _APPOSITIVE_BEFORE = re.compile(r",\s(?:an?|the)\s(?:[\w-]+\s(?:and\s)?){0,3}$", re.I)
@@ -526,8 +528,16 @@ _TO_AFTER = re.compile(
     r"below\s|less than\s|around\s|between\s|approximately\s|roughly\s|nearly\s|just\s)?\d"
 )
 # "the NanoGPT baseline validation accuracy of 39.4%": a figure the baseline reaches.
+# "while the baseline has an AUC of 0.81": one the baseline has.
 _BASELINE_OF = re.compile(
-    r"\b(?:baseline|teacher|original model)(?:'s)?\s(?:[\w-]+\s){0,2}(?:of|at|is)\s$", re.I
+    r"\b(?:baseline|teacher|original model)(?:'s)?\s(?:(?:has|had|reach\w*|achiev\w*|gets|got|"
+    r"obtain\w*|scores?)\s(?:an?\s|the\s)?)?(?:[\w-]+\s){0,2}(?:of|at|is)\s$",
+    re.I,
+)
+# "an AUC of 0.81 for the baseline": a figure said to be the baseline's.
+_FOR_BASELINE = re.compile(
+    r"^\s?(?:for|by)\s(?:the\s|an?\s)?(?:[\w-]+\s)?(?:baselines?|teacher|original model)\b",
+    re.I,
 )
 _VERSUS_BEFORE = re.compile(
     r"\b(?:compared (?:to|with)|relative to|against|over|than|versus|vs\.?)\s(?:an?\s|the\s)?"
@@ -696,6 +706,22 @@ _SCORE_FOLLOWS = re.compile(
 )
 # Further scores without a unit listed after one, each after its own name: "an F1 score of 0.91,
 # a recall (day) of 0.88, and a specificity of 0.79", "IoU of 0.27 and boundary distance of 0.67".
+# Only a score's name lists a score: not "a learning rate of 0.001", "a dropout of 0.1", "a
+# p-value of 0.01", "a threshold of 0.5"; nor one a compared system has ("compared to an AUC of
+# 0.81 for the baseline").
+_SCORE_NAME = re.compile(
+    r"\b(?:accura\w*|precision|recall|specificity|sensitivity|f1|f-(?:score|measure)|"
+    r"(?:roc-?)?auc|au(?:c-?)?(?:roc|prc)|m?iou|dice|distance|scores?|bleu|rouge(?:-\w+)?|m?ap|"
+    r"kappa|correlation|r2|mae|mse|rmse|mape|ssim|psnr|perplexity|ppl|errors?|error rate|"
+    r"success rate|hit rate|win rate|exact match|ndcg|mrr|coefficient|loss)\b|"
+    r"(?-i:\b[A-Z]{2,6}\d?\b)",  # a score's acronym: "RSA of 0.98"
+    re.I,
+)
+_SCORE_NOT_OURS = re.compile(
+    r"\b(?:baselines?|compared (?:to|with)|versus|vs\.?|than|while|whereas|learning rate|"
+    r"p-?values?|thresholds?|temperatures?|dropout)\b",
+    re.I,
+)
 _SCORE_LISTED = re.compile(
     r"(?:\s\([^()]{1,30}\))?(?:,\s(?:and\s)?|\sand\s)(?:an?\s|the\s)?"
     r"(?:[A-Za-z][\w-]*\s){0,3}[A-Za-z][\w-]*\s?(?:\([^()]{1,30}\)\s)?(?:of|=)\s?"
@@ -1136,7 +1162,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         if metric != "quality" or not _BARE.fullmatch(text[s:e]):
             continue
         more = _SCORE_LISTED.match(text, e)
-        while more and not any(a < more.end() and more.start("num") < b for a, b, _ in found):
+        while (
+            more
+            and not any(a < more.end() and more.start("num") < b for a, b, _ in found)
+            and _SCORE_NAME.search(text, more.start(), more.start("num"))
+            and not _SCORE_NOT_OURS.search(text, more.start(), more.start("num"))
+            and not _FOR_BASELINE.match(text, more.end())
+        ):
             found.append((*more.span("num"), metric))
             more = _SCORE_LISTED.match(text, more.end())
     return sorted(found)
@@ -1266,7 +1298,9 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         text[end:]
     ):
         return True  # "CODEGEN, an open-sourced and 10x smaller model than CODEX": a model's size
-    if _FOR_FIGURE.search(text[max(0, start - 30) : start]):
+    if _FOR_FIGURE.search(text[max(0, start - 30) : start]) and not (
+        _ACCOUNTS_FOR.search(text[max(0, start - 30) : start]) and _ACCOUNTED_GAIN.match(text[end:])
+    ):
         return True  # "for 10% performance improvements, models require ...": a condition
     if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
@@ -1288,6 +1322,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         # "to match the NanoGPT baseline validation accuracy of 39.4%": the baseline's; but
         # "reductions compared to a 16-bit baseline of 25%" is the change over it
         return True
+    if _FOR_BASELINE.match(text[end:]):
+        return True  # "compared to an AUC of 0.81 for the baseline": the baseline's
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
