@@ -1648,6 +1648,25 @@ def test_the_schema_reads_the_eleventh_pass_metric_words(
         # a score named by its acronym is still listed
         ("Our encoder reaches a map correlation of 0.83 and RSA of 0.98 on the scans.",
          [("0.83", "quality"), ("0.98", "quality")]),
+        # --- a bracket after the paper's margin, metric or verb is its own figure
+        ("Our model outperforms the strongest baseline by a large margin (12.3%) on every task.",
+         [("12.3%", "quality")]),
+        ("Our model outperforms all baselines in accuracy (91.3%) and F1 (0.89).",
+         [("91.3%", "quality"), ("0.89", "quality")]),
+        ("Our model is compared with BERT and reaches higher accuracy (93.4%).",
+         [("93.4%", "quality")]),
+        # a level right after the compared system is still that system's
+        ("Our tagger reaches an accuracy of 91.2%, just below RoBERTa (92.0%).",
+         [("91.2%", "quality")]),
+        # --- "Currently," with the paper's own method named is the paper's
+        ("Currently, the proposed method reduces latency by 40%.", [("40%", "speedup")]),
+        ("Currently, ours reduces latency by 40%.", [("40%", "speedup")]),
+        ("Currently, the presented kernel reduces latency by 40%.", [("40%", "speedup")]),
+        # --- a small part reached is a result, not a setting
+        ("Our method compresses the model to a small fraction (3%) of its original size.",
+         [("3%", "size")]),
+        ("Our method reduces memory to a small portion (18%) of the baseline's footprint.",
+         [("18%", "memory")]),
     ],
 )  # fmt: skip
 def test_review_of_the_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:
