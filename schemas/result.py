@@ -58,7 +58,7 @@ def metric_kind(name: str) -> str:
 _NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
 _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
 # LaTeX's times in every spelling: "$\times$", "${\times}$", "\texttimes{}", with its closing "$"
-_TEX_TIMES = re.compile(r"\s?\$?(?:\{\\times\}|\\times|\\texttimes)(?:\{\})?\$?\s?")
+TEX_TIMES = re.compile(r"\s?\$?(?:\{\\times\}|\\times|\\texttimes)(?:\{\})?\$?\s?")
 # "under $2\times$ width expansion", "at 4x compression": a multiple the experiment is run at
 _MULTIPLE_SETTING_BEFORE = re.compile(r"\b(?:under|at|with)\s(?:an?\s)?\$?$", re.I)
 _MULTIPLE_SETTING_AFTER = re.compile(
@@ -159,8 +159,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
     # LaTeX's "$\times$" is "×" ("256 $\times$ 256" as "256 × 256")
     # ("$8{\times}$A100", "8\texttimes{}A100": the closing "$" or "{}" left after the figure)
-    value_x = _TEX_TIMES.sub("×", value)
-    after_x = _TEX_TIMES.sub("×", re.sub(r"^(?:\{\}|\$)", "", after), count=1)
+    value_x = TEX_TIMES.sub("×", value)
+    after_x = TEX_TIMES.sub("×", re.sub(r"^(?:\{\}|\$)", "", after), count=1)
     if MULTIPLE_VALUE.search(value_x) and (
         _MULTIPLE_SETTING_BEFORE.search(lead) and _MULTIPLE_SETTING_AFTER.search(after_x)
     ):

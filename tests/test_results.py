@@ -396,6 +396,15 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "Using it speeds up pre-training by sim3x."}, "~3× speedup"),
         ({"metric": "speedup", "value": "4.7 sim 71.3times",
           "quote": "It achieves 4.7 sim 71.3times speedup in latency."}, "4.7–71.3× speedup"),
+        # LaTeX's residue is not what a reader sees
+        ({"metric": "speedup", "value": "2\\times$",
+          "quote": "Our kernel gives a $2\\times$ speedup."}, "2× speedup"),
+        ({"metric": "speedup", "value": "2.1$\\times$",
+          "quote": "Our kernel gives a 2.1$\\times$ speedup."}, "2.1× speedup"),
+        ({"metric": "speedup", "value": "1.4\\texttimes{}",
+          "quote": "Our kernel gives a 1.4\\texttimes{} speedup."}, "1.4× speedup"),
+        ({"metric": "memory", "value": "31\\%$",
+          "quote": "Our kernel cuts memory by $31\\%$."}, "−31% memory"),
     ],
 )  # fmt: skip
 def test_results_read_as_a_reader_writes_them(result: dict[str, Any], text: str) -> None:
