@@ -1680,3 +1680,31 @@ def test_the_schema_reads_the_eleventh_pass_metric_words(
 )  # fmt: skip
 def test_review_of_the_eleventh_pass(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # an increase of a cost and a reduction of a quality are worse
+        ("Our method increases latency by 9%.", [("9%", "speedup", "worse")]),
+        ("Our method raises inference latency by 2.1x.", [("2.1x", "speedup", "worse")]),
+        ("Our method increases memory usage by 30%.", [("30%", "memory", "worse")]),
+        ("Our method reduces accuracy by 1.2%.", [("1.2%", "quality", "worse")]),
+        # a cost that falls is better, whichever verb says so
+        ("With our method, memory usage decreases by 40%.", [("40%", "memory", "better")]),
+        ("With our method, latency drops by 38%.", [("38%", "speedup", "better")]),
+        ("With our method, energy declines by 25%.", [("25%", "energy", "better")]),
+        ("Our method reduces the slowdown by 35%.", [("35%", "speedup", "better")]),
+        # errors, failures and rates of them fall for the better; revenue rises for the better
+        ("Our tagger reduces the error rate by 54% on the test set.", [("54%", "quality", "better")]),
+        ("Our sampler reduces FID by 10.5% on the faces.", [("10.5%", "quality", "better")]),
+        # the change is read in its own clause: "and boosts" is not the reduction's
+        ("Our cache gives a 1.3x memory reduction and boosts decode throughput by 5.5x.",
+         [("1.3x", "memory", "better"), ("5.5x", "throughput", "better")]),
+    ],
+)  # fmt: skip
+def test_a_change_is_better_or_worse_by_what_changes(
+    abstract: str, expected: list[tuple[str, str, str]]
+) -> None:
+    facts = extract_facts(make_document("A title", "We study it. " + abstract), {}, [])
+    assert [(r["value"], r["metric"], r["direction"]) for r in facts["results"]] == expected

@@ -271,6 +271,53 @@ _SLOWED = re.compile(
     r"(?:up to\s|about\s|around\s|nearly\s|roughly\s|only\s|just\s|at most\s)?$",
     re.I,
 )
+# A change "by" a figure whose way depends on what changes: "increases latency by 9%" and
+# "reduces accuracy by 1.2%" are costs, "memory usage decreases by 40%" and "reduces the slowdown
+# by 35%" gains. What changes is named between the verb and "by", else just before the verb, else
+# by the figure's metric.
+_CHANGE_BY = re.compile(
+    r"\b(?:(?P<up>increas\w*|rais(?:e|es|ed|ing)|grow(?:s|ing)?|grew|rises?|rose|rising)|"
+    r"(?P<down>reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|drop(?:s|ped|ping)?|"
+    r"declin(?:e|es|ed|ing)|lower(?:s|ed|ing)?|cut(?:s|ting)?|fall(?:s|ing)?|fell|"
+    r"shrink(?:s|ing)?|shrank))\s(?P<obj>(?:(?!(?:and|or|while|whereas)\b)[\w-]+\s){0,4}?)by\s"
+    r"(?:up to\s|about\s|around\s|nearly\s|roughly\s|only\s|just\s|over\s|more than\s|"
+    r"approximately\s|an average of\s|on average\s)?$",
+    re.I,
+)
+_LOWER_BETTER = re.compile(
+    r"\b(?:latenc\w*|memory|energy|power|costs?|times?|slowdowns?|overheads?|footprints?|usage|"
+    r"consumption|errors?|perplexity|flops|size|parameters|bandwidth|traffic|storage|runtime|"
+    r"delays?|drops?|loss(?:es)?|degradation|gaps?|stalls?|misses|fid|wer|cer|mae|mse|rmse|"
+    r"hallucinations?|collisions?|violations?|failures?)\b",
+    re.I,
+)
+_HIGHER_BETTER = re.compile(
+    r"\b(?:speedups?|speed|throughput|accuracy|quality|scores?|f1|bleu|rouge|map|recall|"
+    r"precision|efficiency|utili[sz]ation|performance|revenue|profits?|savings?|rewards?)\b",
+    re.I,
+)
+_LOWER_BETTER_METRICS = {"speedup", "memory", "energy", "cost", "size", "compute"}
+
+
+def _change_worse(before: str, metric: str | None) -> bool | None:
+    """Whether a change "by" the figure that ends ``before`` is a cost (None: no such change)."""
+    clause = re.split(r"\d|[;:()]|,\s", before[-80:])[-1]
+    change = _CHANGE_BY.search(clause)
+    if not change:
+        return None
+    named = [change.group("obj"), clause[: change.start()][-40:]]
+    lower = None
+    for words in named:
+        if _LOWER_BETTER.search(words) or _HIGHER_BETTER.search(words):
+            lower = bool(_LOWER_BETTER.search(words))
+            break
+    if lower is None and metric in _LOWER_BETTER_METRICS:
+        lower = True  # (a quality may be an error or a count of failures: left to the words)
+    if lower is None:
+        return None
+    return bool(change.group("up")) == lower
+
+
 _NO_LOSS = re.compile(
     r"\b(?:negligible|no|without|minimal|marginal|little|zero|minor|without any)\s(?:[\w-]+\s)?"
     r"(?:loss|drop|degradation|overhead|slowdown)",
@@ -1373,6 +1420,9 @@ def _draft(text: str, start: int, end: int, quote: str, metric: str | None) -> d
         or _WORSE.search(behind)
         or _SLOWED.search(re.split(r"\d", before[-80:])[-1])
     ) and not _NO_LOSS.search(nearby[:50])
+    changed = _change_worse(before, metric)
+    if changed is not None:
+        worse = changed
     return {
         "metric": metric,
         "value": text[start:end][:80],
