@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from schemas.metric_words import KEPT_VERB
 from schemas.record import PaperRecord
-from schemas.result import Result, metric_kind
+from schemas.result import TEX_TIMES, Result, metric_kind
 
 _WS = re.compile(r"\s+")
 # A method name before the colon of a title, e.g. "FlashAttention: Fast and ..." -> FlashAttention.
@@ -135,7 +135,11 @@ _SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 def reader_value(value: str) -> str:
     """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
     text = clean(_VALUE_LEAD.sub("", clean(value)))
-    text = text.replace("\\%", "%")
+    # LaTeX's residue: "2\\times$", "$8{\\times}$", "1.4\\texttimes{}", "3.1\\%$"; a lone "$"
+    # is kept only where it leads the figure as money ("$5")
+    if text.count("$") > 1 or text.endswith("$"):
+        text = text.replace("$", "")
+    text = TEX_TIMES.sub("×", text).replace("\\%", "%")
     text = re.sub(r"\ban?\s+factor\s+of\s+(\d+(?:\.\d+)?)\b", r"\1×", text, flags=re.I)
     text = re.sub(
         r"\b(?:an?\s+factor\s+of\s+(two|three|four|five|ten)|"

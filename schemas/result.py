@@ -57,7 +57,15 @@ def metric_kind(name: str) -> str:
 # A number that is part of a name, hardware or configuration, looked at in its quote.
 _NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
 _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
-_TEX_TIMES = re.compile(r"\s?\$?\\times\$?\s?")
+# LaTeX's times in every spelling: "$\times$", "${\times}$", "\texttimes{}", with its closing "$"
+TEX_TIMES = re.compile(r"\s?\$?(?:\{\\times\}|\\times|\\texttimes)(?:\{\})?\$?\s?")
+# "under $2\times$ width expansion", "at 4x compression": a multiple the experiment is run at
+_MULTIPLE_SETTING_BEFORE = re.compile(r"\b(?:under|at|with)\s(?:an?\s)?\$?$", re.I)
+_MULTIPLE_SETTING_AFTER = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:expansion|compression|sparsity|pruning|downsampling|upsampling|"
+    r"overprovisioning)\b",
+    re.I,
+)
 _TIMES_THING = re.compile(r"^\s?[x×]\s?(?:\d|[A-Z][\w-]*\d|GPUs?\b|nodes?\b|TPUs?\b|NPUs?\b)")
 _DEVICE_METRIC = re.compile(
     r"^\s?[x×]?\s?(?:GPUs?|nodes?|TPUs?|NPUs?)\s(?:memory|hours?|time|utili[sz]ation|costs?)\b",
@@ -150,7 +158,13 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     if not money and (_PARAM_COUNT.search(after) or re.search(r"\d\s?[BM]$", value)):
         return "it is a parameter count of a model ('7B', '8.3B'), not an outcome"
     # LaTeX's "$\times$" is "×" ("256 $\times$ 256" as "256 × 256")
-    value_x, after_x = _TEX_TIMES.sub("×", value), _TEX_TIMES.sub("×", after, count=1)
+    # ("$8{\times}$A100", "8\texttimes{}A100": the closing "$" or "{}" left after the figure)
+    value_x = TEX_TIMES.sub("×", value)
+    after_x = TEX_TIMES.sub("×", re.sub(r"^(?:\{\}|\$)", "", after), count=1)
+    if MULTIPLE_VALUE.search(value_x) and (
+        _MULTIPLE_SETTING_BEFORE.search(lead) and _MULTIPLE_SETTING_AFTER.search(after_x)
+    ):
+        return "it is a setting of the experiment ('under 2× width expansion'), not an outcome"
     times_thing = _TIMES_THING.search(after_x) or re.search(
         r"(?<![A-Za-z])[x×]\s?(?:\d|[A-Z]\w*\d)", value_x
     )  # "8x7B", "1024 × 1024", not the x of "max 47%"

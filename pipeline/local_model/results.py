@@ -271,6 +271,53 @@ _SLOWED = re.compile(
     r"(?:up to\s|about\s|around\s|nearly\s|roughly\s|only\s|just\s|at most\s)?$",
     re.I,
 )
+# A change "by" a figure whose way depends on what changes: "increases latency by 9%" and
+# "reduces accuracy by 1.2%" are costs, "memory usage decreases by 40%" and "reduces the slowdown
+# by 35%" gains. What changes is named between the verb and "by", else just before the verb, else
+# by the figure's metric.
+_CHANGE_BY = re.compile(
+    r"\b(?:(?P<up>increas\w*|rais(?:e|es|ed|ing)|grow(?:s|ing)?|grew|rises?|rose|rising)|"
+    r"(?P<down>reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|drop(?:s|ped|ping)?|"
+    r"declin(?:e|es|ed|ing)|lower(?:s|ed|ing)?|cut(?:s|ting)?|fall(?:s|ing)?|fell|"
+    r"shrink(?:s|ing)?|shrank))\s(?P<obj>(?:(?!(?:and|or|while|whereas)\b)[\w-]+\s){0,4}?)by\s"
+    r"(?:up to\s|about\s|around\s|nearly\s|roughly\s|only\s|just\s|over\s|more than\s|"
+    r"approximately\s|an average of\s|on average\s)?$",
+    re.I,
+)
+_LOWER_BETTER = re.compile(
+    r"\b(?:latenc\w*|memory|energy|power|costs?|times?|slowdowns?|overheads?|footprints?|usage|"
+    r"consumption|errors?|perplexity|flops|size|parameters|bandwidth|traffic|storage|runtime|"
+    r"delays?|drops?|loss(?:es)?|degradation|gaps?|stalls?|misses|fid|wer|cer|mae|mse|rmse|"
+    r"hallucinations?|collisions?|violations?|failures?)\b",
+    re.I,
+)
+_HIGHER_BETTER = re.compile(
+    r"\b(?:speedups?|speed|throughput|accuracy|quality|scores?|f1|bleu|rouge|map|recall|"
+    r"precision|efficiency|utili[sz]ation|performance|revenue|profits?|savings?|rewards?)\b",
+    re.I,
+)
+_LOWER_BETTER_METRICS = {"speedup", "memory", "energy", "cost", "size", "compute"}
+
+
+def _change_worse(before: str, metric: str | None) -> bool | None:
+    """Whether a change "by" the figure that ends ``before`` is a cost (None: no such change)."""
+    clause = re.split(r"\d|[;:()]|,\s", before[-80:])[-1]
+    change = _CHANGE_BY.search(clause)
+    if not change:
+        return None
+    named = [change.group("obj"), clause[: change.start()][-40:]]
+    lower = None
+    for words in named:
+        if _LOWER_BETTER.search(words) or _HIGHER_BETTER.search(words):
+            lower = bool(_LOWER_BETTER.search(words))
+            break
+    if lower is None and metric in _LOWER_BETTER_METRICS:
+        lower = True  # (a quality may be an error or a count of failures: left to the words)
+    if lower is None:
+        return None
+    return bool(change.group("up")) == lower
+
+
 _NO_LOSS = re.compile(
     r"\b(?:negligible|no|without|minimal|marginal|little|zero|minor|without any)\s(?:[\w-]+\s)?"
     r"(?:loss|drop|degradation|overhead|slowdown)",
@@ -506,11 +553,13 @@ _BY_BARE = re.compile(
 )
 # A figure right after "for" is what something is done for or over ("for 10% improvements",
 # "for 90% of requests"), a condition or a share, not the paper's outcome.
-# (not "accounts for 9.7 mAP improvement", "accounts for 56-74% of latency": a share it makes up)
-_FOR_FIGURE = re.compile(
-    r"(?<!\baccounts\s)(?<!\baccount\s)(?<!\baccounting\s)(?<!\baccounted\s)"
-    r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|nearly\s)?$",
-    re.I,
+# A share a part "accounts for" is a profile or a motivation ("the attention kernel accounts for
+# 62% of latency", "which accounts for only 2% of the parameters"), not an outcome; only a gain
+# the part accounts for is one ("our distillation accounts for 9.7 mAP improvement").
+_FOR_FIGURE = re.compile(r"\bfor\s(?:a\s|an\s|only\s|about\s|over\s|up to\s|nearly\s)?$", re.I)
+_ACCOUNTS_FOR = re.compile(r"\baccount(?:s|ed|ing)?\sfor\s\S*\s?$", re.I)
+_ACCOUNTED_GAIN = re.compile(
+    r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|speedups?|reductions?|savings?)\b", re.I
 )
 # "X, an open-sourced and 10x smaller model than Y": a figure describing a model named before it.
 _APPOSITIVE_BEFORE = re.compile(r",\s(?:an?|the)\s(?:[\w-]+\s(?:and\s)?){0,3}$", re.I)
@@ -526,8 +575,16 @@ _TO_AFTER = re.compile(
     r"below\s|less than\s|around\s|between\s|approximately\s|roughly\s|nearly\s|just\s)?\d"
 )
 # "the NanoGPT baseline validation accuracy of 39.4%": a figure the baseline reaches.
+# "while the baseline has an AUC of 0.81": one the baseline has.
 _BASELINE_OF = re.compile(
-    r"\b(?:baseline|teacher|original model)(?:'s)?\s(?:[\w-]+\s){0,2}(?:of|at|is)\s$", re.I
+    r"\b(?:baseline|teacher|original model)(?:'s)?\s(?:(?:has|had|reach\w*|achiev\w*|gets|got|"
+    r"obtain\w*|scores?)\s(?:an?\s|the\s)?)?(?:[\w-]+\s){0,2}(?:of|at|is)\s$",
+    re.I,
+)
+# "an AUC of 0.81 for the baseline": a figure said to be the baseline's.
+_FOR_BASELINE = re.compile(
+    r"^\s?(?:for|by)\s(?:the\s|an?\s)?(?:[\w-]+\s)?(?:baselines?|teacher|original model)\b",
+    re.I,
 )
 _VERSUS_BEFORE = re.compile(
     r"\b(?:compared (?:to|with)|relative to|against|over|than|versus|vs\.?)\s(?:an?\s|the\s)?"
@@ -571,15 +628,21 @@ _COMPARED = re.compile(
 # A level in brackets after the system a paper compares with: "slightly below BERT (95.3%)", "than
 # SVM (90.2%)", "outperforming the best run without search (pass@1 = 41.4%) and plain sampling
 # (pass@200 = 60.6%)": the compared system's figure (kept only when the bracket closes on it).
+# The words naming the system stop at a margin, a metric or the paper's own verb: "outperforms
+# the strongest baseline by a large margin (12.3%)", "outperforms all baselines in accuracy
+# (91.3%)", "is compared with BERT and reaches higher accuracy (93.4%)" are the paper's own.
+_SYSTEM_WORD = r"(?!(?:by|in|and|reach\w*|margin)\b)[\w.@-]+"
 _COMPARED_BRACKET = re.compile(
     r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with))\s"
-    r"(?:both\s)?(?:(?:[\w.@-]+\s){0,6}[\w.@-]+\s\([^()]*\)\s(?:and|or)\s)?"
-    r"(?:[\w.@-]+\s){0,6}?[\w.@-]+\s\((?:[\w@.-]+\s?[=:]\s?)?$",
+    rf"(?:both\s)?(?:(?:{_SYSTEM_WORD}\s){{0,6}}{_SYSTEM_WORD}\s\([^()]*\)\s(?:and|or)\s)?"
+    rf"(?:{_SYSTEM_WORD}\s){{0,6}}?{_SYSTEM_WORD}\s\((?:[\w@.-]+\s?[=:]\s?)?$",
     re.I,
 )
 # The size of a part the experiment sets, in brackets: "allocating even a small portion (<10%) of
 # the budget", "fine-tuning a small percentage (around 0.01%) of parameters".
+# (not a size reached: "compresses the model to a small fraction (3%) of its original size")
 _PART_BRACKET = re.compile(
+    r"(?<!\bto\s)(?<!\bto\sa\s)(?<!\bto\san\s)(?<!\bto\sthe\s)(?<!\bto\sonly\sa\s)"
     r"\b(?:small|tiny|minor|modest)\s(?:portion|percentage|fraction|share|subset|part|"
     r"number|amount)\s\($",
     re.I,
@@ -696,6 +759,22 @@ _SCORE_FOLLOWS = re.compile(
 )
 # Further scores without a unit listed after one, each after its own name: "an F1 score of 0.91,
 # a recall (day) of 0.88, and a specificity of 0.79", "IoU of 0.27 and boundary distance of 0.67".
+# Only a score's name lists a score: not "a learning rate of 0.001", "a dropout of 0.1", "a
+# p-value of 0.01", "a threshold of 0.5"; nor one a compared system has ("compared to an AUC of
+# 0.81 for the baseline").
+_SCORE_NAME = re.compile(
+    r"\b(?:accura\w*|precision|recall|specificity|sensitivity|f1|f-(?:score|measure)|"
+    r"(?:roc-?)?auc|au(?:c-?)?(?:roc|prc)|m?iou|dice|distance|scores?|bleu|rouge(?:-\w+)?|m?ap|"
+    r"kappa|correlation|r2|mae|mse|rmse|mape|ssim|psnr|perplexity|ppl|errors?|error rate|"
+    r"success rate|hit rate|win rate|exact match|ndcg|mrr|coefficient|loss)\b|"
+    r"(?-i:\b[A-Z]{2,6}\d?\b)",  # a score's acronym: "RSA of 0.98"
+    re.I,
+)
+_SCORE_NOT_OURS = re.compile(
+    r"\b(?:baselines?|compared (?:to|with)|versus|vs\.?|than|while|whereas|learning rate|"
+    r"p-?values?|thresholds?|temperatures?|dropout)\b",
+    re.I,
+)
 _SCORE_LISTED = re.compile(
     r"(?:\s\([^()]{1,30}\))?(?:,\s(?:and\s)?|\sand\s)(?:an?\s|the\s)?"
     r"(?:[A-Za-z][\w-]*\s){0,3}[A-Za-z][\w-]*\s?(?:\([^()]{1,30}\)\s)?(?:of|=)\s?"
@@ -781,7 +860,7 @@ def _names_method(text: str, own: str | None) -> bool:
 # "achieved", are no sign of the paper's own work here).
 _STATE_OF_FIELD = re.compile(
     r"^(?:Currently|Nowadays|At present|Presently),\s"
-    r"(?!.*\b(?:we|our|this (?:paper|work|study))\b)",
+    r"(?!.*\b(?:we|our|ours|proposed|presented|this (?:paper|work|study))\b)",
     re.I,
 )
 
@@ -1136,7 +1215,13 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         if metric != "quality" or not _BARE.fullmatch(text[s:e]):
             continue
         more = _SCORE_LISTED.match(text, e)
-        while more and not any(a < more.end() and more.start("num") < b for a, b, _ in found):
+        while (
+            more
+            and not any(a < more.end() and more.start("num") < b for a, b, _ in found)
+            and _SCORE_NAME.search(text, more.start(), more.start("num"))
+            and not _SCORE_NOT_OURS.search(text, more.start(), more.start("num"))
+            and not _FOR_BASELINE.match(text, more.end())
+        ):
             found.append((*more.span("num"), metric))
             more = _SCORE_LISTED.match(text, more.end())
     return sorted(found)
@@ -1266,7 +1351,9 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         text[end:]
     ):
         return True  # "CODEGEN, an open-sourced and 10x smaller model than CODEX": a model's size
-    if _FOR_FIGURE.search(text[max(0, start - 30) : start]):
+    if _FOR_FIGURE.search(text[max(0, start - 30) : start]) and not (
+        _ACCOUNTS_FOR.search(text[max(0, start - 30) : start]) and _ACCOUNTED_GAIN.match(text[end:])
+    ):
         return True  # "for 10% performance improvements, models require ...": a condition
     if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
@@ -1288,6 +1375,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         # "to match the NanoGPT baseline validation accuracy of 39.4%": the baseline's; but
         # "reductions compared to a 16-bit baseline of 25%" is the change over it
         return True
+    if _FOR_BASELINE.match(text[end:]):
+        return True  # "compared to an AUC of 0.81 for the baseline": the baseline's
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
@@ -1331,6 +1420,9 @@ def _draft(text: str, start: int, end: int, quote: str, metric: str | None) -> d
         or _WORSE.search(behind)
         or _SLOWED.search(re.split(r"\d", before[-80:])[-1])
     ) and not _NO_LOSS.search(nearby[:50])
+    changed = _change_worse(before, metric)
+    if changed is not None:
+        worse = changed
     return {
         "metric": metric,
         "value": text[start:end][:80],
