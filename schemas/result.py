@@ -60,7 +60,8 @@ _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
 # LaTeX's times in every spelling: "$\times$", "${\times}$", "\texttimes{}", with its closing "$"
 TEX_TIMES = re.compile(r"\s?\$?(?:\{\\times\}|\\times|\\texttimes)(?:\{\})?\$?\s?")
 # "under $2\times$ width expansion", "at 4x compression": a multiple the experiment is run at
-_MULTIPLE_SETTING_BEFORE = re.compile(r"\b(?:under|at|with)\s(?:an?\s)?\$?$", re.I)
+# (not "with 4x compression": an outcome, as in "keeps accuracy with 4x compression")
+_MULTIPLE_SETTING_BEFORE = re.compile(r"\b(?:under|at)\s(?:an?\s)?\$?$", re.I)
 _MULTIPLE_SETTING_AFTER = re.compile(
     r"^\s?(?:[\w-]+\s)?(?:expansion|compression|sparsity|pruning|downsampling|upsampling|"
     r"overprovisioning)\b",

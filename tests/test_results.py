@@ -1645,6 +1645,9 @@ def test_the_schema_reads_the_eleventh_pass_metric_words(
          [("30%", "speedup")]),
         ("Our method keeps accuracy under 2x width expansion and reduces latency by 30%.",
          [("30%", "speedup")]),
+        # ... but a multiple reached "with" is an outcome
+        ("Our quantizer keeps accuracy with 4x compression and 41 percent energy savings.",
+         [("4x", "size"), ("41 percent", "energy")]),
         # --- only a score's name lists a further score, and not the baseline's
         ("Our model achieves an F1 of 0.88 and a dropout of 0.1.", [("0.88", "quality")]),
         ("Our model achieves an F1 of 0.88, a temperature of 0.7, and a p-value of 0.01.",
