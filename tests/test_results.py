@@ -341,6 +341,21 @@ def test_a_figure_with_no_metric_word_is_dropped() -> None:
     assert _results("We study it. Our method is 3.88x better on the suite.") == []
 
 
+def test_fewer_failed_outputs_is_a_gain_in_quality() -> None:
+    abstract = (
+        "We study guard models. On SafeBench, our guard cuts false alarms by 31.4% and raises "
+        "recall by 2.5%. Our checker reduces rule violations by 47% while preserving fluency."
+    )
+    found = [(r["value"], r["metric"]) for r in _results(abstract)]
+    assert ("31.4%", "quality") in found and ("47%", "quality") in found, found
+
+
+def test_fewer_failed_outputs_with_no_quality_word_is_dropped() -> None:
+    # the schema accepts quality only with a quality word near the figure: drop it
+    abstract = "We study planners. Our planner reduces constraint violations by 64% over A."
+    assert [r["value"] for r in _results(abstract)] == []
+
+
 def test_a_figure_named_by_another_noun_is_dropped() -> None:
     abstract = "We study RNNs. Our kernels reach 50x speed-ups and allow 40x larger hidden sizes."
     assert [r["value"] for r in _results(abstract)] == ["50x"]

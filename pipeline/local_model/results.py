@@ -484,6 +484,14 @@ _NOUN_CHANGED_BY = re.compile(
     r"as much as\s|an average of\s)?$",
     re.I,
 )
+# What a task counts as failed outputs: the object of "reduces ... by N" that names no metric word
+# but whose fall is a gain in quality ("false alarms", "unsafe outputs", "violation counts").
+_FAILURES = re.compile(
+    r"\b(?:(?:constraint\s|safety\s|rule\s)?violations?|false\salarms?|"
+    r"(?:unsafe|harmful|toxic|invalid|incorrect)\s(?:outputs?|responses?|answers?|generations?)|"
+    r"failures?|mistakes?)(?:\s(?:counts?|rates?))?\s?$",
+    re.I,
+)
 # "accuracy improvements in the range of", "a memory reduction of up to": the noun before names it.
 _CHANGE_NOUN_BEFORE = re.compile(
     r"(?P<what>(?:[\w/-]+\s){1,3})(?:improvements?|gains?|reductions?|savings?|increases?|"
@@ -979,6 +987,10 @@ def _named_by_change(before: str, after: str) -> str | None:
     in_head = [c for c in cues if c[1] <= len(head)]
     if in_head:
         return in_head[-1][2]
+    if not cues and _FAILURES.search(head):
+        # "reduces false alarms by 22.78%", "reduces violation counts by 83.2%": fewer failed
+        # outputs is a gain in task quality (kept only where the schema's check accepts it)
+        return "quality"
     return cues[0][2] if cues else ""
 
 
