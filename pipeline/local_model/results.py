@@ -75,6 +75,14 @@ _UNIT = (
     r"TOPS\b|FPS\b|frames per second\b|k?Hz\b))"
 )
 _ONE = rf"[−-]?{_NUM}{_UNIT}"
+# A figure with its uncertainty: "95.7% $\\pm$ 0.20%", "91.71% +/- 0.62%", "5.1$\\pm$1.1": one
+# figure, whose spread is no figure of its own.
+_PM = rf"\s?(?:\$\\pm\$|\\pm|±|\+/-)\s?{_NUM}(?:{_UNIT})?"
+# A "$" that opens LaTeX mathematics is no money: "$\\pm$ 0.52%" (the one closing "\\pm"),
+# "$3-10\\times$ faster", "$83-88\\%$ sparsity".
+_MONEY = (
+    r"(?<!\\pm)(?<!\\mp)" + DOLLAR + r"(?![^$\s]{0,30}\\(?:times|%)\}?\$)"
+)
 _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
     r"less than|under|within|only|as much as|as little as|[<>~≈]|"
@@ -110,8 +118,9 @@ _FIGURE = re.compile(
     r"(?=[^.;]{0,50}?\brespectively\b))"
     # a range: 1.4–5.9x, +46% to +75%, $1.5$--$2\times$
     rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"
+    rf"|[−-]?{_NUM}(?:{_UNIT})?{_PM}"  # a figure with its uncertainty
     rf"|{_ONE}"  # a single figure
-    rf"|{DOLLAR}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
+    rf"|{_MONEY}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
     r")",
     re.IGNORECASE,
 )
@@ -190,7 +199,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "cost",
         re.compile(
-            r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|" + DOLLAR + r"|price|"
+            r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|" + _MONEY + r"|price|"
             r"dollars?|"
             r"cheaper|gpu[\s-](?:hours|days)|expenses?\b|" + TOKEN_COST,
             re.I,
@@ -655,7 +664,27 @@ _BASELINE_BRACKET = re.compile(
     r"baselines?\s\((?:[^()]*,\s)?$",
     re.I,
 )
+# "about 90% of its baseline accuracy (62.6%)": the baseline's figure, restated in brackets.
+_BASELINE_NAMED_BRACKET = re.compile(r"\bbaseline(?:'s)?\s(?:[\w-]+\s){0,2}\($", re.I)
+# The condition a result is measured under, not an outcome: "at sparsity 50%", "pruned to
+# sparsity 50%", "when reaching 98% of the optimal value", "after removing 10% of the examples".
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:(?:at|to|under|with)\s(?:an?\s)?(?:sparsity|pruning\sratio|compression\sratio)\s"
+    r"(?:of\s)?|(?:when|after|until|upon|before)\s(?:reaching|removing|pruning|dropping|"
+    r"masking)\s(?:only\s|about\s)?)\$?$",
+    re.I,
+)
+# A power or memory figure right before the hardware it describes: "on a 15W accelerator".
+_HARDWARE_FIGURE = re.compile(r"\d\s?(?:m?W|[GMT]B)$")
+_HARDWARE_AFTER = re.compile(
+    r"^\s?(?:(?!of\b|in\b|on\b)[\w-]+\s)?(?:accelerators?|GPUs?|CPUs?|NPUs?|chips?|devices?|boards?|FPGAs?|"
+    r"microcontrollers?|processors?)\b"
+)
+# "an 11.8-point improvement over SAM 2.1", "than Llama 3": a version in a model's name.
+_NAME_BEFORE = re.compile(r"(?<![\w.-])([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z][a-z]+)\s$")
+_VERSION = re.compile(r"\d{1,2}(?:\.\d)?")
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
+_LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
 _DECADE = re.compile(r"^\d+s$")
 # A memory figure is a result only when it is a change or an achieved size ("to 4 GB",
@@ -846,6 +875,12 @@ _BACKGROUND_SUBJECT = re.compile(
     re.I,
 )
 _OWN_SUBJECT = re.compile(r"\b(?:we|our|ours|proposed)\b", re.I)
+# "While purely data-driven methods achieve ... an F1 score of 56.36%, the hybrid approach ...":
+# a figure in an opening concession whose subject is other methods is theirs.
+_CONCEDED = re.compile(
+    r"^(?:While|Whereas|Although)\s(?:[\w-]+\s){0,4}?(?:methods|approaches|models|baselines|"
+    r"systems|techniques|solutions)\s[^,;:]*$"
+)
 
 
 def _names_own(text: str, own: str | None) -> bool:
@@ -1342,6 +1377,22 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _human_reference(text, start, end):
         return True
+    conceded = _CONCEDED.search(text[:start])
+    if conceded and not (
+        _OWN_SUBJECT.search(conceded.group(0)) or _names_method(conceded.group(0), own)
+    ):
+        return True
+    if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    if _HARDWARE_FIGURE.search(value) and _HARDWARE_AFTER.match(text[end:]):
+        return True
+    name = _NAME_BEFORE.search(text[max(0, start - 30) : start])
+    if name and _VERSION.fullmatch(value) and not _cue_spans(name.group(1)):
+        return True
+    if text[end:].startswith(")") and _BASELINE_NAMED_BRACKET.search(
+        text[max(0, start - 60) : start]
+    ):
+        return True
     if _MEMORY_UNIT.search(value) and not (
         _CHANGE_BEFORE.search(text[max(0, start - 40) : start]) or _CHANGE_AFTER.search(text[end:])
     ):
@@ -1453,6 +1504,9 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
         # The last figure kept: end, unit, metric, named directly, index in ``kept``.
         previous: tuple[int, str, str, bool, int] | None = None
         budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
+        # (number, metric) of the figures kept from the sentence: "a +8.20pp gain over the
+        # fast network ..., demonstrating +8.20pp gain" says one result twice
+        said: set[tuple[str, str]] = set()
         for start, end, named in _figures(text):
             value = text[start:end]
             candidate = Candidate(
@@ -1533,11 +1587,14 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 continue
             previous = (end, _unit(value), metric, direct, len(kept))
             key = f"{value}|{quote}"
-            if key in seen:
+            leading = _LEADING_NUMBER.search(value)
+            number = leading.group(0) if leading else value
+            if key in seen or (number, metric) in said:
                 previous = None
                 candidate.status = "repeated"
                 continue
             seen.add(key)
+            said.add((number, metric))
             candidate.status = "kept"
             kept.append(candidate.result)
     _resolve_in_context(out, title_metrics(doc.title), seen)
