@@ -541,8 +541,8 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern8.jsonl", 0.94, 0.02, 0.70),
         ("results-extern9.jsonl", 0.88, 0.03, 0.60),
         # the judge of the twelfth pass, never tuned on: 0.865 / 0.081 / 0.574 before and after;
-        # tuned on by the thirteenth: 0.889 / 0.056 / 0.574 after its non-results
-        ("results-extern10.jsonl", 0.86, 0.07, 0.55),
+        # tuned on by the thirteenth: 0.914 / 0.029 / 0.574 after its non-results
+        ("results-extern10.jsonl", 0.89, 0.04, 0.55),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
@@ -1772,6 +1772,12 @@ def test_a_change_is_better_or_worse_by_what_changes(
         ("Our detector runs at 40 FPS on a 10W accelerator.", [("40 FPS", "throughput")]),
         # a version in a model's name
         ("Our tracker achieves an 11.8-point improvement over SAM 2.1 on VOSBench.", []),
+        # a time in brackets of its own describes what is worked on, unless its clause names
+        # a metric
+        ("Our detector finds brief (~3 seconds) events in surgical videos with an AUC of 0.84.",
+         [("0.84", "quality")]),
+        ("Our study finds that the latency on phones is large (>40 seconds), while ...",
+         [(">40 seconds", "speedup")]),
         # an opening concession whose subject is other methods
         ("While standard vision models reach an accuracy of 61.5% here, our model reaches 80.2%.",
          [("80.2%", "quality")]),
