@@ -1785,3 +1785,29 @@ def test_a_change_is_better_or_worse_by_what_changes(
 )  # fmt: skip
 def test_thirteenth_pass_non_results(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's thirteenth pass: a gain in percent or points of a model over other models that only
+# "performance", "gain" or "improvement" names is one of quality (not in a paper measuring a speed
+# or a throughput, not against programs or machines, not a reduction, not a setting).
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("The performance of our tagger clearly surpasses prior methods by 12%--30%.",
+         [("12%--30%", "quality")]),
+        ("Our tagger gives a performance boost of 8.5% over state-of-the-art methods.",
+         [("8.5%", "quality")]),
+        ("The performance of our 4-bit tagger is 3.1% higher than the state-of-the-art.",
+         [("3.1%", "quality")]),
+        ("We boost the performance of a retrieval-augmented tagging approach by 41%.",
+         [("41%", "quality")]),
+        ("Our tagger gives an improvement of about 3% to 5% in parsing performance.",
+         [("about 3% to 5%", "quality")]),
+        # a reduction, a setting, a program compared: no quality
+        ("Our tagger reduces annotation rounds by 35% compared to the baselines.", []),
+        ("With only 10% more bits, the performance of our tagger beats the baselines.", []),
+        ("Our kernel improves performance by 15% over the vendor library.", []),
+    ],
+)  # fmt: skip
+def test_thirteenth_pass_gains_over_models(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
