@@ -1811,3 +1811,29 @@ def test_thirteenth_pass_non_results(abstract: str, expected: list[tuple[str, st
 )  # fmt: skip
 def test_thirteenth_pass_gains_over_models(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's thirteenth pass: efficiency of no named resource, scalability and the data a method
+# needs are measured, though the vocabulary has no metric of their own ("other").
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our tagger reaches 41% higher efficiency than the recurrent baseline.",
+         [("41%", "other")]),
+        ("Our planner improves reasoning efficiency by 3x to 5x on the puzzles.",
+         [("3x to 5x", "other")]),
+        ("Our estimator gives 20-45% sample efficiency gains over the baselines.",
+         [("20-45%", "other")]),
+        ("Our scheduler gives a 12% scalability improvement on eight nodes.", [("12%", "other")]),
+        ("Our detector needs 80% fewer training samples than the supervised baseline.",
+         [("80%", "other")]),
+        ("Our controller reduces data needs by 65% in the field.", [("65%", "other")]),
+        # efficiency of a named resource keeps its metric
+        ("Our accelerator reaches 30% higher energy efficiency than the GPU.",
+         [("30%", "energy")]),
+    ],
+)  # fmt: skip
+def test_thirteenth_pass_efficiency_and_data(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -237,7 +237,14 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"context (?:lengths?|windows?)|sequence lengths?|(?:longer|larger) contexts?\b|"
             # a share of peak, of a named chip's too ("over 50% of A6000 peak")
             r"of (?:the )?(?:theoretical |[A-Za-z]*\d[\w-]*\s)?peak\b|"
-            r"(?:weak |strong )?scaling efficienc(?:y|ies)",
+            r"(?:weak |strong )?scaling efficienc(?:y|ies)|"
+            # efficiency of no named resource ("69% higher efficiency", "reasoning efficiency",
+            # "sample efficiency gains"), scalability, and the data a method needs ("90% fewer
+            # training samples", "reduces real-world data needs by 70%")
+            r"(?:sample|data|reasoning|label|annotation)[\s-]efficiency|"
+            r"(?<=higher\s)efficiency\b|(?<=better\s)efficiency\b|(?<=greater\s)efficiency\b|"
+            r"\bscalability\b|(?:fewer|less)\s(?:training\s|labell?ed\s|real-world\s)?"
+            r"(?:data|samples|examples)\b|\bdata\s(?:needs|requirements)\b",
             re.I,
         ),
     ),
