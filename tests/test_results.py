@@ -1837,3 +1837,19 @@ def test_thirteenth_pass_efficiency_and_data(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's thirteenth pass: points written with a hyphen before the change they measure.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our parser gives a 3.4 percentage-point average gain on GLUE.",
+         [("3.4 percentage-point", "quality")]),
+        ("Our parser gives a 6.2-point improvement on the GLUE benchmark.",
+         [("6.2-point", "quality")]),
+        # a name: "the 24-point game"
+        ("On the 24-point game, our solver reaches 97% accuracy.", [("97%", "quality")]),
+    ],
+)  # fmt: skip
+def test_thirteenth_pass_hyphenated_points(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -64,6 +64,9 @@ _UNIT = (
     r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|\$\\times\$|(?:\\{1,2}times\b|\{\\times\})\}?\$?|"
     r"\{?\\texttimes\b\}?|times\b|-?fold\b|%|\\{1,2}%\$?|"
     r"\s?percent(?:age points?)?\b|pp\b|"
+    # "an 11.8-point improvement", "a 5.9 percentage-point average gain" (not "the 24-point game")
+    r"(?:-(?:percentage-)?|percentage-)points?\b(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|"
+    r"increases?|drops?|decreases?|reductions?|boosts?|margins?|leads?|higher|better|lower)\b)|"
     r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
