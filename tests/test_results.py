@@ -1853,3 +1853,22 @@ def test_thirteenth_pass_efficiency_and_data(
 )  # fmt: skip
 def test_thirteenth_pass_hyphenated_points(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's thirteenth pass: a gain of a score only its acronym names, written before the
+# figure, and the parameters or storage a method adds or saves.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our results show an improvement in BGA by approximately 6% over the ERM baseline.",
+         [("approximately 6%", "quality")]),
+        ("When combined with pruning, our distiller gives 20-50% parameter reduction.",
+         [("20-50%", "size")]),
+        ("Our adapter outperforms the baselines while requiring only 2% additional storage.",
+         [("only 2%", "size")]),
+    ],
+)  # fmt: skip
+def test_thirteenth_pass_acronyms_and_parameters(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -151,7 +151,10 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
-            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint|model storage",
+            r"bits? per (?:weight|parameter)|\bbpw\b|storage size|model footprint|model storage|"
+            # "15-65% parameter reduction", "only 1% additional storage per task"
+            r"parameter (?:reductions?|overheads?|savings?|increases?)|"
+            r"(?:additional|extra) storage",
             re.I,
         ),
     ),
@@ -457,6 +460,14 @@ _CHANGE_IN_ACRONYM = re.compile(
     r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|boosts?|increases?|reductions?|decreases?)\s"
     r"(?:in|of)\s(?:the\s)?(?P<name>[A-Z][A-Za-z0-9^_]*)(?=\s(?:over|than|compared|versus|vs|"
     r"and|while|across|relative)\b|\s?[,.;)]|$)"
+)
+# A gain of a score named only by its acronym, before the figure: "an improvement in WGA by
+# approximately 7%", "increases the DSC coefficient by 0.5%" (a measure of the model's output).
+_ACRONYM_RAISED_BY = re.compile(
+    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?)\s(?:(?:in|of)\s)?(?:the\s)?"
+    r"(?P<name>(?-i:[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*))(?:\s(?:coefficient|score|metric|index))?"
+    r"\sby\s(?:up to\s|about\s|approximately\s|around\s|nearly\s|over\s|more than\s)?$",
+    re.I,
 )
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
@@ -980,6 +991,19 @@ def _named_otherwise(after: str) -> bool:
     end = counted.end() + 1 if counted else match.end()
     # "3x more tokens per second": a metric phrase may begin inside the words and run past them
     return not any(s < end for s, _, _ in _cue_spans(after[: end + 30]))
+
+
+def _acronym_raised(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a gain in percent or points of a score that only its acronym names,
+    written before the figure ("increases the DSC coefficient by 0.5%")?"""
+    raised = _ACRONYM_RAISED_BY.search(quote[max(0, start - 60) : start])
+    return (
+        raised is not None
+        and bool(_SHARE.search(quote[start:end]))
+        and not _cue_spans(raised.group("name"))
+        and not re.fullmatch(HARDWARE_NAME, raised.group("name"))
+        and cue_near("quality", quote, start, end)  # the schema's check: "improvement", ...
+    )
 
 
 def _unknown_metric(after: str) -> bool:
@@ -1592,6 +1616,8 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
             if metric is None and benchmark_gain(quote, start - offset, end - offset):
                 metric, direct = "quality", False  # "by at least 5.7% on the GLUE benchmark"
+            elif metric is None and _acronym_raised(quote, start - offset, end - offset):
+                metric, direct = "quality", False  # "an improvement in WGA by approximately 7%"
             elif (
                 metric in (None, aim)
                 and aim
