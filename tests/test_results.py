@@ -1759,6 +1759,8 @@ def test_a_change_is_better_or_worse_by_what_changes(
          [("4-9\\times$", "speedup")]),
         ("Our pruner keeps the loss low at $70-75\\%$ parameter sparsity with an accuracy of 91%.",
          [("70-75\\%$", "size"), ("91%", "quality")]),
+        ("Our kernel gives a 1.4x speedup with $<$ 6% accuracy loss.",
+         [("1.4x", "speedup"), ("6%", "quality")]),
         # the same figure said twice in a sentence is one result
         ("Our method gives a +3.5pp accuracy gain over the baseline, demonstrating +3.5pp gain.",
          [("3.5pp", "quality")]),

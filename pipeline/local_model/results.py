@@ -81,10 +81,10 @@ _ONE = rf"[−-]?{_NUM}{_UNIT}"
 # A figure with its uncertainty: "95.7% $\\pm$ 0.20%", "91.71% +/- 0.62%", "5.1$\\pm$1.1": one
 # figure, whose spread is no figure of its own.
 _PM = rf"\s?(?:\$\\pm\$|\\pm|±|\+/-)\s?{_NUM}(?:{_UNIT})?"
-# A "$" that opens LaTeX mathematics is no money: "$\\pm$ 0.52%" (the one closing "\\pm"),
+# A "$" that opens LaTeX mathematics is no money: "$\\pm$ 0.52%", "$<$ 6%" (the one closing them),
 # "$3-10\\times$ faster", "$83-88\\%$ sparsity".
 _MONEY = (
-    r"(?<!\\pm)(?<!\\mp)" + DOLLAR + r"(?![^$\s]{0,30}\\(?:times|%)\}?\$)"
+    r"(?<!\\pm)(?<!\\mp)(?<![<>])" + DOLLAR + r"(?![^$\s]{0,30}\\(?:times|%)\}?\$)"
 )
 _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
