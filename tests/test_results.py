@@ -503,8 +503,8 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-fresh4.jsonl", 0.97, 0.02, 0.88),
         # never tuned on until issue 12's sixth pass: 0.898 / 0.041 / 0.731 after the fourth
         # pass, 0.906 / 0.038 / 0.788 after the sixth (tuned on it); 0.966 / 0.017 / 0.865 after
-        # the eleventh
-        ("results-fresh5.jsonl", 0.94, 0.03, 0.84),
+        # the eleventh; 0.966 / 0.017 / 0.885 after the thirteenth
+        ("results-fresh5.jsonl", 0.94, 0.03, 0.86),
         # never seen until the sixth pass: 0.842 / 0.070 / 0.651 before it, 0.938 / 0.031 /
         # 0.841 after it (tuned on it); 0.942 / 0.029 / 0.905 after the eleventh
         ("results-fresh6.jsonl", 0.91, 0.04, 0.88),
@@ -517,32 +517,34 @@ def test_local_model_scores_on_the_labelled_results(
         # was tuned on these two: 0.964 / 0.000 / 0.750 and 0.966 / 0.000 / 0.722 after it; the
         # tenth pass (tuned on all three): 0.968 / 0.000 / 0.817 and 0.971 / 0.000 / 0.806; the
         # eleventh: 0.969 / 0.000 / 0.833 and 0.972 / 0.000 / 0.819
-        ("results-extern.jsonl", 0.94, 0.02, 0.81),
-        ("results-extern2.jsonl", 0.94, 0.02, 0.80),
+        # the thirteenth: 0.970 / 0.000 / 0.867 and 0.972 / 0.000 / 0.833
+        ("results-extern.jsonl", 0.94, 0.02, 0.84),
+        ("results-extern2.jsonl", 0.94, 0.02, 0.81),
         # never opened while tuning (the judge of the ninth pass): 0.817 / 0.100 / 0.536 before
         # it, 0.891 / 0.055 / 0.536 after it, measured once; tuned on by the tenth pass: 0.914 /
-        # 0.041 / 0.768; the eleventh: 0.947 / 0.027 / 0.783
-        ("results-extern3.jsonl", 0.92, 0.04, 0.76),
+        # 0.041 / 0.768; the eleventh: 0.947 / 0.027 / 0.783; the thirteenth: 0.947 / 0.026 /
+        # 0.797
+        ("results-extern3.jsonl", 0.92, 0.04, 0.77),
         # the judge of the tenth pass, labelled after the ninth: 0.846 / 0.058 / 0.574 before it,
         # 0.818 / 0.091 / 0.588 after it (measured once); then a LaTeX resolution it exposed
         # ("256 $\times$ 256" read as a result) fixed: 0.849 / 0.057 / 0.588; the eleventh pass
-        # (tuned on it): 0.915 / 0.017 / 0.706
-        ("results-extern4.jsonl", 0.89, 0.03, 0.68),
+        # (tuned on it): 0.915 / 0.017 / 0.706; the thirteenth: 0.917 / 0.017 / 0.721
+        ("results-extern4.jsonl", 0.89, 0.03, 0.70),
         # never-seen judges of the eleventh pass and its review mend (labelled during it, kept
         # from its developers; tests/fixtures/extern/README.md): extern5 0.867 / 0.067 / 0.705,
         # extern6 0.918 / 0.020 / 0.646, extern7 0.864 / 0.085 / 0.691, extern8 0.952 / 0.016 /
         # 0.727, extern9 0.868 / 0.038 / 0.597 (floors, not targets: regressions fail here);
-        # tuned on by the thirteenth pass, its non-results first: extern5 0.962 / 0.019 / 0.705,
-        # extern6 0.938 / 0.000 / 0.646, extern7 0.914 / 0.034 / 0.721, extern8 0.967 / 0.000 /
-        # 0.727, extern9 0.906 / 0.019 / 0.627
-        ("results-extern5.jsonl", 0.94, 0.03, 0.68),
-        ("results-extern6.jsonl", 0.91, 0.02, 0.62),
-        ("results-extern7.jsonl", 0.89, 0.05, 0.70),
-        ("results-extern8.jsonl", 0.94, 0.02, 0.70),
-        ("results-extern9.jsonl", 0.88, 0.03, 0.60),
+        # tuned on by the thirteenth pass: extern5 0.963 / 0.019 / 0.721, extern6 0.960 / 0.000 /
+        # 0.692, extern7 0.917 / 0.033 / 0.750, extern8 0.968 / 0.000 / 0.758, extern9 0.912 /
+        # 0.018 / 0.687 after it
+        ("results-extern5.jsonl", 0.94, 0.03, 0.70),
+        ("results-extern6.jsonl", 0.94, 0.02, 0.67),
+        ("results-extern7.jsonl", 0.89, 0.05, 0.73),
+        ("results-extern8.jsonl", 0.94, 0.02, 0.74),
+        ("results-extern9.jsonl", 0.89, 0.03, 0.66),
         # the judge of the twelfth pass, never tuned on: 0.865 / 0.081 / 0.574 before and after;
-        # tuned on by the thirteenth: 0.914 / 0.029 / 0.574 after its non-results
-        ("results-extern10.jsonl", 0.89, 0.04, 0.55),
+        # tuned on by the thirteenth: 0.917 / 0.028 / 0.593 after it
+        ("results-extern10.jsonl", 0.89, 0.04, 0.57),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
