@@ -705,10 +705,10 @@ _HARDWARE_AFTER = re.compile(
 _NAME_BEFORE = re.compile(r"(?<![\w.-])([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z][a-z]+)\s$")
 _VERSION = re.compile(r"\d{1,2}(?:\.\d)?")
 # "actuation frequencies (0.2-1.0 Hz)", "short (~2 seconds) gestures": a time or a frequency in
-# brackets of its own, with no metric word before it, describes what the paper works on (but
+# brackets of its own, with no metric word in its clause, describes what the paper works on (but
 # "the latency ... is significant (>30 seconds)" is a measured time).
 _TIME_OR_RATE = re.compile(r"\d\s?(?:k?Hz|s|ms|sec|seconds?|minutes?|hours?)$")
-_BRACKET_BEFORE = re.compile(r"([A-Za-z-]+)\s\($")
+_BRACKET_BEFORE = re.compile(r"[A-Za-z-]+\s\($")
 _YEAR = re.compile(r"^(?:19|20)\d\ds?$")
 _LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # "10s of seconds", "100s of GPUs": an order of magnitude, not a figure.
@@ -1425,9 +1425,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _HARDWARE_FIGURE.search(value) and _HARDWARE_AFTER.match(text[end:]):
         return True
-    bracketed = _BRACKET_BEFORE.search(text[max(0, start - 40) : start])
     if (
-        bracketed
+        _BRACKET_BEFORE.search(text[max(0, start - 40) : start])
         and text[end:].startswith(")")
         and _TIME_OR_RATE.search(value)
         and not _cue_spans(_clause_before(text, start))
