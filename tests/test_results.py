@@ -545,6 +545,11 @@ def test_local_model_scores_on_the_labelled_results(
         # the judge of the twelfth pass, never tuned on: 0.865 / 0.081 / 0.574 before and after;
         # tuned on by the thirteenth: 0.917 / 0.028 / 0.593 after it
         ("results-extern10.jsonl", 0.89, 0.04, 0.57),
+        # judges of the thirteenth pass (labelled during it, from four further listings, kept from
+        # its developer): extern11 0.828 / 0.121 / 0.592 before it, 0.845 / 0.103 / 0.605 after;
+        # extern12 0.829 / 0.057 / 0.615 before, 0.824 / 0.068 / 0.654 after (measured once)
+        ("results-extern11.jsonl", 0.82, 0.12, 0.58),
+        ("results-extern12.jsonl", 0.80, 0.08, 0.63),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
