@@ -1881,3 +1881,24 @@ def test_thirteenth_pass_acronyms_and_parameters(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's fourteenth pass: structures that hold someone else's figure or no figure at all.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a number in scientific notation is one figure, not a factor
+        ("Our solver reaches an error of 2.1 × 10^5 on the grid.", [("2.1 × 10^5", "quality")]),
+        # the rest of a list begun by someone else's figure is theirs too
+        ("Our solver achieves rollout MSE $7.35\\times 10^{-9}$ versus $4.23\\times 10^{1}$ for "
+         "the unconstrained baseline, $2.53\\times 10^{1}$ with recomputation.",
+         [("7.35\\times 10^{-9}$", "quality")]),
+        ("Our tagger reaches a latency of 12 ms, compared to 40 ms for BERT, 35 ms for RoBERTa "
+         "and 30 ms for T5.", [("12 ms", "speedup")]),
+        # a "$" closed again before a space opens mathematics, not money
+        ("Across 64 seeds, our solver wins on error in $60/64$ cases and on speed in only "
+         "$19/64$.", []),
+    ],
+)
+def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -83,8 +83,14 @@ _ONE = rf"[−-]?{_NUM}{_UNIT}"
 _PM = rf"\s?(?:\$\\pm\$|\\pm|±|\+/-)\s?{_NUM}(?:{_UNIT})?"
 # A "$" that opens LaTeX mathematics is no money: "$\\pm$ 0.52%", "$<$ 6%" (the one closing them),
 # "$3-10\\times$ faster", "$83-88\\%$ sparsity".
+# A number in scientific notation is one figure, not a factor: "$7.35\\times 10^{-9}$",
+# "2.1 × 10^5".
+_SCIENTIFIC = rf"[−-]?{_NUM}\s?(?:\\{{1,2}}times|×|x)\s?\{{?10\^\{{?[−-]?\d+\}}?\}}?\$?"
 _MONEY = (
     r"(?<!\\pm)(?<!\\mp)(?<![<>])" + DOLLAR + r"(?![^$\s]{0,30}\\(?:times|%)\}?\$)"
+    # nor is any "$" closed again before a space: "in $60/64$ cases" ("$5-$10" is money: its
+    # second "$" opens a figure)
+    r"(?![^$\s]{0,30}\$(?!\d))"
 )
 _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
@@ -122,6 +128,7 @@ _FIGURE = re.compile(
     # a range: 1.4–5.9x, +46% to +75%, $1.5$--$2\times$
     rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"
     rf"|[−-]?{_NUM}(?:{_UNIT})?{_PM}"  # a figure with its uncertainty
+    rf"|{_SCIENTIFIC}"
     rf"|{_ONE}"  # a single figure
     rf"|{_MONEY}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
     r")",
@@ -1550,6 +1557,7 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
         # The last figure kept: end, unit, metric, named directly, index in ``kept``.
         previous: tuple[int, str, str, bool, int] | None = None
         budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
+        theirs: tuple[int, str] | None = None  # end and unit of the last figure skipped
         # (number, metric) of the figures kept from the sentence: "a +8.20pp gain over the
         # fast network ..., demonstrating +8.20pp gain" says one result twice
         said: set[tuple[str, str]] = set()
@@ -1565,9 +1573,19 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 candidate.status = "setting"
                 continue
             budget = end if setting_problem(text, start, end) == BUDGET_PROBLEM else -1
-            if _skip(text, start, end, own):
+            if theirs is not None and theirs[1] == _unit(value) and _continues_list(
+                text, theirs[0], start
+            ):
+                # "versus 4.2 s for A, 2.5 s for B, and 6.7 s for C": a list begun by someone
+                # else's figure holds theirs
+                theirs = (end, theirs[1])
                 candidate.status = "skipped"
                 continue
+            if _skip(text, start, end, own):
+                theirs = (end, _unit(value)) if _unit(value) else None
+                candidate.status = "skipped"
+                continue
+            theirs = None
             offset, quote = _quote(text, start, end)
             if not (offset <= start and end <= offset + len(quote)):
                 candidate.status = "no quote"
