@@ -607,6 +607,13 @@ _MODEL_SIZED = re.compile(r"^\s?(?:smaller|larger|bigger)\s(?:[\w-]+\s)?models?\
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 # A figure a change starts from, when the figure it reaches is written apart ("from 9%-36% to
 # within 5%"); a range written whole ("from 31% to 45%") is one figure and never split.
+# A spread that its name introduces: "std < 0.3 pp", "a standard deviation of 0.4%", "(s.d. =
+# 1.2)"; the figure it qualifies is the result ("variance reduction of 24%" is one).
+_SPREAD_BEFORE = re.compile(
+    r"\b(?:std|stdev|s\.d\.|sd|standard\sdeviations?|standard\serrors?|variances?)\s?"
+    r"(?:of\s(?:only\s|about\s)?|is\s|was\s|=\s?|:\s?)?$",
+    re.I,
+)
 _FROM_BEFORE = re.compile(r"\bfrom\s$", re.I)
 # The figure reached may be written after the system it is for ("from 0.67 for HTML to 0.75") or
 # as a range of its own ("from 291 seconds to between 50 and 62 seconds").
@@ -673,9 +680,11 @@ _COMPARED = re.compile(
 # (91.3%)", "is compared with BERT and reaches higher accuracy (93.4%)" are the paper's own.
 _SYSTEM_WORD = r"(?!(?:by|in|and|reach\w*|margin)\b)[\w.@-]+"
 _COMPARED_BRACKET = re.compile(
-    r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with))\s"
+    r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with)|"
+    # "no significant difference from the teacher ($0.748 \\pm 0.037$, ...)"
+    r"differen\w*\sfrom|differ\w*\sfrom)\s"
     rf"(?:both\s)?(?:(?:{_SYSTEM_WORD}\s){{0,6}}{_SYSTEM_WORD}\s\([^()]*\)\s(?:and|or)\s)?"
-    rf"(?:{_SYSTEM_WORD}\s){{0,6}}?{_SYSTEM_WORD}\s\((?:[\w@.-]+\s?[=:]\s?)?$",
+    rf"(?:{_SYSTEM_WORD}\s){{0,6}}?{_SYSTEM_WORD}\s\((?:[\w@.-]+\s?[=:]\s?)?\$?$",
     re.I,
 )
 # The size of a part the experiment sets, in brackets: "allocating even a small portion (<10%) of
@@ -1474,7 +1483,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     if _PART_BRACKET.search(lead) and re.match(r"\)\sof\b", text[end:]):
         return True
     if (
-        text[end:].startswith(")")
+        re.match(r"\$?(?:\)|,\s)", text[end:])
         and _COMPARED_BRACKET.search(text[max(0, start - 160) : start])
         and not MULTIPLE_VALUE.search(value)
         and text[start - 1 : start] != "+"
@@ -1488,6 +1497,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _FOR_BASELINE.match(text[end:]):
         return True  # "compared to an AUC of 0.81 for the baseline": the baseline's
+    if _SPREAD_BEFORE.search(text[max(0, start - 30) : start]):
+        return True  # "std < 0.3 pp across 3 seeds": the spread of a result, not one
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
