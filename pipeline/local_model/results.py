@@ -711,6 +711,12 @@ _CONDITION_BEFORE = re.compile(
     r"masking)\s(?:only\s|about\s)?)\$?$",
     re.I,
 )
+# A figure that names the regime a result is measured in: "even in the extreme 1.4% retention
+# regime", "under the 10% budget setting", "in a 4-bit setting".
+_REGIME_BEFORE = re.compile(r"\b(?:in|under|at|for)\s(?:the|an?)\s(?:[\w-]+\s)?$", re.I)
+_REGIME_AFTER = re.compile(
+    r"^\$?\s?(?:[\w-]+\s){0,2}(?:regimes?|settings?|scenarios?|setups?|configurations?)\b", re.I
+)
 # A power or memory figure right before the hardware it describes: "on a 15W accelerator".
 _HARDWARE_FIGURE = re.compile(r"\d\s?(?:m?W|[GMT]B)$")
 _HARDWARE_AFTER = re.compile(
@@ -1438,6 +1444,10 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     ):
         return True
     if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    if _REGIME_BEFORE.search(text[max(0, start - 40) : start]) and _REGIME_AFTER.match(
+        text[end:]
+    ):
         return True
     if _HARDWARE_FIGURE.search(value) and _HARDWARE_AFTER.match(text[end:]):
         return True
