@@ -1913,3 +1913,16 @@ def test_thirteenth_pass_acronyms_and_parameters(
 )
 def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's fourteenth pass: a fraction right after the quality word that names it.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our router reaches a mean task quality of 0.815 on the suite.", [("0.815", "quality")]),
+        # a fraction with a unit of its own is not a score
+        ("Our encoder sustains a throughput of 0.7 Mpixel/s on the board.", []),
+    ],
+)
+def test_fourteenth_pass_named_fractions(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

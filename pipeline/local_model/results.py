@@ -830,6 +830,9 @@ _BENCHMARK_BARE = re.compile(
     r"(?!\s?(?:x|times|percent|fold)\b)",
     re.I,
 )
+# A fraction right after the quality word that names it: "a mean task quality of 0.815" (not
+# "a throughput of 0.7 Mpixel/s").
+_NAMED_FRACTION = re.compile(r"\s(?:of|=|is)\s\$?(0?\.\d+|1\.0+)(?![\w%×]|\.\d|\s?[A-Za-z]+/)")
 # A second score of the same kind after a bare score, each for its own setting (see _figures).
 _BARE = re.compile(r"(?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?")
 _SCORE_FOLLOWS = re.compile(
@@ -1307,6 +1310,18 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             s, e = match.span(group)
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
+    taken = [(s, e) for s, e, _ in found]
+    for match in _NAMED_FRACTION.finditer(text):
+        # "a mean task quality of 0.815": a fraction the metric word right before names
+        s, e = match.span(1)
+        named = _cue_spans(text[max(0, match.start() - 40) : match.start()])
+        if (
+            named
+            and named[-1][1] == min(40, match.start())
+            and named[-1][2] == "quality"
+            and not any(a < e and s < b for a, b in taken)
+        ):
+            found.append((s, e, "quality"))
     for s, e, metric in list(found):
         # "an R^2 score of 0.98 for runtime prediction and 0.78 for power prediction": a score
         # without a unit, continued for another setting, measures the same
@@ -1445,9 +1460,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
         return True
-    if _REGIME_BEFORE.search(text[max(0, start - 40) : start]) and _REGIME_AFTER.match(
-        text[end:]
-    ):
+    if _REGIME_BEFORE.search(text[max(0, start - 40) : start]) and _REGIME_AFTER.match(text[end:]):
         return True
     if _HARDWARE_FIGURE.search(value) and _HARDWARE_AFTER.match(text[end:]):
         return True
@@ -1594,8 +1607,10 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 candidate.status = "setting"
                 continue
             budget = end if setting_problem(text, start, end) == BUDGET_PROBLEM else -1
-            if theirs is not None and theirs[1] == _unit(value) and _continues_list(
-                text, theirs[0], start
+            if (
+                theirs is not None
+                and theirs[1] == _unit(value)
+                and _continues_list(text, theirs[0], start)
             ):
                 # "versus 4.2 s for A, 2.5 s for B, and 6.7 s for C": a list begun by someone
                 # else's figure holds theirs
