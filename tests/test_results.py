@@ -1915,14 +1915,18 @@ def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, st
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
-# Issue 12's fourteenth pass: a fraction right after the quality word that names it.
+# Issue 12's fourteenth pass: a fraction right after the quality word that names it, and a cut of
+# a score that only its acronym names.
 @pytest.mark.parametrize(
     ("abstract", "expected"),
     [
         ("Our router reaches a mean task quality of 0.815 on the suite.", [("0.815", "quality")]),
+        # a cut of a score that only its acronym names, like a raise of one
+        ("Our predictor improves prediction quality, reducing ADE by 14.29% and FDE by 20.97%.",
+         [("14.29%", "quality"), ("20.97%", "quality")]),
         # a fraction with a unit of its own is not a score
         ("Our encoder sustains a throughput of 0.7 Mpixel/s on the board.", []),
     ],
 )
-def test_fourteenth_pass_named_fractions(abstract: str, expected: list[tuple[str, str]]) -> None:
+def test_fourteenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected

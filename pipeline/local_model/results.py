@@ -469,9 +469,11 @@ _CHANGE_IN_ACRONYM = re.compile(
     r"and|while|across|relative)\b|\s?[,.;)]|$)"
 )
 # A gain of a score named only by its acronym, before the figure: "an improvement in WGA by
-# approximately 7%", "increases the DSC coefficient by 0.5%" (a measure of the model's output).
+# approximately 7%", "increases the DSC coefficient by 0.5%" (a measure of the model's output),
+# or a cut of one ("reducing ADE by 14.29%": an error a method lowers).
 _ACRONYM_RAISED_BY = re.compile(
-    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?)\s(?:(?:in|of)\s)?(?:the\s)?"
+    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?|reduc\w*|lower\w*|decreas\w*|cut\w*)"
+    r"\s(?:(?:in|of)\s)?(?:the\s)?"
     r"(?P<name>(?-i:[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*))(?:\s(?:coefficient|score|metric|index))?"
     r"\sby\s(?:up to\s|about\s|approximately\s|around\s|nearly\s|over\s|more than\s)?$",
     re.I,
