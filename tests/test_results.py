@@ -1910,7 +1910,7 @@ def test_thirteenth_pass_acronyms_and_parameters(
         ("Our pruner keeps 93% of the accuracy, even in the extreme 1.4% retention regime.",
          [("93%", "quality")]),
     ],
-)
+)  # fmt: skip
 def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
 
@@ -1927,6 +1927,6 @@ def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, st
         # a fraction with a unit of its own is not a score
         ("Our encoder sustains a throughput of 0.7 Mpixel/s on the board.", []),
     ],
-)
+)  # fmt: skip
 def test_fourteenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected

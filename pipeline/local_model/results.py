@@ -1316,11 +1316,11 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     for match in _NAMED_FRACTION.finditer(text):
         # "a mean task quality of 0.815": a fraction the metric word right before names
         s, e = match.span(1)
-        named = _cue_spans(text[max(0, match.start() - 40) : match.start()])
+        words = _cue_spans(text[max(0, match.start() - 40) : match.start()])
         if (
-            named
-            and named[-1][1] == min(40, match.start())
-            and named[-1][2] == "quality"
+            words
+            and words[-1][1] == min(40, match.start())
+            and words[-1][2] == "quality"
             and not any(a < e and s < b for a, b in taken)
         ):
             found.append((s, e, "quality"))
