@@ -523,8 +523,8 @@ def test_local_model_scores_on_the_labelled_results(
         # never opened while tuning (the judge of the ninth pass): 0.817 / 0.100 / 0.536 before
         # it, 0.891 / 0.055 / 0.536 after it, measured once; tuned on by the tenth pass: 0.914 /
         # 0.041 / 0.768; the eleventh: 0.947 / 0.027 / 0.783; the thirteenth: 0.947 / 0.026 /
-        # 0.797
-        ("results-extern3.jsonl", 0.92, 0.04, 0.77),
+        # 0.797; the fourteenth: 0.960 / 0.013 / 0.797
+        ("results-extern3.jsonl", 0.94, 0.03, 0.77),
         # the judge of the tenth pass, labelled after the ninth: 0.846 / 0.058 / 0.574 before it,
         # 0.818 / 0.091 / 0.588 after it (measured once); then a LaTeX resolution it exposed
         # ("256 $\times$ 256" read as a result) fixed: 0.849 / 0.057 / 0.588; the eleventh pass
@@ -536,10 +536,10 @@ def test_local_model_scores_on_the_labelled_results(
         # 0.727, extern9 0.868 / 0.038 / 0.597 (floors, not targets: regressions fail here);
         # tuned on by the thirteenth pass: extern5 0.963 / 0.019 / 0.721, extern6 0.960 / 0.000 /
         # 0.692, extern7 0.917 / 0.033 / 0.750, extern8 0.968 / 0.000 / 0.758, extern9 0.912 /
-        # 0.018 / 0.687 after it
+        # 0.018 / 0.687 after it; the fourteenth: extern7 0.918 / 0.033 / 0.765
         ("results-extern5.jsonl", 0.94, 0.03, 0.70),
         ("results-extern6.jsonl", 0.94, 0.02, 0.67),
-        ("results-extern7.jsonl", 0.89, 0.05, 0.73),
+        ("results-extern7.jsonl", 0.89, 0.05, 0.75),
         ("results-extern8.jsonl", 0.94, 0.02, 0.74),
         ("results-extern9.jsonl", 0.89, 0.03, 0.66),
         # the judge of the twelfth pass, never tuned on: 0.865 / 0.081 / 0.574 before and after;
@@ -547,9 +547,11 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern10.jsonl", 0.89, 0.04, 0.57),
         # judges of the thirteenth pass (labelled during it, from four further listings, kept from
         # its developer): extern11 0.828 / 0.121 / 0.592 before it, 0.845 / 0.103 / 0.605 after;
-        # extern12 0.829 / 0.057 / 0.615 before, 0.824 / 0.068 / 0.654 after (measured once)
-        ("results-extern11.jsonl", 0.82, 0.12, 0.58),
-        ("results-extern12.jsonl", 0.80, 0.08, 0.63),
+        # extern12 0.829 / 0.057 / 0.615 before, 0.824 / 0.068 / 0.654 after (measured once);
+        # tuned on by the fourteenth: extern11 0.944 / 0.037 / 0.632, extern12 0.838 / 0.054 /
+        # 0.667 after it
+        ("results-extern11.jsonl", 0.92, 0.05, 0.61),
+        ("results-extern12.jsonl", 0.82, 0.06, 0.65),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(

@@ -1613,9 +1613,11 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 theirs is not None
                 and theirs[1] == _unit(value)
                 and _continues_list(text, theirs[0], start)
+                and not _OWN.search(text[theirs[0] : start])
             ):
                 # "versus 4.2 s for A, 2.5 s for B, and 6.7 s for C": a list begun by someone
-                # else's figure holds theirs
+                # else's figure holds theirs (not "While humans reach 70.5% of the tasks, our
+                # agent solves 12.9%")
                 theirs = (end, theirs[1])
                 candidate.status = "skipped"
                 continue
