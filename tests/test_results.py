@@ -548,10 +548,10 @@ def test_local_model_scores_on_the_labelled_results(
         # judges of the thirteenth pass (labelled during it, from four further listings, kept from
         # its developer): extern11 0.828 / 0.121 / 0.592 before it, 0.845 / 0.103 / 0.605 after;
         # extern12 0.829 / 0.057 / 0.615 before, 0.824 / 0.068 / 0.654 after (measured once);
-        # tuned on by the fourteenth: extern11 0.944 / 0.037 / 0.632, extern12 0.838 / 0.054 /
+        # tuned on by the fourteenth: extern11 0.944 / 0.037 / 0.632, extern12 0.849 / 0.055 /
         # 0.667 after it
         ("results-extern11.jsonl", 0.92, 0.05, 0.61),
-        ("results-extern12.jsonl", 0.82, 0.06, 0.65),
+        ("results-extern12.jsonl", 0.83, 0.06, 0.65),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
@@ -1926,6 +1926,11 @@ def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, st
         # a cut of a score that only its acronym names, like a raise of one
         ("Our predictor improves prediction quality, reducing ADE by 14.29% and FDE by 20.97%.",
          [("14.29%", "quality"), ("20.97%", "quality")]),
+        # "a smaller model" names a model, not what the figure after it measures
+        ("Our scheduler lets a 32B model reach 82.3% accuracy on MATH-500 and a smaller 3B model "
+         "achieve 72.4% on it.", [("82.3%", "quality"), ("72.4%", "quality")]),
+        ("Our distiller gives a 4x smaller model with 1% accuracy loss.",
+         [("4x", "size"), ("1%", "quality")]),
         # a fraction with a unit of its own is not a score
         ("Our encoder sustains a throughput of 0.7 Mpixel/s on the board.", []),
     ],

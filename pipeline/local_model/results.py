@@ -154,7 +154,10 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "size",
         re.compile(
-            MODEL_SIZE + r"|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            # "a smaller 3B model achieves 72.4%": an article before "smaller" makes it a
+            # model's attribute, not what a figure measures ("a 4x smaller model" still is)
+            MODEL_SIZE + r"|(?<!\ba\s)(?<!\bthe\s)smaller|compress\w*|compression ratio|"
+            r"parameters|parameter counts?|"
             r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
