@@ -837,7 +837,10 @@ _BENCHMARK_BARE = re.compile(
 )
 # A fraction right after the quality word that names it: "a mean task quality of 0.815" (not
 # "a throughput of 0.7 Mpixel/s").
-_NAMED_FRACTION = re.compile(r"\s(?:of|=|is)\s\$?(0?\.\d+|1\.0+)(?![\w%×]|\.\d|\s?[A-Za-z]+/)")
+# "accuracy values of 0.8200" too: the word "values" or "scores" between.
+_NAMED_FRACTION = re.compile(
+    r"(?:\s(?:values?|scores?))?\s(?:of|=|is)\s\$?(0?\.\d+|1\.0+)(?![\w%×]|\.\d|\s?[A-Za-z]+/)"
+)
 # A second score of the same kind after a bare score, each for its own setting (see _figures).
 _BARE = re.compile(r"(?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?")
 _SCORE_FOLLOWS = re.compile(
