@@ -523,8 +523,8 @@ def test_local_model_scores_on_the_labelled_results(
         # never opened while tuning (the judge of the ninth pass): 0.817 / 0.100 / 0.536 before
         # it, 0.891 / 0.055 / 0.536 after it, measured once; tuned on by the tenth pass: 0.914 /
         # 0.041 / 0.768; the eleventh: 0.947 / 0.027 / 0.783; the thirteenth: 0.947 / 0.026 /
-        # 0.797
-        ("results-extern3.jsonl", 0.92, 0.04, 0.77),
+        # 0.797; the fourteenth: 0.960 / 0.013 / 0.797
+        ("results-extern3.jsonl", 0.94, 0.03, 0.77),
         # the judge of the tenth pass, labelled after the ninth: 0.846 / 0.058 / 0.574 before it,
         # 0.818 / 0.091 / 0.588 after it (measured once); then a LaTeX resolution it exposed
         # ("256 $\times$ 256" read as a result) fixed: 0.849 / 0.057 / 0.588; the eleventh pass
@@ -536,10 +536,10 @@ def test_local_model_scores_on_the_labelled_results(
         # 0.727, extern9 0.868 / 0.038 / 0.597 (floors, not targets: regressions fail here);
         # tuned on by the thirteenth pass: extern5 0.963 / 0.019 / 0.721, extern6 0.960 / 0.000 /
         # 0.692, extern7 0.917 / 0.033 / 0.750, extern8 0.968 / 0.000 / 0.758, extern9 0.912 /
-        # 0.018 / 0.687 after it
+        # 0.018 / 0.687 after it; the fourteenth: extern7 0.918 / 0.033 / 0.765
         ("results-extern5.jsonl", 0.94, 0.03, 0.70),
         ("results-extern6.jsonl", 0.94, 0.02, 0.67),
-        ("results-extern7.jsonl", 0.89, 0.05, 0.73),
+        ("results-extern7.jsonl", 0.89, 0.05, 0.75),
         ("results-extern8.jsonl", 0.94, 0.02, 0.74),
         ("results-extern9.jsonl", 0.89, 0.03, 0.66),
         # the judge of the twelfth pass, never tuned on: 0.865 / 0.081 / 0.574 before and after;
@@ -547,9 +547,11 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern10.jsonl", 0.89, 0.04, 0.57),
         # judges of the thirteenth pass (labelled during it, from four further listings, kept from
         # its developer): extern11 0.828 / 0.121 / 0.592 before it, 0.845 / 0.103 / 0.605 after;
-        # extern12 0.829 / 0.057 / 0.615 before, 0.824 / 0.068 / 0.654 after (measured once)
-        ("results-extern11.jsonl", 0.82, 0.12, 0.58),
-        ("results-extern12.jsonl", 0.80, 0.08, 0.63),
+        # extern12 0.829 / 0.057 / 0.615 before, 0.824 / 0.068 / 0.654 after (measured once);
+        # tuned on by the fourteenth: extern11 0.944 / 0.037 / 0.632, extern12 0.853 / 0.053 /
+        # 0.692 after it
+        ("results-extern11.jsonl", 0.92, 0.05, 0.61),
+        ("results-extern12.jsonl", 0.83, 0.06, 0.67),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
@@ -1880,4 +1882,60 @@ def test_thirteenth_pass_hyphenated_points(abstract: str, expected: list[tuple[s
 def test_thirteenth_pass_acronyms_and_parameters(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's fourteenth pass: structures that hold someone else's figure or no figure at all.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a number in scientific notation is one figure, not a factor
+        ("Our solver reaches an error of 2.1 × 10^5 on the grid.", [("2.1 × 10^5", "quality")]),
+        # the rest of a list begun by someone else's figure is theirs too
+        ("Our solver achieves rollout MSE $7.35\\times 10^{-9}$ versus $4.23\\times 10^{1}$ for "
+         "the unconstrained baseline, $2.53\\times 10^{1}$ with recomputation.",
+         [("7.35\\times 10^{-9}$", "quality")]),
+        ("Our tagger reaches a latency of 12 ms, compared to 40 ms for BERT, 35 ms for RoBERTa "
+         "and 30 ms for T5.", [("12 ms", "speedup")]),
+        # a "$" closed again before a space opens mathematics, not money
+        ("Across 64 seeds, our solver wins on error in $60/64$ cases and on speed in only "
+         "$19/64$.", []),
+        # the compared system's figure in brackets, LaTeX or followed by more of the bracket
+        ("Our student reaches Dice $0.81 \\pm 0.02$, with no significant Dice difference from "
+         "the dense teacher ($0.80 \\pm 0.03$, $p = 0.5$).", [("0.81 \\pm 0.02", "quality")]),
+        # a spread that its name introduces is no result
+        ("Our tagger reaches 98.5% accuracy (std < 0.3 pp across 3 seeds).",
+         [("98.5%", "quality")]),
+        ("Our tagger reaches 91.2% accuracy with a standard deviation of 0.4% over runs.",
+         [("91.2%", "quality")]),
+        # a figure naming the regime a result is measured in
+        ("Our pruner keeps 93% of the accuracy, even in the extreme 1.4% retention regime.",
+         [("93%", "quality")]),
+    ],
+)  # fmt: skip
+def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Issue 12's fourteenth pass: a fraction right after the quality word that names it, and a cut of
+# a score that only its acronym names.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our router reaches a mean task quality of 0.815 on the suite.", [("0.815", "quality")]),
+        # a cut of a score that only its acronym names, like a raise of one
+        ("Our predictor improves prediction quality, reducing ADE by 14.29% and FDE by 20.97%.",
+         [("14.29%", "quality"), ("20.97%", "quality")]),
+        # "a smaller model" names a model, not what the figure after it measures
+        ("Our scheduler lets a 32B model reach 82.3% accuracy on MATH-500 and a smaller 3B model "
+         "achieve 72.4% on it.", [("82.3%", "quality"), ("72.4%", "quality")]),
+        ("Our distiller gives a 4x smaller model with 1% accuracy loss.",
+         [("4x", "size"), ("1%", "quality")]),
+        ("Our masking gives accuracy values of 0.8200 for hard masking and 0.8165 for soft "
+         "masking.", [("0.8200", "quality"), ("0.8165", "quality")]),
+        # a fraction with a unit of its own is not a score
+        ("Our encoder sustains a throughput of 0.7 Mpixel/s on the board.", []),
+    ],
+)  # fmt: skip
+def test_fourteenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected

@@ -83,8 +83,14 @@ _ONE = rf"[−-]?{_NUM}{_UNIT}"
 _PM = rf"\s?(?:\$\\pm\$|\\pm|±|\+/-)\s?{_NUM}(?:{_UNIT})?"
 # A "$" that opens LaTeX mathematics is no money: "$\\pm$ 0.52%", "$<$ 6%" (the one closing them),
 # "$3-10\\times$ faster", "$83-88\\%$ sparsity".
+# A number in scientific notation is one figure, not a factor: "$7.35\\times 10^{-9}$",
+# "2.1 × 10^5".
+_SCIENTIFIC = rf"[−-]?{_NUM}\s?(?:\\{{1,2}}times|×|x)\s?\{{?10\^\{{?[−-]?\d+\}}?\}}?\$?"
 _MONEY = (
     r"(?<!\\pm)(?<!\\mp)(?<![<>])" + DOLLAR + r"(?![^$\s]{0,30}\\(?:times|%)\}?\$)"
+    # nor is any "$" closed again before a space: "in $60/64$ cases" ("$5-$10" is money: its
+    # second "$" opens a figure)
+    r"(?![^$\s]{0,30}\$(?!\d))"
 )
 _LEAD = (
     r"(?:(?:up to|over|more than|nearly|almost|about|around|approximately|at least|"
@@ -122,6 +128,7 @@ _FIGURE = re.compile(
     # a range: 1.4–5.9x, +46% to +75%, $1.5$--$2\times$
     rf"|{_NUM}{_UNIT}?\$?\s?(?:--?|–|~|to|->|→|\\?sim)\s?\$?\+?{_ONE}"
     rf"|[−-]?{_NUM}(?:{_UNIT})?{_PM}"  # a figure with its uncertainty
+    rf"|{_SCIENTIFIC}"
     rf"|{_ONE}"  # a single figure
     rf"|{_MONEY}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
     r")",
@@ -147,7 +154,10 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "size",
         re.compile(
-            MODEL_SIZE + r"|smaller|compress\w*|compression ratio|parameters|parameter counts?|"
+            # "a smaller 3B model achieves 72.4%": an article before "smaller" makes it a
+            # model's attribute, not what a figure measures ("a 4x smaller model" still is)
+            MODEL_SIZE + r"|(?<!\ba\s)(?<!\bthe\s)smaller|compress\w*|compression ratio|"
+            r"parameters|parameter counts?|"
             r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
             r"params\b|"
@@ -462,9 +472,11 @@ _CHANGE_IN_ACRONYM = re.compile(
     r"and|while|across|relative)\b|\s?[,.;)]|$)"
 )
 # A gain of a score named only by its acronym, before the figure: "an improvement in WGA by
-# approximately 7%", "increases the DSC coefficient by 0.5%" (a measure of the model's output).
+# approximately 7%", "increases the DSC coefficient by 0.5%" (a measure of the model's output),
+# or a cut of one ("reducing ADE by 14.29%": an error a method lowers).
 _ACRONYM_RAISED_BY = re.compile(
-    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?)\s(?:(?:in|of)\s)?(?:the\s)?"
+    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?|reduc\w*|lower\w*|decreas\w*|cut\w*)"
+    r"\s(?:(?:in|of)\s)?(?:the\s)?"
     r"(?P<name>(?-i:[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*))(?:\s(?:coefficient|score|metric|index))?"
     r"\sby\s(?:up to\s|about\s|approximately\s|around\s|nearly\s|over\s|more than\s)?$",
     re.I,
@@ -600,6 +612,13 @@ _MODEL_SIZED = re.compile(r"^\s?(?:smaller|larger|bigger)\s(?:[\w-]+\s)?models?\
 _REPORTED_BY = re.compile(r"^[^.;]{0,40}?\b(?:as reported (?:by|in)|according to)\b", re.I)
 # A figure a change starts from, when the figure it reaches is written apart ("from 9%-36% to
 # within 5%"); a range written whole ("from 31% to 45%") is one figure and never split.
+# A spread that its name introduces: "std < 0.3 pp", "a standard deviation of 0.4%", "(s.d. =
+# 1.2)"; the figure it qualifies is the result ("variance reduction of 24%" is one).
+_SPREAD_BEFORE = re.compile(
+    r"\b(?:std|stdev|s\.d\.|sd|standard\sdeviations?|standard\serrors?|variances?)\s?"
+    r"(?:of\s(?:only\s|about\s)?|is\s|was\s|=\s?|:\s?)?$",
+    re.I,
+)
 _FROM_BEFORE = re.compile(r"\bfrom\s$", re.I)
 # The figure reached may be written after the system it is for ("from 0.67 for HTML to 0.75") or
 # as a range of its own ("from 291 seconds to between 50 and 62 seconds").
@@ -666,9 +685,11 @@ _COMPARED = re.compile(
 # (91.3%)", "is compared with BERT and reaches higher accuracy (93.4%)" are the paper's own.
 _SYSTEM_WORD = r"(?!(?:by|in|and|reach\w*|margin)\b)[\w.@-]+"
 _COMPARED_BRACKET = re.compile(
-    r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with))\s"
+    r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with)|"
+    # "no significant difference from the teacher ($0.748 \\pm 0.037$, ...)"
+    r"differen\w*\sfrom|differ\w*\sfrom)\s"
     rf"(?:both\s)?(?:(?:{_SYSTEM_WORD}\s){{0,6}}{_SYSTEM_WORD}\s\([^()]*\)\s(?:and|or)\s)?"
-    rf"(?:{_SYSTEM_WORD}\s){{0,6}}?{_SYSTEM_WORD}\s\((?:[\w@.-]+\s?[=:]\s?)?$",
+    rf"(?:{_SYSTEM_WORD}\s){{0,6}}?{_SYSTEM_WORD}\s\((?:[\w@.-]+\s?[=:]\s?)?\$?$",
     re.I,
 )
 # The size of a part the experiment sets, in brackets: "allocating even a small portion (<10%) of
@@ -694,6 +715,12 @@ _CONDITION_BEFORE = re.compile(
     r"(?:of\s)?|(?:when|after|until|upon|before)\s(?:reaching|removing|pruning|dropping|"
     r"masking)\s(?:only\s|about\s)?)\$?$",
     re.I,
+)
+# A figure that names the regime a result is measured in: "even in the extreme 1.4% retention
+# regime", "under the 10% budget setting", "in a 4-bit setting".
+_REGIME_BEFORE = re.compile(r"\b(?:in|under|at|for)\s(?:the|an?)\s(?:[\w-]+\s)?$", re.I)
+_REGIME_AFTER = re.compile(
+    r"^\$?\s?(?:[\w-]+\s){0,2}(?:regimes?|settings?|scenarios?|setups?|configurations?)\b", re.I
 )
 # A power or memory figure right before the hardware it describes: "on a 15W accelerator".
 _HARDWARE_FIGURE = re.compile(r"\d\s?(?:m?W|[GMT]B)$")
@@ -807,6 +834,12 @@ _BENCHMARK_BARE = re.compile(
     r"((?:up to\s|about\s|over\s|nearly\s)?\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
     r"(?!\s?(?:x|times|percent|fold)\b)",
     re.I,
+)
+# A fraction right after the quality word that names it: "a mean task quality of 0.815" (not
+# "a throughput of 0.7 Mpixel/s").
+# "accuracy values of 0.8200" too: the word "values" or "scores" between.
+_NAMED_FRACTION = re.compile(
+    r"(?:\s(?:values?|scores?))?\s(?:of|=|is)\s\$?(0?\.\d+|1\.0+)(?![\w%×]|\.\d|\s?[A-Za-z]+/)"
 )
 # A second score of the same kind after a bare score, each for its own setting (see _figures).
 _BARE = re.compile(r"(?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?")
@@ -1285,6 +1318,18 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             s, e = match.span(group)
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
+    taken = [(s, e) for s, e, _ in found]
+    for match in _NAMED_FRACTION.finditer(text):
+        # "a mean task quality of 0.815": a fraction the metric word right before names
+        s, e = match.span(1)
+        words = _cue_spans(text[max(0, match.start() - 40) : match.start()])
+        if (
+            words
+            and words[-1][1] == min(40, match.start())
+            and words[-1][2] == "quality"
+            and not any(a < e and s < b for a, b in taken)
+        ):
+            found.append((s, e, "quality"))
     for s, e, metric in list(found):
         # "an R^2 score of 0.98 for runtime prediction and 0.78 for power prediction": a score
         # without a unit, continued for another setting, measures the same
@@ -1423,6 +1468,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
         return True
+    if _REGIME_BEFORE.search(text[max(0, start - 40) : start]) and _REGIME_AFTER.match(text[end:]):
+        return True
     if _HARDWARE_FIGURE.search(value) and _HARDWARE_AFTER.match(text[end:]):
         return True
     if (
@@ -1467,7 +1514,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     if _PART_BRACKET.search(lead) and re.match(r"\)\sof\b", text[end:]):
         return True
     if (
-        text[end:].startswith(")")
+        re.match(r"\$?(?:\)|,\s)", text[end:])
         and _COMPARED_BRACKET.search(text[max(0, start - 160) : start])
         and not MULTIPLE_VALUE.search(value)
         and text[start - 1 : start] != "+"
@@ -1481,6 +1528,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _FOR_BASELINE.match(text[end:]):
         return True  # "compared to an AUC of 0.81 for the baseline": the baseline's
+    if _SPREAD_BEFORE.search(text[max(0, start - 30) : start]):
+        return True  # "std < 0.3 pp across 3 seeds": the spread of a result, not one
     if _REPORTED_BY.search(text[end:]):
         return True  # "... decreasing by 12-29%, as reported by Liu et al.": someone else's
     return bool(setting_problem(text, start, end)) or _background_figure(text, start, own)
@@ -1550,6 +1599,7 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
         # The last figure kept: end, unit, metric, named directly, index in ``kept``.
         previous: tuple[int, str, str, bool, int] | None = None
         budget = -1  # end of the last figure skipped as a budget or scale the experiment sets
+        theirs: tuple[int, str] | None = None  # end and unit of the last figure skipped
         # (number, metric) of the figures kept from the sentence: "a +8.20pp gain over the
         # fast network ..., demonstrating +8.20pp gain" says one result twice
         said: set[tuple[str, str]] = set()
@@ -1565,9 +1615,23 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 candidate.status = "setting"
                 continue
             budget = end if setting_problem(text, start, end) == BUDGET_PROBLEM else -1
-            if _skip(text, start, end, own):
+            if (
+                theirs is not None
+                and theirs[1] == _unit(value)
+                and _continues_list(text, theirs[0], start)
+                and not _OWN.search(text[theirs[0] : start])
+            ):
+                # "versus 4.2 s for A, 2.5 s for B, and 6.7 s for C": a list begun by someone
+                # else's figure holds theirs (not "While humans reach 70.5% of the tasks, our
+                # agent solves 12.9%")
+                theirs = (end, theirs[1])
                 candidate.status = "skipped"
                 continue
+            if _skip(text, start, end, own):
+                theirs = (end, _unit(value)) if _unit(value) else None
+                candidate.status = "skipped"
+                continue
+            theirs = None
             offset, quote = _quote(text, start, end)
             if not (offset <= start and end <= offset + len(quote)):
                 candidate.status = "no quote"
