@@ -1945,3 +1945,21 @@ def test_fourteenth_pass_non_results(abstract: str, expected: list[tuple[str, st
 )  # fmt: skip
 def test_fourteenth_pass_named_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+# Found in the shipped survey (outputs/survey.md, "1 throughput"): a list's marker after "by" is no
+# figure, and "10+%" keeps its "+" (it was cut to "10"); "O8+x" in a formula is no figure.
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("We enhance throughput by 1) exploiting the parallel cores of the CPU, 2) batching the "
+         "requests.", []),
+        ("Our schedule improves throughput by 10+% with a memory footprint like the baseline's.",
+         [("10+%", "throughput")]),
+        ("We measure the charge response of Bi2Sr2CaCu2O8+x crystals at 20 K.", []),
+    ],
+)  # fmt: skip
+def test_list_markers_and_open_ended_percentages(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected

@@ -77,7 +77,8 @@ _UNIT = (
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
     r"TOPS\b|FPS\b|frames per second\b|k?Hz\b))"
 )
-_ONE = rf"[−-]?{_NUM}{_UNIT}"
+# "by 10+%": at least the figure, its "+" part of it (only before "%": "O8+x" is a formula)
+_ONE = rf"[−-]?{_NUM}(?:\+(?=%))?{_UNIT}"
 # A figure with its uncertainty: "95.7% $\\pm$ 0.20%", "91.71% +/- 0.62%", "5.1$\\pm$1.1": one
 # figure, whose spread is no figure of its own.
 _PM = rf"\s?(?:\$\\pm\$|\\pm|±|\+/-)\s?{_NUM}(?:{_UNIT})?"
@@ -593,7 +594,9 @@ _PAREN_AVERAGE = re.compile(
 # change phrase before it names the metric.
 _BY_BARE = re.compile(
     r"\bby\s((?:up to\s|about\s|over\s|nearly\s|more than\s)?\d+(?:\.\d+)?)"
-    r"(?![\w%×]|\.\d|,\d|\s?(?:x|×|times|percent|fold)\b|\s?[-–~])",
+    # nor a list's marker ("enhance throughput by 1) exploiting …, 2) batching") or the first
+    # part of "10+%"
+    r"(?![\w%×)+]|\.\d|,\d|\s?(?:x|×|times|percent|fold)\b|\s?[-–~])",
     re.I,
 )
 # A figure right after "for" is what something is done for or over ("for 10% improvements",
