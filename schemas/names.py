@@ -153,6 +153,8 @@ def reader_value(value: str) -> str:
     text = re.sub(r"(?<![A-Za-z])\\?sim\s?(?=\d)", "~", text)
     text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×|-fold\b)", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
+    # "by 10+%" is at least 10%
+    text = re.sub(r"^(\d+(?:\.\d+)?)\+%$", r"at least \1%", text)
     text = re.sub(r"([\d×%])\s?-\s?(?=\d)", r"\1–", text)
     # A unit never runs into the next word: "2.3×faster" -> "2.3× faster".
     return re.sub(r"([×%])(?=[A-Za-z])", r"\1 ", text)

@@ -420,6 +420,10 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "Our kernel gives a 1.4\\texttimes{} speedup."}, "1.4× speedup"),
         ({"metric": "memory", "value": "31\\%$",
           "quote": "Our kernel cuts memory by $31\\%$."}, "−31% memory"),
+        # "10+%" is at least 10% (it showed as a bare "10+%")
+        ({"metric": "throughput", "value": "10+%",
+          "quote": "Our schedule can improve throughput by 10+% at equal memory."},
+         "at least 10% higher throughput"),
     ],
 )  # fmt: skip
 def test_results_read_as_a_reader_writes_them(result: dict[str, Any], text: str) -> None:
