@@ -1,0 +1,125 @@
+"""The rules' primary leaf: cue words that describe the setting, not the contribution.
+
+Each abstract is invented. Each case failed before its cue change in taxonomy.yaml (issue 14,
+brief 14i): a word of a leaf's lexicon used in a generic sense ("clusters" of neurons,
+"collectively", "parallel", "at inference time", "training data", an "Efficient Vision
+Transformer" goal, the Triton *Inference Server*) outweighed the cues of what the paper does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.local_model import LocalModel
+from pipeline.taxonomy import load_taxonomy
+
+
+@pytest.fixture(scope="module")
+def model() -> LocalModel:
+    return LocalModel(load_taxonomy(), rules_only=True)
+
+
+CASES = [
+    pytest.param(
+        "Predicting Activation Sparsity in Language Models with Neuron Groups",
+        (
+            "Large language models activate only a small fraction of their feed-forward neurons for"
+            " each token, which could cut inference cost. We propose a predictor that groups "
+            "neurons with similar activation patterns into a small number of representative "
+            "clusters: a conditional computation scheme that, for each token, skips the neurons of "
+            "inactive groups. The cluster assignments are learned once and collectively cover the "
+            "activation patterns of the model. Our method reduces feed-forward FLOPs by 40% with a "
+            "perplexity increase below 0.3."
+        ),
+        ["model.dynamic", "model.pruning"],
+        id="system.distributed generic: clusters in the clustering sense, 'collectively'",
+    ),
+    pytest.param(
+        "Benchmarking FastAPI and Triton Inference Server for Transformer Models",
+        (
+            "Machine-learning models must answer with low latency in production. This paper "
+            "compares a Python REST service built with FastAPI and NVIDIA Triton Inference Server "
+            "for a BERT model on Kubernetes. We measure p50 and p95 latency under concurrent "
+            "requests. Triton sustains 3x the throughput of the REST service, which has the lower "
+            "latency for single requests."
+        ),
+        ["system.serving"],
+        id="Triton Inference Server is a serving system, not the Triton compiler",
+    ),
+    pytest.param(
+        "Efficient Vision Transformers via Learned Token Grouping",
+        (
+            "Vision transformers process hundreds of image tokens, many of them redundant. We "
+            "propose a token merging module that groups similar tokens between blocks, so that "
+            "later blocks process fewer tokens. On ImageNet, it reduces the FLOPs of DeiT-S by 35% "
+            "with a 0.2% drop in top-1 accuracy and speeds up inference by 1.4x."
+        ),
+        ["model.dynamic"],
+        id="'Efficient Vision Transformers' names the goal, token merging the method",
+    ),
+    pytest.param(
+        "Compressing Long Speech Inputs for Speech-Language Models",
+        (
+            "Speech-language models struggle with long audio: long-speech training data is scarce "
+            "and long sequences are costly. We propose a method that dynamically merges the frames "
+            "of long speech sequences into a short sequence of representative frames, and needs no "
+            "new training data. The training datasets of existing models are reused unchanged. It "
+            "cuts the computation on long inputs by 60% while keeping accuracy."
+        ),
+        ["model.dynamic"],
+        id="'training data' names data, not the cost of training",
+    ),
+    pytest.param(
+        "Compute-Optimal Allocation for Reasoning Models at Test Time",
+        (
+            "Language models can spend more computation on hard questions. We propose a test-time "
+            "compute-optimal allocation that decides how many candidate answers to generate for "
+            "each question under a fixed budget. Compared with a uniform allocation, the test-time "
+            "compute-optimal strategy reaches the same accuracy with 4x less computation."
+        ),
+        ["model.decoding"],
+        id="test-time compute-optimal allocation is about inference, not training",
+    ),
+    pytest.param(
+        "Parallel Redundancy Removal for Fast Vision Transformers",
+        (
+            "Vision transformers spend most of their computation on redundant image tokens. We "
+            "propose a token merging scheme that compares all token pairs in parallel and combines "
+            "similar tokens between blocks, so that later blocks process fewer tokens. The step "
+            "runs in parallel for all images of a batch and adds little latency. On ImageNet it "
+            "reduces the FLOPs of ViT-B by 40% with a 0.3% drop in top-1 accuracy."
+        ),
+        ["model.dynamic"],
+        id="'parallel' alone is not distributed execution",
+    ),
+    pytest.param(
+        "MLBench Inference Benchmark",
+        (
+            "Machine-learning inference systems are hard to compare. We present a benchmark suite "
+            "that measures the latency and throughput of inference systems across hardware "
+            "platforms under a common set of rules, and report results for 20 systems."
+        ),
+        ["hardware.characterization"],
+        id="an inference benchmark is a characterization, not a serving system",
+    ),
+    pytest.param(
+        "Product-Key Lookup Layers for Language Models",
+        (
+            "We introduce a lookup layer that adds billions of parameters to a language model "
+            "architecture at a negligible computational cost. At inference time, a product-key "
+            "lookup selects a few slots of a large table for each token. The layer replaces a feed-"
+            "forward block, and a 12-layer model with it outperforms a 24-layer baseline while "
+            "being twice as fast at inference time."
+        ),
+        ["model.architecture"],
+        id="'at inference time' says when, not a decoding method",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), CASES)
+def test_the_primary_leaf_is_the_contribution_not_the_setting(
+    model: LocalModel, title: str, abstract: str, expected: list[str]
+) -> None:
+    primary = model.analyse(title, abstract).choice.leaves[0]
+    assert primary in expected
