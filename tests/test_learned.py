@@ -29,13 +29,16 @@ from pipeline.local_model.training import (
     LeafConfig,
     LevelFeatures,
     analyse,
+    best_threshold,
     choose_leaf_config,
     choose_levels,
+    f_beta,
     fit,
     fit_analysed,
     fit_levels_head,
     item_levels,
     levels_f1_of,
+    one_paper_of_f_beta,
 )
 from pipeline.stages.screen import apply, low_confidence
 from pipeline.taxonomy import load_taxonomy
@@ -130,6 +133,25 @@ def test_the_most_regularised_near_best_membership_config_is_chosen() -> None:
     assert choose_leaf_config({strong: 0.85, middle: 0.86, weak: 0.88}, 0.003) == weak
     assert choose_leaf_config({strong: 0.85, middle: 0.88, weak: 0.87}, 0.003) == middle
     assert LEAF_CONFIGS[0].c == min(c.c for c in LEAF_CONFIGS)
+
+
+def test_a_flat_f_beta_does_not_pick_the_threshold_by_a_hair() -> None:
+    """Scores within one paper of the best are a tie, and the tie goes to the threshold nearest
+    0.5: a retraining that moves the best by a hair must not move the threshold."""
+    gold = [True] * 40 + [False] * 10
+    kept = [True] * 38 + [False] * 2 + [True] * 6 + [False] * 4
+    one = one_paper_of_f_beta(gold, kept, 2.0)
+    assert one > 0
+    # The F-beta one relevant paper fewer would score is exactly one paper below.
+    fewer = [True] * 37 + [False] * 3 + [True] * 6 + [False] * 4
+    assert one == pytest.approx(f_beta(gold, kept, 2.0) - f_beta(gold, fewer, 2.0))
+    flat = {0.1: 0.9396, 0.15: 0.9396, 0.2: 0.9392, 0.25: 0.9364}
+
+    def score(t: float) -> float:
+        return flat.get(t, 0.5)
+
+    assert best_threshold(score) == (0.15, 0.9396)  # the best by a hair; exact tie: nearest 0.5
+    assert best_threshold(score, tolerance=0.0017) == (0.2, 0.9392)
 
 
 def test_membership_without_word_pairs_has_no_pair_weights(

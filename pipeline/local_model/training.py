@@ -329,11 +329,25 @@ def _leaves_f1(answers: list[tuple[set[str], set[str]]]) -> float:
     return _f1(tp, sum(len(g) for g, _ in answers), sum(len(w) for _, w in answers))
 
 
-def _best_threshold(f1_at: Callable[[float], float]) -> tuple[float, float]:
-    """The threshold with the best F1 (ties: the one nearest 0.5), and that F1."""
+def best_threshold(
+    f1_at: Callable[[float], float], tolerance: float = 0.0
+) -> tuple[float, float]:
+    """The threshold with the best F1, and that F1. Thresholds scoring within ``tolerance`` of
+    the best count as tied; ties go to the one nearest 0.5."""
     f1 = {t: f1_at(t) for t in THRESHOLDS}
-    best = max(THRESHOLDS, key=lambda t: (f1[t], -abs(t - 0.5)))
+    top = max(f1.values())
+    best = min((t for t in THRESHOLDS if f1[t] >= top - tolerance), key=lambda t: abs(t - 0.5))
     return best, f1[best]
+
+
+def one_paper_of_f_beta(gold: list[bool], got: list[bool], beta: float) -> float:
+    """What F-beta loses when one more relevant paper is kept out: a score difference smaller
+    than this is one paper's noise, not a better threshold."""
+    for i, (g, p) in enumerate(zip(gold, got, strict=True)):
+        if g and p:
+            worse = [*got[:i], False, *got[i + 1 :]]
+            return f_beta(gold, got, beta) - f_beta(gold, worse, beta)
+    return 0.0
 
 
 def _choose(
@@ -347,8 +361,18 @@ def _choose(
         return head_relevant(bool(item.signal.relevant), p.relevance, t)
 
     gold = [bool(i.example.relevant) for i, _ in scored]
-    relevance_threshold, _ = _best_threshold(
-        lambda t: f_beta(gold, [in_scope(i, p, t) for i, p in scored], RELEVANCE_BETA)
+
+    def answers(t: float) -> list[bool]:
+        return [in_scope(i, p, t) for i, p in scored]
+
+    # F-beta is flat over the low thresholds (0.10..0.20 within 0.0003 of each other on the
+    # shipped gold, less than one paper): the best of them by a hair was noise that moved the
+    # threshold from one retraining to the next. Within one paper's worth of the best, the
+    # threshold nearest 0.5 (the head's own even odds) is taken.
+    top, _ = best_threshold(lambda t: f_beta(gold, answers(t), RELEVANCE_BETA))
+    relevance_threshold, _ = best_threshold(
+        lambda t: f_beta(gold, answers(t), RELEVANCE_BETA),
+        tolerance=one_paper_of_f_beta(gold, answers(top), RELEVANCE_BETA),
     )
 
     # Calibration: P(answer right) from the logit of its raw probability.
@@ -437,7 +461,7 @@ def choose_levels(
                 levels[c][i] = item_levels(head, items[i], more)
 
     def threshold(c: float) -> tuple[float, float]:
-        return _best_threshold(lambda t: levels_f1_of(items, levels[c], t))
+        return best_threshold(lambda t: levels_f1_of(items, levels[c], t))
 
     best = {c: threshold(c) for c in level_cs}
     c = choose_leaf_config({c: f1 for c, (_, f1) in best.items()})
@@ -490,7 +514,7 @@ def fit_analysed(
 
     def leaf_threshold(ps: list[Prediction]) -> tuple[float, float]:
         """The secondary-leaf threshold by leaves F1, the levels head's threshold fixed."""
-        return _best_threshold(
+        return best_threshold(
             lambda t: _leaves_f1(_answer_sets(items, ps, leaf_ids, t, levels.threshold))
         )
 
