@@ -50,7 +50,7 @@ DOLLAR = (
 # How often a model gets it right: "character recognition rates of 96%", "coverage ratios of
 # 95%" (not a cache's hit rate or a drafter's acceptance rate): quality.
 RIGHT_RATE = (
-    r"\b(?:recognition|detection|identification|classification|coverage)\s(?:rates?|ratios?)\b"
+    r"\b(?:recognition|detection|identification|classification|coverage|pass)\s(?:rates?|ratios?)\b"
 )
 # The cost of what a distributed or federated system sends: "53% less communication cost",
 # "reduces communication costs by 2x" are memory (bandwidth saved), as the labelled sets call them.
@@ -199,10 +199,11 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
         # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations"),
         # the share of tasks completed ("a completion rate of 0.79")
-        r"completion rates?|\bau(?:c-?)?(?:roc|prc)\b|"
+        r"completion rates?|\bau(?:c-?)?(?:roc|prc)s?\b|"
         + RIGHT_RATE
         + "|"
-        r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|absolute deviations?|kappa|"
+        r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|(?-i:(?<![\w\\$])r(?=\s?=\s?[−-]?0?\.\d))|"
+        r"absolute deviations?|kappa|"
         + PREFERRED_BY
         + "|"
         + SOLVED_VERB

@@ -74,6 +74,7 @@ _UNIT = (
     r"\$\\mu\$\s?s\b|"
     r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|m?IoU\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
+    r"AU(?:C|ROC|PRC)\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
     r"TOPS\b|FPS\b|frames per second\b|k?Hz\b))"
 )
@@ -237,7 +238,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
             r"\bdice\b|intersection[\s-]over[\s-]union|"
-            r"\b(?:roc-?)?auc\b|\bau(?:c-?)?(?:roc|prc)\b|"
+            r"\b(?:roc-?)?aucs?\b|\bau(?:c-?)?(?:roc|prc)s?\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
@@ -275,13 +276,15 @@ _UNIT_METRIC = [
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("throughput", re.compile(r"\d\s?k?hz$", re.I)),  # a rate; kept only next to a rate word
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
-    ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|m?iou|f1|psnr|db|perplexity|ppl)$",
+    ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|m?iou|f1|psnr|db|perplexity|ppl|"
+                           r"au(?:c|roc|prc))$",
                            re.I)),
     ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?|ns|us)$|"
                            r"(?:[μµ]|\\mu\$\s?)s$", re.I)),
     ("cost", re.compile(r"^\$(?!\\)", re.I)),  # not LaTeX: "$\sim$3x"
-    ("quality", re.compile(r"\d\s?(?:points?|pp|percentage points?)$", re.I)),
+    # "2.3 points", "an 11.8-point improvement", "a 5.9 percentage-point gain"
+    ("quality", re.compile(r"\d\s?(?:-?(?:percentage-)?points?|pp|percentage points?)$", re.I)),
 ]  # fmt: skip
 # An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
 _ERROR_OF = re.compile(
@@ -774,7 +777,7 @@ _SIGNED_GAIN = re.compile(
 # A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
 # performance score (0.631)".
 _SCORE = re.compile(
-    r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|auc|score|ssim|psnr|"
+    r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|aucs?|au(?:c-?)?(?:roc|prc)s?|score|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
     # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
     r"(?:success|completion)\srate|"
@@ -878,6 +881,11 @@ _SCORE_LISTED = re.compile(
 # of the peak, as a utilisation is.
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
 _PERCENTS = re.compile(r"^[\d.,\s%\\]+(?:and|or)?[\d.,\s%\\]*$")
+# A correlation coefficient written as its symbol: "strong correlation (r = 0.96, p < 1e-14)",
+# "achieves partial r=0.75" (a fraction, not a rank "r = 8" nor "R = 4 rounds").
+_CORRELATION = re.compile(
+    r"(?<![\w\\$])(?:(?:partial|pearson(?:'s)?|spearman(?:'s)?)\s)?r\s?=\s?([−-]?0?\.\d+)(?![\d.%])"
+)
 # An achieved parameter count: "with only 14,862 parameters".
 _PARAMS = re.compile(
     r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
@@ -1022,6 +1030,9 @@ def _named_otherwise(after: str) -> bool:
     match = _COMPARED_NOUN.match(after) or _CHANGED_NOUN.match(after) or _CHANGE_IN.match(after)
     if match is None:
         return False
+    specified = _CHANGE_SPECIFIED.match(after)
+    if specified and any(c[0] == 0 for c in _cue_spans(after[specified.end() :][:40])):
+        return False  # "a 2% absolute improvement in mIoU": the words after "in" name it
     # "35% lower number of false negatives": a count or amount is named by what it counts
     counted = _QUANTITY_OF.match(after, match.end()) if _QUANTITY.search(match.group(0)) else None
     end = counted.end() + 1 if counted else match.end()
@@ -1303,6 +1314,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
     extra = (
         (_SIGNED_GAIN, None),
         (_SCORE, "quality"),
+        (_CORRELATION, "quality"),
         (_BENCHMARK_BARE, "quality"),
         (_SHARE_SCORE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
