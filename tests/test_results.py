@@ -564,9 +564,9 @@ def test_local_model_scores_on_the_labelled_results(
         # 0.051 / 0.650, 0.831 / 0.026 / 0.662, 0.831 / 0.026 / 0.662 (measured once each)
         ("results-extern13.jsonl", 0.88, 0.05, 0.74),
         ("results-extern14.jsonl", 0.81, 0.03, 0.65),
-        # judges of the fifteenth pass (one labeller, before the model ran on them; never tuned
-        # on): the same scores with the code before and after it, extern15 0.739 / 0.174 / 0.500,
-        # extern16 0.861 / 0.089 / 0.606
+        # judges of the fifteenth pass (two labellers, before the model ran on them; never tuned
+        # on): the same scores with the code before and after it, extern15 0.739 / 0.174 / 0.519,
+        # extern16 0.861 / 0.076 / 0.632
         ("results-extern15.jsonl", 0.70, 0.20, 0.46),
         ("results-extern16.jsonl", 0.83, 0.10, 0.57),
     ],
