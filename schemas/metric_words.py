@@ -47,6 +47,12 @@ DOLLAR = (
     r"(?<!\\sim)(?<!\\approx)(?<!\\times)(?<!\\le)(?<!\\ge)(?<!\\leq)(?<!\\geq)"
     r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
 )
+# The area under a ROC or precision-recall curve, by any of its names ("AUC", "ROC-AUC",
+# "AUROCs", "AUPRC"): a quality score.
+AREA_UNDER_CURVE = r"(?:roc-?)?aucs?|au(?:c-?)?(?:roc|prc)s?"
+# A correlation coefficient written as its symbol, before its value ("r = 0.96", "r=-0.94"; not a
+# rank "r = 8" nor "R = 4 rounds").
+CORRELATION_SYMBOL = r"(?<![\w\\$])r(?=\s?=\s?[−-]?0?\.\d)"
 # How often a model gets it right: "character recognition rates of 96%", "coverage ratios of
 # 95%" (not a cache's hit rate or a drafter's acceptance rate): quality.
 RIGHT_RATE = (
@@ -199,10 +205,10 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
         # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations"),
         # the share of tasks completed ("a completion rate of 0.79")
-        r"completion rates?|\bau(?:c-?)?(?:roc|prc)s?\b|"
+        r"completion rates?|\b(?:" + AREA_UNDER_CURVE + r")\b|"
         + RIGHT_RATE
         + "|"
-        r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|(?-i:(?<![\w\\$])r(?=\s?=\s?[−-]?0?\.\d))|"
+        r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|(?-i:" + CORRELATION_SYMBOL + r")|"
         r"absolute deviations?|kappa|"
         + PREFERRED_BY
         + "|"

@@ -15,9 +15,11 @@ from typing import Any
 from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.metric_words import (
     ACHIEVED_SCORE,
+    AREA_UNDER_CURVE,
     BENCH_NAME,
     BENCHMARK_SCORE,
     COMMUNICATED,
+    CORRELATION_SYMBOL,
     DATA_PRUNED,
     DOLLAR,
     GAIN_ON,
@@ -238,7 +240,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
             r"\bdice\b|intersection[\s-]over[\s-]union|"
-            r"\b(?:roc-?)?aucs?\b|\bau(?:c-?)?(?:roc|prc)s?\b|"
+            r"\b(?:" + AREA_UNDER_CURVE + r")\b|"
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
@@ -777,7 +779,9 @@ _SIGNED_GAIN = re.compile(
 # A bound or a bracket says it too: "SSIM > 0.93, MSE < 0.004", "MAE: 4.1 years", "a mean
 # performance score (0.631)".
 _SCORE = re.compile(
-    r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|aucs?|au(?:c-?)?(?:roc|prc)s?|score|ssim|psnr|"
+    r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|"
+    + AREA_UNDER_CURVE
+    + r"|score|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
     # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
     r"(?:success|completion)\srate|"
@@ -882,9 +886,11 @@ _SCORE_LISTED = re.compile(
 _THROUGHPUT_LEVEL = re.compile(r"\bthroughputs?\s(?:of|at|=|:|is|reaching)\s$", re.I)
 _PERCENTS = re.compile(r"^[\d.,\s%\\]+(?:and|or)?[\d.,\s%\\]*$")
 # A correlation coefficient written as its symbol: "strong correlation (r = 0.96, p < 1e-14)",
-# "achieves partial r=0.75" (a fraction, not a rank "r = 8" nor "R = 4 rounds").
+# "achieves partial r=0.75".
 _CORRELATION = re.compile(
-    r"(?<![\w\\$])(?:(?:partial|pearson(?:'s)?|spearman(?:'s)?)\s)?r\s?=\s?([−-]?0?\.\d+)(?![\d.%])"
+    r"(?:(?:partial|pearson(?:'s)?|spearman(?:'s)?)\s)?"
+    + CORRELATION_SYMBOL
+    + r"\s?=\s?([−-]?0?\.\d+)(?![\d.%])"
 )
 # An achieved parameter count: "with only 14,862 parameters".
 _PARAMS = re.compile(

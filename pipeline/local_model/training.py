@@ -369,10 +369,10 @@ def _choose(
     # shipped gold, less than one paper): the best of them by a hair was noise that moved the
     # threshold from one retraining to the next. Within one paper's worth of the best, the
     # threshold nearest 0.5 (the head's own even odds) is taken.
-    top, _ = best_threshold(lambda t: f_beta(gold, answers(t), RELEVANCE_BETA))
+    curve = {t: f_beta(gold, answers(t), RELEVANCE_BETA) for t in THRESHOLDS}
+    top, _ = best_threshold(curve.__getitem__)
     relevance_threshold, _ = best_threshold(
-        lambda t: f_beta(gold, answers(t), RELEVANCE_BETA),
-        tolerance=one_paper_of_f_beta(gold, answers(top), RELEVANCE_BETA),
+        curve.__getitem__, tolerance=one_paper_of_f_beta(gold, answers(top), RELEVANCE_BETA)
     )
 
     # Calibration: P(answer right) from the logit of its raw probability.
