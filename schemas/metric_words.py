@@ -27,17 +27,24 @@ SYSTEM_PERFORMANCE = (
     r"\b(?:application|execution|runtime|kernel|I/O|single-thread(?:ed)?|"
     r"multi-thread(?:ed)?)\sperformance\b"
 )
-# Tokens or resources used or spent are a cost ("reduces token use by 40%", "3x fewer tokens",
-# "-39% token reduction", "28.5%-83.2% resource savings"); the length a model generates or a
-# token budget is compute ("reduces the average response length by 53%", "saves 46% token
+# Tokens, calls or resources used or spent are a cost ("reduces token use by 40%", "3x fewer
+# tokens", "-39% token reduction", "28.5%-83.2% resource savings"); the length a model generates
+# or a token budget is compute ("reduces the average response length by 53%", "saves 46% token
 # budget").
 TOKEN_COST = (
     r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
-    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s)(?:[\w-]+\s)?tokens\b|"
+    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s|(?:visual|vision|image|video|patch)\s)"
+    r"(?:[\w-]+\s)?tokens\b|"
     # the tokens a request sends or is billed for: "a 3000x reduction in prompt length", "reduces
     # input token count to 22%", "reduces generated tokens by 2-3x"
     r"\bprompt\slengths?\b|\b(?:(?:input|output|prompt)\s)?token\scounts?\b|"
-    r"\b(?:generated|input|prompt)\stokens\b"
+    r"\b(?:generated|input|prompt)\stokens\b|"
+    # the calls an agent or a pipeline pays for: "reduces tool calls by 72%", "3x fewer LLM calls"
+    r"\b(?:tool|api|llm|model|function)\scalls\b|"
+    # what a change spends fewer of: "reducing tokens by an average of 30%", "cuts the number of
+    # output tokens by 2x" (not visual tokens: VISUAL_TOKENS)
+    r"\b(?:reduc|cut|sav)\w*\s(?:the\s)?(?:(?:total|average)\s)?(?:(?:number|count)\sof\s)?"
+    r"(?:(?:output|reasoning|thinking|generated|response|decoding)\s)?tokens\b"
 )
 # A dollar sign before an amount ("$0.12 per query", "$1.2M"); a "$" that opens or closes LaTeX
 # mathematics in arXiv text ("$65\%$", "$1.81\,\mathrm{m/s^2}$", "less than $0.1\%$") is none:
@@ -61,9 +68,13 @@ RIGHT_RATE = (
 # The cost of what a distributed or federated system sends: "53% less communication cost",
 # "reduces communication costs by 2x" are memory (bandwidth saved), as the labelled sets call them.
 COMMUNICATED = r"\bcommunication\scosts?\b"
+# The tokens a vision or video model processes: pruning or merging them saves computation ("reduces
+# 90% of visual tokens", "retains only 11.1% of the vision tokens").
+VISUAL_TOKENS = r"\b(?:visual|vision|image|video|patch)\stokens\b"
 TOKEN_COMPUTE = (
-    r"\btoken budgets?\b|\b(?:response|reasoning|output|generation|thinking|chain-of-thought|"
-    r"cot)\slengths?\b|\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
+    VISUAL_TOKENS + r"|\btoken budgets?\b|"
+    r"\b(?:response|reasoning|output|generation|thinking|chain-of-thought|cot)\slengths?\b|"
+    r"\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
     r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
     r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b|"
     # the steps a sampler or solver runs: "10x fewer denoising steps", "sampling iterations"

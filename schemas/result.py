@@ -152,6 +152,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     # a "sim" lead is "~" (LaTeX \sim without its backslash), no name: "by sim3x"; a "sub-"
     # lead is a bound: "sub-5us latencies"
     prefix = re.sub(r"\\?sim\s?$", "~", value[: first.start()]) if first else ""
+    # a LaTeX bound is no name either: "$\geq10\%$"
+    prefix = re.sub(r"\$?\\(?:geq?|leq?|gtrsim|lesssim)(?:\s?\$)?\s?$", "≥", prefix)
     lead = before + re.sub(r"(?i)(?:^|(?<=\s))sub-$", "<", prefix)
     if _NAME_BEFORE.search(lead):
         return "it is part of a name (a model, hardware or version such as 'A100' or 'Llama-2-7B')"

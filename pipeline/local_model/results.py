@@ -102,7 +102,9 @@ _LEAD = (
     # "sim" is "~" (LaTeX \sim) that lost its backslash: "by sim3x", "by \sim 3x"
     r"\\?sim(?=\s?\d)|"
     # LaTeX in arXiv text: "$\sim$3x", "$\approx$ 2x"
-    r"\$\\(?:sim|approx)\$)\s?)?"
+    r"\$\\(?:sim|approx)\$|"
+    # a LaTeX bound, its "$" closed before the figure or after it: "$\geq$5x", "$\geq10\%$"
+    r"\$?\\(?:geq?|leq?|gtrsim|lesssim)(?![a-z])(?:\s?\$)?)\s?)?"
 )
 _RESPECTIVELY = re.compile(r"^[^.;]{0,50}?\brespectively\b", re.I)
 # "6.0x and 8.1x in power consumption and model size": the metrics named right after a list.
@@ -148,7 +150,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             # "2.47x computational speedup" is a speedup: the noun, not its adjective, names it
             r"\bmacs\b|computations?\b|computational(?!\s(?:speed-?ups?|accelerations?)\b)|"
             r"multiply-accumulate|operations|"
-            r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)|"
+            # "1.45x compute-bound speedup", "more memory-bound": a regime, not what is measured
+            r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)(?![\s-]bound\b)|"
             r"floating[\s-]point operations|training budget|"
             # "a mere 0.46% of local computing resources"
             r"computing (?:resources|power|budget)|" + TOKEN_COMPUTE,
@@ -175,7 +178,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "memory",
         re.compile(
-            r"memory|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|data movement|"
+            r"memory(?![\s-]bound\b)|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|"
+            r"data movement|"
             r"data transfers?|" + COMMUNICATED + "|"
             r"(?-i:\bD?RAM\b)",
             re.I,
@@ -381,14 +385,14 @@ _BASELINE = re.compile(
 )
 _BASELINE_LEAD = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat\w*|than|over|compared (?:to|with)|against|versus|"
-    r"vs\.?|relative to)\s(?:the\s)?$",
+    r"vs\.?|relative to|improv\w*\s(?:up)?on)\s(?:the\s)?$",
     re.I,
 )
 # "outperforms imitation learning baselines and prior RL approaches": prior work listed after
 # other compared systems is a baseline as well.
 _BASELINE_LIST_LEAD = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat\w*|compared (?:to|with)|against|versus|vs\.?|"
-    r"relative to)\s(?:[\w-]+\s){1,4}(?:and|or)\s(?:the\s)?$",
+    r"relative to|improv\w*\s(?:up)?on)\s(?:[\w-]+\s){1,4}(?:and|or)\s(?:the\s)?$",
     re.I,
 )
 _COMPARATIVE = (
@@ -1069,6 +1073,15 @@ def _unknown_metric(after: str) -> bool:
     return sum(c.isupper() or c.isdigit() or c == "^" for c in name) >= 2
 
 
+# The tokens a model generates or spends, as what a change reduces ("reducing tokens by 30%",
+# "cuts the number of output tokens by 2x"): a cost, as TOKEN_COST names it elsewhere.
+_TOKENS_SPENT = re.compile(
+    r"(?:the\s)?(?:(?:total|average)\s)?(?:(?:number|count)\sof\s)?"
+    r"(?:(?:output|reasoning|thinking|generated|response|decoding)\s)?tokens",
+    re.I,
+)
+
+
 def _named_by_change(before: str, after: str) -> str | None:
     """The metric of "reduces <noun phrase> by N" / "N speedup in <metric>", or "" when that
     phrase names something that is no metric ("reduces communication volume by 4x"), or None
@@ -1101,6 +1114,8 @@ def _named_by_change(before: str, after: str) -> str | None:
         return "speedup"  # "speed up fine-tuning by 1.4x"
     if re.match(r"(?:(?:total|overall|average|mean)\s)?times?\b", phrase, re.I):
         return "speedup"  # "reduces the time it takes to fine-tune a model by 3.1x"
+    if _TOKENS_SPENT.fullmatch(phrase.strip()):
+        return "cost"  # "reducing tokens by an average of 30%": the tokens a model spends
     head = re.split(
         r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
     )[0]
