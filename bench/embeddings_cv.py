@@ -226,7 +226,7 @@ def relevance_cv(
     """Held-out relevance F1 of a logistic decision over the rules' relevance signals (no
     words) plus ``extra``, its threshold chosen by inner-CV F1 on the training folds, and the
     primary lenient that gives (the rules' primary of the papers it screens in)."""
-    from pipeline.local_model.training import C_RELEVANCE, _best_threshold, _logistic
+    from pipeline.local_model.training import C_RELEVANCE, _logistic, best_threshold
 
     def fit(train: list[Analysed]) -> Callable[[Analysed], float]:
         scored = [t for t in train if t.example.relevant is not None]
@@ -257,7 +257,7 @@ def relevance_cv(
             model = fit([t for i, t in enumerate(train) if i not in inner_set])
             for i in inner:
                 oof[i] = model(train[i])
-        threshold, _ = _best_threshold(lambda t, train=train, oof=oof: f1(train, oof, t))
+        threshold, _ = best_threshold(lambda t, train=train, oof=oof: f1(train, oof, t))
         model = fit(train)
         for i in test:
             held[i] = float(model(items[i]) >= threshold)

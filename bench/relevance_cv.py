@@ -50,12 +50,11 @@ from pipeline.local_model.learned import (  # noqa: E402
 from pipeline.local_model.training import (  # noqa: E402
     C_RELEVANCE,
     INNER_FOLDS,
-    RELEVANCE_BETA,
     Analysed,
     Example,
-    _best_threshold,
     _idf,
     analyse,
+    choose_relevance_threshold,
     f_beta,
     folds,
     relevance_head,
@@ -118,9 +117,7 @@ def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> float:
     if policy == "rules":
         return 0.5
     gold = [bool(i.example.relevant) for i in train]
-    return _best_threshold(
-        lambda t: f_beta(gold, _decide(policy, train, probs, t), RELEVANCE_BETA)
-    )[0]
+    return choose_relevance_threshold(gold, lambda t: _decide(policy, train, probs, t))
 
 
 def held_out(

@@ -57,10 +57,10 @@ from pipeline.local_model.training import (  # noqa: E402
     C_RELEVANCE,
     Analysed,
     Example,
-    _best_threshold,
     _level_rows,
     _logistic,
     analyse,
+    best_threshold,
     choose_levels,
     f_beta,
     folds,
@@ -156,7 +156,7 @@ def fit_and_answer(
         def at(t: float, score: Objective = score) -> float:
             return score(train, decisions(train, inner_probs, t), inner_levels)
 
-        thresholds[name] = _best_threshold(at)[0]
+        thresholds[name] = best_threshold(at)[0]
     data = _logistic(*_level_rows(train), choice.c, min_weight=0.0)
     levels_head = Head(data["weights"], data["bias"])
     levels = [levels_answer(i, item_levels(levels_head, i), choice.threshold) for i in test]

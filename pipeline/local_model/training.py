@@ -350,6 +350,25 @@ def one_paper_of_f_beta(gold: list[bool], got: list[bool], beta: float) -> float
     return 0.0
 
 
+def choose_relevance_threshold(
+    gold: list[bool], answers: Callable[[float], list[bool]]
+) -> float:
+    """The relevance threshold by F-beta (RELEVANCE_BETA) of ``answers(t)`` against ``gold``.
+
+    F-beta is flat over the low thresholds (0.10..0.20 within 0.0003 of each other on the
+    shipped gold, less than one paper): the best of them by a hair was noise that moved the
+    threshold from one retraining to the next. Within one paper's worth of the best, the
+    threshold nearest 0.5 (the head's own even odds) is taken.
+    """
+    got = {t: answers(t) for t in THRESHOLDS}
+    curve = {t: f_beta(gold, got[t], RELEVANCE_BETA) for t in THRESHOLDS}
+    top, _ = best_threshold(curve.__getitem__)
+    threshold, _ = best_threshold(
+        curve.__getitem__, tolerance=one_paper_of_f_beta(gold, got[top], RELEVANCE_BETA)
+    )
+    return threshold
+
+
 def _choose(
     items: list[Analysed], predictions: list[Prediction]
 ) -> tuple[float, tuple[float, float]]:
@@ -361,18 +380,8 @@ def _choose(
         return head_relevant(bool(item.signal.relevant), p.relevance, t)
 
     gold = [bool(i.example.relevant) for i, _ in scored]
-
-    def answers(t: float) -> list[bool]:
-        return [in_scope(i, p, t) for i, p in scored]
-
-    # F-beta is flat over the low thresholds (0.10..0.20 within 0.0003 of each other on the
-    # shipped gold, less than one paper): the best of them by a hair was noise that moved the
-    # threshold from one retraining to the next. Within one paper's worth of the best, the
-    # threshold nearest 0.5 (the head's own even odds) is taken.
-    curve = {t: f_beta(gold, answers(t), RELEVANCE_BETA) for t in THRESHOLDS}
-    top, _ = best_threshold(curve.__getitem__)
-    relevance_threshold, _ = best_threshold(
-        curve.__getitem__, tolerance=one_paper_of_f_beta(gold, answers(top), RELEVANCE_BETA)
+    relevance_threshold = choose_relevance_threshold(
+        gold, lambda t: [in_scope(i, p, t) for i, p in scored]
     )
 
     # Calibration: P(answer right) from the logit of its raw probability.
@@ -546,6 +555,7 @@ __all__ = [
     "LevelsChoice",
     "analyse",
     "choose_leaf_config",
+    "choose_relevance_threshold",
     "choose_levels",
     "fit",
     "fit_analysed",
