@@ -54,6 +54,10 @@ DOLLAR = (
     r"(?<!\\sim)(?<!\\approx)(?<!\\times)(?<!\\le)(?<!\\ge)(?<!\\leq)(?<!\\geq)"
     r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
 )
+# Average precision, its IoU threshold written after "@" or as LaTeX's subscript: "mAP@0.5",
+# "mAP_50", "AP_{50}", "AP50" (the plain "AP" only in capitals).
+MEAN_AP = r"\bmap(?:(?:@|_\{?)?\d+(?:[.:]\d+)?\}?)?\b"
+AVERAGE_PRECISION = r"(?-i:\bAP(?:_\{?)?(?:50|75)?\}?(?![\w{]))"
 # The area under a ROC or precision-recall curve, by any of its names ("AUC", "ROC-AUC",
 # "AUROCs", "AUPRC"): a quality score.
 AREA_UNDER_CURVE = r"(?:roc-?)?aucs?|au(?:c-?)?(?:roc|prc)s?"
@@ -207,9 +211,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     ),
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
-        r"win[\s-]rate|\bmap(?:@?\d+(?:[.:]\d+)?)?\b|top-?[15]|exact match|pass@\d|degrad\w*|"
+        r"win[\s-]rate|" + MEAN_AP + r"|top-?[15]|exact match|pass@\d|degrad\w*|"
         r"\bdrops?\b|\bwer\b|"
-        r"fidelity|(?-i:\bAP(?:50|75)?\b)|performance (?:drop|loss|gap|degradation)|recall|"
+        r"fidelity|" + AVERAGE_PRECISION + r"|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|improvements?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"

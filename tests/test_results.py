@@ -2047,6 +2047,14 @@ def test_fifteenth_pass_points_rates_and_correlations(
         # "compute-bound" and "memory-bound" name a regime, not what the figure measures
         ("Our sparsity delivers up to 1.45$\\times$ compute-bound speedup on the GPU.",
          [("up to 1.45$\\times$", "speedup")]),
+        # average precision with its threshold as LaTeX's subscript, and a fraction right before
+        # the score it is
+        ("Our detector, fine-tuned on the images, achieves an overall mAP_50 of 0.898.",
+         [("0.898", "quality")]),
+        ("Our detector reaches an AP_{50} of 0.71 on the new benchmark.", [("0.71", "quality")]),
+        ("Our federated training achieves 0.900 Accuracy and 0.966 ROC-AUC over single-site "
+         "models.", [("0.900", "quality"), ("0.966", "quality")]),
+        ("We report AP_50 metrics and train every detector for 0.5 epochs.", []),
     ],
 )  # fmt: skip
 def test_sixteenth_pass_tokens_calls_bounds_and_baselines(

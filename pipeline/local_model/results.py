@@ -16,6 +16,7 @@ from pipeline.local_model.text import Document, Sentence, quote_around
 from schemas.metric_words import (
     ACHIEVED_SCORE,
     AREA_UNDER_CURVE,
+    AVERAGE_PRECISION,
     BENCH_NAME,
     BENCHMARK_SCORE,
     COMMUNICATED,
@@ -25,6 +26,7 @@ from schemas.metric_words import (
     GAIN_ON,
     HARDWARE_NAME,
     KEPT_VERB,
+    MEAN_AP,
     METRIC_CUES,
     MODEL_SIZE,
     PER_SECOND,
@@ -233,7 +235,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "quality",
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-            r"win[\s-]rate|\bmap(?:@?\d+(?:[.:]\d+)?)?\b|(?-i:\bAP(?:50|75)?\b)|\bwer\b|\bfid\b|robustness|quality|"
+            r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bfid\b|"
+            r"robustness|quality|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
             r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
@@ -810,8 +813,10 @@ _SCORE = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s(?:better|lower|higher|less|more)\s(?:perplexity|ppl|bleu|"
     r"rouge(?:-\w+)?|fid|wer|f1)\b|"
     # the score written after its figure: "a near perfect 0.99 (0.9 average) rank correlation"
+    # ("0.900 Accuracy and 0.966 ROC-AUC": a fraction right before the score it is)
     r"(?<![\w.])(0?\.\d+|1\.0)(?:\s\([^()]{1,30}\))?\s(?:(?:rank|pearson|spearman)\s)?"
-    r"(?:correlation|auc|ssim|f1(?: score)?)\b|"
+    r"(?:correlation|(?:roc-?)?auc|au(?:c-?)?(?:roc|prc)|ssim|accuracy|m?iou|dice|"
+    r"f1(?: score)?)\b|"
     # a fraction before the measure it is: "0.9572 overall accuracy, 0.9576 macro F1-score, and
     # 0.9510 Cohen's Kappa"
     r"(?<![\w.])(0?\.\d+)\s(?:overall|macro|micro|weighted|balanced|mean|average)\s"
