@@ -2055,6 +2055,11 @@ def test_fifteenth_pass_points_rates_and_correlations(
         ("Our federated training achieves 0.900 Accuracy and 0.966 ROC-AUC over single-site "
          "models.", [("0.900", "quality"), ("0.966", "quality")]),
         ("We report AP_50 metrics and train every detector for 0.5 epochs.", []),
+        # a gain in points of a named score, the score's name between figure and "points"
+        ("Our sampler stays within 4 FID points of the teacher with far fewer steps.",
+         [("within 4 FID points", "quality")]),
+        ("Our survival model improves the C-index by 2-4 C-index points over the baselines.",
+         [("2-4 C-index points", "quality")]),
     ],
 )  # fmt: skip
 def test_sixteenth_pass_tokens_calls_bounds_and_baselines(

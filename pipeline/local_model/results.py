@@ -71,6 +71,8 @@ _UNIT = (
     # "an 11.8-point improvement", "a 5.9 percentage-point average gain" (not "the 24-point game")
     r"(?:-(?:percentage-)?|percentage-)points?\b(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|"
     r"increases?|drops?|decreases?|reductions?|boosts?|margins?|leads?|higher|better|lower)\b)|"
+    # a gain in points of a named score: "within 4 FID points", "0.7-0.8 accuracy points"
+    r"(?:accuracy|FID|BLEU|C-index|F1|m?AP|m?IoU|AUC|ROUGE(?:-\w+)?)\spoints?\b|"
     r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
@@ -238,6 +240,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bfid\b|"
             r"robustness|quality|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
+            r"\bc-index\b|"
             r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
             r"performance (?:gains?|improvements?)|success(?:ful(?:ly)?)?(?: rate)?\b|error rate|"
             + RIGHT_RATE
