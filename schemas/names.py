@@ -132,6 +132,20 @@ _WITH_UNIT = re.compile(
 _SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 
 
+# "a factor of 3", "a factor of about 3", "by a factor of ~1.35": a multiple.
+_FACTOR_OF = re.compile(
+    r"\ban?\s+factor\s+of\s+((?:about|around|approximately|nearly|roughly|almost|over|"
+    r"up\s+to)\s+|~\s?)?(\d+(?:\.\d+)?)\b",
+    re.I,
+)
+
+
+def _as_multiple(match: re.Match[str]) -> str:
+    lead = (match.group(1) or "").strip()
+    lead = "~" if lead == "~" else (f"{lead} " if lead else "")
+    return f"{lead}{match.group(2)}×"
+
+
 def reader_value(value: str) -> str:
     """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
     text = clean(_VALUE_LEAD.sub("", clean(value)))
@@ -140,7 +154,7 @@ def reader_value(value: str) -> str:
     if text.count("$") > 1 or text.endswith("$"):
         text = text.replace("$", "")
     text = TEX_TIMES.sub("×", text).replace("\\%", "%")
-    text = re.sub(r"\ban?\s+factor\s+of\s+(\d+(?:\.\d+)?)\b", r"\1×", text, flags=re.I)
+    text = _FACTOR_OF.sub(_as_multiple, text)
     text = re.sub(
         r"\b(?:an?\s+factor\s+of\s+(two|three|four|five|ten)|"
         r"(two|three|four|five|ten)(?:-?fold|\s+times))\b",

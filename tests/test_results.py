@@ -400,6 +400,8 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "It gives a tenfold reduction in latency."}, "10× speedup"),
         ({"metric": "energy", "value": "a factor of two",
           "quote": "It lowers energy use by a factor of two."}, "2× energy reduction"),
+        ({"metric": "speedup", "value": "a factor of about 3",
+          "quote": "It cuts latency by a factor of about 3."}, "about 3× speedup"),
         ({"metric": "throughput", "value": "2.5-fold",
           "quote": "It gives a 2.5-fold increase in throughput."}, "2.5× throughput"),
         ({"metric": "size", "value": "90%",
@@ -2060,6 +2062,9 @@ def test_fifteenth_pass_points_rates_and_correlations(
          [("within 4 FID points", "quality")]),
         ("Our survival model improves the C-index by 2-4 C-index points over the baselines.",
          [("2-4 C-index points", "quality")]),
+        # a factor with its qualifier
+        ("Our search enhances model quality by a factor of ~1.35 over a human-designed "
+         "baseline.", [("a factor of ~1.35", "quality")]),
     ],
 )  # fmt: skip
 def test_sixteenth_pass_tokens_calls_bounds_and_baselines(

@@ -929,7 +929,9 @@ _WORDS = re.compile(
     r"hundredths?)|"
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
-    r"an?\sfactor\sof\s(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
+    # "by a factor of ~1.35", "a factor of about 3"
+    r"an?\sfactor\sof\s(?:(?:about|around|approximately|nearly|roughly|almost|over|up\sto)\s|~\s?)?"
+    r"(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
     r"\d+/\d+(?=\sof\s))\b",
     re.I,
 )
