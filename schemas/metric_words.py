@@ -67,7 +67,9 @@ CORRELATION_SYMBOL = r"(?<![\w\\$])r(?=\s?=\s?[−-]?0?\.\d)"
 # How often a model gets it right: "character recognition rates of 96%", "coverage ratios of
 # 95%" (not a cache's hit rate or a drafter's acceptance rate): quality.
 RIGHT_RATE = (
-    r"\b(?:recognition|detection|identification|classification|coverage|pass)\s(?:rates?|ratios?)\b"
+    # with a word before it ("runtime pass rate" is no runtime)
+    r"\b(?:[\w-]+\s)?(?:recognition|detection|identification|classification|coverage|pass)\s"
+    r"(?:rates?|ratios?)\b"
 )
 # The cost of what a distributed or federated system sends: "53% less communication cost",
 # "reduces communication costs by 2x" are memory (bandwidth saved), as the labelled sets call them.
@@ -212,7 +214,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|" + MEAN_AP + r"|top-?[15]|exact match|pass@\d|degrad\w*|"
-        r"\bdrops?\b|\bwer\b|\bc-index\b|"
+        r"\bdrops?\b|\bwer\b|\bcer\b|\bc-index\b|"
         r"fidelity|" + AVERAGE_PRECISION + r"|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|improvements?\b|performance|"

@@ -237,7 +237,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "quality",
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-            r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bfid\b|"
+            r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bcer\b|\bfid\b|"
             r"robustness|quality|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
             r"\bc-index\b|"
@@ -638,6 +638,13 @@ _SPREAD_BEFORE = re.compile(
     re.I,
 )
 _FROM_BEFORE = re.compile(r"\bfrom\s$", re.I)
+# The starting point of a change named by its scores: "improved from Dice 0.684 and EF MAE 13.01
+# under heuristic extraction to Dice 0.906 and EF MAE 9.65" (a "from" earlier in the clause, its
+# "to" still ahead).
+_FROM_EARLIER = re.compile(r"\bfrom\s(?:(?!\bto\b)(?:[^.;:()]|\.\d))*$", re.I)
+_TO_AHEAD = re.compile(
+    r"^(?:(?!\bfrom\b)(?:[^.;:]|\.\d)){0,100}?\sto\s(?:[\w-]+\s){0,3}\d", re.I
+)
 # The figure reached may be written after the system it is for ("from 0.67 for HTML to 0.75") or
 # as a range of its own ("from 291 seconds to between 50 and 62 seconds").
 _TO_AFTER = re.compile(
@@ -700,8 +707,9 @@ _COMPARED = re.compile(
 # (pass@200 = 60.6%)": the compared system's figure (kept only when the bracket closes on it).
 # The words naming the system stop at a margin, a metric or the paper's own verb: "outperforms
 # the strongest baseline by a large margin (12.3%)", "outperforms all baselines in accuracy
-# (91.3%)", "is compared with BERT and reaches higher accuracy (93.4%)" are the paper's own.
-_SYSTEM_WORD = r"(?!(?:by|in|and|reach\w*|margin)\b)[\w.@-]+"
+# (91.3%)", "is compared with BERT and reaches higher accuracy (93.4%)", "surpasses the state of
+# the art on ELLAR (Top-1: 55.13%)" are the paper's own.
+_SYSTEM_WORD = r"(?!(?:by|in|on|across|and|reach\w*|margin)\b)[\w.@-]+"
 _COMPARED_BRACKET = re.compile(
     r"\b(?:than|below|above|outperform\w*|surpass\w*|beat\w*|versus|vs\.?|compared (?:to|with)|"
     # "no significant difference from the teacher ($0.748 \\pm 0.037$, ...)"
@@ -725,7 +733,10 @@ _BASELINE_BRACKET = re.compile(
     re.I,
 )
 # "about 90% of its baseline accuracy (62.6%)": the baseline's figure, restated in brackets.
-_BASELINE_NAMED_BRACKET = re.compile(r"\bbaseline(?:'s)?\s(?:[\w-]+\s){0,2}\($", re.I)
+# Also a later figure of the same bracket: "a supervised U-Net baseline (Dice 0.915, EF MAE 9.72)".
+_BASELINE_NAMED_BRACKET = re.compile(
+    r"\bbaseline(?:'s)?\s(?:[\w-]+\s){0,2}\((?:[^()]{0,40}?[\s,])?$", re.I
+)
 # The condition a result is measured under, not an outcome: "at sparsity 50%", "pruned to
 # sparsity 50%", "when reaching 98% of the optimal value", "after removing 10% of the examples".
 _CONDITION_BEFORE = re.compile(
@@ -803,6 +814,9 @@ _SCORE = re.compile(
     r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
     r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
     r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?\$?(\d+(?:\.\d+)?)"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    # a score's name right before its decimal: "reaches Dice 0.906 and EF MAE 9.65", "AUC 0.741"
+    r"\b(?:dice|" + AREA_UNDER_CURVE + r"|r?mse|mae|ssim|wer|cer|f1|m?iou)\s(\d*\.\d+)"
     r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a score named with its variant right before it: "BLEU-1 21.9", "ROUGE-L F 17.2", "f1-score
     # up to 0.76"
@@ -1528,7 +1542,7 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     name = _NAME_BEFORE.search(text[max(0, start - 30) : start])
     if name and _VERSION.fullmatch(value) and not _cue_spans(name.group(1)):
         return True
-    if text[end:].startswith(")") and _BASELINE_NAMED_BRACKET.search(
+    if re.match(r"[^()]{0,40}\)", text[end:]) and _BASELINE_NAMED_BRACKET.search(
         text[max(0, start - 60) : start]
     ):
         return True
@@ -1554,6 +1568,12 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True  # "for 10% performance improvements, models require ...": a condition
     if _FROM_BEFORE.search(text[max(0, start - 10) : start]) and _TO_AFTER.match(text[end:]):
         return True  # "reducing the drop from 9%-36% to within 5%": the starting point
+    if (
+        _FROM_EARLIER.search(text[max(0, start - 60) : start])
+        and _TO_AHEAD.match(text[end:])
+        and not re.search(r"\sto\s|->|→", value)  # "from 59.8% to 69.8%" is the change itself
+    ):
+        return True  # "from Dice 0.684 and EF MAE 13.01 ... to Dice 0.906": the starting point
     lead = text[max(0, start - 80) : start]
     if _BEATEN_BRACKET.search(lead) or _BASELINE_BRACKET.search(lead):
         return True
