@@ -214,7 +214,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
     "quality": re.compile(
         r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|scores?\b|\berrors?\b|\bloss\b|quality|"
         r"win[\s-]rate|" + MEAN_AP + r"|top-?[15]|exact match|pass@\d|degrad\w*|"
-        r"\bdrops?\b|\bwer\b|\bcer\b|\bc-index\b|"
+        r"\bdrops?\b|\bwer\b|\bcer\b|\bc-index\b|cross[\s-]entropy|"
         r"fidelity|" + AVERAGE_PRECISION + r"|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|improvements?\b|performance|"
