@@ -203,6 +203,13 @@ class WorkerPool:
 
     def _pick(self) -> _Worker:
         for index, worker in enumerate(self.workers):
+            # a process that has ended counts as exited even before its reader thread notices
+            # (two killed at once: the second's EOF may come after the first's retry picks)
+            if worker.exited is None and worker.process.poll() is not None:
+                worker.exited = (
+                    f"a model worker process exited (exit code {worker.process.returncode}); "
+                    "see its error output"
+                )
             if worker.exited is not None and self.respawns < self.max_respawns:
                 self.workers[index] = _Worker()
                 self.respawns += 1
