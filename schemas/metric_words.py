@@ -27,13 +27,24 @@ SYSTEM_PERFORMANCE = (
     r"\b(?:application|execution|runtime|kernel|I/O|single-thread(?:ed)?|"
     r"multi-thread(?:ed)?)\sperformance\b"
 )
+# What a vision or video model splits its input into ("visual tokens", "patch tokens").
+VISUAL = r"(?:visual|vision|image|video|patch)"
+# The tokens a model generates or spends, as a noun phrase ("the number of output tokens").
+SPENT_TOKENS = (
+    r"(?:the\s)?(?:(?:total|average)\s)?(?:(?:number|count)\sof\s)?"
+    r"(?:(?:output|reasoning|thinking|generated|response|decoding)\s)?tokens"
+)
+# A qualifier of "a factor of": "by a factor of ~1.35", "a factor of about 3".
+FACTOR_QUALIFIER = (
+    r"(?:(?:about|around|approximately|nearly|roughly|almost|over|up\s+to)\s+|~\s?)"
+)
 # Tokens, calls or resources used or spent are a cost ("reduces token use by 40%", "3x fewer
 # tokens", "-39% token reduction", "28.5%-83.2% resource savings"); the length a model generates
 # or a token budget is compute ("reduces the average response length by 53%", "saves 46% token
 # budget").
 TOKEN_COST = (
     r"\b(?:tokens?|resources?)[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
-    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s|(?:visual|vision|image|video|patch)\s)"
+    r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s|" + VISUAL + r"\s)"
     r"(?:[\w-]+\s)?tokens\b|"
     # the tokens a request sends or is billed for: "a 3000x reduction in prompt length", "reduces
     # input token count to 22%", "reduces generated tokens by 2-3x"
@@ -43,8 +54,7 @@ TOKEN_COST = (
     r"\b(?:tool|api|llm|model|function)\scalls\b|"
     # what a change spends fewer of: "reducing tokens by an average of 30%", "cuts the number of
     # output tokens by 2x" (not visual tokens: VISUAL_TOKENS)
-    r"\b(?:reduc|cut|sav)\w*\s(?:the\s)?(?:(?:total|average)\s)?(?:(?:number|count)\sof\s)?"
-    r"(?:(?:output|reasoning|thinking|generated|response|decoding)\s)?tokens\b"
+    r"\b(?:reduc|cut|sav)\w*\s" + SPENT_TOKENS + r"\b"
 )
 # A dollar sign before an amount ("$0.12 per query", "$1.2M"); a "$" that opens or closes LaTeX
 # mathematics in arXiv text ("$65\%$", "$1.81\,\mathrm{m/s^2}$", "less than $0.1\%$") is none:
@@ -76,7 +86,7 @@ RIGHT_RATE = (
 COMMUNICATED = r"\bcommunication\scosts?\b"
 # The tokens a vision or video model processes: pruning or merging them saves computation ("reduces
 # 90% of visual tokens", "retains only 11.1% of the vision tokens").
-VISUAL_TOKENS = r"\b(?:visual|vision|image|video|patch)\stokens\b"
+VISUAL_TOKENS = r"\b" + VISUAL + r"\stokens\b"
 TOKEN_COMPUTE = (
     VISUAL_TOKENS + r"|\btoken budgets?\b|"
     r"\b(?:response|reasoning|output|generation|thinking|chain-of-thought|cot)\slengths?\b|"

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from schemas.metric_words import KEPT_VERB
+from schemas.metric_words import FACTOR_QUALIFIER, KEPT_VERB
 from schemas.record import PaperRecord
 from schemas.result import TEX_TIMES, Result, metric_kind
 
@@ -133,11 +133,7 @@ _SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 
 
 # "a factor of 3", "a factor of about 3", "by a factor of ~1.35": a multiple.
-_FACTOR_OF = re.compile(
-    r"\ban?\s+factor\s+of\s+((?:about|around|approximately|nearly|roughly|almost|over|"
-    r"up\s+to)\s+|~\s?)?(\d+(?:\.\d+)?)\b",
-    re.I,
-)
+_FACTOR_OF = re.compile(rf"\ban?\s+factor\s+of\s+({FACTOR_QUALIFIER})?(\d+(?:\.\d+)?)\b", re.I)
 
 
 def _as_multiple(match: re.Match[str]) -> str:

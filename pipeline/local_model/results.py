@@ -23,6 +23,7 @@ from schemas.metric_words import (
     CORRELATION_SYMBOL,
     DATA_PRUNED,
     DOLLAR,
+    FACTOR_QUALIFIER,
     GAIN_ON,
     HARDWARE_NAME,
     KEPT_VERB,
@@ -34,6 +35,7 @@ from schemas.metric_words import (
     RATE,
     RIGHT_RATE,
     SOLVED_VERB,
+    SPENT_TOKENS,
     SYSTEM_PERFORMANCE,
     TIME_NOUN,
     TOKEN_COMPUTE,
@@ -950,8 +952,7 @@ _WORDS = re.compile(
     r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
     # "by a factor of ~1.35", "a factor of about 3"
-    r"an?\sfactor\sof\s(?:(?:about|around|approximately|nearly|roughly|almost|over|up\sto)\s|~\s?)?"
-    r"(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
+    r"an?\sfactor\sof\s" + FACTOR_QUALIFIER + r"?(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
     r"\d+/\d+(?=\sof\s))\b",
     re.I,
 )
@@ -1105,11 +1106,7 @@ def _unknown_metric(after: str) -> bool:
 
 # The tokens a model generates or spends, as what a change reduces ("reducing tokens by 30%",
 # "cuts the number of output tokens by 2x"): a cost, as TOKEN_COST names it elsewhere.
-_TOKENS_SPENT = re.compile(
-    r"(?:the\s)?(?:(?:total|average)\s)?(?:(?:number|count)\sof\s)?"
-    r"(?:(?:output|reasoning|thinking|generated|response|decoding)\s)?tokens",
-    re.I,
-)
+_TOKENS_SPENT = re.compile(SPENT_TOKENS, re.I)
 
 
 def _named_by_change(before: str, after: str) -> str | None:
