@@ -74,6 +74,27 @@ AREA_UNDER_CURVE = r"(?:roc-?)?aucs?|au(?:c-?)?(?:roc|prc)s?"
 # A correlation coefficient written as its symbol, before its value ("r = 0.96", "r=-0.94"; not a
 # rank "r = 8" nor "R = 4 rounds").
 CORRELATION_SYMBOL = r"(?<![\w\\$])r(?=\s?=\s?[−-]?0?\.\d)"
+# Named measures of a model's output that no other metric word covers: errors in the plural ("MAEs
+# of 13.4 and 5.9"), rank and linear correlations by their acronyms ("1.11 percent SRCC"),
+# distances between outputs and references ("90% lower Chamfer Distance", "2-10x larger
+# Wasserstein distances"), perceptual and video distances (LPIPS, FVD), a similarity of outputs
+# ("facial recognition similarity by +60%") and the rates at which outputs fail ("reduces the
+# Atomicity Violation Rate (AVR) by 47-100%").
+NAMED_MEASURE = (
+    r"\b(?:r?mse|mae|mape)s\b|\b(?:srocc|srcc|plcc|krcc)\b|\b(?:spearman|kendall)(?:'s)?\b|"
+    r"\b(?:chamfer|hausdorff|wasserstein|earth mover'?s?|edit|levenshtein)\sdistances?\b|"
+    r"\b(?:lpips|fvd)\b|\bsimilarit(?:y|ies)\b|\b(?:violation|failure)\srates?\b"
+)
+# A score known only by its acronym, raised or cut by the figure after it: "improves SWAS by
+# 25.4%", "an improvement in WGA by approximately 7%", "increases the DSC coefficient by 0.5%",
+# "reducing ADE by 14.29%" (the text before the figure; an acronym that is another metric's
+# word, "TTFT", names that metric instead: schemas.result.acronym_raised).
+ACRONYM_RAISED = (
+    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?|reduc\w*|lower\w*|decreas\w*|cut\w*)"
+    r"\s(?:(?:in|of)\s)?(?:the\s)?"
+    r"(?P<name>(?-i:[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*))(?:\s(?:coefficient|score|metric|index))?"
+    r"\sby\s(?:up to\s|about\s|approximately\s|around\s|nearly\s|over\s|more than\s)?$"
+)
 # How often a model gets it right: "character recognition rates of 96%", "coverage ratios of
 # 95%" (not a cache's hit rate or a drafter's acceptance rate): quality.
 RIGHT_RATE = (
@@ -236,7 +257,7 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         + RIGHT_RATE
         + "|"
         r"(?-i:(?<!\w)R(?:\^\{?2\}?|2)(?!\w))|(?-i:" + CORRELATION_SYMBOL + r")|"
-        r"absolute deviations?|kappa|"
+        r"absolute deviations?|kappa|" + NAMED_MEASURE + "|"
         + PREFERRED_BY
         + "|"
         + SOLVED_VERB

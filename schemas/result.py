@@ -14,7 +14,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from schemas.metric_words import HARDWARE_NAME, METRIC_CUES
+from schemas.metric_words import ACRONYM_RAISED, HARDWARE_NAME, METRIC_CUES
 
 Metric = Literal[
     "speedup", "throughput", "memory", "energy", "cost", "quality", "size", "compute", "other"
@@ -108,6 +108,11 @@ _CONDITION = re.compile(
     r"over|under|drops? to|rises? to|at)\s(?:about\s|around\s|only\s)?$",
     re.I,
 )
+# A sentence that opens with the condition its result holds under: "At moderate sparsity
+# (10-20%), CAP improves ...", "Under aggressive pruning that removes 88.9% of visual tokens, our
+# method preserves ...": a figure of that opening phrase (ended by a comma) is a setting.
+_OPENING_CONDITION = re.compile(r"^(?-i:Under|At)\s[^,;:]{0,80}$")
+_OPENING_CONDITION_END = re.compile(r"[^,;:.\d]{0,60},")
 # "on videos exceeding 30 minutes", "sequences of up to 32K tokens": which inputs were used.
 _INPUT_CONDITION = re.compile(
     r"\b(?:videos?|sequences?|inputs?|documents?|contexts?|prompts?|images?|clips?|texts?|"
@@ -185,7 +190,9 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
     budget = _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)
     if budget or limit or _BUDGET_OF.search(lead):
         return BUDGET_PROBLEM
-    if _CONDITION.search(lead):
+    if _CONDITION.search(lead) or (
+        _OPENING_CONDITION.search(before) and _OPENING_CONDITION_END.match(after)
+    ):
         return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
     if _INPUT_CONDITION.search(lead):
         return "it describes the inputs used ('on videos exceeding 30 minutes'), not an outcome"
@@ -242,7 +249,26 @@ def cue_near(metric: str, quote: str, start: int, end: int, reach: int = REACH) 
     pattern = METRIC_CUES.get(metric)
     if pattern is None:  # "other": nothing to check
         return True
+    if metric == "quality" and acronym_raised(quote, start) is not None:
+        return True
     return bool(in_reach(cue_spans(quote, {metric: pattern}), start, end, reach))
+
+
+_ACRONYM_RAISED = re.compile(ACRONYM_RAISED, re.I)
+
+
+def acronym_raised(quote: str, start: int) -> str | None:
+    """The acronym of a score that the figure at quote[start:] raises or cuts, named right
+    before it and by nothing else ("improves SWAS by 25.4%", "increases the DSC coefficient
+    by"), or None: not so written, or the acronym is another metric's word ("reduces TTFT by")
+    or a chip's name."""
+    raised = _ACRONYM_RAISED.search(quote[max(0, start - 60) : start])
+    if raised is None:
+        return None
+    name = raised.group("name")
+    if cue_spans(name, METRIC_CUES) or re.fullmatch(HARDWARE_NAME, name):
+        return None
+    return name
 
 
 # "outperforms vLLM by 1.1x to 2x", "set a 3.88x better baseline": a comparison of the paper's

@@ -30,6 +30,7 @@ from schemas.metric_words import (
     MEAN_AP,
     METRIC_CUES,
     MODEL_SIZE,
+    NAMED_MEASURE,
     PER_SECOND,
     PREFERRED_BY,
     RATE,
@@ -45,6 +46,7 @@ from schemas.result import (
     BUDGET_PROBLEM,
     EXPENSE_KINDS,
     MULTIPLE_VALUE,
+    acronym_raised,
     benchmark_gain,
     context_kinds,
     cue_near,
@@ -132,7 +134,8 @@ _LISTED = re.compile(r",\s|\s(?:and|or)\s")
 # A decimal of a list whose unit is written only after its last item: "by 2.3, 4.1 and 1.8 points".
 _BARE_ITEM = r"[−-]?\d+\.\d+"
 _FIGURE = re.compile(
-    rf"(?<![\w.,/-]){_LEAD}(?:"
+    # not a number of a measure's name ("mAP@0.5", "Recall@10")
+    rf"(?<![\w.,/@-]){_LEAD}(?:"
     rf"{_ONE}(?:,\s{_ONE})*,?\s(?:and|or)\s{_ONE}"  # a list: 8.7%, 12.2% and 11.0%
     # "2.3, 4.1 and 1.8 ms, respectively"
     rf"|(?P<bare>{_BARE_ITEM}(?:,\s{_BARE_ITEM})*,?\s(?:and|or)\s{_ONE}"
@@ -251,6 +254,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:gains?|improvements?)(?: over [\w.-]+)? on (?:the\s)?(?:[\w-]+\s){0,2}"
             r"(?:benchmarks?|datasets?|tasks?)\b|"
             r"\b(?:rmse|mae|mse|mape|ssim|psnr)\b|absolute (?:percentage )?errors?|"
+            + NAMED_MEASURE
+            + "|"
             r"\bdice\b|intersection[\s-]over[\s-]union|"
             r"\b(?:" + AREA_UNDER_CURVE + r")\b|"
             r"(?:rank |pearson |spearman )?correlation|"
@@ -488,16 +493,6 @@ _CHANGE_IN_ACRONYM = re.compile(
     r"^\s?(?:[\w-]+\s)?(?:improvements?|gains?|boosts?|increases?|reductions?|decreases?)\s"
     r"(?:in|of)\s(?:the\s)?(?P<name>[A-Z][A-Za-z0-9^_]*)(?=\s(?:over|than|compared|versus|vs|"
     r"and|while|across|relative)\b|\s?[,.;)]|$)"
-)
-# A gain of a score named only by its acronym, before the figure: "an improvement in WGA by
-# approximately 7%", "increases the DSC coefficient by 0.5%" (a measure of the model's output),
-# or a cut of one ("reducing ADE by 14.29%": an error a method lowers).
-_ACRONYM_RAISED_BY = re.compile(
-    r"\b(?:improv\w*|increas\w*|rais\w*|boost\w*|gains?|reduc\w*|lower\w*|decreas\w*|cut\w*)"
-    r"\s(?:(?:in|of)\s)?(?:the\s)?"
-    r"(?P<name>(?-i:[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*))(?:\s(?:coefficient|score|metric|index))?"
-    r"\sby\s(?:up to\s|about\s|approximately\s|around\s|nearly\s|over\s|more than\s)?$",
-    re.I,
 )
 _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
@@ -817,7 +812,7 @@ _SCORE = re.compile(
     r"dice(?:\ssimilarity)?\scoefficient|intersection[\s-]over[\s-]union|m?iou|"
     # an error or a fit, with its acronym in brackets: "mean absolute errors (MAE) of 3.60 mmHg",
     # "mean absolute deviations of 27 years", "RMSEs as low as 0.073~N", "$R^2$ score of $0.99$"
-    r"(?:absolute|squared?|prediction)\s(?:errors?|deviations?)|r?mses|"
+    r"(?:absolute|squared?|prediction)\s(?:errors?|deviations?)|(?:r?mse|mae|mape)s|"
     r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
     r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
     r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?)(?:up to\s)?\$?(\d+(?:\.\d+)?)"
@@ -846,7 +841,11 @@ _SCORE = re.compile(
     # 0.9510 Cohen's Kappa"
     r"(?<![\w.])(0?\.\d+)\s(?:overall|macro|micro|weighted|balanced|mean|average)\s"
     r"(?:accuracy|f1(?:[\s-]score)?|precision|recall|auc)\b|"
-    r"(?<![\w.])(0?\.\d+)\s(?:cohen'?\s?s\s)?kappa\b",
+    r"(?<![\w.])(0?\.\d+)\s(?:cohen'?\s?s\s)?kappa\b|"
+    # a score after an article, its name right after it: "an 80.2 Pass@1 on LiveCodeBench", "a
+    # 45.3 mAP", "a 28.4 BLEU"
+    r"\ban?\s(\d+(?:\.\d+)?)\s(?:pass@\d+|f1(?:[\s-]score)?|bleu(?:-\d)?|rouge-\w+|"
+    r"m?ap(?:@[\d.:]+|_?\{?\d+\}?)?|m?iou|ndcg(?:@\d+)?|exact match|cider|meteor)(?![\w@])",
     re.I,
 )
 # A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
@@ -871,9 +870,10 @@ _SCORE_REACHED = re.compile(
     r"((?:between\s)?(?:\d*\.\d+|\d+k)(?:\sand\s(?:\d*\.\d+|\d+k))?)(?![\w%×]|\.\d)",
     re.I,
 )
-# A score without a unit, of a benchmark named by its capitals (BENCHMARK_NAMED).
+# A score without a unit, of a benchmark named by its capitals (BENCHMARK_NAMED); not a decimal
+# after a name and a colon, which is as often a setting ("T: 0.6").
 _BENCHMARK_BARE = re.compile(
-    rf"(?<![\w.])(\d+\.\d+)\son\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
+    rf"(?<![\w.@])(\d+\.\d+)\son\s(?:the\s)?(?!{HARDWARE_NAME}){BENCH_NAME}(?![\w-])|"
     rf"(?<![\w-])(?!{HARDWARE_NAME}){BENCH_NAME}\s(?:improves|increases|rises|gains)\sby\s"
     r"((?:up to\s|about\s|over\s|nearly\s)?\d+(?:\.\d+)?)(?![\w%×]|\.\d)"
     r"(?!\s?(?:x|times|percent|fold)\b)",
@@ -926,10 +926,11 @@ _CORRELATION = re.compile(
     + CORRELATION_SYMBOL
     + r"\s?=\s?([−-]?0?\.\d+)(?![\d.%])"
 )
-# An achieved parameter count: "with only 14,862 parameters".
+# An achieved parameter count: "with only 14,862 parameters", "with only 0.8M trainable
+# parameters", "using only 153k model parameters".
 _PARAMS = re.compile(
     r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
-    r"(?:parameters|params))\b",
+    r"(?:(?:trainable|learnable|tunable|model|network)\s)?(?:parameters|params))\b",
     re.I,
 )
 # A budget in GPU hours, in thousands and on named hardware: "in just 314K H800 GPU hours",
@@ -1084,13 +1085,9 @@ def _named_otherwise(after: str) -> bool:
 def _acronym_raised(quote: str, start: int, end: int) -> bool:
     """Is quote[start:end] a gain in percent or points of a score that only its acronym names,
     written before the figure ("increases the DSC coefficient by 0.5%")?"""
-    raised = _ACRONYM_RAISED_BY.search(quote[max(0, start - 60) : start])
+    name = acronym_raised(quote, start)
     return (
-        raised is not None
-        and bool(_SHARE.search(quote[start:end]))
-        and not _cue_spans(raised.group("name"))
-        and not re.fullmatch(HARDWARE_NAME, raised.group("name"))
-        and cue_near("quality", quote, start, end)  # the schema's check: "improvement", ...
+        name is not None and bool(_SHARE.search(quote[start:end])) and not _cue_spans(name)
     )
 
 
