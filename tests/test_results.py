@@ -2151,6 +2151,9 @@ def test_sixteenth_pass_tokens_calls_bounds_and_baselines(
          "94.6% of the original accuracy.", [("94.6%", "quality")]),
         # not without the comma that ends the opening condition
         ("At 4-bit precision our method retains 98% of the accuracy.", [("98%", "quality")]),
+        # fidelity is a quality; what a text or a model is condensed to is its size
+        ("Our codec keeps 99.5% semantic fidelity even when the text is condensed to 27.9% of "
+         "its original length.", [("99.5%", "quality"), ("27.9%", "size")]),
     ],
 )  # fmt: skip
 def test_seventeenth_pass_named_measures_acronyms_and_opening_conditions(

@@ -173,6 +173,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             # "a smaller 3B model achieves 72.4%": an article before "smaller" makes it a
             # model's attribute, not what a figure measures ("a 4x smaller model" still is)
             MODEL_SIZE + r"|(?<!\ba\s)(?<!\bthe\s)smaller|compress\w*|compression ratio|"
+            # "the text volume is condensed to 27.9% of its original length"
+            r"\bcondens(?:e|es|ed|ing)\b|"
             r"parameters|parameter counts?|"
             r"(?:pruning|sparsity) (?:ratios?|rates?|levels?)|"
             r"\bsparsity\b|"
@@ -243,7 +245,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
             r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bcer\b|\bfid\b|"
-            r"robustness|quality|"
+            r"robustness|quality|\bfidelity\b|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
             r"\bc-index\b|cross[\s-]entropy|"
             r"hallucination rates?|\b(?:training|validation|test|evaluation)\slosse?s?\b|"
