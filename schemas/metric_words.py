@@ -275,7 +275,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "size": re.compile(
-        r"\bsize\b|smaller|compress\w*|\bcondens(?:e|es|ed|ing)\b|parameters|parameter counts?|params|bits?\b|\bbpw\b|"
+        r"\bsize\b|smaller|compress\w*|\bcondens(?:e|es|ed|ing)\b|parameters|parameter counts?|"
+        r"params|bits?\b|\bbpw\b|"
         r"prun\w*|sparsity|sparse|weights|storage",
         re.I,
     ),
