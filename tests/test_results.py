@@ -2151,6 +2151,11 @@ def test_sixteenth_pass_tokens_calls_bounds_and_baselines(
          "94.6% of the original accuracy.", [("94.6%", "quality")]),
         # not without the comma that ends the opening condition
         ("At 4-bit precision our method retains 98% of the accuracy.", [("98%", "quality")]),
+        # a gain in absolute points; energy in kilojoules and kilowatt-hours
+        ("Our agent outperforms frontier agents by over 23 absolute points.",
+         [("over 23 absolute points", "quality")]),
+        ("Our scheduler saves 12.5 kWh of training energy per day.", [("12.5 kWh", "energy")]),
+        ("Our kernel needs 17.6 kJ of energy per request.", [("17.6 kJ", "energy")]),
         # fidelity is a quality; what a text or a model is condensed to is its size
         ("Our codec keeps 99.5% semantic fidelity even when the text is condensed to 27.9% of "
          "its original length.", [("99.5%", "quality"), ("27.9%", "size")]),

@@ -77,12 +77,13 @@ _UNIT = (
     r"increases?|drops?|decreases?|reductions?|boosts?|margins?|leads?|higher|better|lower)\b)|"
     # a gain in points of a named score: "within 4 FID points", "0.7-0.8 accuracy points"
     r"(?:accuracy|FID|BLEU|C-index|F1|m?AP|m?IoU|AUC|ROUGE(?:-\w+)?)\spoints?\b|"
-    r"points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
+    # "by over 23 absolute points"
+    r"(?:absolute\s)?points?\b|tokens?\s?/\s?s(?:ec)?\b|tokens? per sec(?:ond)?\b|"
     r"(?:requests?|queries|samples?|images?)\s?"
     r"(?:/\s?s\b|per second\b)|(?:samples?|images?|tokens?|inferences?|frames?)\s?/\s?k?J\b|"
     r"QPS\b|bits? per (?:weight|parameter)\b|ms\b|s\b|seconds?\b|ns\b|[μµ]s\b|(?<=\d)us\b|"
     r"\$\\mu\$\s?s\b|"
-    r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|mJ\b|J\b|[GT]OPS/W\b|"
+    r"sec\b|hours?\b|minutes?\b|days?\b|weeks?\b|[GMKT]B\b|mW\b|W\b|[mk]J\b|J\b|k?Wh\b|[GT]OPS/W\b|"
     r"BLEU\b|ROUGE(?:-\w+)?\b|mAP\b|m?IoU\b|F1\b|PSNR\b|dB\b|perplexity\b|PPL\b|"
     r"AU(?:C|ROC|PRC)\b|"
     r"[PT]?FLOPS\b|T\s?FLOPs\b|GFLOPs\b|GOPS\b|(?:peta|tera)\s?flops?\b|[PT]?FLOP/s|"
@@ -300,12 +301,13 @@ _UNIT_METRIC = [
     ("quality", re.compile(r"\d\s?(?:bleu|rouge(?:-\w+)?|map|m?iou|f1|psnr|db|perplexity|ppl|"
                            r"au(?:c|roc|prc))$",
                            re.I)),
-    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|mj|j|[gt]ops/w)$|/\s?k?j$", re.I)),
+    ("energy", re.compile(r"(?:\d|\s)(?:mw|w|[mk]j|j|k?wh|[gt]ops/w)$|/\s?k?j$", re.I)),
     ("speedup", re.compile(r"\d\s?(?:ms|s|seconds?|sec|hours?|minutes?|days?|weeks?|ns|us)$|"
                            r"(?:[μµ]|\\mu\$\s?)s$", re.I)),
     ("cost", re.compile(r"^\$(?!\\)", re.I)),  # not LaTeX: "$\sim$3x"
     # "2.3 points", "an 11.8-point improvement", "a 5.9 percentage-point gain"
-    ("quality", re.compile(r"\d\s?(?:-?(?:percentage-)?points?|pp|percentage points?)$", re.I)),
+    ("quality", re.compile(r"\d\s?(?:-?(?:percentage-)?points?|pp|percentage points?|"
+                           r"absolute points?)$", re.I)),
 ]  # fmt: skip
 # An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
 _ERROR_OF = re.compile(
