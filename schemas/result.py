@@ -84,11 +84,12 @@ _CONFIG_BEFORE = re.compile(
     re.I,
 )
 # "under a 1% accuracy budget", "at 50% sparsity", "with a KV cache budget of 20%", "uses a 10%
-# threshold", "evaluated with 2x, 4x and 8x compression ratios": a setting the experiment is run at.
+# threshold", "evaluated with 2x, 4x and 8x compression ratios", "with a poisoning rate of only
+# 0.5%": a setting the experiment is run at.
 _SETTING_NOUN = (
     r"(?:budgets?|constraints?|thresholds?|targets?|limits?|caps?|tolerances?|sparsity|"
-    r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?) "
-    r"(?:ratios?|rates?)|pruning|"
+    r"(?:compression|pruning|sparsity|drop|keep|retention|sampling|mask(?:ing)?|poisoning|"
+    r"injection|corruption|noise|dropout|learning|missing(?:ness)?) (?:ratios?|rates?)|pruning|"
     r"loads?|utili[sz]ation|bit-?widths?|scales?|risk|confidence(?: levels?)?)"
 )
 _BUDGET_BEFORE = re.compile(
@@ -99,7 +100,7 @@ _BUDGET_BEFORE = re.compile(
 _BUDGET_AFTER = re.compile(rf"^\s?(?:[\w-]+\s){{0,2}}{_SETTING_NOUN}\b", re.I)
 _BUDGET_OF = re.compile(
     rf"\b(?:under|within|with|given|at|for|using)\s(?:a\s|an\s|the\s)?(?:[\w-]+\s){{0,2}}"
-    rf"{_SETTING_NOUN}\s(?:of\s|=\s?)$",
+    rf"{_SETTING_NOUN}\s(?:of\s|=\s?)(?:only\s|just\s)?$",
     re.I,
 )
 # "when the load exceeds 80% of capacity": a condition, not an outcome.

@@ -113,6 +113,16 @@ def test_a_score_only_its_acronym_names_passes_as_quality() -> None:
         _result("30%", "Our kernel improves the H100 by 30%.", metric="quality")
 
 
+def test_a_rate_the_experiment_sets_is_a_setting() -> None:
+    with pytest.raises(ValidationError, match="budget or constraint"):
+        _result("only 0.5%", "Our attack succeeds 73% of the time with a poisoning rate of only "
+                "0.5%.", metric="quality")  # fmt: skip
+    assert [r["value"] for r in _results(
+        "We attack detectors. Our attack reaches a 73% success rate with a poisoning rate of only "
+        "0.5%, and a masking ratio of 75% in training."
+    )] == ["73%"]  # fmt: skip
+
+
 def test_a_figure_of_an_opening_condition_is_a_setting() -> None:
     with pytest.raises(ValidationError, match="condition of the experiment"):
         _result("10-20%", "At moderate sparsity (10-20%), our pruner beats Wanda by 3% accuracy.",
