@@ -147,7 +147,9 @@ HARDWARE_NAME = (
 ACHIEVED_SCORE = (
     r"\b(?:achiev\w*|attain\w*|obtain\w*|reach(?:es|ed|ing)?|scor(?:es|ed|ing))\s(?:only\s|"
     r"up to\s|over\s|about\s|nearly\s|around\s|an average of\s)?"
-    rf"(?={_PERCENT}(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT})*"
+    # each score may carry its setting in brackets: "88.9% (Speech) and 65.8% (Phoneme)"
+    rf"(?={_PERCENT}(?:\s\([^()]{{1,30}}\))?"
+    rf"(?:(?:,\s?|\s(?:and|or)\s|,\s(?:and|or)\s){_PERCENT}(?:\s\([^()]{{1,30}}\))?)*"
     r"(?:\s(?:on|in|for|across|with|at|under|when|while|over)\b(?!\s" + HARDWARE_NAME + r")|"
     r"\s?[,.;)]|$))"
 )

@@ -2161,6 +2161,9 @@ def test_sixteenth_pass_tokens_calls_bounds_and_baselines(
          "94.6% of the original accuracy.", [("94.6%", "quality")]),
         # not without the comma that ends the opening condition
         ("At 4-bit precision our method retains 98% of the accuracy.", [("98%", "quality")]),
+        # scores a system achieves, each with its setting in brackets
+        ("Our best systems achieved 88.9% (Speech) and 65.8% (Phoneme) on the leaderboard.",
+         [("88.9%", "quality"), ("65.8%", "quality")]),
         # the metrics listed after "in terms of" pair with the figures before them
         ("Our solution achieves up to 95.2% and 34.9% improvements in terms of response time "
          "and cost, respectively.", [("95.2%", "speedup"), ("34.9%", "cost")]),
