@@ -14,7 +14,8 @@ import re
 # spends ("App Stay Time", "watch time"), which a method lengthens.
 TIME_NOUN = (
     r"\b(?!(?:the|a|an|same|first|last|next|real|test|long|short|that|this|each|every|any|some|"
-    r"over|one|two|three|four|five|six|seven|eight|nine|ten|many|several|multiple|few|much|at|"
+    r"over|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|hundred|"
+    r"many|several|multiple|few|much|at|"
     r"in|of|on|and|or|by|to|linear|constant|quadratic|polynomial|logarithmic|stay|watch|screen|"
     r"dwell|play|viewing|reading|usage|per|with|across|within|from|no|its|their|our|what|"
     r"which)\s)[a-z][\w-]*\s"
@@ -206,6 +207,7 @@ BENCHMARK_NAMED = (
 METRIC_CUES: dict[str, re.Pattern[str]] = {
     "speedup": re.compile(
         r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|quicker|accelerat\w*|latenc\w*|"
+        r"\bas (?:fast|slow|quick)\b|"
         r"\btime\b|\bslow(?:s|ed|ing|down)?\b|"
         r"wall-?clock|runtime|run-time|ttft|time-to-first|delay|\bseconds?\b|\d\s?m?s\b|\bhours?\b|"
         # times below a millisecond: "620ns", "2.5us", "80 μs", "80$\mu$s"

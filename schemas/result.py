@@ -491,6 +491,7 @@ _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
 # Numbers written as words are figures too ("twice", "one million frames per second").
 _NUMBER_WORDS = re.compile(
     r"\b(?:half|twice|double[sd]?|triple[sd]?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"twenty|thirty|fifty|"
     r"\w+fold|sub-(?:second|millisecond|microsecond)|"
     r"hundreds?|thousands?|millions?|billions?|orders? of magnitude|quarters?|thirds?|fifths?|"
     r"tenths?)\b",

@@ -2161,6 +2161,12 @@ def test_sixteenth_pass_tokens_calls_bounds_and_baselines(
          "94.6% of the original accuracy.", [("94.6%", "quality")]),
         # not without the comma that ends the opening condition
         ("At 4-bit precision our method retains 98% of the accuracy.", [("98%", "quality")]),
+        # "as fast as" names a speed; multiples in words up to a hundred, "nearly double"
+        ("Our model is twice as fast and thirty times smaller than its prior version.",
+         [("twice", "speedup"), ("thirty times", "size")]),
+        ("Our server delivers a throughput nearly double that of the baseline.",
+         [("nearly double", "throughput")]),
+        ("Our kernels use a double buffer and run 2x faster than cuBLAS.", [("2x", "speedup")]),
         # scores a system achieves, each with its setting in brackets
         ("Our best systems achieved 88.9% (Speech) and 65.8% (Phoneme) on the leaderboard.",
          [("88.9%", "quality"), ("65.8%", "quality")]),

@@ -212,6 +212,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "speedup",
         re.compile(
             r"speed\s?-?ups?|speeds? up|\bspeed\b|faster|slower|accelerat\w*|latenc\w*|"
+            # "twice as fast as"
+            r"\bas (?:fast|slow|quick)\b|"
             r"response time|"
             r"\bdelays?\b|\bslow(?:s|ed|ing|down)?\b|"
             r"(?:inference|training|decoding|execution|running|search|wall-?clock|end-to-end|"
@@ -956,7 +958,10 @@ _WORDS = re.compile(
     r"\b(half(?![\s-]precision|-[a-z])|twice|(?:(?:one|two|three|an|\d+)\s)?orders?\sof\smagnitude|"
     r"(?:one|a|two|three)[\s-](?:thirds?|quarters?|fifths?|tenths?|twelfths?|twentieths?|"
     r"hundredths?)|"
-    r"(?:two|three|four|five|ten)(?:-fold|\stimes)|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|hundred)"
+    r"(?:-fold|\stimes)|"
+    # "nearly double that of the baseline" (not "double-precision", "a double buffer")
+    r"(?:nearly|almost|roughly|about|more than|over)\s(?:double|triple)(?![\w-])|"
     rf"(?<=by\s){_FOLD}|{_FOLD}(?=\s(?:{_CHANGE_WORD}|{_COMPARATIVE}|faster|slower|cheaper)\b)|"
     # "by a factor of ~1.35", "a factor of about 3"
     r"an?\sfactor\sof\s" + FACTOR_QUALIFIER + r"?(?:\d+(?:\.\d+)?|two|three|four|five|ten)|"
