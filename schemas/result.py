@@ -436,6 +436,40 @@ def benchmark_gain(quote: str, start: int, end: int) -> bool:
     return not any(first <= s and e <= last and name != "quality" for s, e, name in cues)
 
 
+# A gain written with its sign in brackets right after the task, dataset or benchmark it is
+# measured on, in a sentence that states a gain or a comparison ("improvements across visual
+# understanding (+7.82%) and generation (+8.46%)", "outperforming FAST in multimodal grounding
+# (+13.5%) and long-horizon tasks (+8.25)"): with no metric named, a gain in task quality.
+_SIGN_BEFORE = re.compile(r"[A-Za-z0-9\])-]\s\(\s?\+?$")
+_SIGN_CLOSE = re.compile(r"^\s?(?:pp|points?|percentage points?)?\s?\)", re.I)
+_GAIN_WORD = re.compile(
+    r"\b(?:improv\w*|outperform\w*|surpass\w*|gains?|boost\w*|enhanc\w*|better|beat(?:s|ing)?)\b",
+    re.I,
+)
+_BRACKET_REACH = 40
+
+
+def bracket_gain(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a signed gain in percent, points or a bare score, in brackets right
+    after what it is measured on, in a sentence that states a gain, with no word of another
+    metric right before the bracket?"""
+    value = quote[start:end]
+    before = quote[:start]
+    if not (value.startswith("+") or before.endswith("+")) or MULTIPLE_VALUE.search(value):
+        return False
+    if not re.fullmatch(r"\+?\d+(?:\.\d+)?\s?(?:\\?%|percent|pp|points?)?", value):
+        return False
+    if not (_SIGN_BEFORE.search(before) and _SIGN_CLOSE.match(quote[end:])):
+        return False
+    if not _GAIN_WORD.search(quote):
+        return False
+    opened = before.rfind("(")
+    cues = cue_spans(quote, METRIC_CUES)
+    return not any(
+        name != "quality" and opened - _BRACKET_REACH <= s and e <= end for s, e, name in cues
+    )
+
+
 def title_metrics(title: str) -> list[str]:
     """Every metric a paper's title names as its aim."""
     return [name for name, pattern in TITLE_METRICS.items() if pattern.search(title)]
@@ -557,6 +591,7 @@ class Result(BaseModel):
                 and self.metric in _title_metrics(info, quote)
             )
             and not (self.metric == "quality" and benchmark_gain(quote, start, end))
+            and not (self.metric == "quality" and bracket_gain(quote, start, end))
             and not (
                 self.metric in context_kinds(quote, start, end)
                 and self.metric in _paper_metrics(info, quote)

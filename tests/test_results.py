@@ -113,6 +113,44 @@ def test_a_score_only_its_acronym_names_passes_as_quality() -> None:
         _result("30%", "Our kernel improves the H100 by 30%.", metric="quality")
 
 
+def test_a_signed_gain_in_brackets_after_a_task_passes_as_quality() -> None:
+    _result("+7.82%", "Our method achieves improvements across visual understanding (+7.82%) "
+            "and generation (+8.46%).", metric="quality")  # fmt: skip
+    _result("8.25", "Outperforming FAST in multimodal grounding (+13.5%) and long-horizon tasks "
+            "(+8.25), it shows that tokenizers matter.", metric="quality")  # fmt: skip
+    # a word of another metric right before the bracket names the gain; no sign, no gain
+    with pytest.raises(ValidationError, match="is not named next to '35%'"):
+        _result("35%", "Our kernel improves decoding speed (+35%) over vLLM.", metric="quality")
+    with pytest.raises(ValidationError, match="is not named next to '7.82%'"):
+        _result("7.82%", "Our method improves visual understanding (7.82%).", metric="quality")
+    # no gain stated: a signed figure in brackets may be anything
+    with pytest.raises(ValidationError, match="is not named next to '\\+5%'"):
+        _result("+5%", "The dataset grows each year (+5%).", metric="quality")
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our method consistently achieves improvements across visual understanding (+7.82%) "
+         "and generation (+8.46%).", [("7.82%", "quality"), ("8.46%", "quality")]),
+        ("Outperforming FAST in multimodal grounding (+13.5%) and long-horizon tasks (+8.25), "
+         "our tokenizer serves as an interface.", [("13.5%", "quality"), ("8.25", "quality")]),
+        ("Gains are dataset dependent: they are small on UCF101 (+0.62) and largest on "
+         "EuroSAT (+5.78).", [("0.62", "quality"), ("5.78", "quality")]),
+        # the metric word right before the bracket names it
+        ("Our engine improves decoding speed (+35%) over vLLM.", [("35%", "speedup")]),
+        # an unsigned figure in brackets is no gain; a multiple is no quality
+        ("Our model improves visual understanding (7.82%).", []),
+        ("The dataset grows each year (+5%).", []),
+        ("Our model improves visual understanding (+2x).", []),
+    ],
+)  # fmt: skip
+def test_eighteenth_pass_signed_gains_in_brackets(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
 def test_a_rate_the_experiment_sets_is_a_setting() -> None:
     with pytest.raises(ValidationError, match="budget or constraint"):
         _result("only 0.5%", "Our attack succeeds 73% of the time with a poisoning rate of only "

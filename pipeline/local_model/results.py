@@ -48,6 +48,7 @@ from schemas.result import (
     MULTIPLE_VALUE,
     acronym_raised,
     benchmark_gain,
+    bracket_gain,
     context_kinds,
     cue_near,
     cue_spans,
@@ -803,6 +804,8 @@ _TIME_CHANGE_AFTER = re.compile(
 )
 _CHANGE_AFTER = re.compile(r"^\s?(?:less|fewer|smaller|lower|reduction|saving|saved)\b", re.I)
 # A signed gain written without a unit, before its change noun: "a +9.5 improvement in mAP30".
+# A signed score in brackets: "long-horizon tasks (+8.25)" (schemas.result.bracket_gain).
+_BRACKET_SIGNED = re.compile(r"(?<=\(\+)(\d+(?:\.\d+)?)(?=\s?\))")
 _SIGNED_GAIN = re.compile(
     r"(?<![\w.])(\+\d+(?:\.\d+)?)(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|increases?)\b)", re.I
 )
@@ -1369,6 +1372,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             found.append((s, e, named))
     extra = (
         (_SIGNED_GAIN, None),
+        (_BRACKET_SIGNED, None),
         (_SCORE, "quality"),
         (_CORRELATION, "quality"),
         (_BENCHMARK_BARE, "quality"),
@@ -1756,10 +1760,16 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and _THROUGHPUT_LEVEL.search(text[:start])
             ):
                 metric = "other"  # "GPU throughputs of 38.38%, 36.14%, and 31.96%"
-            if metric is None and benchmark_gain(quote, start - offset, end - offset):
+            s_at, e_at = start - offset, end - offset  # the figure's span in its quote
+            if metric is None and benchmark_gain(quote, s_at, e_at):
                 metric, direct = "quality", False  # "by at least 5.7% on the GLUE benchmark"
             elif metric is None and _acronym_raised(quote, start - offset, end - offset):
                 metric, direct = "quality", False  # "an improvement in WGA by approximately 7%"
+            elif (
+                metric is None
+                or (metric == "quality" and not cue_near(metric, quote, s_at, e_at))
+            ) and bracket_gain(quote, s_at, e_at):
+                metric, direct = "quality", False  # "in multimodal grounding (+13.5%)"
             elif (
                 metric in (None, aim)
                 and aim
