@@ -143,9 +143,17 @@ def test_a_signed_gain_in_brackets_after_a_task_passes_as_quality() -> None:
         ("Our model improves visual understanding (7.82%).", []),
         ("The dataset grows each year (+5%).", []),
         ("Our model improves visual understanding (+2x).", []),
+        # a share of what the hardware or an ideal allows is a utilisation; a share of a
+        # teacher's performance or of a peak accuracy stays a quality
+        ("Our kernels reach 70% of the theoretical peak performance of the GPU.",
+         [("70%", "other")]),
+        ("Our library achieves 96.5% of optimal performance without manual tuning.",
+         [("96.5%", "other")]),
+        ("Our student reaches 96.8% of its teacher's performance.", [("96.8%", "quality")]),
+        ("Our server achieves 59% to 72% of optimal throughput.", [("59% to 72%", "throughput")]),
     ],
 )  # fmt: skip
-def test_eighteenth_pass_signed_gains_in_brackets(
+def test_eighteenth_pass_signed_gains_in_brackets_and_shares_of_an_ideal(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected

@@ -478,6 +478,7 @@ _SUPPORTED = re.compile(
 )
 _LARGER_BATCH = re.compile(r"^\s?(?:larger|bigger)\sbatch(?:es|\ssizes?)\b", re.I)
 _MORE_AFTER = re.compile(r"^\s?(?:more|less)\b", re.I)
+_IDEAL = re.compile(r"\b(?:theoretical|optimal|ideal|peak|maximum|roofline|attainable)\b", re.I)
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 # Tasks a model completes or solves: their share is a success rate.
 _SOLVED = re.compile(SOLVED_VERB + "$", re.I)
@@ -1208,6 +1209,11 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
         ]
         if cues:
             return cues[0][2], True
+        ideal = _PERFORMANCE_OF.match(rest, share.end())
+        if ideal and _IDEAL.search(rest, share.start(), ideal.end()):
+            # "70% of the theoretical peak performance", "96.5% of optimal performance": the
+            # share of what the hardware or an ideal allows is a utilisation
+            return "other", True
         if (
             _RETAINED.search(text[max(0, start - 40) : start])
             or _PERFORMANCE_OF.match(rest, share.end())
