@@ -151,6 +151,11 @@ def test_a_signed_gain_in_brackets_after_a_task_passes_as_quality() -> None:
          [("96.5%", "other")]),
         ("Our student reaches 96.8% of its teacher's performance.", [("96.8%", "quality")]),
         ("Our server achieves 59% to 72% of optimal throughput.", [("59% to 72%", "throughput")]),
+        # "human" before another noun is what is measured on, not a human reference
+        ("Our network achieved reconstruction of a simulated human forearm with a PSNR of 29.23 "
+         "dB.", [("29.23 dB", "quality")]),
+        ("Our agent solves 41% of the tasks, while humans accomplish over 72.36% of them.",
+         [("41%", "quality")]),
     ],
 )  # fmt: skip
 def test_eighteenth_pass_signed_gains_in_brackets_and_shares_of_an_ideal(

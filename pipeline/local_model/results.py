@@ -482,9 +482,10 @@ _IDEAL = re.compile(r"\b(?:theoretical|optimal|ideal|peak|maximum|roofline|attai
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 # Tasks a model completes or solves: their share is a success rate.
 _SOLVED = re.compile(SOLVED_VERB + "$", re.I)
+# "human" alone only as a noun: "a simulated human forearm", "human pose" are what is measured on
 _HUMAN_BEFORE = re.compile(
-    r"\b(?:humans?|human\s(?:experts?|performance|accuracy|baselines?|level|annotators?|raters?|"
-    r"players?|participants?))\b(?!-)[^,;.()]{0,40}$",
+    r"\b(?:humans|human\s(?:experts?|performance|accuracy|baselines?|level|annotators?|raters?|"
+    r"players?|participants?)|human(?!\s[a-z]))\b(?!-)[^,;.()]{0,40}$",
     re.I,
 )
 _HUMAN_AFTER = re.compile(r"^\s?(?:[\w-]+\s){0,2}of\s(?:an?\s|the\s)?(?:[\w-]+\s)?humans?\b", re.I)
