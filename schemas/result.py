@@ -124,6 +124,12 @@ _INPUT_CONDITION = re.compile(
 # "a mean error of 5.1 ms over a 455 ms maximum simulation time": the scale a figure is read
 # against.
 _SCALE_BEFORE = re.compile(r"\bover\s(?:an?|the)\s$", re.I)
+# ... but "achieving over a 6% improvement in detection accuracy" is the size of a change
+_CHANGE_NOUN_AFTER = re.compile(
+    r"^\s?(?:(?:relative|absolute|average|overall)\s)?(?:improvements?|gains?|increases?|"
+    r"reductions?|decreases?|speedups?|savings?|boosts?|drops?)\b",
+    re.I,
+)
 # "under strict constraints (4 GPUs, within 24 hours)": a limit the experiment is held to.
 _CONSTRAINT_LEAD = re.compile(r"\b(?:constrain\w*|budgets?|limited to|restricted to)\b", re.I)
 _LIMIT_VALUE = re.compile(r"(?:within|under|at most|no more than)\s", re.I)
@@ -197,7 +203,7 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return "it is a condition of the experiment ('when the load exceeds 80%'), not an outcome"
     if _INPUT_CONDITION.search(lead):
         return "it describes the inputs used ('on videos exceeding 30 minutes'), not an outcome"
-    if _SCALE_BEFORE.search(before):
+    if _SCALE_BEFORE.search(before) and not _CHANGE_NOUN_AFTER.match(after):
         return "it is the scale a figure is read against ('over a 455 ms run'), not an outcome"
     percent = re.fullmatch(r"\d+(?:\.\d+)?\s?%", value) is not None
     if _PERCENTILE_AFTER.search(after) or (
