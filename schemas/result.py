@@ -83,6 +83,10 @@ _CONFIG_BEFORE = re.compile(
     r"seeds?|version)\s?(?:of\s|=\s?)?$",
     re.I,
 )
+# "with 960ms chunk size", "a 512 block size": the size a method is configured with
+_CONFIG_AFTER = re.compile(
+    r"^\s?(?:chunk|window|block|batch|patch|group|segment|tile|page|kernel|step)\s?sizes?\b", re.I
+)
 # "under a 1% accuracy budget", "at 50% sparsity", "with a KV cache budget of 20%", "uses a 10%
 # threshold", "evaluated with 2x, 4x and 8x compression ratios", "with a poisoning rate of only
 # 0.5%": a setting the experiment is run at.
@@ -191,7 +195,8 @@ def setting_problem(quote: str, start: int, end: int) -> str | None:
         return "it is a model's configuration ('11.5M / 2.4GFLOPs'), not an outcome"
     if _HW_GB_AFTER.search(after) or _HW_GB_BEFORE.search(before):
         return "it is a hardware configuration ('A100 40GB', '24GB GPU'), not an outcome"
-    if _CONFIG_BEFORE.search(lead) and not re.search(r"[%x×]|times", value):
+    configured = _CONFIG_BEFORE.search(lead) or _CONFIG_AFTER.search(after)
+    if configured and not re.search(r"[%x×]|times", value):
         return "it is a setting of the experiment ('batch size 32', 'rank 8'), not an outcome"
     limit = _LIMIT_VALUE.match(value) and _CONSTRAINT_LEAD.search(before[-200:])
     budget = _BUDGET_BEFORE.search(lead) and _BUDGET_AFTER.search(after)

@@ -167,6 +167,48 @@ def test_eighteenth_pass_signed_gains_in_brackets_and_shares_of_an_ideal(
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # LaTeX's "$\\sim$" inside the figure's mathematics keeps the figure whole
+        ("Our judge outperforms the baselines by $\\sim10\\%$ in average accuracy.",
+         [("$\\sim10\\%$", "quality")]),
+        # how often outputs are right, how often people prefer them
+        ("Our best model reaches 23.64% mean correctness, compared with a 57.2% human "
+         "acceptance baseline.", [("23.64%", "quality")]),
+        ("Our reward yields a 41.3% net human-preference improvement over the SFT baseline.",
+         [("41.3%", "quality")]),
+        # a size the method is configured with is a setting
+        ("Our recognizer reaches 6.71% WER, and streaming with 960ms chunk size stays close.",
+         [("6.71%", "quality")]),
+        # absolute gains of a score; a gain in a task named by its noun, not in its latency
+        ("Our model achieves absolute gains of up to 15% on reasoning.",
+         [("up to 15%", "quality")]),
+        ("Our agent achieves over 10% absolute improvement in vulnerability detection.",
+         [("over 10%", "quality")]),
+        ("Our agent achieves a 30% improvement in detection latency.", [("30%", "speedup")]),
+        # a score after its name and "about"; a pair in brackets, the method's score first
+        ("Our circuit keeps a near-perfect reconstruction (MSE of about 0.27).",
+         [("0.27", "quality")]),
+        ("Our pruning preserves full-token quality on VILA (54.5 vs. 54.6).",
+         [("54.5", "quality")]),
+    ],
+)  # fmt: skip
+def test_nineteenth_pass_correctness_configured_sizes_and_bracketed_pairs(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_a_gain_over_baselines_on_benchmarks_is_quality_in_a_paper_measuring_speed() -> None:
+    abstract = (
+        "We propose a tiny judge ensemble. Evaluations across five benchmarks demonstrate that it "
+        "outperforms the baselines by 10% in average performance. It also achieves a 3x speedup "
+        "in total training time."
+    )
+    assert _titled("A title", abstract) == [("10%", "quality"), ("3x", "speedup")]
+
+
 def test_a_rate_the_experiment_sets_is_a_setting() -> None:
     with pytest.raises(ValidationError, match="budget or constraint"):
         _result("only 0.5%", "Our attack succeeds 73% of the time with a poisoning rate of only "
