@@ -534,6 +534,13 @@ def _title_metrics(info: ValidationInfo, quote: str) -> set[str]:
 
 _FIGURE_ONLY = re.compile(r"[\d.,\s]+(?:[A-Za-z%×]{0,3})")
 # Numbers written as words are figures too ("twice", "one million frames per second").
+# A placing, said with its verb or noun so that it is no mere ordinal: "ranks first", "second
+# place" (a result of metric "other").
+_PLACING_VALUE = re.compile(
+    r"(?:rank(?:s|ed)?|placed|finished)\s(?:first|second|third|1st|2nd|3rd)|"
+    r"(?:first|second|third|1st|2nd|3rd)\splace",
+    re.I,
+)
 _NUMBER_WORDS = re.compile(
     r"\b(?:half|twice|double[sd]?|triple[sd]?|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"twenty|thirty|fifty|"
@@ -576,7 +583,8 @@ class Result(BaseModel):
     @model_validator(mode="after")
     def _value_in_quote(self, info: ValidationInfo) -> Result:
         value, quote = _collapse(self.value), _collapse(self.quote)
-        if not re.search(r"\d", value) and not _NUMBER_WORDS.search(value):
+        placing = _PLACING_VALUE.fullmatch(value)
+        if not re.search(r"\d", value) and not _NUMBER_WORDS.search(value) and not placing:
             raise ValueError(
                 f"value {self.value!r} has no number: give the measured figure with its unit "
                 "(e.g. '2.3x', '47%'), or drop this result"
@@ -608,6 +616,7 @@ class Result(BaseModel):
                 and self.metric in _paper_metrics(info, quote)
             )
             and not (self.metric == "speedup" and system_performance(quote, start, end))
+            and not (self.metric == "other" and placing)
         ):
             raise ValueError(
                 f"metric {self.metric!r} is not named next to {self.value!r} in the quote "

@@ -192,6 +192,14 @@ def test_eighteenth_pass_signed_gains_in_brackets_and_shares_of_an_ideal(
          [("0.27", "quality")]),
         ("Our pruning preserves full-token quality on VILA (54.5 vs. 54.6).",
          [("54.5", "quality")]),
+        ("Our features predict outcomes with accuracy close to annotations (0.79 vs. 0.75; "
+         "overlapping CI).", [("0.79", "quality")]),
+        # a placing in a contest; an ordinal of anything else is no result
+        ("On the test set, our system ranks first in Track 2.", [("ranks first", "other")]),
+        ("Our team won second place in the shared task.", [("second place", "other")]),
+        ("The first author ranks second in seniority.", []),
+        # "min" is no unit the local model reads: "15-20min of data collection" is a setting
+        ("Our model needs 15-20min of data collection per session.", []),
     ],
 )  # fmt: skip
 def test_nineteenth_pass_correctness_configured_sizes_and_bracketed_pairs(
@@ -207,6 +215,13 @@ def test_a_gain_over_baselines_on_benchmarks_is_quality_in_a_paper_measuring_spe
         "in total training time."
     )
     assert _titled("A title", abstract) == [("10%", "quality"), ("3x", "speedup")]
+
+
+def test_a_placing_is_a_value_only_with_its_verb_or_noun() -> None:
+    assert _result("ranks first", "Our system ranks first in Track 2.", metric="other")
+    assert _result("second place", "Our team won second place in the task.", metric="other")
+    with pytest.raises(ValidationError, match="has no number"):
+        _result("first", "Our system ranks first in Track 2.", metric="other")
 
 
 def test_a_rate_the_experiment_sets_is_a_setting() -> None:

@@ -813,7 +813,7 @@ _BRACKET_SIGNED = re.compile(r"(?<=\(\+)(\d+(?:\.\d+)?)(?=\s?\))")
 # A pair in brackets, the method's score first: "preserves full-token quality ... on VILA
 # 1.5-8B (54.5 vs. 54.6)" (the second is the compared system's).
 _BRACKET_VERSUS = re.compile(
-    r"(?<=\()(\d+\.\d+)(?=\s(?:vs\.?|versus)\s\d+\.\d+\))", re.I
+    r"(?<=\()(\d+\.\d+)(?=\s(?:vs\.?|versus)\s\d+\.\d+[);,])", re.I
 )
 _SIGNED_GAIN = re.compile(
     r"(?<![\w.])(\+\d+(?:\.\d+)?)(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|increases?)\b)", re.I
@@ -992,6 +992,16 @@ _WORD_TIME = re.compile(
     r"in\sless\sthan)\s(?:only\s|just\s|about\s|around\s|less\sthan\s|under\s)?"
     r"((?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|a\sfew)\s"
     r"(?:seconds|minutes|hours|days))\b",
+    re.I,
+)
+# A placing in a shared task or on a leaderboard: "ranks first in Track 2", "won second place".
+_PLACING = re.compile(
+    r"(?:\b((?:rank(?:s|ed)?|placed|finished)\s(?:first|second|third|1st|2nd|3rd))|"
+    r"\b(?:won|wins?|winning|achiev\w*|secur\w*|took|takes?|earn\w*)\s(?:the\s)?"
+    r"((?:first|second|third|1st|2nd|3rd)\splace))\b"
+    # ... in a contest the rest of its sentence names
+    r"(?=[^.;]{0,80}?\b(?:tracks?|leaderboards?|challenges?|competitions?|shared tasks?|"
+    r"contests?|tasks?|benchmarks?)\b)",
     re.I,
 )
 # A rate, in words or figures: "one million frames per second", "2 million records per minute".
@@ -1401,6 +1411,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_WORD_TIME, "speedup"),
         (_SUB_TIME, None),
         (_WORDS, None),
+        (_PLACING, "other"),
     )
     for pattern, metric in extra:
         taken = [(s, e) for s, e, _ in found]
