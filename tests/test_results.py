@@ -602,6 +602,36 @@ def test_the_scorer_counts_metric_errors_non_results_and_headlines() -> None:
     assert scores.errors["non-result (hardware)"] == 1
 
 
+def test_the_scorer_tells_a_repeated_value_apart_by_its_order() -> None:
+    # the same figure twice in a sentence: each prediction and each gold result takes the first
+    # occurrence that an earlier one did not take
+    abstract = "It delivers 1.5x memory reduction and 1.5x faster inference."
+    gold = [
+        {
+            "title": "T",
+            "results": [
+                {"value": "1.5x", "metric": "memory", "headline": True, "quote": abstract},
+                {"value": "1.5x", "metric": "speedup", "headline": True, "quote": abstract},
+            ],
+        }
+    ]
+    pred = [
+        {
+            "title": "T",
+            "abstract": abstract,
+            "results": [
+                {"value": "1.5x", "metric": "memory", "quote": abstract},
+                {"value": "1.5x", "metric": "speedup", "quote": "1.5x faster inference."},
+            ],
+        }
+    ]
+    scores = score_results(gold, pred)
+    assert (scores.right_number, scores.right_metric, scores.headline_found) == (2, 2, 2)
+    # one prediction of the two finds one of them, not both
+    pred[0]["results"] = pred[0]["results"][:1]
+    assert score_results(gold, pred).headline_found == 1
+
+
 def test_the_halves_are_fixed_and_both_used() -> None:
     halves = [split_of(paper["title"]) for paper in _gold()]
     assert 30 <= halves.count("dev") <= 53 and 30 <= halves.count("held-out") <= 53
