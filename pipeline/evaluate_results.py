@@ -124,7 +124,7 @@ class ResultScores:
 def _gold_spans(
     abstract: str, gold: dict[str, Any]
 ) -> list[tuple[tuple[int, int], dict[str, Any]]]:
-    spans = []
+    spans: list[tuple[tuple[int, int], dict[str, Any]]] = []
     for item in gold.get("results") or []:
         taken = frozenset(s for s, _ in spans)
         span = _span(abstract, item.get("quote") or "", item.get("value") or "", taken)
