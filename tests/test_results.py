@@ -764,6 +764,12 @@ def test_local_model_scores_on_the_labelled_results(
         # judge of stop 30 (two labellers, before the model ran; never tuned on): 0.894 / 0.030 /
         # 0.589 with the code of stop 29 (dfabe9d)
         ("results-extern22.jsonl", 0.86, 0.05, 0.56),
+        # a second development set of stop 30: 0.724 / 0.069 / 0.536 scored once before any
+        # tuning on it
+        ("results-extern23.jsonl", 0.69, 0.09, 0.50),
+        # second judge of stop 30 (never tuned on): 0.846 / 0.092 / 0.650 with the code before
+        # the nineteenth pass, 0.833 / 0.106 / 0.650 after its first parts
+        ("results-extern24.jsonl", 0.80, 0.13, 0.61),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
