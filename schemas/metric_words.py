@@ -135,7 +135,8 @@ RATE = (
     r"(?<!representational )\bcapacity\b(?!\sof\s(?:the\s|a\s)?(?:model|network|memory)\b)|"
     r"(?<!synchronization )(?<!synchronisation )(?<!communication )(?<!sync )"
     r"(?<!checkpoint )(?<!checkpointing )(?<!aggregation )(?<!access )(?<!eviction )"
-    r"\bfrequenc(?:y|ies)\b(?!\sof\b)"
+    # a band of a signal is no rate: "robustness to low-frequency corruptions"
+    r"(?<!low-)(?<!high-)(?<!mid-)(?<!low )(?<!high )\bfrequenc(?:y|ies)\b(?!\sof\b)"
 )
 
 # A percentage that a model or method achieves, with no noun after it, is a score ("the best
@@ -257,7 +258,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"\bdrops?\b|\bwer\b|\bcer\b|\bc-index\b|cross[\s-]entropy|"
         r"fidelity|" + AVERAGE_PRECISION + r"|performance (?:drop|loss|gap|degradation)|recall|"
         r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
-        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|gains?\b|improvements?\b|performance|"
+        r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|(?<=\d\s)pp\b|(?<=\d)pp\b|gains?\b|"
+        r"improvements?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"
         r"false (?:negatives?|positives?)|\bdice\b|intersection[\s-]over[\s-]union|"
         # a fit ("R2 = 0.84", "$R^2$ of 0.93") and a spread of errors ("mean absolute deviations"),

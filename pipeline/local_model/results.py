@@ -193,7 +193,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "memory",
         re.compile(
-            r"memory(?![\s-]bound\b)|footprint|kv[\s-]?cache|activation memory|\bvram\b|bandwidth|"
+            # (not a method's kind: "93% with memory-based reasoning", "memory-augmented agents")
+            r"memory(?![\s-]bound\b)(?!-(?:based|augmented|enhanced|guided|driven)\b)|footprint|"
+            r"kv[\s-]?cache|activation memory|\bvram\b|bandwidth|"
             r"data movement|"
             r"data transfers?|" + COMMUNICATED + "|"
             r"(?-i:\bD?RAM\b)",
@@ -518,6 +520,10 @@ _CHANGED_NOUN = re.compile(
 )
 # "reduces the memory footprint by", "improves the end-to-end throughput of LLM serving by up to":
 # the noun phrase between the verb and "by" names the figure's metric.
+# "over LoRA", "upon the strongest baseline": a compared system, all of a "... by" phrase
+_OVER_ONLY = re.compile(
+    r"(?:over|upon|on|against|versus|vs\.?)\s(?:the\s|a\s|an\s)?(?:[\w/().-]+\s){1,5}", re.I
+)
 _CHANGED_BY = re.compile(
     r"\b(?:reduc\w*|lower\w*|cut\w*|improv\w*|increas\w*|boost\w*|accelerat\w*|speed\w* up|"
     r"decreas\w*|rais\w*|enhanc\w*|shrink\w*|sav\w*|decreas\w*|extend\w*|minimi[sz]\w*|"
@@ -1160,6 +1166,10 @@ def _named_by_change(before: str, after: str) -> str | None:
     if changed is None:
         return None
     phrase = changed.group("phrase")
+    if _OVER_ONLY.fullmatch(phrase):
+        # "improves over the vanilla Transformer by 2.3 accuracy points": the phrase is the
+        # compared system, not what changed; the figure's own words name it
+        return None
     if re.match(
         r"(?:(?:checkpoint|file|index|binary|weight|disk|download)\s)?(?:sizes?|storage)\b",
         phrase,
