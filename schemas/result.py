@@ -424,14 +424,14 @@ _ON_BENCHMARK_LEAD = re.compile(
     r"^(?:[A-Za-z]+,\s)?(?:on|across|in)\s(?:the\s|all\s)?(?:[\w-]+,?\s){0,6}?"
     r"(?:benchmarks?|datasets?|tasks?)\b[^.;:]{0,80}?,\s|"
     # "Extensive experiments on 16 benchmarks demonstrate that ..."
-    r"^(?:[\w-]+\s){0,3}(?:experiments|evaluations?|results)\s(?:on|across|over)\s(?:the\s)?"
-    r"(?:[\w-]+,?\s){0,6}?(?:benchmarks?|datasets?|tasks?)\s(?:show|demonstrate|reveal|"
-    r"indicate|confirm)s?\s(?:that\s)?|"
+    r"^(?:[\w-]+\s){0,3}(?:experiments|evaluations?|results)\s(?:on|across|over|in)\s(?:the\s)?"
+    r"(?:[\w-]+,?\s){0,6}?(?:benchmarks?|datasets?|tasks?|settings|environments)\s(?:show|"
+    r"demonstrate|reveal|indicate|confirm)s?\s(?:that\s)?|"
     r"^(?:[A-Za-z]+,\s)?(?:on|across)\s(?:the\s)?(?:[\w-]+\s){0,4}?(?!" + HARDWARE_NAME + r")"
     r"(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b[^.;:\d]{0,40}?,\s",
     re.I,
 )
-_SHARE_VALUE = re.compile(r"\d\s?(?:\\?%|percent|points?|pp)$", re.I)
+_SHARE_VALUE = re.compile(r"\d\s?(?:\\?%\$?|percent|points?|pp)$", re.I)
 
 
 def benchmark_gain(quote: str, start: int, end: int) -> bool:

@@ -271,7 +271,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rank |pearson |spearman )?correlation|"
             r"(?:test|top-[15]|word|mean|median|prediction|classification|relative) errors?|"
             r"\bof (?:the |its )?(?:original |full |baseline )?(?:\w+ )?performance\b|"
-            r"\b(?:task|downstream) performance\b|false (?:negatives?|positives?)|"
+            r"\b(?:task|downstream|benchmark) performance\b|false (?:negatives?|positives?)|"
+            # "a 20% drop in performance"
+            r"\b(?:drops?|degradation|decline|loss)\sin\s(?:\w+\s)?performance\b|"
             # "with less than 1% drop": a drop of nothing named is one of quality
             r"\b(?:drop|degradation)\b(?!\s(?:in|of)\b)|"
             # "absolute gains of up to 15%": points of a score
