@@ -211,6 +211,26 @@ def test_nineteenth_pass_correctness_configured_sizes_and_bracketed_pairs(
 @pytest.mark.parametrize(
     ("abstract", "expected"),
     [
+        # a score's name right before its decimal, a margin in a score, a coefficient
+        ("Our model reaches cross entropy 1.359 (perplexity 3.89) on WikiText.",
+         [("1.359", "quality"), ("3.89", "quality")]),
+        ("Our student outperforms single-teacher models by a median margin of 7.0 in accuracy.",
+         [("7.0", "quality")]),
+        ("Our benchmark keeps an average rank correlation coefficient of 0.97 with LongBench.",
+         [("0.97", "quality")]),
+        ("Our module achieves an F1 score of ~0.56 on medium-sized instances.",
+         [("0.56", "quality")]),
+        # a margin of something no score names stays out
+        ("Our schedule wins by a margin of 7.0 in seconds.", []),
+    ],
+)  # fmt: skip
+def test_nineteenth_pass_named_bare_scores(abstract: str, expected: list[tuple[str, str]]) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
         # "improves over <system> by": the system is no metric; the figure's own words name it
         ("Our attention improves over the vanilla Transformer by up to 2.3 accuracy points.",
          [("up to 2.3 accuracy points", "quality")]),

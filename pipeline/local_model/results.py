@@ -833,7 +833,7 @@ _SCORE = re.compile(
     r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|"
     + AREA_UNDER_CURVE
     + r"|score|ssim|psnr|"
-    r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation|"
+    r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation(?:\scoefficients?)?|"
     # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
     r"(?:success|completion)\srate|"
     # "a Dice Similarity Coefficient of 0.39", "Intersection-over-Union of 0.27"
@@ -844,10 +844,12 @@ _SCORE = re.compile(
     r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
     r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
     r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?)"
-    r"(?:up to\s|about\s|around\s|approximately\s|nearly\s)?\$?(\d+(?:\.\d+)?)"
+    r"(?:up to\s|about\s|around\s|approximately\s|nearly\s|~\s?|≈\s?|\$\\approx\s?)?\$?"
+    r"(\d+(?:\.\d+)?)"
     r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a score's name right before its decimal: "reaches Dice 0.906 and EF MAE 9.65", "AUC 0.741"
-    r"\b(?:dice|" + AREA_UNDER_CURVE + r"|r?mse|mae|ssim|wer|cer|f1|m?iou|cross[\s-]entropy)\s"
+    r"\b(?:dice|" + AREA_UNDER_CURVE + r"|r?mse|mae|ssim|wer|cer|f1|m?iou|cross[\s-]entropy|"
+    r"perplexity|ppl)\s"
     r"(\d*\.\d+)"
     r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a score named with its variant right before it: "BLEU-1 21.9", "ROUGE-L F 17.2", "f1-score
@@ -871,6 +873,9 @@ _SCORE = re.compile(
     r"(?<![\w.])(0?\.\d+)\s(?:overall|macro|micro|weighted|balanced|mean|average)\s"
     r"(?:accuracy|f1(?:[\s-]score)?|precision|recall|auc)\b|"
     r"(?<![\w.])(0?\.\d+)\s(?:cohen'?\s?s\s)?kappa\b|"
+    # a margin in a named score: "by a median margin of 7.0 in accuracy"
+    r"\bmargins?\sof\s(\d+(?:\.\d+)?)\s(?:points?\s)?in\s(?:\w+\s)?(?:accuracy|f1|bleu|"
+    r"rouge(?:-\w+)?|map|m?iou|auc|score)\b(?![\w%×])|"
     # a score after an article, its name right after it: "an 80.2 Pass@1 on LiveCodeBench", "a
     # 45.3 mAP", "a 28.4 BLEU"
     r"\ban?\s(\d+(?:\.\d+)?)\s(?:pass@\d+|f1(?:[\s-]score)?|bleu(?:-\d)?|rouge-\w+|"
