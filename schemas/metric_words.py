@@ -74,7 +74,7 @@ AVERAGE_PRECISION = r"(?-i:\bAP(?:_\{?)?(?:50|75)?\}?(?![\w{]))"
 AREA_UNDER_CURVE = r"(?:roc-?)?aucs?|au(?:c-?)?(?:roc|prc)s?"
 # A correlation coefficient written as its symbol, before its value ("r = 0.96", "r=-0.94"; not a
 # rank "r = 8" nor "R = 4 rounds").
-CORRELATION_SYMBOL = r"(?<![\w\\$])r(?=\s?=\s?[−-]?0?\.\d)"
+CORRELATION_SYMBOL = r"(?<![\w\\$])[rR](?=\s?[=≈]\s?[−-]?0?\.\d)"
 # Named measures of a model's output that no other metric word covers: errors in the plural ("MAEs
 # of 13.4 and 5.9"), rank and linear correlations by their acronyms ("1.11 percent SRCC"),
 # distances between outputs and references ("90% lower Chamfer Distance", "2-10x larger

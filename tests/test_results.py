@@ -222,6 +222,16 @@ def test_nineteenth_pass_correctness_configured_sizes_and_bracketed_pairs(
          [("0.56", "quality")]),
         # a margin of something no score names stays out
         ("Our schedule wins by a margin of 7.0 in seconds.", []),
+        # a correlation written "R=" or "r ≈"; a rank "R = 8" is a setting
+        ("Our score tracks sleep time (R=0.69).", [("0.69", "quality")]),
+        ("Our score tracks human ratings (r ≈ 0.91).", [("0.91", "quality")]),
+        ("We tune with LoRA of rank R = 8 and reach a 2x speedup.", [("2x", "speedup")]),
+        # a signed decimal is a gain in what the words next to it name; a signed version or
+        # count is none
+        ("Our filter beats LogME (3x faster, +0.15 Kendall-tau).",
+         [("3x", "speedup"), ("0.15", "quality")]),
+        ("Our method improves the CIDEr score (+6.1) over the baseline.", [("6.1", "quality")]),
+        ("Our method supports Python 3.10+ and adds +2 layers.", []),
     ],
 )  # fmt: skip
 def test_nineteenth_pass_named_bare_scores(abstract: str, expected: list[tuple[str, str]]) -> None:

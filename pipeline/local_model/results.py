@@ -823,6 +823,9 @@ _BRACKET_SIGNED = re.compile(r"(?<=\(\+)(\d+(?:\.\d+)?)(?=\s?\))")
 _BRACKET_VERSUS = re.compile(
     r"(?<=\()(\d+\.\d+)(?=\s(?:vs\.?|versus)\s\d+\.\d+[);,])", re.I
 )
+# A signed decimal without a unit is a gain in what the words next to it name: "+0.15
+# Kendall-tau", "improves average HM to 88.88 (+1.37 points)", "+0.198 over the baseline".
+_SIGNED_BARE = re.compile(r"(?<![\w.+/])\+(\d+\.\d+)(?![\w%×.]|\s?(?:x|times|%|pp)\b)")
 _SIGNED_GAIN = re.compile(
     r"(?<![\w.])(\+\d+(?:\.\d+)?)(?=\s(?:[\w-]+\s)?(?:improvements?|gains?|increases?)\b)", re.I
 )
@@ -958,7 +961,7 @@ _PERCENTS = re.compile(r"^[\d.,\s%\\]+(?:and|or)?[\d.,\s%\\]*$")
 _CORRELATION = re.compile(
     r"(?:(?:partial|pearson(?:'s)?|spearman(?:'s)?)\s)?"
     + CORRELATION_SYMBOL
-    + r"\s?=\s?([−-]?0?\.\d+)(?![\d.%])"
+    + r"\s?[=≈]\s?([−-]?0?\.\d+)(?![\d.%])"
 )
 # An achieved parameter count: "with only 14,862 parameters", "with only 0.8M trainable
 # parameters", "using only 153k model parameters".
@@ -1416,6 +1419,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SIGNED_GAIN, None),
         (_BRACKET_SIGNED, None),
         (_BRACKET_VERSUS, None),
+        (_SIGNED_BARE, None),
         (_SCORE, "quality"),
         (_CORRELATION, "quality"),
         (_BENCHMARK_BARE, "quality"),
