@@ -232,6 +232,9 @@ def test_nineteenth_pass_correctness_configured_sizes_and_bracketed_pairs(
          [("3x", "speedup"), ("0.15", "quality")]),
         ("Our method improves the CIDEr score (+6.1) over the baseline.", [("6.1", "quality")]),
         ("Our method supports Python 3.10+ and adds +2 layers.", []),
+        # a benchmark's score names a signed figure before the signed decimals do
+        ("Under a similar computational cost, our method outperforms the state-of-the-art "
+         "methods in long video understanding (e.g., +4.6 on MLVU).", [("4.6", "quality")]),
     ],
 )  # fmt: skip
 def test_nineteenth_pass_named_bare_scores(abstract: str, expected: list[tuple[str, str]]) -> None:

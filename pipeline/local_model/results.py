@@ -1419,7 +1419,6 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SIGNED_GAIN, None),
         (_BRACKET_SIGNED, None),
         (_BRACKET_VERSUS, None),
-        (_SIGNED_BARE, None),
         (_SCORE, "quality"),
         (_CORRELATION, "quality"),
         (_BENCHMARK_BARE, "quality"),
@@ -1433,6 +1432,8 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SUB_TIME, None),
         (_WORDS, None),
         (_PLACING, "other"),
+        # last: a named score or a benchmark's score of the same figure names it better
+        (_SIGNED_BARE, None),
     )
     for pattern, metric in extra:
         taken = [(s, e) for s, e, _ in found]
