@@ -838,6 +838,11 @@ def test_local_model_scores_on_the_labelled_results(
         # second judge of stop 30 (never tuned on): 0.846 / 0.092 / 0.650 with the code before
         # the nineteenth pass, 0.833 / 0.106 / 0.650 after its first parts
         ("results-extern24.jsonl", 0.80, 0.13, 0.61),
+        # judges labelled after the nineteenth pass (never tuned on): extern25 0.905 / 0.054 /
+        # 0.778 with the code before and after it; extern26 0.773 / 0.133 / 0.694 before, 0.779 /
+        # 0.130 / 0.722 after
+        ("results-extern25.jsonl", 0.87, 0.08, 0.74),
+        ("results-extern26.jsonl", 0.74, 0.16, 0.68),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
