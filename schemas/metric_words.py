@@ -64,6 +64,8 @@ TOKEN_COST = (
 DOLLAR = (
     r"(?<!\\sim)(?<!\\approx)(?<!\\times)(?<!\\le)(?<!\\ge)(?<!\\leq)(?<!\\geq)"
     r"\$(?=\s?\d)(?!\s?\d[\d,.]*\s?[\\$^_{])"
+    # nor "$0.95 n$": a figure times a variable is mathematics
+    r"(?!\s?\d[\d,.]*\s?(?:[A-Za-z]|\\[A-Za-z]+)\s?\$)"
 )
 # Average precision, its IoU threshold written after "@" or as LaTeX's subscript: "mAP@0.5",
 # "mAP_50", "AP_{50}", "AP50" (the plain "AP" only in capitals).
@@ -234,7 +236,9 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "memory": re.compile(
-        r"memory|footprint|kv[\s-]?cache|cache size|activations?\b|vram|\b[GMKT]i?B\b|bandwidth|"
+        # (a cache's hit rate is no memory: "KV-cache hit rates approaching 100%")
+        r"memory|footprint|kv[\s-]?cache(?![\s-]hit)|cache size|activations?\b|vram|"
+        r"\b[GMKT]i?B\b|bandwidth|"
         # a cache named as a method ("MiniCache", "SnapKV"): what it compresses is memory
         r"(?-i:(?<=[a-z])(?:KV|Caches?)\b)|"
         r"storage|data movement|data transfers?|(?-i:\bD?RAM\b)|" + COMMUNICATED + "|"

@@ -464,6 +464,37 @@ _GAIN_WORD = re.compile(
 _BRACKET_REACH = 40
 
 
+# A model (a name with a digit: "Qwen3-32B", "GPT-4o") whose score a method raises, no metric
+# named: "improves Qwen3-32B from 65.0% to 87.2%", "increasing the performance of GPT-4o from".
+_MODEL_RAISED = re.compile(
+    r"\b(?:improv|rais|boost|increas|lift)\w*\s(?:the\s(?:performance|accuracy|score)\sof\s)?"
+    r"(?-i:[A-Z][\w.]*\d[\w.-]*|[A-Z][\w.]*-[\w.-]*\d[\w.-]*)\s$",
+    re.I,
+)
+
+
+def unnamed_quality_gain(quote: str, start: int, end: int, aims: Iterable[str]) -> bool:
+    """Is quote[start:end] a gain in task quality that no metric word names: a share gained over
+    another method when the title names no metric either ("SGSD outperforms GRPO by 6.2%",
+    ``aims`` the title's metrics), or a model's score raised ("improves Qwen3-32B from 65.0% to
+    87.2%")?"""
+    value = quote[start:end]
+    before = quote[:start]
+    if not re.match(r"from\s", value):
+        before = before[:-5] if before.endswith("from ") and " to " in value else ""
+    if (
+        before
+        and _MODEL_RAISED.search(before)
+        and not in_reach(cue_spans(quote, METRIC_CUES), start, end)
+    ):
+        return True
+    return (
+        not any(aims)
+        and bool(_SHARE_VALUE.search(value))
+        and unnamed_comparison(quote, start, end)
+    )
+
+
 def bracket_gain(quote: str, start: int, end: int) -> bool:
     """Is quote[start:end] a signed gain in percent, points or a bare score, in brackets right
     after what it is measured on, in a sentence that states a gain, with no word of another
@@ -615,6 +646,10 @@ class Result(BaseModel):
             )
             and not (self.metric == "quality" and benchmark_gain(quote, start, end))
             and not (self.metric == "quality" and bracket_gain(quote, start, end))
+            and not (
+                self.metric == "quality"
+                and unnamed_quality_gain(quote, start, end, _title_metrics(info, quote))
+            )
             and not (
                 self.metric in context_kinds(quote, start, end)
                 and self.metric in _paper_metrics(info, quote)

@@ -58,6 +58,7 @@ from schemas.result import (
     title_metric,
     title_metrics,
     unnamed_comparison,
+    unnamed_quality_gain,
 )
 
 MAX_RESULTS = 8
@@ -149,7 +150,8 @@ _FIGURE = re.compile(
     rf"|[−-]?{_NUM}(?:{_UNIT})?{_PM}"  # a figure with its uncertainty
     rf"|{_SCIENTIFIC}"
     rf"|{_ONE}"  # a single figure
-    rf"|{_MONEY}\s?{_NUM}(?:\s?(?:[KMB]|million|billion))?"  # money, not LaTeX's "$65\%$"
+    # money, not LaTeX's "$65\%$", nor the "b" of "$1,500 budget"
+    rf"|{_MONEY}\s?{_NUM}(?:\s?(?:[KMB]|million|billion)(?![A-Za-z]))?"
     r")",
     re.IGNORECASE,
 )
@@ -161,7 +163,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"computation(?:al)? (?:cost|overhead|complexity|budget)|compute cost|\bflops?\b|"
             # "2.47x computational speedup" is a speedup: the noun, not its adjective, names it
-            r"\bmacs\b|computations?\b|computational(?!\s(?:speed-?ups?|accelerations?)\b)|"
+            r"\bmacs\b|(?-i:[GTP]FLOPs\b)|computations?\b|computational(?!\s(?:speed-?ups?|accelerations?)\b)|"
             r"multiply-accumulate|operations|"
             # "1.45x compute-bound speedup", "more memory-bound": a regime, not what is measured
             r"\bcompute\b(?!\s(?:the|a|an|its|their|and)\b)(?![\s-]bound\b)|"
@@ -206,7 +208,9 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "throughput",
         re.compile(
             r"throughput|goodput|requests? per|" + PER_SECOND + "|"
-            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|tflops\b|"
+            r"more requests|\bqps\b|samples?\s?/\s?s\b|\bfps\b|frames per second|"
+            # "TFLOPS" is a rate, "inference TFLOPs" a count of operations
+            r"(?-i:TFLOPS\b|TFLOP/s)|"
             r"\bconcurrent\s(?:users|requests|sessions|clients|streams)\b|" + RATE,
             re.I,
         ),
@@ -305,7 +309,8 @@ _UNIT_METRIC = [
     ("size", re.compile(r"bits? per (?:weight|parameter)$", re.I)),
     ("throughput", re.compile(r"tokens?\s?/\s?s|tokens? per sec|fps|frames per second|"
                               r"(?:requests?|queries|samples?|images?)\s?(?:/\s?s|per second)|qps|"
-                              r"tflops$|peta\s?flops?$|tera\s?flops?$|pflops$|flop/s$", re.I)),
+                              r"(?-i:TFLOPS)$|peta\s?flops?$|tera\s?flops?$|(?-i:PFLOPS)$|"
+                              r"flop/s$", re.I)),
     ("compute", re.compile(r"flops?$|gflops", re.I)),
     ("throughput", re.compile(r"\d\s?k?hz$", re.I)),  # a rate; kept only next to a rate word
     ("throughput", re.compile(r"\d\s?[gt]ops$", re.I)),
@@ -484,6 +489,41 @@ _SUPPORTED = re.compile(
 )
 _LARGER_BATCH = re.compile(r"^\s?(?:larger|bigger)\sbatch(?:es|\ssizes?)\b", re.I)
 _MORE_AFTER = re.compile(r"^\s?(?:more|less)\b", re.I)
+# A share of a hardware resource: "fits in ~14% of a U50's LUTs", "2% of the chip area".
+_RESOURCE_OF = re.compile(
+    r"^\s?of\s(?:the\s|an?\s|its\s)?(?:[\w-]+(?:'s)?\s){0,2}(?:LUTs|DSPs|BRAMs|flip-flops|"
+    r"logic\s(?:cells|resources)|(?:chip|die|silicon)\sarea)\b"
+)
+# Resources that are no metric of the vocabulary: "with less than 20% extra resources".
+_RESOURCES_AFTER = re.compile(
+    r"^\s?(?:extra|additional|more|fewer|less)\s(?:(?:hardware|FPGA|logic|on-chip)\s)?resources\b",
+    re.I,
+)
+# Bytes of storage are a model's size, bytes of memory its memory.
+_STORAGE_OF = re.compile(r"^\s?of\s(?:[\w-]+\s)?(?:storage|disk(?:\sspace)?)\b", re.I)
+_MEMORY_OF = re.compile(r"^\s?of\s(?:[\w-]+\s)?(?:memory|VRAM|RAM|HBM)\b", re.I)
+_SHRUNK_TO = re.compile(
+    r"\b(?:quantiz|quantis|compress|shrink|shrunk)\w*\s(?:[\w-]+\s){0,4}?to\s"
+    r"(?:only\s|just\s|about\s|around\s|~)?$",
+    re.I,
+)
+_PERFORMANCE_NEXT = re.compile(r"^\s?(?:[\w-]+\s)?performance\b", re.I)
+_OWN_SIZE_OF = re.compile(
+    r"^\s?of\s(?:the\s|its\s|their\s)(?:original|initial|full|uncompressed)\ssize\b",
+    re.I,
+)
+# A metric held fixed, not measured: "with comparable model size", "at identical token cost",
+# "while being iso-latency".
+_HELD_BEFORE = re.compile(
+    r"\b(?:comparable|similar|the\ssame|equal|identical|matched|iso)[\s-](?:[\w-]+\s)?$", re.I
+)
+# A share scored on a named benchmark: "achieves 60.7% on MMLU, 81.9% on ARC-C".
+_SCORED_BEFORE = re.compile(
+    r"\b(?:achiev|reach|scor|attain|obtain)\w*\s(?:an?\s|only\s|up\sto\s|over\s)?$", re.I
+)
+_ON_NAMED = re.compile(
+    r"^\$?\s?on\s(?:the\s)?(?!" + HARDWARE_NAME + r")(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)\b"
+)
 _IDEAL = re.compile(r"\b(?:theoretical|optimal|ideal|peak|maximum|roofline|attainable)\b", re.I)
 _PERFORMANCE_OF = re.compile(r"(?:[\w-]+(?:'s)?\s){0,2}performance\b", re.I)
 # Tasks a model completes or solves: their share is a success rate.
@@ -608,7 +648,7 @@ _LOWER_ERROR = re.compile(
 _THEIRS = re.compile(
     r"(?:\b(?:while|whereas)\s+(?:the\s)?(?!We\b|Our\b|It\b|This\b|These\b)"
     r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
-    r"\bcompared (?:to|with)\s(?:the\s|an?\s)?)$"
+    r"\bcompared (?:to|with)\s(?:the\s|an?\s)?)\$?$"
 )
 # "improves X by 7.4% over A and by 6.2% over B": a second "by" of the same verb and metric.
 _PARALLEL_BY = re.compile(
@@ -768,6 +808,63 @@ _CONDITION_BEFORE = re.compile(
     r"masking)\s(?:only\s|about\s)?)\$?$",
     re.I,
 )
+# A sparsity or compression the experiment is run at: "On Llama-3-8B at 30% compression", "at
+# >89% per-element activation sparsity" (not "to 50% sparsity": reached; nor "with 4x
+# compression", which is often what the method reaches).
+_SETTING_AT_BEFORE = re.compile(
+    r"\b(?:at|under)\s(?:an?\s|the\s)?(?:(?:only|just|about|around|roughly)\s)?[$>~]*$",
+    re.I,
+)
+_SETTING_AT_AFTER = re.compile(
+    r"^\$?\s?(?:[\w-]+\s){0,2}?(?:sparsity|compression|pruning|retention)"
+    r"(?:\s(?:ratio|rate|level))?\b(?!\s(?:by|of)\b)",
+    re.I,
+)
+# A sweep of the settings compared: "sparsity levels from 12.5% to 37.5%", "pruning budgets of
+# 10%, 20% and 30%" ("compression ratios of 26% to 79%" is what a method achieves).
+_SETTINGS_SWEPT = re.compile(
+    r"\b(?:sparsity|compression|pruning|retention|quantization)\s(?:levels|budgets)\s"
+    r"(?:of\s|from\s|between\s|ranging\sfrom\s|\()?[$~]*$",
+    re.I,
+)
+# A statistic's level, not a result: "bootstrap 95% confidence intervals", "a 95% CI".
+_CONFIDENCE_AFTER = re.compile(
+    r"^\$?\s?(?:confidence\s(?:intervals?|levels?|bounds?|bands?)|(?-i:CIs?)\b)", re.I
+)
+# A share of the hardware's peak is a utilisation: "over 90% of peak memory bandwidth", "85% of
+# the theoretical peak FLOPS" (not "preserves 80% of the peak finetuning throughput": a share
+# of the system's own best, kept under load).
+_SHARE_OF_PEAK = re.compile(
+    r"^\s?of\s(?:the\s|its\s)?(?:(?:theoretical|hardware|achievable|attainable)\s)?peak\s"
+    r"(?:(?:memory|DRAM|HBM|compute|hardware)\s)?(?:bandwidth|FLOPS|TFLOPS|compute|performance)\b",
+    re.I,
+)
+# A figure followed by a variable and "$" is LaTeX mathematics, not money: "$0.95 n$".
+_MATH_AFTER = re.compile(r"^\s?(?:[A-Za-z]|\\[A-Za-z]+)\s?\$")
+# The bounds of a confidence interval: "77% accuracy (95% CI: 68-85%)".
+_CI_BEFORE = re.compile(r"\b(?:CIs?|confidence\sintervals?)\s?[:=,]?\s?[\[(]?\s?$")
+# Settings compared, named after the figures: "across 30s, 60s, and 240s settings".
+_ACROSS_BEFORE = re.compile(
+    r"\b(?:across|in|under|for)\s(?:(?:all|both|the|different|various)\s)?$", re.I
+)
+# A rival's own figures in brackets, all of them: "remaining competitive with GPT-OSS-120B
+# (0.508 accuracy, 0.674 F1)" (_COMPARED_BRACKET takes a bracket's single figure after "than",
+# "compared to" ...).
+_RIVAL_BRACKET = re.compile(
+    r"\b(?:competitive\swith|comparable\sto|against)\s"
+    r"(?:the\s)?[\w.+-]+(?:\s[\w.+-]+){0,2}\s\((?:[^()+]{0,40}?[\s,])?$",
+    re.I,
+)
+_AGAINST_BEFORE = re.compile(
+    r"\b(?:against|versus|vs\.?|compared\s(?:with|to))\s(?:[^.;]|\.\d){0,40}$", re.I
+)
+# The baselines' figures, named after them: "against 81.6% and 4.34x for the strongest baselines".
+_FOR_BASELINES_AFTER = re.compile(
+    r"^(?:\s?(?:,|,?\sand)\s(?:[$~]?\d[\d.,]*(?:/\d+)?\s?(?:\\?%|x|×|times)?\$?))*"
+    r"\s(?:for|of|by)\s(?:the\s)?(?:[\w-]+\s){0,2}?(?:baselines?|competitors|prior\smethods|"
+    r"existing\s(?:methods|systems))\b",
+    re.I,
+)
 # A figure that names the regime a result is measured in: "even in the extreme 1.4% retention
 # regime", "under the 10% budget setting", "in a 4-bit setting".
 _REGIME_BEFORE = re.compile(r"\b(?:in|under|at|for)\s(?:the|an?)\s(?:[\w-]+\s)?$", re.I)
@@ -852,9 +949,11 @@ _SCORE = re.compile(
     r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
     # a score's name right before its decimal: "reaches Dice 0.906 and EF MAE 9.65", "AUC 0.741"
     r"\b(?:dice|" + AREA_UNDER_CURVE + r"|r?mse|mae|ssim|wer|cer|f1|m?iou|cross[\s-]entropy|"
-    r"perplexity|ppl)\s"
+    # "LPIPS 0.250", "rFID 1.50", "Precision 0.694", "BLEU 23.15", "an AP of $64.33$"
+    r"perplexity|ppl|lpips|[rg]?fid|precision|recall|bleu|chrf|comet|bertscore|kappa|"
+    r"(?-i:m?AP))\s(?:of\s)?\$?"
     r"(\d*\.\d+)"
-    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
+    r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)(?!\s(?:threshold|cut-?off)s?\b)|"
     # a score named with its variant right before it: "BLEU-1 21.9", "ROUGE-L F 17.2", "f1-score
     # up to 0.76"
     r"\b(?:bleu-\d|rouge-(?:\d|l|lsum)(?:\sf1?)?|f1-score)\s(?:up to\s)?(\d+(?:\.\d+)?)"
@@ -1233,9 +1332,35 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     """The metric of a figure, and whether its unit or the words right after it name it."""
     if _ERROR_OF.search(text[max(0, start - 40) : start]):
         return "quality", True  # "a mean prediction error of 5.1 ms": an error, in any unit
+    math = value.lstrip().startswith("$") and _MATH_AFTER.match(text[end:])
     for name, pattern in _UNIT_METRIC:
-        if pattern.search(value.strip()):
+        if pattern.search(value.strip()) and not (math and name == "cost"):
             return name, True
+    if _SHARE.search(value) and _SHARE_OF_PEAK.match(text[end:]):
+        return "other", True  # "over 90% of peak memory bandwidth": a utilisation
+    if (
+        _PERCENT_VALUE.search(value)
+        and _SCORED_BEFORE.search(text[max(0, start - 40) : start])
+        and _ON_NAMED.match(text[end:])
+    ):
+        return "quality", True  # "achieves 60.7% on MMLU": a score on a benchmark
+    if _SHARE.search(value) and _RESOURCE_OF.match(text[end:]):
+        return "other", True  # "fits in ~14% of a U50's LUTs": an area
+    if _RESOURCES_AFTER.match(text[end:]):
+        return "other", True  # "with less than 20% extra resources"
+    if _MEMORY_UNIT.search(value):
+        if _STORAGE_OF.match(text[end:]) or _SHRUNK_TO.search(text[max(0, start - 60) : start]):
+            return "size", True  # "requires only 440 MB of storage", "quantizes to 398 MB"
+        if _MEMORY_OF.match(text[end:]):
+            return "memory", True  # "76 GB of GPU memory"
+    if (
+        _PERCENT_VALUE.search(value)
+        and _RETAINED.search(text[max(0, start - 40) : start])
+        and _PERFORMANCE_NEXT.match(text[end:])
+    ):
+        return "quality", True  # "while preserving 100.0% and 100.6% performance"
+    if _SHARE.search(value) and _OWN_SIZE_OF.match(text[end:]):
+        return "size", True  # "reduced to as little as 0.1% of their original size"
     share = _SHARE_OF_METRIC.match(text[end:])
     if share:
         rest = text[end:][: share.end() + 60]
@@ -1308,6 +1433,12 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     multiple = bool(MULTIPLE_VALUE.search(value))
     percent = bool(_PERCENT_VALUE.search(value))
     for gap, s, e, name in in_reach(_cue_spans(text), start, end, REACH):
+        if _HELD_BEFORE.search(text[max(0, s - 30) : s]) and not (
+            e <= start and re.fullmatch(r"\s?\(\s?", text[e:start])
+        ):
+            # "with comparable model size", "at identical token cost": held fixed (but
+            # "comparable accuracy (10.94%)" gives that accuracy)
+            continue
         if multiple and name == "quality" and not (s >= end and _LOWER_ERROR.match(text[end:])):
             continue  # but "100x lower MSE than ...": an error can shrink by a multiple
         if s >= end and percent and _WITH_FEWER.match(text[end:s]):
@@ -1592,6 +1723,29 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True
     if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
         return True
+    if _SHARE.search(value) or MULTIPLE_VALUE.search(value):
+        if _SETTING_AT_BEFORE.search(text[max(0, start - 40) : start]) and _SETTING_AT_AFTER.match(
+            text[end:]
+        ):
+            return True  # "at 30% compression": the setting a result is measured at
+        if _SETTINGS_SWEPT.search(text[max(0, start - 60) : start]):
+            return True  # "sparsity levels from 12.5% to 37.5%": the settings compared
+    if _CONFIDENCE_AFTER.match(text[end:]):
+        return True  # "95% confidence intervals": a statistic's level
+    if _CI_BEFORE.search(text[max(0, start - 30) : start]):
+        return True  # "(95% CI: 68-85%)": the interval's bounds
+    if _ACROSS_BEFORE.search(text[max(0, start - 30) : start]) and _REGIME_AFTER.match(text[end:]):
+        return True  # "across 30s, 60s, and 240s settings"
+    if (
+        _RIVAL_BRACKET.search(text[max(0, start - 100) : start])
+        and re.match(r"[^()]{0,40}\)", text[end:])
+        and not re.match(r"\s?(?:vs\.?|versus)\s", text[end:])
+    ):
+        return True  # "competitive with GPT-OSS-120B (0.508 accuracy, ...)": its figures
+    if _AGAINST_BEFORE.search(text[max(0, start - 80) : start]) and _FOR_BASELINES_AFTER.match(
+        text[end:]
+    ):
+        return True  # "against 81.6% and 4.34x for the strongest baselines"
     if _REGIME_BEFORE.search(text[max(0, start - 40) : start]) and _REGIME_AFTER.match(text[end:]):
         return True
     if _HARDWARE_FIGURE.search(value) and _HARDWARE_AFTER.match(text[end:]):
@@ -1790,8 +1944,17 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
             ):
                 # "improves performance by 7.4% over A and by 6.2% over B": the same change
                 metric = previous[2]
-            elif previous is not None and listed and not direct:
-                metric = previous[2]  # "99% on MNIST and 89% on Fashion-MNIST": same metric
+            elif (
+                previous is not None
+                and listed
+                and not direct
+                and not any(
+                    name != previous[2] for _, _, name in _cue_spans(text[previous[0] : start])
+                )
+            ):
+                # "99% on MNIST and 89% on Fashion-MNIST": same metric (not "operations by up to
+                # 87.9% and storage by 89.4%": the words between name another)
+                metric = previous[2]
             elif (
                 previous is not None
                 and listed
@@ -1825,6 +1988,10 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and unnamed_comparison(quote, start - offset, end - offset)
             ):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
+            elif metric is None and unnamed_quality_gain(quote, s_at, e_at, (aim or "",)):
+                # "SGSD outperforms GRPO by 6.2%" (no metric named, none in the title),
+                # "improves Qwen3-32B from 65.0% to 87.2%": a gain in task quality
+                metric, direct = "quality", False
             elif metric is None or not cue_near(metric, quote, start - offset, end - offset):
                 candidate.status = "no metric"
                 candidate.metric = metric
