@@ -275,6 +275,132 @@ def test_nineteenth_pass_compared_systems_points_and_signal_bands(
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a compression the experiment runs at, a sweep of sparsity levels: settings
+        ("On Llama-3-8B at 30% compression, our method keeps 95.1% of the accuracy.",
+         [("95.1%", "quality")]),
+        ("Across sparsity levels from 10% to 40%, our method reaches a 1.5x speedup.",
+         [("1.5x", "speedup")]),
+        # ... but a compression reached is a result
+        ("Our method prunes the model to 50% sparsity with a 1.8x speedup.",
+         [("50%", "size"), ("1.8x", "speedup")]),
+        ("Our codec achieves compression ratios of 26% to 79% of the original file size.",
+         [("26% to 79%", "size")]),
+        # the level and the bounds of a confidence interval
+        ("Our model achieved 71% accuracy (95% CI: 60-80%), reported with bootstrap 95% "
+         "confidence intervals.", [("71%", "quality")]),
+        # a share of the hardware's peak, or of its LUTs, is a utilisation (not a share of the
+        # system's own best: "preserves 80% of the peak finetuning throughput")
+        ("Our kernel reaches over 85% of peak memory bandwidth and runs 12x faster.",
+         [("over 85%", "other"), ("12x", "speedup")]),
+        ("Our design runs 3x faster and fits in ~12% of a U280's LUTs.",
+         [("3x", "speedup"), ("~12%", "other")]),
+        ("Our system can still preserve more than 80% of the peak finetuning throughput.",
+         [("more than 80%", "throughput")]),
+        ("Our design achieves a 1.3x speedup with less than 25% extra resources.",
+         [("1.3x", "speedup"), ("less than 25%", "other")]),
+        # a cache's hit rate is no memory
+        ("Our design keeps KV-cache hit rates approaching 100% in agent workloads.", []),
+        # "$0.95 n$" is mathematics, not money
+        ("Our search finds sets of size roughly $0.95 n$ for large grids.", []),
+    ],
+)  # fmt: skip
+def test_twentieth_pass_settings_intervals_and_utilisation(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # "TFLOPs" counts operations, "TFLOPS" is a rate
+        ("Our encoder reduces inference TFLOPs by up to 40% and runtime by up to 30%.",
+         [("up to 40%", "compute"), ("up to 30%", "speedup")]),
+        # bytes of storage are a model's size
+        ("With 1.5-bit weights, our 2B model requires only 500 MB of storage and improves "
+         "inference speed by 1.4x.", [("only 500 MB", "size"), ("1.4x", "speedup")]),
+        # a share of the performance kept; a share of the original size
+        ("Our pruner removes 70.1% of visual tokens while preserving 99.0% and 99.5% "
+         "performance on the 7B and 13B models.",
+         [("70.1%", "compute"), ("99.0% and 99.5%", "quality")]),
+        ("Our embeddings can be reduced to as little as 0.2% of their original size.",
+         [("as little as 0.2%", "size")]),
+        # a list does not pass its metric on over a word that names another
+        ("Our kernels reduce latency by 30% on A100 and 25% on H100 GPUs.",
+         [("30%", "speedup"), ("25%", "speedup")]),
+        # a share scored on a named benchmark, whatever budget the sentence names before it
+        ("Our model, trained with a $1,500 budget, achieves 60.7% on MMLU and 81.9% on ARC-C.",
+         [("$1,500", "cost"), ("60.7%", "quality"), ("81.9%", "quality")]),
+        # a metric held fixed names no figure ("comparable accuracy (10.94%)" still does)
+        ("Our network shows a +7.58% gain over Spikformer with comparable model size.", []),
+        ("Our method reduces latency by 28% at the same accuracy.", [("28%", "speedup")]),
+        ("Our search keeps baseline-comparable accuracy (10.94%) at 2x lower cost.",
+         [("10.94%", "quality"), ("2x", "cost")]),
+    ],
+)  # fmt: skip
+def test_twentieth_pass_units_shares_and_held_metrics(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a rival's figures in its brackets, and the baselines' figures named after them
+        ("Our model scores 0.70 accuracy, remaining competitive with GPT-4o (0.71 accuracy, "
+         "0.68 F1).", [("0.70", "quality")]),
+        ("Our model retains 80.1% of dense accuracy, against 70.3% and 4.1x for the strongest "
+         "baselines.", [("80.1%", "quality")]),
+        ("Our system reaches a BLEU of 0.41, compared with 0.07, 65%, and 3.3/10 for the "
+         "zero-shot baseline.", [("0.41", "quality")]),
+        ("Our captioner adds only $5.2\\%$ to the captioning time, compared with $65.4\\%$ for "
+         "CSTA.", [("5.2\\%$", "speedup")]),
+        # ... but a pair in brackets, ours first, is ours
+        ("Our model is comparable to the baseline (80.1% vs. 80.3%) at half the latency.",
+         [("half", "speedup")]),
+        # a score named right before its decimal
+        ("On the test set, our tokenizer reaches LPIPS 0.250 and rFID 1.50.",
+         [("0.250", "quality"), ("1.50", "quality")]),
+        ("Our translation model yields BLEU 23.15 and COMET 0.758.",
+         [("23.15", "quality"), ("0.758", "quality")]),
+        ("Our detector attains an AP of $64.33$ on Human-Art.", [("64.33", "quality")]),
+        ("Our labels use a recall 0.5 threshold.", []),
+        # a share gained over another method with no metric named, in a paper whose title names
+        # none: task quality; a model's score raised
+        ("Our method outperforms GRPO by 6.2%.", [("6.2%", "quality")]),
+        ("Our planning improves Qwen3-32B from 65.0% to 87.2%.",
+         [("65.0% to 87.2%", "quality")]),
+        ("Our planning improves Qwen3-32B from 12 ms to 8 ms.", [("12 ms to 8 ms", "speedup")]),
+    ],
+)  # fmt: skip
+def test_twentieth_pass_rivals_named_scores_and_unnamed_gains(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_an_unnamed_share_over_another_method_takes_the_titles_metric_first() -> None:
+    abstract = "We study it. Our server outperforms vLLM by 35%."
+    assert _titled("Throughput-oriented serving", abstract) == [("35%", "throughput")]
+    assert _titled("A title", abstract) == [("35%", "quality")]
+
+
+def test_the_schema_accepts_an_unnamed_quality_gain_and_rejects_it_where_a_title_names_a_metric(
+) -> None:
+    quote = "Our method outperforms GRPO by 6.2%."
+    assert _result("6.2%", quote, metric="quality")
+    assert _result("65.0% to 87.2%", "Our planning improves Qwen3-32B from 65.0% to 87.2%.",
+                   metric="quality")  # fmt: skip
+    answer = {"metric": "quality", "value": "6.2%", "quote": quote}
+    papers = {"p": {"title": "Throughput-oriented serving", "abstract": quote}}
+    with pytest.raises(ValidationError, match="is not named next to"):
+        Result.model_validate(answer, context={"papers": papers})
+
+
 def test_a_gain_over_baselines_on_benchmarks_is_quality_in_a_paper_measuring_speed() -> None:
     abstract = (
         "We propose a tiny judge ensemble. Evaluations across five benchmarks demonstrate that it "

@@ -808,15 +808,15 @@ _CONDITION_BEFORE = re.compile(
     r"masking)\s(?:only\s|about\s)?)\$?$",
     re.I,
 )
-# A sparsity or compression the experiment is run at: "On Llama-3-8B at 30% compression", "at
-# >89% per-element activation sparsity" (not "to 50% sparsity": reached; nor "with 4x
-# compression", which is often what the method reaches).
+# A compression the experiment is run at: "On Llama-3-8B at 30% compression" (not "to 30%
+# compression": reached; nor "with 4x compression", often what the method reaches; nor "at
+# 70-75% parameter sparsity", which labellers read as the sparsity a method reaches).
 _SETTING_AT_BEFORE = re.compile(
     r"\b(?:at|under)\s(?:an?\s|the\s)?(?:(?:only|just|about|around|roughly)\s)?[$>~]*$",
     re.I,
 )
 _SETTING_AT_AFTER = re.compile(
-    r"^\$?\s?(?:[\w-]+\s){0,2}?(?:sparsity|compression|pruning|retention)"
+    r"^\$?\s?(?:[\w-]+\s){0,2}?(?:compression|pruning|retention)"
     r"(?:\s(?:ratio|rate|level))?\b(?!\s(?:by|of)\b)",
     re.I,
 )
