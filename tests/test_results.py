@@ -369,6 +369,10 @@ def test_twentieth_pass_units_shares_and_held_metrics(
          [("23.15", "quality"), ("0.758", "quality")]),
         ("Our detector attains an AP of $64.33$ on Human-Art.", [("64.33", "quality")]),
         ("Our labels use a recall 0.5 threshold.", []),
+        # a decimal score achieved, its name a few words after it
+        ("Our model achieves 57.84 overall score. Our judge reaches 0.9667 strict accuracy.",
+         [("57.84", "quality"), ("0.9667", "quality")]),
+        ("Our model achieves 3.5 on average in six tasks.", []),
         # a share gained over another method with no metric named, in a paper whose title names
         # none: task quality; a model's score raised
         ("Our method outperforms GRPO by 6.2%.", [("6.2%", "quality")]),

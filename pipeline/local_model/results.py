@@ -984,6 +984,15 @@ _SCORE = re.compile(
     r"m?ap(?:@[\d.:]+|_?\{?\d+\}?)?|m?iou|ndcg(?:@\d+)?|exact match|cider|meteor)(?![\w@])",
     re.I,
 )
+# A decimal score a method achieves, its name a few words after it: "achieves 57.84 overall
+# score", "achieves 79.4 task-scope F1", "achieves 0.9667 strict accuracy".
+_SCORE_ACHIEVED = re.compile(
+    r"\b(?:achiev|reach|attain|obtain|yield|record|deliver)\w*\s(?:an?\s|only\s|up\sto\s)?"
+    r"(\d+\.\d+)\s(?:(?!(?:on|in|at|for|with|of|and|or|vs|than|over)\b)[A-Za-z][\w-]*\s){0,2}"
+    r"(?:scores?|f1(?:-score)?|accuracy|success(?:\srate)?|precision|recall|auc|map|"
+    r"exact\smatch)\b",
+    re.I,
+)
 # A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
 _SHARE_SCORE = re.compile(
     r"\b(?:scaling efficiency|utili[sz]ation|mfu)\s(?:of|at|=|:|is)\s?(\d+(?:\.\d+)?)"
@@ -1551,6 +1560,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_BRACKET_SIGNED, None),
         (_BRACKET_VERSUS, None),
         (_SCORE, "quality"),
+        (_SCORE_ACHIEVED, "quality"),
         (_CORRELATION, "quality"),
         (_BENCHMARK_BARE, "quality"),
         (_SHARE_SCORE, "other"),
