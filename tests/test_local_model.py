@@ -314,6 +314,42 @@ def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
     assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"
 
 
+# Never trained on (not in bench/cross_validate.py:EXTERN_TRAIN): 160 arXiv efficiency papers of
+# results-extern27..30's pools, labelled for relevance and leaves by two labellers each (stop 31,
+# tests/fixtures/extern/README.md). Scored once with the shipped model: relevance F1 0.838,
+# primary lenient 0.623, levels F1 0.863; the floors are those less a margin.
+EXTERN_JUDGES = [
+    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (27, 28, 29, 30)
+]
+EXTERN_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.58, "levels_f1": 0.82}
+
+
+def test_never_trained_arxiv_judges_stay_above_their_floors(model: LocalModel) -> None:
+    gold = [
+        json.loads(line)
+        for path in EXTERN_JUDGES
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(gold) == 160
+    records = []
+    for paper in gold:
+        screen = model.screen(paper["title"], paper["abstract"])
+        classify = model.classify(paper["title"], paper["abstract"])
+        records.append(
+            {
+                "title": paper["title"],
+                "relevant": screen["relevant"],
+                "kind": screen["kind"],
+                "primary": classify["primary"] if screen["relevant"] else None,
+                "leaves": classify["leaves"] if screen["relevant"] else [],
+            }
+        )
+    scores = score(gold, records).as_dict()
+    low = {k: round(scores[k], 3) for k, f in EXTERN_JUDGE_FLOORS.items() if scores[k] < f}
+    assert not low, f"never-trained judges fell below their floors {EXTERN_JUDGE_FLOORS}: {low}"
+
+
 def test_training_is_the_workload_of_a_distributed_system_not_a_second_leaf(
     model: LocalModel,
 ) -> None:
