@@ -1,5 +1,5 @@
 """The extract stage's learned head fitted on every development result set and scored once on
-the judges (result sets that no rule was written from).
+the judges (result sets that no rule was written from: results-extern27 to 30).
 
     .venv/bin/python bench/results_head_judges.py [--judges results-extern27.jsonl ...]
 
@@ -24,25 +24,21 @@ sys.path.insert(0, str(ROOT))
 
 from bench.results_training import (  # noqa: E402
     SET_FILES,
+    LabelledPaper,
     Scores,
     _read,
     fit_selected,
-    prepare,
+    load_set,
+    load_sets,
     score,
 )
-from pipeline.evaluate_results import labelled_papers, normalize_title, split_of  # noqa: E402
 
 SETS = ROOT / "tests" / "fixtures" / "results"
-JUDGES = ("results-extern27.jsonl", "results-extern28.jsonl")
+JUDGES = tuple(f"results-extern{n}.jsonl" for n in (27, 28, 29, 30))
 
 
-def _load(file: str) -> list:
-    gold = _read(SETS / file)
-    by_title = {normalize_title(g["title"]): g for g in gold}
-    return [
-        prepare(by_title[normalize_title(p.title)], p.title, p.abstract)
-        for p in labelled_papers(gold, ROOT)
-    ]
+def _load(file: str) -> list[LabelledPaper]:
+    return load_set(ROOT, _read(SETS / file))
 
 
 def main() -> None:
@@ -51,16 +47,8 @@ def main() -> None:
     parser.add_argument("--no-words", action="store_true", help="no words around the figure")
     args = parser.parse_args()
     named = {file for _, file, _ in SET_FILES}
-    train: dict[str, list] = {}
-    files: dict[str, list] = {}
-    for name, file, split in SET_FILES:
-        if file in args.judges:
-            continue
-        if split == "all":
-            train[name] = _load(file)
-        else:
-            files.setdefault(file, _load(file))
-            train[name] = [p for p in files[file] if split_of(p.title) == split]
+    judged = {name for name, file, _ in SET_FILES if file in args.judges}
+    train = {name: papers for name, papers in load_sets(ROOT).items() if name not in judged}
     for path in sorted(SETS.glob("results-*.jsonl")):
         if path.name in named or path.name in args.judges:
             continue

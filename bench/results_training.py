@@ -134,12 +134,17 @@ def load_sets(root: Path) -> dict[str, list[LabelledPaper]]:
         if file not in files:
             files[file] = _read(folder / file)
         gold = [g for g in files[file] if split == "all" or split_of(g["title"]) == split]
-        by_title = {normalize_title(g["title"]): g for g in gold}
-        sets[name] = [
-            prepare(by_title[normalize_title(p.title)], p.title, p.abstract)
-            for p in labelled_papers(gold, root)
-        ]
+        sets[name] = load_set(root, gold)
     return sets
+
+
+def load_set(root: Path, gold: list[dict[str, Any]]) -> list[LabelledPaper]:
+    """The labelled papers (read from their dumps), each with its candidates and labels."""
+    by_title = {normalize_title(g["title"]): g for g in gold}
+    return [
+        prepare(by_title[normalize_title(p.title)], p.title, p.abstract)
+        for p in labelled_papers(gold, root)
+    ]
 
 
 def prepare(gold: dict[str, Any], title: str, abstract: str) -> LabelledPaper:
