@@ -290,26 +290,31 @@ CLASSICS_FLOORS = {
 }
 
 
+def _scored_records(model: LocalModel, gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The local model's screen and classify answers for labelled papers, as scored records."""
+    records = []
+    for paper in gold:
+        screen = model.screen(paper["title"], paper["abstract"])
+        classify = model.classify(paper["title"], paper["abstract"])
+        relevant = screen["relevant"]
+        records.append(
+            {
+                "title": paper["title"],
+                "relevant": relevant,
+                "kind": screen["kind"],
+                "primary": classify["primary"] if relevant else None,
+                "leaves": classify["leaves"] if relevant else [],
+            }
+        )
+    return records
+
+
 def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
     """Well-known efficiency papers (own abstracts and labels, none in the dumps) stay scored."""
     gold = [json.loads(line) for line in CLASSICS.read_text().splitlines() if line.strip()]
     assert len(gold) >= 80
     assert {g["primary"] for g in gold if g["relevant"]} == set(load_taxonomy().leaf_ids)
-    records = []
-    for paper in gold:
-        screen = model.screen(paper["title"], paper["abstract"])
-        classify = model.classify(paper["title"], paper["abstract"])
-        leaves = classify["leaves"] if screen["relevant"] else []
-        records.append(
-            {
-                "title": paper["title"],
-                "relevant": screen["relevant"],
-                "kind": screen["kind"],
-                "primary": classify["primary"] if screen["relevant"] else None,
-                "leaves": leaves,
-            }
-        )
-    scores = score(gold, records).as_dict()
+    scores = score(gold, _scored_records(model, gold)).as_dict()
     low = {k: round(scores[k], 3) for k, floor in CLASSICS_FLOORS.items() if scores[k] < floor}
     assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"
 
@@ -332,20 +337,7 @@ def test_never_trained_arxiv_judges_stay_above_their_floors(model: LocalModel) -
         if line.strip()
     ]
     assert len(gold) == 160
-    records = []
-    for paper in gold:
-        screen = model.screen(paper["title"], paper["abstract"])
-        classify = model.classify(paper["title"], paper["abstract"])
-        records.append(
-            {
-                "title": paper["title"],
-                "relevant": screen["relevant"],
-                "kind": screen["kind"],
-                "primary": classify["primary"] if screen["relevant"] else None,
-                "leaves": classify["leaves"] if screen["relevant"] else [],
-            }
-        )
-    scores = score(gold, records).as_dict()
+    scores = score(gold, _scored_records(model, gold)).as_dict()
     low = {k: round(scores[k], 3) for k, f in EXTERN_JUDGE_FLOORS.items() if scores[k] < f}
     assert not low, f"never-trained judges fell below their floors {EXTERN_JUDGE_FLOORS}: {low}"
 

@@ -839,14 +839,8 @@ _SHARE_OF_PEAK = re.compile(
     r"(?:(?:memory|DRAM|HBM|compute|hardware)\s)?(?:bandwidth|FLOPS|TFLOPS|compute|performance)\b",
     re.I,
 )
-# A figure followed by a variable and "$" is LaTeX mathematics, not money: "$0.95 n$".
-_MATH_AFTER = re.compile(r"^\s?(?:[A-Za-z]|\\[A-Za-z]+)\s?\$")
 # The bounds of a confidence interval: "77% accuracy (95% CI: 68-85%)".
 _CI_BEFORE = re.compile(r"\b(?:CIs?|confidence\sintervals?)\s?[:=,]?\s?[\[(]?\s?$")
-# Settings compared, named after the figures: "across 30s, 60s, and 240s settings".
-_ACROSS_BEFORE = re.compile(
-    r"\b(?:across|in|under|for)\s(?:(?:all|both|the|different|various)\s)?$", re.I
-)
 # A rival's own figures in brackets, all of them: "remaining competitive with GPT-OSS-120B
 # (0.508 accuracy, 0.674 F1)" (_COMPARED_BRACKET takes a bracket's single figure after "than",
 # "compared to" ...).
@@ -866,8 +860,13 @@ _FOR_BASELINES_AFTER = re.compile(
     re.I,
 )
 # A figure that names the regime a result is measured in: "even in the extreme 1.4% retention
-# regime", "under the 10% budget setting", "in a 4-bit setting".
-_REGIME_BEFORE = re.compile(r"\b(?:in|under|at|for)\s(?:the|an?)\s(?:[\w-]+\s)?$", re.I)
+# regime", "under the 10% budget setting", "in a 4-bit setting"; the settings compared, named
+# after their figures: "across 30s, 60s, and 240s settings".
+_REGIME_BEFORE = re.compile(
+    r"\b(?:in|under|at|for)\s(?:the|an?)\s(?:[\w-]+\s)?$|"
+    r"\b(?:across|in|under|for)\s(?:(?:all|both|the|different|various)\s)?$",
+    re.I,
+)
 _REGIME_AFTER = re.compile(
     r"^\$?\s?(?:[\w-]+\s){0,2}(?:regimes?|settings?|scenarios?|setups?|configurations?)\b", re.I
 )
@@ -1341,9 +1340,8 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     """The metric of a figure, and whether its unit or the words right after it name it."""
     if _ERROR_OF.search(text[max(0, start - 40) : start]):
         return "quality", True  # "a mean prediction error of 5.1 ms": an error, in any unit
-    math = value.lstrip().startswith("$") and _MATH_AFTER.match(text[end:])
     for name, pattern in _UNIT_METRIC:
-        if pattern.search(value.strip()) and not (math and name == "cost"):
+        if pattern.search(value.strip()):
             return name, True
     if _SHARE.search(value) and _SHARE_OF_PEAK.match(text[end:]):
         return "other", True  # "over 90% of peak memory bandwidth": a utilisation
@@ -1744,8 +1742,6 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
         return True  # "95% confidence intervals": a statistic's level
     if _CI_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "(95% CI: 68-85%)": the interval's bounds
-    if _ACROSS_BEFORE.search(text[max(0, start - 30) : start]) and _REGIME_AFTER.match(text[end:]):
-        return True  # "across 30s, 60s, and 240s settings"
     if (
         _RIVAL_BRACKET.search(text[max(0, start - 100) : start])
         and re.match(r"[^()]{0,40}\)", text[end:])
