@@ -47,6 +47,10 @@ EXTERN = ROOT / "tests" / "fixtures" / "extern"
 # held out with the first two alone, 0.714 with the others too).
 EXTERN_FIRST = ("extern2", "extern3")
 EXTERN_JUDGES = ("extern", "extern5", "extern6", "extern7", "extern8", "extern11", "extern15")
+# The pools of the results sets (tests/fixtures/results/results-externNN.jsonl): arXiv efficiency
+# papers with a figure, labelled for relevance and leaves by two labellers each in stop 32 (800
+# papers; tests/fixtures/extern/README.md "extern9-30 as classification training sets").
+EXTERN_POOLS = tuple(f"extern{n}" for n in (9, 10, 12, 13, 14, *range(16, 31)))
 EXTERN_TRAIN = EXTERN_FIRST + EXTERN_JUDGES
 DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
 REPORTED = ["relevance_f1", "primary_lenient", "levels_f1", "leaves_f1", "primary_strict"]
