@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/more_labels.py [--seed 0] [--out FILE]
 
-The labelled sets of bench/cross_validate.py (the dumps' papers, the classics, EXTERN_TRAIN) and
+The labelled sets of bench/cross_validate.py (the dumps' papers, the classics, EXTERN_OLDER) and
 the 800 papers of EXTERN_POOLS (the results sets' pools, labelled for relevance and leaves in
 stop 32) are split into the same 5 stratified folds. On each fold the learned heads are fitted
 twice, as ``make train-local`` fits them (thresholds and calibration by an inner
@@ -31,8 +31,8 @@ if str(ROOT) not in sys.path:
 
 from bench.cross_validate import (  # noqa: E402
     DEV_GOLD,
+    EXTERN_OLDER,
     EXTERN_POOLS,
-    EXTERN_TRAIN,
     REPORTED,
     _gold,
     _line,
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     taxonomy = load_taxonomy()
-    sets = labelled_sets(args.dumps, DEV_GOLD, extern_sets=EXTERN_TRAIN + EXTERN_POOLS)
+    sets = labelled_sets(args.dumps, DEV_GOLD, extern_sets=EXTERN_OLDER + EXTERN_POOLS)
     examples = [e for rows in sets.values() for e in rows]
     pooled = [name in EXTERN_POOLS for name, rows in sets.items() for _ in rows]
     print(

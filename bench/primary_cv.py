@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.cross_validate import EXTERN_POOLS, EXTERN_TRAIN, labelled_sets  # noqa: E402
+from bench.cross_validate import EXTERN_OLDER, EXTERN_TRAIN, labelled_sets  # noqa: E402
 from pipeline.local_model.classify import rank_leaves  # noqa: E402
 from pipeline.local_model.learned import (  # noqa: E402
     Head,
@@ -408,12 +408,12 @@ def main() -> None:
     parser.add_argument("--dumps-only", action="store_true",
                         help="the 601 papers of the dumps and classics only")  # fmt: skip
     parser.add_argument("--only", nargs="*", help="the variants with these names only")
-    parser.add_argument("--pools", action="store_true",
-                        help="also the 800 papers of EXTERN_POOLS (stop 32's labels)")  # fmt: skip
+    parser.add_argument("--older", action="store_true",
+                        help="without EXTERN_POOLS (as before stop 32)")  # fmt: skip
     args = parser.parse_args()
     variants = [v for v in VARIANTS if not args.only or v.name in args.only]
     taxonomy = load_taxonomy()
-    extern_sets = EXTERN_TRAIN + (EXTERN_POOLS if args.pools else ())
+    extern_sets = EXTERN_OLDER if args.older else EXTERN_TRAIN
     sets = labelled_sets(ROOT / "dumps", extern=not args.dumps_only, extern_sets=extern_sets)
     examples = [e for rows in sets.values() for e in rows]
     names = [name for name, rows in sets.items() for _ in rows]

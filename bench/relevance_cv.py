@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.cross_validate import (  # noqa: E402
     DEV_GOLD,
     EXTERN,
-    EXTERN_POOLS,
+    EXTERN_OLDER,
     EXTERN_TRAIN,
     _example,
     _rows,
@@ -157,13 +157,13 @@ def main() -> None:
     parser.add_argument("--no-embedding", action="store_true")
     parser.add_argument("--c", type=float, default=C_RELEVANCE)
     parser.add_argument("--seeds", type=int, default=4)
-    parser.add_argument("--pools", action="store_true",
-                        help="also the 800 papers of EXTERN_POOLS (stop 32's labels)")  # fmt: skip
+    parser.add_argument("--older", action="store_true",
+                        help="without EXTERN_POOLS (as before stop 32)")  # fmt: skip
     args = parser.parse_args()
     global WORDS_ONLY
     WORDS_ONLY = args.no_embedding
     taxonomy = load_taxonomy()
-    extern_sets = EXTERN_TRAIN + (EXTERN_POOLS if args.pools else ())
+    extern_sets = EXTERN_OLDER if args.older else EXTERN_TRAIN
     sets = labelled_sets(args.dumps, DEV_GOLD, extern_sets=extern_sets)
     if args.dumps_only:
         sets = {k: v for k, v in sets.items() if k not in EXTERN_TRAIN}

@@ -319,14 +319,15 @@ def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
     assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"
 
 
-# Never trained on (not in bench/cross_validate.py:EXTERN_TRAIN): 160 arXiv efficiency papers of
-# results-extern27..30's pools, labelled for relevance and leaves by two labellers each (stop 31,
-# tests/fixtures/extern/README.md). Scored once with the shipped model: relevance F1 0.838,
-# primary lenient 0.623, levels F1 0.863; the floors are those less a margin.
+# Never trained on (not in bench/cross_validate.py:EXTERN_TRAIN): 155 arXiv efficiency papers of
+# the listings of 2026-04-27..05-11 (extern31..34, stop 32, tests/fixtures/extern/README.md),
+# labelled for relevance and leaves by two labellers each. Scored once with the model of stop 31
+# (relevance F1 0.864, primary lenient 0.667, levels F1 0.866) and once with the model fitted on
+# the results pools too (0.880, 0.683, 0.899); the floors are the latter less a margin.
 EXTERN_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (27, 28, 29, 30)
+    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (31, 32, 33, 34)
 ]
-EXTERN_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.58, "levels_f1": 0.82}
+EXTERN_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.64, "levels_f1": 0.86}
 
 
 def test_never_trained_arxiv_judges_stay_above_their_floors(model: LocalModel) -> None:
@@ -336,7 +337,7 @@ def test_never_trained_arxiv_judges_stay_above_their_floors(model: LocalModel) -
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    assert len(gold) == 160
+    assert len(gold) == 155
     scores = score(gold, _scored_records(model, gold)).as_dict()
     low = {k: round(scores[k], 3) for k, f in EXTERN_JUDGE_FLOORS.items() if scores[k] < f}
     assert not low, f"never-trained judges fell below their floors {EXTERN_JUDGE_FLOORS}: {low}"
