@@ -12,7 +12,9 @@ pipeline.local_model.training), so one run takes seconds, not the 20 minutes of
   chooses it, by F-beta (training.RELEVANCE_BETA) on out-of-fold predictions of an inner
   cross-validation of the training folds;
 - ``rules and head``: in scope only when the rules and the head (threshold chosen the same
-  way) both say so.
+  way) both say so;
+- ``rules and head, or head sure``: the same, or the head alone at or above an override threshold
+  (from ``SURE``, chosen with the veto threshold by the same inner F-beta; 1.01 is never).
 
 ``--no-embedding``: the relevance head on words and rule signals only (without the paper
 embedding of pipeline.local_model.embedding).
@@ -51,6 +53,7 @@ from pipeline.local_model.learned import (  # noqa: E402
 from pipeline.local_model.training import (  # noqa: E402
     C_RELEVANCE,
     INNER_FOLDS,
+    RELEVANCE_BETA,
     Analysed,
     Example,
     _idf,
@@ -62,7 +65,8 @@ from pipeline.local_model.training import (  # noqa: E402
 )
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
-POLICIES = ["rules", "head", "rules and head"]
+POLICIES = ["rules", "head", "rules and head", "rules and head, or head sure"]
+SURE = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # the override thresholds tried; 1.01: never
 
 
 def _examples(path: Path) -> list[Example]:
@@ -92,8 +96,12 @@ def _probabilities(head: Head, idf: dict[str, float], items: list[Analysed]) -> 
 _f1 = f_beta
 
 
-def _decide(policy: str, items: list[Analysed], probs: list[float], t: float) -> list[bool]:
+def _decide(
+    policy: str, items: list[Analysed], probs: list[float], t: float, sure: float = 1.01
+) -> list[bool]:
     rules = [bool(i.signal.relevant) for i in items]
+    if policy == "rules and head, or head sure":
+        return [head_relevant(r, p, t) or p >= sure for r, p in zip(rules, probs, strict=True)]
     if policy == "rules":
         return rules
     if policy == "head":
@@ -112,13 +120,20 @@ def _inner_probabilities(train: list[Analysed], c: float, seed: int) -> list[flo
     return probs
 
 
-def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> float:
-    """The policy's threshold by F-beta (training.RELEVANCE_BETA, as the shipped model chooses
-    it) on the out-of-fold probabilities ``probs`` of the training items."""
+def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> tuple[float, float]:
+    """The policy's thresholds (veto, override) by F-beta (training.RELEVANCE_BETA, as the
+    shipped model chooses it) on the out-of-fold probabilities ``probs`` of the training items."""
     if policy == "rules":
-        return 0.5
+        return 0.5, 1.01
     gold = [bool(i.example.relevant) for i in train]
-    return choose_relevance_threshold(gold, lambda t: _decide(policy, train, probs, t))
+    sures = SURE if policy == "rules and head, or head sure" else (1.01,)
+    best: tuple[float, float, float] = (-1.0, 0.5, 1.01)
+    for sure in sures:
+        t = choose_relevance_threshold(gold, lambda t, s=sure: _decide(policy, train, probs, t, s))
+        score = _f1(gold, _decide(policy, train, probs, t, sure), RELEVANCE_BETA)
+        if score > best[0] + 1e-9:
+            best = (score, t, sure)
+    return best[1], best[2]
 
 
 def held_out(
@@ -134,8 +149,10 @@ def held_out(
         probs = _probabilities(head, idf, tested)
         inner = _inner_probabilities(train, c, seed)
         for policy in POLICIES:
-            t = _threshold(policy, train, inner)
-            for i, got in zip(test, _decide(policy, tested, probs, t), strict=True):
+            t, sure = _threshold(policy, train, inner)
+            if sure < 1.01:
+                print(f"  {policy}: veto {t}, override {sure}")
+            for i, got in zip(test, _decide(policy, tested, probs, t, sure), strict=True):
                 answers[policy][i] = got
     out: dict[str, dict[str, float]] = {}
     for policy, got in answers.items():
@@ -184,11 +201,11 @@ def main() -> None:
     print(f"test {args.test.name} ({len(test)} papers, {sum(gold)} in scope), fitted on all:")
     inner = _inner_probabilities(items, args.c, 0)
     for policy in POLICIES:
-        t = _threshold(policy, items, inner)
-        got = _decide(policy, test, probs, t)
+        t, sure = _threshold(policy, items, inner)
+        got = _decide(policy, test, probs, t, sure)
         tp = sum(1 for g, p in zip(gold, got, strict=True) if g and p)
         print(
-            f"  {policy:26} F1 {_f1(gold, got):.3f}  (threshold {t}, {tp} right, "
+            f"  {policy:26} F1 {_f1(gold, got):.3f}  (threshold {t}, override {sure}, {tp} right, "
             f"{sum(got) - tp} wrongly in, {sum(gold) - tp} missed)"
         )
 
