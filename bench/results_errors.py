@@ -46,6 +46,8 @@ from pipeline.local_model.text import make_document  # noqa: E402
 from schemas.result import setting_problem  # noqa: E402
 
 SETS = ROOT / "tests" / "fixtures" / "results"
+# the counts a pooled row sums over the sets
+POOLED = ("papers", "extracted", "right_metric", "non_results", "headline", "headline_found")
 
 
 def _set_order(path: Path) -> tuple[int, str]:
@@ -93,9 +95,15 @@ def _why_lost(title: str, abstract: str, item: dict[str, Any]) -> str:
 
 
 def report(
-    path: Path, show_wrong: bool, quiet: bool, reasons: Counter[str], every: bool = False
+    path: Path,
+    show_wrong: bool,
+    quiet: bool,
+    reasons: Counter[str],
+    every: bool = False,
+    totals: Counter[str] | None = None,
 ) -> list[str]:
-    """Score one set and print its missed headlines; returns the table row of its scores."""
+    """Score one set and print its missed headlines; returns the table row of its scores and
+    adds its counts to ``totals``."""
     gold = _read(path)
     pred = local_predictions(gold, ROOT)
     by_title = {p["title"]: p for p in pred}
@@ -104,6 +112,9 @@ def report(
     for split in splits:
         scores = score_results(gold, pred, split)
         name = path.name if split == "all" else f"{path.name} {split}"
+        if totals is not None:
+            for key in POOLED:
+                totals[key] += getattr(scores, key)
         rows.append(
             f"| {name} ({scores.papers}) | {scores.precision_with_metric:.3f} "
             f"({scores.right_metric}/{scores.extracted}) | {scores.non_result_share:.3f} | "
@@ -144,14 +155,25 @@ def main() -> None:
     args = parser.parse_args()
     files = args.files or sorted(SETS.glob("results-*.jsonl"), key=_set_order)
     reasons: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
     rows: list[str] = []
     for path in files:
         if not args.quiet:
             print(f"\n## {path.name}")
-        rows.extend(report(path, args.wrong, args.quiet, reasons, args.all))
+        rows.extend(report(path, args.wrong, args.quiet, reasons, args.all, totals))
     print("\n| set (papers) | precision with metric | non-results | headline recall |")
     print("|---|---|---|---|")
     print("\n".join(rows))
+    if len(rows) > 1:
+        t = totals
+        print(
+            f"| pooled ({t['papers']}) | {t['right_metric'] / max(t['extracted'], 1):.3f} "
+            f"({t['right_metric']}/{t['extracted']}) | "
+            f"{t['non_results'] / max(t['extracted'], 1):.3f} "
+            f"({t['non_results']}/{t['extracted']}) | "
+            f"{t['headline_found'] / max(t['headline'], 1):.3f} "
+            f"({t['headline_found']}/{t['headline']}) |"
+        )
     print("\nmissed results, by reason:")
     for reason, count in reasons.most_common():
         print(f"  {count:3d}  {reason}")
