@@ -14,7 +14,7 @@ pipeline.local_model.training), so one run takes seconds, not the 20 minutes of
 - ``rules and head``: in scope only when the rules and the head (threshold chosen the same
   way) both say so;
 - ``rules and head, or head sure``: the same, or the head alone at or above an override threshold
-  (from ``SURE``, chosen with the veto threshold by the same inner F-beta; 1.01 is never).
+  (from ``SURE``, chosen with the veto threshold by the same inner F-beta; ``NEVER``: none).
 
 ``--no-embedding``: the relevance head on words and rule signals only (without the paper
 embedding of pipeline.local_model.embedding).
@@ -66,7 +66,8 @@ from pipeline.local_model.training import (  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 POLICIES = ["rules", "head", "rules and head", "rules and head, or head sure"]
-SURE = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # the override thresholds tried; 1.01: never
+NEVER = 1.01  # an override threshold no probability reaches
+SURE = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)  # the override thresholds tried
 
 
 def _examples(path: Path) -> list[Example]:
@@ -97,7 +98,7 @@ _f1 = f_beta
 
 
 def _decide(
-    policy: str, items: list[Analysed], probs: list[float], t: float, sure: float = 1.01
+    policy: str, items: list[Analysed], probs: list[float], t: float, sure: float = NEVER
 ) -> list[bool]:
     rules = [bool(i.signal.relevant) for i in items]
     if policy == "rules and head, or head sure":
@@ -124,10 +125,10 @@ def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> tuple[
     """The policy's thresholds (veto, override) by F-beta (training.RELEVANCE_BETA, as the
     shipped model chooses it) on the out-of-fold probabilities ``probs`` of the training items."""
     if policy == "rules":
-        return 0.5, 1.01
+        return 0.5, NEVER
     gold = [bool(i.example.relevant) for i in train]
-    sures = SURE if policy == "rules and head, or head sure" else (1.01,)
-    best: tuple[float, float, float] = (-1.0, 0.5, 1.01)
+    sures = SURE if policy == "rules and head, or head sure" else (NEVER,)
+    best: tuple[float, float, float] = (-1.0, 0.5, NEVER)
     for sure in sures:
         t = choose_relevance_threshold(gold, lambda t, s=sure: _decide(policy, train, probs, t, s))
         score = _f1(gold, _decide(policy, train, probs, t, sure), RELEVANCE_BETA)
@@ -150,7 +151,7 @@ def held_out(
         inner = _inner_probabilities(train, c, seed)
         for policy in POLICIES:
             t, sure = _threshold(policy, train, inner)
-            if sure < 1.01:
+            if sure < NEVER:
                 print(f"  {policy}: veto {t}, override {sure}")
             for i, got in zip(test, _decide(policy, tested, probs, t, sure), strict=True):
                 answers[policy][i] = got

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate_results import (  # noqa: E402
+    ResultScores,
     _norm,
     _overlap,
     _span,
@@ -48,6 +49,15 @@ from schemas.result import setting_problem  # noqa: E402
 SETS = ROOT / "tests" / "fixtures" / "results"
 # the counts a pooled row sums over the sets
 POOLED = ("papers", "extracted", "right_metric", "non_results", "headline", "headline_found")
+
+
+def _row(name: str, scores: ResultScores) -> str:
+    """A table row: precision with metric, non-result share and headline recall, with counts."""
+    return (
+        f"| {name} ({scores.papers}) | {scores.precision_with_metric:.3f} "
+        f"({scores.right_metric}/{scores.extracted}) | {scores.non_result_share:.3f} | "
+        f"{scores.headline_recall:.3f} ({scores.headline_found}/{scores.headline}) |"
+    )
 
 
 def _set_order(path: Path) -> tuple[int, str]:
@@ -100,7 +110,7 @@ def report(
     quiet: bool,
     reasons: Counter[str],
     every: bool = False,
-    totals: Counter[str] | None = None,
+    totals: ResultScores | None = None,
 ) -> list[str]:
     """Score one set and print its missed headlines; returns the table row of its scores and
     adds its counts to ``totals``."""
@@ -114,12 +124,8 @@ def report(
         name = path.name if split == "all" else f"{path.name} {split}"
         if totals is not None:
             for key in POOLED:
-                totals[key] += getattr(scores, key)
-        rows.append(
-            f"| {name} ({scores.papers}) | {scores.precision_with_metric:.3f} "
-            f"({scores.right_metric}/{scores.extracted}) | {scores.non_result_share:.3f} | "
-            f"{scores.headline_recall:.3f} ({scores.headline_found}/{scores.headline}) |"
-        )
+                setattr(totals, key, getattr(totals, key) + getattr(scores, key))
+        rows.append(_row(name, scores))
         if not quiet and show_wrong:
             for example in scores.examples:
                 print(f"  [{split}] {example['error']}: {example['value']!r} "
@@ -155,7 +161,7 @@ def main() -> None:
     args = parser.parse_args()
     files = args.files or sorted(SETS.glob("results-*.jsonl"), key=_set_order)
     reasons: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
+    totals = ResultScores(split="pooled")
     rows: list[str] = []
     for path in files:
         if not args.quiet:
@@ -165,15 +171,7 @@ def main() -> None:
     print("|---|---|---|---|")
     print("\n".join(rows))
     if len(rows) > 1:
-        t = totals
-        print(
-            f"| pooled ({t['papers']}) | {t['right_metric'] / max(t['extracted'], 1):.3f} "
-            f"({t['right_metric']}/{t['extracted']}) | "
-            f"{t['non_results'] / max(t['extracted'], 1):.3f} "
-            f"({t['non_results']}/{t['extracted']}) | "
-            f"{t['headline_found'] / max(t['headline'], 1):.3f} "
-            f"({t['headline_found']}/{t['headline']}) |"
-        )
+        print(_row("pooled", totals))
     print("\nmissed results, by reason:")
     for reason, count in reasons.most_common():
         print(f"  {count:3d}  {reason}")
