@@ -343,6 +343,28 @@ def test_never_trained_arxiv_judges_stay_above_their_floors(model: LocalModel) -
     assert not low, f"never-trained judges fell below their floors {EXTERN_JUDGE_FLOORS}: {low}"
 
 
+# Never trained on either: 155 papers of the listings of 2026-04-15..04-24 (extern35..38, stop 33),
+# labelled the same way before the model ran on them. Scored once with the model shipped at the
+# start of stop 33 (relevance F1 0.806, primary lenient 0.783, levels F1 0.894).
+LATER_JUDGES = [
+    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (35, 36, 37, 38)
+]
+LATER_JUDGE_FLOORS = {"relevance_f1": 0.77, "primary_lenient": 0.74, "levels_f1": 0.86}
+
+
+def test_the_judges_of_stop_33_stay_above_their_floors(model: LocalModel) -> None:
+    gold = [
+        json.loads(line)
+        for path in LATER_JUDGES
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(gold) == 155
+    scores = score(gold, _scored_records(model, gold)).as_dict()
+    low = {k: round(scores[k], 3) for k, f in LATER_JUDGE_FLOORS.items() if scores[k] < f}
+    assert not low, f"the judges of stop 33 fell below their floors {LATER_JUDGE_FLOORS}: {low}"
+
+
 def test_training_is_the_workload_of_a_distributed_system_not_a_second_leaf(
     model: LocalModel,
 ) -> None:
