@@ -387,6 +387,40 @@ def test_twentieth_pass_rivals_named_scores_and_unnamed_gains(
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a score raised from a lower figure by an evaluative verb: quality, whatever the score
+        ("Our rollouts improve subject consistency from 84.9 to 88.5 and background consistency "
+         "from 90.2 to 91.9.", [("88.5", "quality"), ("91.9", "quality")]),
+        ("Our augmentation improved Random Forest performance from 60% to 95%.",
+         [("60% to 95%", "quality")]),
+        ("Our sampler raises CLIP R-Precision from 74.8% to 83.8%.",
+         [("74.8% to 83.8%", "quality")]),
+        ("Our tuning improves the score from 0.21 to 0.50 on both queries and from 0.70 to 0.92 "
+         "on others.", [("0.50", "quality"), ("0.92", "quality")]),
+        # not a fall, a swept setting, a setting raised, or another metric named by the verb
+        ("Our accuracy drops from 87.9% to 43.9%.", [("87.9% to 43.9%", "quality")]),
+        ("We vary the pruning ratio from 10% to 50%.", [("10% to 50%", "size")]),
+        ("Our method increases the batch size from 8 to 32.", []),
+        ("Our method increases the learning rate from 2% to 5%.", []),
+        ("Our method improves Llama2 throughput from 10 to 20 on A100.", []),
+    ],
+)  # fmt: skip
+def test_twenty_first_pass_a_score_raised_from_a_lower_figure_is_quality(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_accepts_a_score_raised_from_a_lower_figure() -> None:
+    quote = "Our rollouts improve subject consistency from 84.9 to 88.5."
+    assert _result("88.5", quote, metric="quality")
+    with pytest.raises(ValidationError, match="is not named next to"):
+        _result("88.5", "Our rollouts reduce subject consistency from 84.9 to 88.5.",
+                metric="quality")  # fmt: skip
+
+
 def test_an_unnamed_share_over_another_method_takes_the_titles_metric_first() -> None:
     abstract = "We study it. Our server outperforms vLLM by 35%."
     assert _titled("Throughput-oriented serving", abstract) == [("35%", "throughput")]
