@@ -130,6 +130,7 @@ def report(
             for example in scores.examples:
                 print(f"  [{split}] {example['error']}: {example['value']!r} "
                       f"({example['metric']}) — {example['title']}")  # fmt: skip
+                print(f"      {example['quote']}")
     for g in gold:
         p = next((v for t, v in by_title.items() if _norm(t) == _norm(g["title"])), None)
         if p is None:

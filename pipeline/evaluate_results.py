@@ -206,6 +206,7 @@ def _example(scores: ResultScores, title: str, result: dict[str, Any], error: st
             "error": error,
             "value": str(result.get("value") or ""),
             "metric": str(result.get("metric") or ""),
+            "quote": str(result.get("quote") or ""),
         }
     )
 
