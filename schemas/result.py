@@ -533,6 +533,33 @@ def score_raised(quote: str, start: int, end: int) -> bool:
     return names <= {"quality"}
 
 
+# A count of the settings a method wins: "achieves the best results on 39 of 40 metrics", "ranks
+# first in 47 out of 52 configurations", "outperforms on 4 out of 5 commonsense reasoning
+# benchmarks" (task quality, compared over many settings). The count ends in what is counted,
+# and a word of winning comes before it in the same clause.
+_COUNT_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+WINS_COUNT = (
+    _COUNT_WORD + r"\s(?:out\s)?of\s(?:the\s)?" + _COUNT_WORD + r"(?:\s[\w-]+){0,3}?\s"
+    r"(?:benchmarks?|tasks?|datasets?|metrics?|configurations?|settings?|models?|languages?|"
+    r"locales?|problems?|cases?|scenarios?|subsets?|splits?|domains?|environments?|games?)\b"
+)
+_WON_BEFORE = re.compile(
+    r"\b(?:best|first|outperform\w*|wins?|winning|won|surpass\w*|beats?|beating|superior|"
+    r"state-of-the-art|sota|leads?|ranks?|ranked)\b"
+    r"(?:(?:[^.;:]|\.\d){0,80}?\b(?:on|in|across|for)\s(?:all\s)?|\s)$",
+    re.I,
+)
+
+
+def wins_count(quote: str, start: int, end: int) -> bool:
+    """Is quote[start:end] a count of settings won ("39 of 40 metrics") after a word of winning
+    in the same clause ("achieves the best results on")? See WINS_COUNT."""
+    return bool(
+        re.fullmatch(WINS_COUNT, quote[start:end], re.I)
+        and _WON_BEFORE.search(quote[:start])
+    )
+
+
 def unnamed_quality_gain(quote: str, start: int, end: int, aims: Iterable[str]) -> bool:
     """Is quote[start:end] a gain in task quality that no metric word names: a share gained over
     another method when the title names no metric either ("SGSD outperforms GRPO by 6.2%",
@@ -709,6 +736,7 @@ class Result(BaseModel):
             )
             and not (self.metric == "speedup" and system_performance(quote, start, end))
             and not (self.metric == "other" and placing)
+            and not (self.metric == "quality" and wins_count(quote, start, end))
         ):
             raise ValueError(
                 f"metric {self.metric!r} is not named next to {self.value!r} in the quote "

@@ -413,6 +413,36 @@ def test_twenty_first_pass_a_score_raised_from_a_lower_figure_is_quality(
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a count of the settings a method wins, after a word of winning: task quality
+        ("Our method achieves the best results on 39 of 40 metrics, improving accuracy.",
+         [("39 of 40 metrics", "quality")]),
+        ("Our captioner is strong, winning 14 out of 16 configurations.",
+         [("14 out of 16 configurations", "quality")]),
+        ("Our attention outperforms on 4 out of 5 commonsense reasoning benchmarks.",
+         [("4 out of 5 commonsense reasoning benchmarks", "quality")]),
+        # not a count without a win, nor one that is someone else's
+        ("We evaluate our method on 3 of the 7 datasets.", []),
+        ("Our method improves over direct generation across five of the six models.", []),
+        ("Prior systems exceed this bound on 3 of the 7 datasets.", []),
+    ],
+)  # fmt: skip
+def test_twenty_first_pass_a_count_of_settings_won_is_quality(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_accepts_a_count_of_settings_won_only_after_a_win() -> None:
+    assert _result("39 of 40 metrics", "Our method achieves the best results on 39 of 40 metrics.",
+                   metric="quality")  # fmt: skip
+    with pytest.raises(ValidationError, match="is not named next to"):
+        _result("3 of the 7 datasets", "We evaluate our method on 3 of the 7 datasets.",
+                metric="quality")  # fmt: skip
+
+
 def test_the_schema_accepts_a_score_raised_from_a_lower_figure() -> None:
     quote = "Our rollouts improve subject consistency from 84.9 to 88.5."
     assert _result("88.5", quote, metric="quality")

@@ -46,6 +46,7 @@ from schemas.result import (
     BUDGET_PROBLEM,
     EXPENSE_KINDS,
     MULTIPLE_VALUE,
+    WINS_COUNT,
     acronym_raised,
     benchmark_gain,
     bracket_gain,
@@ -59,6 +60,7 @@ from schemas.result import (
     title_metrics,
     unnamed_comparison,
     unnamed_quality_gain,
+    wins_count,
 )
 
 MAX_RESULTS = 8
@@ -1117,6 +1119,9 @@ _WORD_TIME = re.compile(
     r"(?:seconds|minutes|hours|days))\b",
     re.I,
 )
+# A count of the settings a method wins: "achieves the best results on 39 of 40 metrics"
+# (schemas.result.wins_count).
+_WINS = re.compile(rf"(?<![\w.,]){WINS_COUNT}", re.I)
 # A placing in a shared task or on a leaderboard: "ranks first in Track 2", "won second place".
 _PLACING = re.compile(
     r"(?:\b((?:rank(?:s|ed)?|placed|finished)\s(?:first|second|third|1st|2nd|3rd))|"
@@ -1582,6 +1587,11 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
     taken = [(s, e) for s, e, _ in found]
+    for match in _WINS.finditer(text):
+        s, e = match.span()
+        if wins_count(text, s, e) and not any(a < e and s < b for a, b in taken):
+            found.append((s, e, "quality"))
+    taken = [(s, e) for s, e, _ in found]
     for match in _NAMED_FRACTION.finditer(text):
         # "a mean task quality of 0.815": a fraction the metric word right before names
         s, e = match.span(1)
@@ -1994,6 +2004,8 @@ def candidates(doc: Document, own: str | None = None) -> list[Candidate]:
                 and unnamed_comparison(quote, start - offset, end - offset)
             ):
                 metric, direct = aim, False  # "outperforms vLLM by 2x" in a throughput paper
+            elif metric in (None, "quality") and wins_count(quote, s_at, e_at):
+                metric, direct = "quality", False  # "the best results on 39 of 40 metrics"
             elif metric is None and unnamed_quality_gain(quote, s_at, e_at, (aim or "",)):
                 # "SGSD outperforms GRPO by 6.2%" (no metric named, none in the title),
                 # "improves Qwen3-32B from 65.0% to 87.2%": a gain in task quality
