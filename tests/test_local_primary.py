@@ -123,3 +123,40 @@ def test_the_primary_leaf_is_the_contribution_not_the_setting(
 ) -> None:
     primary = model.analyse(title, abstract).choice.leaves[0]
     assert primary in expected
+
+
+# Pruning tokens, patches or frames is input-adaptive computation (model.dynamic, the taxonomy
+# contract), even when the paper's modules are named "... Pruning"; pruning weights, channels or
+# layers stays model.pruning, whatever else the paper says about tokens.
+INPUT_PRUNING = [
+    pytest.param(
+        "VT-Prune: Training-Free Spatio-Temporal Token Pruning for Video Language Models",
+        (
+            "Video language models spend most of their computation on redundant visual tokens. "
+            "We propose VT-Prune, a training-free framework with two modules: Temporal Pruning "
+            "and Spatial Pruning. Temporal Pruning removes tokens of static regions across "
+            "frames, and Spatial Pruning prunes overlapping patches of neighbouring views. "
+            "VT-Prune keeps 10% of the tokens and reduces prefill latency by 3x with no loss."
+        ),
+        "model.dynamic",
+        id="token pruning with pruning-named modules",
+    ),
+    pytest.param(
+        "Channel Pruning for Vision-Language Models",
+        (
+            "Vision-language models are expensive to deploy. We prune channels and attention "
+            "heads of the vision encoder with a structured pruning criterion, and fine-tune the "
+            "pruned model briefly. The pruned encoder produces the same visual tokens for the "
+            "language model at 40% fewer FLOPs and 1% lower accuracy."
+        ),
+        "model.pruning",
+        id="weight pruning that mentions tokens",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), INPUT_PRUNING)
+def test_pruning_tokens_is_dynamic_computation_pruning_weights_is_pruning(
+    model: LocalModel, title: str, abstract: str, expected: str
+) -> None:
+    assert model.analyse(title, abstract).choice.leaves[0] == expected

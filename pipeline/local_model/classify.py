@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.local_model.scoring import LeafScore
@@ -20,6 +21,24 @@ NARROWER_SHARE = 0.6
 # For these primaries the other leaf names the workload, not a contribution: a distributed
 # training system trains models, it does not make training algorithms cheaper.
 WORKLOAD_OF = {"system.distributed": ("model.training",)}
+# Pruning what an input is split into (tokens, patches, frames) is input-adaptive computation,
+# not model pruning (the taxonomy contract: model.dynamic holds "token pruning/merging/dropping"):
+# a paper whose bare "pruning" words name its own modules ("ST-Prune", "Temporal Pruning") is
+# model.dynamic first when it prunes tokens and no weights, channels, heads or layers.
+_INPUT_PRUNED = re.compile(
+    r"\b(?:token|patch|frame)s?[\s-](?:level\s)?(?:prun\w*|merg\w*|drop\w*|reduction|"
+    r"compression|sparsi\w*|skipp\w*|eviction)|"
+    r"\b(?:prun|drop|merg|discard|remov|skipp?)\w*\s(?:[\w-]+\s){0,3}"
+    r"(?:tokens|patches|frames)\b",
+    re.I,
+)
+_MODEL_PRUNED = re.compile(
+    r"\b(?:weight|channel|filter|head|neuron|parameter|expert|layer|depth|width|block|"
+    r"structured|unstructured|magnitude|network|model)[\s-]pruning\b|"
+    r"\bprun\w*\s(?:[\w-]+\s){0,2}(?:weights|channels|filters|heads|neurons|parameters|"
+    r"experts|layers|blocks|connections)\b|\bN:M\b|\b2:4\b|\blottery\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +90,18 @@ def evidence_quote(doc: Document, score: LeafScore | None) -> str:
     return quote_around(sentence.text, hit.start, hit.end)
 
 
+def _prunes_inputs(doc: Document) -> bool:
+    """Does the paper prune tokens, patches or frames, and no part of the model?"""
+    text = f"{doc.title}. {doc.abstract}"
+    return bool(_INPUT_PRUNED.search(text)) and not _MODEL_PRUNED.search(text)
+
+
 def classify_scores(doc: Document, scores: dict[str, LeafScore], order: list[str]) -> Choice:
     """Pick leaves and quotes for a paper from its leaf scores."""
     leaves = choose_leaves(scores, order)
+    dynamic = scores.get("model.dynamic")
+    if leaves[0] == "model.pruning" and dynamic and dynamic.score > 0 and _prunes_inputs(doc):
+        leaves = ["model.dynamic", *[leaf for leaf in leaves if leaf != "model.dynamic"]]
+        leaves = leaves[:MAX_LEAVES]
     evidence = {leaf: evidence_quote(doc, scores.get(leaf)) for leaf in leaves}
     return Choice(primary=leaves[0], leaves=leaves, evidence=evidence)
