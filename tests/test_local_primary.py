@@ -152,6 +152,19 @@ INPUT_PRUNING = [
         "model.pruning",
         id="weight pruning that mentions tokens",
     ),
+    pytest.param(
+        "An Hourglass Tokenizer for Efficient Transformer-Based Pose Estimation",
+        (
+            "Transformer-based pose estimators are accurate but their computation grows with the "
+            "number of frames. We propose a lightweight transformer architecture with an "
+            "hourglass design: a token pruning cluster module at an early layer keeps a few "
+            "representative tokens, and a token recovering module at the end restores the full "
+            "sequence. The efficient architecture cuts FLOPs by 50% and runs 1.8x faster with "
+            "the same accuracy."
+        ),
+        "model.dynamic",
+        id="token pruning inside an efficient architecture",
+    ),
 ]
 
 
