@@ -173,3 +173,28 @@ def test_pruning_tokens_is_dynamic_computation_pruning_weights_is_pruning(
     model: LocalModel, title: str, abstract: str, expected: str
 ) -> None:
     assert model.analyse(title, abstract).choice.leaves[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        (
+            "Training on large datasets is expensive. Dataset distillation condenses a dataset "
+            "into a few synthetic images that train a model almost as well as the full data. We "
+            "propose a training-free dataset distillation method that matches feature "
+            "distributions, and our distilled datasets cut training time by 20x.",
+            "model.training",
+        ),
+        (
+            "Large teachers are costly to serve. We distill a large teacher into a compact "
+            "student with knowledge distillation on a distilled dataset of teacher outputs, and "
+            "the student runs 5x faster.",
+            "model.distillation",
+        ),
+    ],
+    ids=["dataset distillation", "knowledge distillation on distilled data"],
+)
+def test_distilling_a_dataset_is_efficient_training_distilling_a_model_is_distillation(
+    model: LocalModel, abstract: str, expected: str
+) -> None:
+    assert model.analyse("Efficient Distillation", abstract).choice.leaves[0] == expected
