@@ -198,3 +198,24 @@ def test_distilling_a_dataset_is_efficient_training_distilling_a_model_is_distil
     model: LocalModel, abstract: str, expected: str
 ) -> None:
     assert model.analyse("Efficient Distillation", abstract).choice.leaves[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("SmallQuant: Benchmarking Small Language Models on Phones", "model.quantization"),
+        ("BitSLM: Small Language Models with BitLLM Weights for Phones", "model.quantization"),
+        ("Small Language Models for Phones", "model.architecture"),
+        ("Quantum-Inspired Small Language Models for Phones", "model.architecture"),
+    ],
+)
+def test_a_title_that_names_quantization_takes_it_over_the_architecture_it_quantizes(
+    model: LocalModel, title: str, expected: str
+) -> None:
+    abstract = (
+        "Small language models are designed for phones, and efficient small model families now "
+        "reach the quality of larger models with few parameters. We benchmark eight small "
+        "language model families on three phones, with weights quantized to 4 and 8 bits, and "
+        "report latency, memory and accuracy."
+    )
+    assert model.analyse(title, abstract).choice.leaves[0] == expected
