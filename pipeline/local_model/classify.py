@@ -133,23 +133,33 @@ def _prunes_inputs(doc: Document) -> bool:
     return bool(_INPUT_PRUNED.search(text)) and not _MODEL_PRUNED.search(text)
 
 
+def _cued(scores: dict[str, LeafScore], leaf: str) -> bool:
+    score = scores.get(leaf)
+    return bool(score and score.score > 0)
+
+
+def _contract_primary(doc: Document, scores: dict[str, LeafScore], lead: str) -> str | None:
+    """The leaf the taxonomy contract gives the paper's contribution where the cue scores' lead
+    is known to mistake it (token pruning, dataset distillation, a quantized architecture), or
+    None."""
+    if lead in INPUT_PRUNING_LEADS and _cued(scores, "model.dynamic") and _prunes_inputs(doc):
+        return "model.dynamic"
+    if lead == "model.distillation" and "model.training" in scores and _distils_data(doc):
+        return "model.training"
+    if (
+        lead == "model.architecture"
+        and _cued(scores, "model.quantization")
+        and _QUANTIZED_TITLE.search(doc.title)
+    ):
+        return "model.quantization"
+    return None
+
+
 def classify_scores(doc: Document, scores: dict[str, LeafScore], order: list[str]) -> Choice:
     """Pick leaves and quotes for a paper from its leaf scores."""
     leaves = choose_leaves(scores, order)
-    dynamic = scores.get("model.dynamic")
-    if leaves[0] in INPUT_PRUNING_LEADS and dynamic and dynamic.score > 0 and _prunes_inputs(doc):
-        leaves = ["model.dynamic", *[leaf for leaf in leaves if leaf != "model.dynamic"]]
-        leaves = leaves[:MAX_LEAVES]
-    elif leaves[0] == "model.distillation" and "model.training" in scores and _distils_data(doc):
-        leaves = ["model.training", *[leaf for leaf in leaves if leaf != "model.training"]]
-        leaves = leaves[:MAX_LEAVES]
-    elif (
-        leaves[0] == "model.architecture"
-        and (quantization := scores.get("model.quantization"))
-        and quantization.score > 0
-        and _QUANTIZED_TITLE.search(doc.title)
-    ):
-        leaves = ["model.quantization", *[leaf for leaf in leaves if leaf != "model.quantization"]]
-        leaves = leaves[:MAX_LEAVES]
+    first = _contract_primary(doc, scores, leaves[0])
+    if first:
+        leaves = [first, *[leaf for leaf in leaves if leaf != first]][:MAX_LEAVES]
     evidence = {leaf: evidence_quote(doc, scores.get(leaf)) for leaf in leaves}
     return Choice(primary=leaves[0], leaves=leaves, evidence=evidence)
