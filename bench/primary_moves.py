@@ -16,7 +16,6 @@ learned model keeps it (``learned.decide`` never overrides the rules' primary).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cross_validate import DEV_GOLD, EXTERN, labelled_sets  # noqa: E402
+from bench.cross_validate import DEV_GOLD, EXTERN, _rows, labelled_sets  # noqa: E402
 from pipeline.local_model import LocalModel  # noqa: E402
 from pipeline.local_model.classify import choose_leaves  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
@@ -32,14 +31,11 @@ from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 def _judges(spec: str) -> list[tuple[str, str, str, bool, list[str]]]:
     first, _, last = spec.partition("-")
-    rows = []
-    for n in range(int(first), int(last or first) + 1):
-        path = EXTERN / f"extern{n}-gold.jsonl"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                g = json.loads(line)
-                rows.append((f"extern{n}", g["title"], g["abstract"], g["relevant"], g["leaves"]))
-    return rows
+    return [
+        (f"extern{n}", g["title"], g["abstract"], g["relevant"], g["leaves"])
+        for n in range(int(first), int(last or first) + 1)
+        for g in _rows(EXTERN / f"extern{n}-gold.jsonl")
+    ]
 
 
 def main() -> None:

@@ -473,14 +473,19 @@ _BRACKET_REACH = 40
 # 43.9%"), no swept setting ("we vary the ratio from 10% to 50%").
 _RAISE_VERB = re.compile(r"\b(?P<verb>improv|boost|lift|elevat|rais|increas)\w*\b", re.I)
 _SAME_CLAUSE = re.compile(r"(?:[^;:.!?]|\.\d){0,120}")
+
+
+def _share_or_score(name: str) -> str:
+    """A figure of a score raised, its number in group ``name`` and its unit ("%", "percent",
+    none) in ``u`` + ``name``, LaTeX's "$" around it allowed."""
+    return rf"\$?(?P<{name}>[−-]?\d+(?:\.\d+)?)\s?(?P<u{name}>\\?%|percent)?\$?"
+
+
 _FROM_TO = re.compile(
-    r"^(?:from\s)?\$?(?P<a>[−-]?\d+(?:\.\d+)?)\s?(?P<ua>\\?%|percent)?\$?\s?"
-    r"(?:to|→|->|\\to)\s?\$?(?P<b>[−-]?\d+(?:\.\d+)?)\s?(?P<ub>\\?%|percent)?\$?$",
-    re.I,
+    rf"^(?:from\s)?{_share_or_score('a')}\s?(?:to|→|->|\\to)\s?{_share_or_score('b')}$", re.I
 )
-_FROM_BEFORE_BARE = re.compile(
-    r"\bfrom\s\$?(?P<a>[−-]?\d+(?:\.\d+)?)\s?(?P<ua>\\?%|percent)?\$?\s(?:to|→)\s\$?$", re.I
-)
+_FROM_BEFORE_BARE = re.compile(rf"\bfrom\s{_share_or_score('a')}\s(?:to|→)\s\$?$", re.I)
+_BARE_SCORE = re.compile(_share_or_score("b"), re.I)
 _NOT_RAISED = re.compile(
     r"\b(?:vary|varies|varied|varying|rang\w*|between|sweep\w*|scal\w*)\b", re.I
 )
@@ -504,7 +509,7 @@ def score_raised(quote: str, start: int, end: int) -> bool:
                 return False
             before = before[: before.lower().rfind("from")]
     else:
-        bare = re.fullmatch(r"\$?(?P<b>[−-]?\d+(?:\.\d+)?)\s?(?P<ub>\\?%|percent)?\$?", value)
+        bare = _BARE_SCORE.fullmatch(value)
         earlier = _FROM_BEFORE_BARE.search(before)
         if not (bare and earlier):
             return False
@@ -543,12 +548,13 @@ WINS_COUNT = (
     r"(?:benchmarks?|tasks?|datasets?|metrics?|configurations?|settings?|models?|languages?|"
     r"locales?|problems?|cases?|scenarios?|subsets?|splits?|domains?|environments?|games?)\b"
 )
-_WON_BEFORE = re.compile(
+# The words of winning right before such a count, in its clause ("the best results on").
+WON_BEFORE = (
     r"\b(?:best|first|outperform\w*|wins?|winning|won|surpass\w*|beats?|beating|superior|"
     r"state-of-the-art|sota|leads?|ranks?|ranked)\b"
-    r"(?:(?:[^.;:]|\.\d){0,80}?\b(?:on|in|across|for)\s(?:all\s)?|\s)$",
-    re.I,
+    r"(?:(?:[^.;:]|\.\d){0,80}?\b(?:on|in|across|for)\s(?:all\s)?|\s)"
 )
+_WON_BEFORE = re.compile(WON_BEFORE + "$", re.I)
 
 
 def wins_count(quote: str, start: int, end: int) -> bool:

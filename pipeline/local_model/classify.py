@@ -45,6 +45,27 @@ _MODEL_PRUNED = re.compile(
     r"experts|layers|blocks|connections)\b|\bN:M\b|\b2:4\b|\blottery\b",
     re.I,
 )
+# Distilling a dataset (dataset distillation or condensation: a small synthetic training set
+# that trains a model as well as the full one) is data-efficient training (model.training in
+# the contract), not knowledge distillation from a teacher into a student: a paper that distils
+# data and names no teacher, student or knowledge distillation is model.training first. Over all
+# labelled papers: 3 primaries to a gold leaf, none away.
+_DATA_DISTILLED = re.compile(
+    r"\b(?:dataset|data)\s(?:distillation|condensation)\b|\bdistilled\s(?:datasets?|data)\b",
+    re.I,
+)
+_KNOWLEDGE_DISTILLED = re.compile(
+    r"\bteachers?\b|\bstudents?\b|\bknowledge\sdistillation\b|\bself-distillation\b", re.I
+)
+# A title that names quantization ("SLMQuant: Benchmarking Small Language Model Quantization",
+# "BitTP: ... with BitLLM", "4-bit", "binarized") when the efficient-architecture leaf, the
+# catch-all of model-level work, leads: the paper is about quantizing that architecture. Over all
+# labelled papers: 2 primaries to a gold leaf, none away.
+_QUANTIZED_TITLE = re.compile(
+    r"quant(?!um)|\b\d(?:\.\d+)?-?bits?\b|\blow-?bit\b|\bbinari[sz]\w*|"
+    r"\bbinary\s(?:neural|networks?|weights)|\bternary\b|\bINT[48]\b|\bFP[48]\b|Bit(?:Net|LLM)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -96,41 +117,20 @@ def evidence_quote(doc: Document, score: LeafScore | None) -> str:
     return quote_around(sentence.text, hit.start, hit.end)
 
 
-# Distilling a dataset (dataset distillation or condensation: a small synthetic training set
-# that trains a model as well as the full one) is data-efficient training (model.training in
-# the contract), not knowledge distillation from a teacher into a student: a paper that distils
-# data and names no teacher, student or knowledge distillation is model.training first. Over all
-# labelled papers: 3 primaries to a gold leaf, none away.
-_DATA_DISTILLED = re.compile(
-    r"\b(?:dataset|data)\s(?:distillation|condensation)\b|\bdistilled\s(?:datasets?|data)\b",
-    re.I,
-)
-_KNOWLEDGE_DISTILLED = re.compile(
-    r"\bteachers?\b|\bstudents?\b|\bknowledge\sdistillation\b|\bself-distillation\b", re.I
-)
-
-
-# A title that names quantization ("SLMQuant: Benchmarking Small Language Model Quantization",
-# "BitTP: ... with BitLLM", "4-bit", "binarized") when the efficient-architecture leaf, the
-# catch-all of model-level work, leads: the paper is about quantizing that architecture. Over all
-# labelled papers: 2 primaries to a gold leaf, none away.
-_QUANTIZED_TITLE = re.compile(
-    r"quant(?!um)|\b\d(?:\.\d+)?-?bits?\b|\blow-?bit\b|\bbinari[sz]\w*|"
-    r"\bbinary\s(?:neural|networks?|weights)|\bternary\b|\bINT[48]\b|\bFP[48]\b|Bit(?:Net|LLM)",
-    re.I,
-)
+def _says(doc: Document, does: re.Pattern[str], unless: re.Pattern[str]) -> bool:
+    """Do the title and abstract say ``does`` and nowhere ``unless``?"""
+    text = f"{doc.title}. {doc.abstract}"
+    return bool(does.search(text)) and not unless.search(text)
 
 
 def _distils_data(doc: Document) -> bool:
     """Does the paper distil a dataset, and no model into a student?"""
-    text = f"{doc.title}. {doc.abstract}"
-    return bool(_DATA_DISTILLED.search(text)) and not _KNOWLEDGE_DISTILLED.search(text)
+    return _says(doc, _DATA_DISTILLED, _KNOWLEDGE_DISTILLED)
 
 
 def _prunes_inputs(doc: Document) -> bool:
     """Does the paper prune tokens, patches or frames, and no part of the model?"""
-    text = f"{doc.title}. {doc.abstract}"
-    return bool(_INPUT_PRUNED.search(text)) and not _MODEL_PRUNED.search(text)
+    return _says(doc, _INPUT_PRUNED, _MODEL_PRUNED)
 
 
 def _cued(scores: dict[str, LeafScore], leaf: str) -> bool:

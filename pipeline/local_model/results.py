@@ -47,6 +47,7 @@ from schemas.result import (
     EXPENSE_KINDS,
     MULTIPLE_VALUE,
     WINS_COUNT,
+    WON_BEFORE,
     acronym_raised,
     benchmark_gain,
     bracket_gain,
@@ -1119,9 +1120,9 @@ _WORD_TIME = re.compile(
     r"(?:seconds|minutes|hours|days))\b",
     re.I,
 )
-# A count of the settings a method wins: "achieves the best results on 39 of 40 metrics"
-# (schemas.result.wins_count).
-_WINS = re.compile(rf"(?<![\w.,]){WINS_COUNT}", re.I)
+# A count of the settings a method wins, after its words of winning: "achieves the best results
+# on 39 of 40 metrics" (schemas.result.wins_count).
+_WINS = re.compile(rf"{WON_BEFORE}({WINS_COUNT})", re.I)
 # A placing in a shared task or on a leaderboard: "ranks first in Track 2", "won second place".
 _PLACING = re.compile(
     r"(?:\b((?:rank(?:s|ed)?|placed|finished)\s(?:first|second|third|1st|2nd|3rd))|"
@@ -1576,6 +1577,7 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_SUB_TIME, None),
         (_WORDS, None),
         (_PLACING, "other"),
+        (_WINS, "quality"),
         # last: a named score or a benchmark's score of the same figure names it better
         (_SIGNED_BARE, None),
     )
@@ -1586,11 +1588,6 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
             s, e = match.span(group)
             if not any(a < e and s < b for a, b in taken):
                 found.append((s, e, metric))
-    taken = [(s, e) for s, e, _ in found]
-    for match in _WINS.finditer(text):
-        s, e = match.span()
-        if wins_count(text, s, e) and not any(a < e and s < b for a, b in taken):
-            found.append((s, e, "quality"))
     taken = [(s, e) for s, e, _ in found]
     for match in _NAMED_FRACTION.finditer(text):
         # "a mean task quality of 0.815": a fraction the metric word right before names
