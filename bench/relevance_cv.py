@@ -14,7 +14,8 @@ pipeline.local_model.training), so one run takes seconds, not the 20 minutes of
 - ``rules and head``: in scope only when the rules and the head (threshold chosen the same
   way) both say so;
 - ``rules and head, or head sure``: the same, or the head alone at or above an override threshold
-  (from ``SURE``, chosen with the veto threshold by the same inner F-beta; ``NEVER``: none).
+  (training.OVERRIDES, chosen with the veto threshold by the same inner F-beta as the shipped
+  model: training.choose_relevance_policy; ``NEVER``: none), never on the title alone.
 
 ``--no-embedding``: the relevance head on words and rule signals only (without the paper
 embedding of pipeline.local_model.embedding).
@@ -45,6 +46,7 @@ from bench.cross_validate import (  # noqa: E402
     labelled_sets,
 )
 from pipeline.local_model.learned import (  # noqa: E402
+    NEVER,
     Head,
     head_relevant,
     relevance_features,
@@ -53,11 +55,11 @@ from pipeline.local_model.learned import (  # noqa: E402
 from pipeline.local_model.training import (  # noqa: E402
     C_RELEVANCE,
     INNER_FOLDS,
-    RELEVANCE_BETA,
     Analysed,
     Example,
     _idf,
     analyse,
+    choose_relevance_policy,
     choose_relevance_threshold,
     f_beta,
     folds,
@@ -66,8 +68,6 @@ from pipeline.local_model.training import (  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 POLICIES = ["rules", "head", "rules and head", "rules and head, or head sure"]
-NEVER = 1.01  # an override threshold no probability reaches
-SURE = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)  # the override thresholds tried
 
 
 def _examples(path: Path) -> list[Example]:
@@ -102,7 +102,10 @@ def _decide(
 ) -> list[bool]:
     rules = [bool(i.signal.relevant) for i in items]
     if policy == "rules and head, or head sure":
-        return [head_relevant(r, p, t) or p >= sure for r, p in zip(rules, probs, strict=True)]
+        return [
+            head_relevant(r, p, t, sure, i.signal.title_only)
+            for r, p, i in zip(rules, probs, items, strict=True)
+        ]
     if policy == "rules":
         return rules
     if policy == "head":
@@ -123,18 +126,14 @@ def _inner_probabilities(train: list[Analysed], c: float, seed: int) -> list[flo
 
 def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> tuple[float, float]:
     """The policy's thresholds (veto, override) by F-beta (training.RELEVANCE_BETA, as the
-    shipped model chooses it) on the out-of-fold probabilities ``probs`` of the training items."""
+    shipped model chooses them: training.choose_relevance_policy) on the out-of-fold
+    probabilities ``probs`` of the training items."""
     if policy == "rules":
         return 0.5, NEVER
     gold = [bool(i.example.relevant) for i in train]
-    sures = SURE if policy == "rules and head, or head sure" else (NEVER,)
-    best: tuple[float, float, float] = (-1.0, 0.5, NEVER)
-    for sure in sures:
-        t = choose_relevance_threshold(gold, lambda t, s=sure: _decide(policy, train, probs, t, s))
-        score = _f1(gold, _decide(policy, train, probs, t, sure), RELEVANCE_BETA)
-        if score > best[0] + 1e-9:
-            best = (score, t, sure)
-    return best[1], best[2]
+    if policy == "rules and head, or head sure":
+        return choose_relevance_policy(gold, lambda t, s: _decide(policy, train, probs, t, s))
+    return choose_relevance_threshold(gold, lambda t: _decide(policy, train, probs, t)), NEVER
 
 
 def held_out(

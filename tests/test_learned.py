@@ -10,11 +10,13 @@ import pytest
 
 from pipeline.local_model import LocalModel
 from pipeline.local_model.learned import (
+    NEVER,
     WEIGHTS_PATH,
     LearnedModel,
     Prediction,
     choose_leaves,
     from_json,
+    head_relevant,
     level_features,
     level_of,
     level_probabilities,
@@ -32,6 +34,7 @@ from pipeline.local_model.training import (
     best_threshold,
     choose_leaf_config,
     choose_levels,
+    choose_relevance_policy,
     f_beta,
     fit,
     fit_analysed,
@@ -152,6 +155,25 @@ def test_a_flat_f_beta_does_not_pick_the_threshold_by_a_hair() -> None:
 
     assert best_threshold(score) == (0.15, 0.9396)  # the best by a hair; exact tie: nearest 0.5
     assert best_threshold(score, tolerance=0.0017) == (0.2, 0.9392)
+
+
+def test_the_override_is_kept_only_when_it_finds_relevant_papers_the_rules_miss() -> None:
+    """The head's override of the rules (training.choose_relevance_policy): NEVER unless a lower
+    override raises F-beta, and then the highest override that does."""
+    gold = [True] * 10 + [False] * 10
+    rules = [True] * 8 + [False] * 2 + [True] * 2 + [False] * 8
+    head = [0.9] * 8 + [0.85, 0.4] + [0.1, 0.1] + [0.55] + [0.1] * 7
+
+    def answers(t: float, override: float) -> list[bool]:
+        return [head_relevant(r, p, t, override) for r, p in zip(rules, head, strict=True)]
+
+    assert choose_relevance_policy(gold, answers) == (0.5, 0.8)  # 0.85 found; 0.5 lets in a 0.55
+    # When nothing the rules keep out is in scope, the head never overrides them.
+    nothing = [True] * 8 + [False] * 12
+    assert choose_relevance_policy(nothing, answers)[1] == NEVER
+    # Never on the title alone, however sure the head is.
+    assert head_relevant(False, 0.99, 0.5, 0.8) is True
+    assert head_relevant(False, 0.99, 0.5, 0.8, title_only=True) is False
 
 
 def test_membership_without_word_pairs_has_no_pair_weights(

@@ -319,33 +319,34 @@ def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
     assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"
 
 
-# Never trained on (not in bench/cross_validate.py:EXTERN_TRAIN): 155 arXiv efficiency papers of
-# the listings of 2026-04-27..05-11 (extern31..34, stop 32, tests/fixtures/extern/README.md),
-# labelled for relevance and leaves by two labellers each. Scored once with the model of stop 31
-# (relevance F1 0.864, primary lenient 0.667, levels F1 0.866) and once with the model fitted on
-# the results pools too (0.880, 0.683, 0.899); the floors are the latter less a margin.
+# The judges of stops 32-34 (extern31..42: 470 arXiv efficiency papers of the listings of
+# 2026-04-03..05-11, tests/fixtures/extern/README.md, two labellers each). Never trained on until
+# stop 35, when they joined the training sets (bench/cross_validate.py:EXTERN_LATER); their floors
+# are those set when they were never trained on (from scores of 0.880 / 0.683 / 0.899, 0.806 /
+# 0.783 / 0.894 and 0.857 / 0.708 / 0.855), a regression check now, not a measure of
+# generalisation.
 EXTERN_JUDGES = [
     ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (31, 32, 33, 34)
 ]
 EXTERN_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.64, "levels_f1": 0.86}
-
-
-# Never trained on either: 155 papers of the listings of 2026-04-15..04-24 (extern35..38, stop 33),
-# labelled the same way before the model ran on them. Scored once with the model shipped at the
-# start of stop 33 (relevance F1 0.806, primary lenient 0.783, levels F1 0.894).
 LATER_JUDGES = [
     ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (35, 36, 37, 38)
 ]
 LATER_JUDGE_FLOORS = {"relevance_f1": 0.77, "primary_lenient": 0.74, "levels_f1": 0.86}
-
-# Never trained on either: 160 papers of the listings of 2026-04-03..04-14 (extern39..42, stop 34),
-# labelled the same way before the model ran on them. Scored once with the model shipped at the
-# start of stop 34 (relevance F1 0.857, primary lenient 0.708, levels F1 0.855); the weights
-# refitted with extern31-38 too scored 0.838 / 0.708 / 0.859 and were not shipped.
-FRESH_JUDGES = [
+STOP34_JUDGES = [
     ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (39, 40, 41, 42)
 ]
-FRESH_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.67, "levels_f1": 0.82}
+STOP34_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.67, "levels_f1": 0.82}
+
+# Never trained on (not in bench/cross_validate.py:EXTERN_TRAIN): 151 papers of the listings of
+# 2026-03-24..04-02 (extern43..46, stop 35), labelled the same way before the model ran on them.
+# Scored once with the model shipped at the start of stop 35 (relevance F1 0.833, primary lenient
+# 0.750, levels F1 0.913) and once with the weights refitted with extern31-42 and the relevance
+# head's override (0.832, 0.783, 0.922), which shipped; the floors are the latter less a margin.
+FRESH_JUDGES = [
+    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (43, 44, 45, 46)
+]
+FRESH_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.74, "levels_f1": 0.89}
 
 
 @pytest.mark.parametrize(
@@ -353,11 +354,12 @@ FRESH_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.67, "levels_f1"
     [
         (EXTERN_JUDGES, 155, EXTERN_JUDGE_FLOORS),
         (LATER_JUDGES, 155, LATER_JUDGE_FLOORS),
-        (FRESH_JUDGES, 160, FRESH_JUDGE_FLOORS),
+        (STOP34_JUDGES, 160, STOP34_JUDGE_FLOORS),
+        (FRESH_JUDGES, 151, FRESH_JUDGE_FLOORS),
     ],
-    ids=["stop 32 judges", "stop 33 judges", "stop 34 judges"],
+    ids=["stop 32 judges", "stop 33 judges", "stop 34 judges", "stop 35 judges"],
 )
-def test_never_trained_arxiv_judges_stay_above_their_floors(
+def test_arxiv_judges_stay_above_their_floors(
     model: LocalModel, paths: list[Path], papers: int, floors: dict[str, float]
 ) -> None:
     gold = [
@@ -369,7 +371,7 @@ def test_never_trained_arxiv_judges_stay_above_their_floors(
     assert len(gold) == papers
     scores = score(gold, _scored_records(model, gold)).as_dict()
     low = {k: round(scores[k], 3) for k, f in floors.items() if scores[k] < f}
-    assert not low, f"never-trained judges fell below their floors {floors}: {low}"
+    assert not low, f"arXiv judges fell below their floors {floors}: {low}"
 
 
 def test_training_is_the_workload_of_a_distributed_system_not_a_second_leaf(

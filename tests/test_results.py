@@ -1073,6 +1073,14 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern40.jsonl", 0.83, 0.09, 0.59),
         ("results-extern41.jsonl", 0.85, 0.08, 0.77),
         ("results-extern42.jsonl", 0.79, 0.17, 0.75),
+        # judges of stop 35 (the 151 papers of extern43-46, listings of 2026-03-24..04-02; two
+        # labellers, before the model ran on them; never tuned on), scored once with the code of
+        # stop 34: 0.885 / 0.058 / 0.594, 0.885 / 0.034 / 0.701, 0.846 / 0.135 / 0.655, 0.901 /
+        # 0.066 / 0.811
+        ("results-extern43.jsonl", 0.84, 0.09, 0.55),
+        ("results-extern44.jsonl", 0.85, 0.07, 0.66),
+        ("results-extern45.jsonl", 0.80, 0.17, 0.60),
+        ("results-extern46.jsonl", 0.86, 0.10, 0.77),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(

@@ -42,6 +42,8 @@ EMBEDDING_FILES = f"{VECTORS_PATH.name} / {TOKENIZER_PATH.name}"
 # small coordinates; bench/relevance_cv.py compared 2, 3 and 5: 2 held out best).
 EMBEDDING_SCALE = 2.0
 FORMAT = 2
+# An override threshold no probability reaches: the relevance head only vetoes.
+NEVER = 1.01
 MAX_LEAVES = 4
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
@@ -235,6 +237,9 @@ class LearnedModel:
     membership_config: dict[str, Any] = field(default_factory=dict)
     # Digest of the paper embedding the relevance head was fitted on ("" when it reads none).
     embedding: str = ""
+    # The head's probability at or above which a paper the rules keep out is in scope after all
+    # (NEVER: the head only vetoes); chosen with relevance_threshold (training._choose).
+    relevance_override: float = NEVER
 
     @property
     def uses_embedding(self) -> bool:
@@ -288,6 +293,7 @@ class LearnedModel:
                 )
             },
             "relevance_threshold": self.relevance_threshold,
+            "relevance_override": self.relevance_override,
             "leaf_threshold": self.leaf_threshold,
             "level_threshold": self.level_threshold,
             "calibration": list(self.calibration),
@@ -321,6 +327,7 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         version=version,
         membership_config=dict(data.get("membership_config") or {}),
         embedding=str(data.get("embedding") or ""),
+        relevance_override=float(data.get("relevance_override", NEVER)),
     )
 
 
@@ -406,17 +413,25 @@ def decide(
 ) -> Decision:
     """Combine the heads with the cue rules into an answer.
 
-    Relevance: in scope when the cue rules say so (never on the title alone) and the relevance
-    head's probability reaches its threshold: the head (words, rule signals and the paper's
-    embedding) vetoes what the rules let in. Cross-validation with the arXiv-listing sets of
-    tests/fixtures/extern (papers from outside efficiency searches) found this better than the
-    rules alone and than the head alone (bench/relevance_cv.py). The primary comes from the
+    Relevance: in scope when the cue rules say so and the relevance head's probability reaches
+    its threshold (the head, on words, rule signals and the paper's embedding, vetoes what the
+    rules let in), or when the head is sure (its override threshold) of a paper the rules keep
+    out, never on the title alone. Cross-validation with the arXiv-listing sets of
+    tests/fixtures/extern (papers from outside efficiency searches) found the veto better than
+    the rules alone and than the head alone, and the override better still on never-trained
+    listings (bench/relevance_cv.py). The primary comes from the
     rules (as good as the primary head's on held-out papers), the other levels from the levels
     head, the secondary leaves from the membership head, and the confidence from the heads'
     probabilities of that answer.
     """
     position = {leaf: i for i, leaf in enumerate(order)}
-    relevant = head_relevant(bool(signal.relevant), prediction.relevance, model.relevance_threshold)
+    relevant = head_relevant(
+        bool(signal.relevant),
+        prediction.relevance,
+        model.relevance_threshold,
+        model.relevance_override,
+        signal.title_only,
+    )
     leaves = choose_leaves(
         prediction, rule_primary, model.leaf_threshold, model.level_threshold, position
     )
@@ -425,7 +440,16 @@ def decide(
     return Decision(relevant, leaves, model.confidence(raw))
 
 
-def head_relevant(rules_relevant: bool, probability: float, threshold: float) -> bool:
-    """In scope when the rules say so and the relevance head (``probability``) does not veto it
-    (the decision decide() answers; training chooses ``threshold`` with the same function)."""
-    return rules_relevant and probability >= threshold
+def head_relevant(
+    rules_relevant: bool,
+    probability: float,
+    threshold: float,
+    override: float = NEVER,
+    title_only: bool = False,
+) -> bool:
+    """In scope when the rules say so and the relevance head (``probability``) does not veto it,
+    or when the head reaches ``override`` on a paper with evidence beyond its title (the decision
+    decide() answers; training chooses ``threshold`` and ``override`` with the same function)."""
+    if rules_relevant and probability >= threshold:
+        return True
+    return not title_only and probability >= override

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pipeline.local_model.embedding import embed
 from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.learned import (
+    NEVER,
     Head,
     LearnedModel,
     Prediction,
@@ -50,6 +51,8 @@ MIN_DF = 3  # a word in fewer training papers says nothing general
 # cost 0.004 held-out levels F1.
 MIN_WEIGHT = 0.05
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+# The head's override thresholds tried, the first (NEVER: it only vetoes) preferred on ties.
+OVERRIDES = (NEVER, 0.9, 0.8, 0.7, 0.6, 0.5)
 # The relevance head vetoes papers the rules let in (learned.decide); its threshold maximises
 # F-beta with recall weighted twice: a paper wrongly kept out costs its primary leaf and levels
 # too (both are scored over the in-scope papers), a paper wrongly let in only relevance precision.
@@ -369,19 +372,39 @@ def choose_relevance_threshold(
     return threshold
 
 
+def choose_relevance_policy(
+    gold: list[bool], answers: Callable[[float, float], list[bool]]
+) -> tuple[float, float]:
+    """The veto threshold and the override threshold (``answers(veto, override)``): for each
+    override of OVERRIDES, from NEVER down, the veto threshold of choose_relevance_threshold; an
+    override is kept only when its F-beta (RELEVANCE_BETA) beats every higher one's."""
+    best = (-1.0, 0.5, NEVER)
+    for override in OVERRIDES:
+
+        def at(t: float, o: float = override) -> list[bool]:
+            return answers(t, o)
+
+        t = choose_relevance_threshold(gold, at)
+        score = f_beta(gold, answers(t, override), RELEVANCE_BETA)
+        if score > best[0] + 1e-9:
+            best = (score, t, override)
+    return best[1], best[2]
+
+
 def _choose(
     items: list[Analysed], predictions: list[Prediction]
-) -> tuple[float, tuple[float, float]]:
-    """Relevance threshold and calibration from out-of-fold predictions."""
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Relevance thresholds (veto, override) and calibration from out-of-fold predictions."""
     scored = [(i, p) for i, p in zip(items, predictions, strict=True)
               if i.example.relevant is not None]  # fmt: skip
 
-    def in_scope(item: Analysed, p: Prediction, t: float) -> bool:
-        return head_relevant(bool(item.signal.relevant), p.relevance, t)
+    def in_scope(item: Analysed, p: Prediction, t: float, override: float) -> bool:
+        signal = item.signal
+        return head_relevant(bool(signal.relevant), p.relevance, t, override, signal.title_only)
 
     gold = [bool(i.example.relevant) for i, _ in scored]
-    relevance_threshold = choose_relevance_threshold(
-        gold, lambda t: [in_scope(i, p, t) for i, p in scored]
+    relevance_threshold, override = choose_relevance_policy(
+        gold, lambda t, o: [in_scope(i, p, t, o) for i, p in scored]
     )
 
     # Calibration: P(answer right) from the logit of its raw probability.
@@ -389,7 +412,7 @@ def _choose(
     right: list[int] = []
     for item, p in scored:
         # The answer decide() gives: the head's relevance, the rules' primary (its docstring).
-        relevant = in_scope(item, p, relevance_threshold)
+        relevant = in_scope(item, p, relevance_threshold, override)
         primary = item.rule_leaves[0]
         raw = (p.relevance if relevant else 1 - p.relevance) * (
             p.primary[primary] if relevant else 1.0
@@ -407,7 +430,7 @@ def _choose(
         platt = LogisticRegression(C=100.0, solver="lbfgs")
         platt.fit([[r] for r in raws], right)
         calibration = (round(float(platt.coef_[0][0]), 4), round(float(platt.intercept_[0]), 4))
-    return relevance_threshold, calibration
+    return (relevance_threshold, override), calibration
 
 
 def choose_leaf_config(f1: dict[K, float], tolerance: float = LEAF_TOLERANCE) -> K:
@@ -530,8 +553,8 @@ def fit_analysed(
     leaf_f1 = {config: leaf_threshold(with_levels(done[config])) for config in configs}
     chosen = choose_leaf_config({config: f1 for config, (_, f1) in leaf_f1.items()})
     data = _heads(items, leaf_ids, [chosen], levels.c)[0]
-    rel_t, calibration = _choose(items, with_levels(done[chosen]))
-    data["relevance_threshold"] = rel_t
+    (rel_t, override), calibration = _choose(items, with_levels(done[chosen]))
+    data["relevance_threshold"], data["relevance_override"] = rel_t, override
     data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], levels.threshold
     data["calibration"] = list(calibration)
     data["membership_config"]["inner_levels_f1"] = round(levels.inner_f1, 4)
@@ -555,6 +578,7 @@ __all__ = [
     "LevelsChoice",
     "analyse",
     "choose_leaf_config",
+    "choose_relevance_policy",
     "choose_relevance_threshold",
     "choose_levels",
     "fit",
