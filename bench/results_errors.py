@@ -1,13 +1,16 @@
 """Why the embedded model misses headline results: per labelled set, each missed headline result
 with its value, its labelled metric, the reason and the quote; then the reasons counted.
 
-    .venv/bin/python bench/results_errors.py [FILE ...] [--wrong] [--all] [--quiet]
+    .venv/bin/python bench/results_errors.py [FILE ...] [--wrong] [--all] [--quiet] [--relevant]
 
 Without FILE: every committed set of tests/fixtures/results/ (every ``results-*.jsonl``: gold
 dev and held-out, then fresh, fresh2, ... in the order they were labelled). ``--wrong`` also
 lists extracted results that are non-results or carry the wrong metric; ``--all`` lists
 missed results that are not headlines too (counted apart).
-``--quiet`` prints only the scores and the counted reasons.
+``--quiet`` prints only the scores and the counted reasons. ``--relevant`` scores only the papers
+a relevance label calls in scope (the papers a survey shows; labels from dev-gold, the labelled
+sets of tests/fixtures/labels, the classics and tests/fixtures/extern/*-gold.jsonl), and says how
+many papers of each set it left out, unlabelled ones included.
 
 A reason says where the figure was lost, following the steps of
 ``pipeline.local_model.results.candidates``: its sentence is taken for background, no figure
@@ -47,6 +50,13 @@ from pipeline.local_model.text import make_document  # noqa: E402
 from schemas.result import setting_problem  # noqa: E402
 
 SETS = ROOT / "tests" / "fixtures" / "results"
+# every file with relevance labels (a "relevant" field per title)
+RELEVANCE_LABELS = (
+    ROOT.parent / "shared" / "eval" / "dev-gold.jsonl",
+    *sorted((ROOT / "tests" / "fixtures" / "labels").glob("*-gold.jsonl")),
+    ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl",
+    *sorted((ROOT / "tests" / "fixtures" / "extern").glob("*-gold.jsonl")),
+)
 # the counts a pooled row sums over the sets
 POOLED = ("papers", "extracted", "right_metric", "non_results", "headline", "headline_found")
 
@@ -58,6 +68,21 @@ def _row(name: str, scores: ResultScores) -> str:
         f"({scores.right_metric}/{scores.extracted}) | {scores.non_result_share:.3f} | "
         f"{scores.headline_recall:.3f} ({scores.headline_found}/{scores.headline}) |"
     )
+
+
+def relevant_titles() -> set[str]:
+    """The normalised titles a relevance label calls in scope; a title labelled out of scope in
+    any file is left out."""
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for path in RELEVANCE_LABELS:
+        if not path.exists():
+            print(f"note: {path} not found; its papers count as unlabelled")
+            continue
+        for row in _read(path):
+            if "relevant" in row:
+                (inside if row["relevant"] else outside).add(_norm(row["title"]))
+    return inside - outside
 
 
 def _set_order(path: Path) -> tuple[int, str]:
@@ -111,10 +136,17 @@ def report(
     reasons: Counter[str],
     every: bool = False,
     totals: ResultScores | None = None,
+    only: set[str] | None = None,
 ) -> list[str]:
     """Score one set and print its missed headlines; returns the table row of its scores and
-    adds its counts to ``totals``."""
+    adds its counts to ``totals``. ``only``: the normalised titles to score (all when None)."""
     gold = _read(path)
+    if only is not None:
+        kept = [g for g in gold if _norm(g["title"]) in only]
+        if not quiet:
+            left = len(gold) - len(kept)
+            print(f"({left} of {len(gold)} papers not labelled relevant: left out)")
+        gold = kept
     pred = local_predictions(gold, ROOT)
     by_title = {p["title"]: p for p in pred}
     splits = ["dev", "held-out"] if path.name == "results-gold.jsonl" else ["all"]
@@ -159,7 +191,11 @@ def main() -> None:
     parser.add_argument("--wrong", action="store_true", help="also list wrong extractions")
     parser.add_argument("--all", action="store_true", help="also missed non-headline results")
     parser.add_argument("--quiet", action="store_true", help="scores and reasons only")
+    parser.add_argument(
+        "--relevant", action="store_true", help="only papers a relevance label calls in scope"
+    )
     args = parser.parse_args()
+    only = relevant_titles() if args.relevant else None
     files = args.files or sorted(SETS.glob("results-*.jsonl"), key=_set_order)
     reasons: Counter[str] = Counter()
     totals = ResultScores(split="pooled")
@@ -167,7 +203,7 @@ def main() -> None:
     for path in files:
         if not args.quiet:
             print(f"\n## {path.name}")
-        rows.extend(report(path, args.wrong, args.quiet, reasons, args.all, totals))
+        rows.extend(report(path, args.wrong, args.quiet, reasons, args.all, totals, only))
     print("\n| set (papers) | precision with metric | non-results | headline recall |")
     print("|---|---|---|---|")
     print("\n".join(rows))

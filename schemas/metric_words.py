@@ -120,7 +120,7 @@ TOKEN_COMPUTE = (
     r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
     r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b|"
     # the steps a sampler or solver runs: "10x fewer denoising steps", "sampling iterations"
-    r"\b(?:denoising|sampling|diffusion|solver|ode|integration)\s(?:steps|iterations)\b"
+    r"\b(?:denoising|sampling|diffusion|solver|ode|integration|decoding)\s(?:steps|iterations)\b"
 )
 # A capacity or frequency is a rate ("request capacity by 2.25x", "a 3.8 times higher control
 # frequency"); the capacity of a memory or of a (neural) network is not, nor is how often an
@@ -261,7 +261,8 @@ METRIC_CUES: dict[str, re.Pattern[str]] = {
         r"win[\s-]rate|" + MEAN_AP + r"|top-?[15]|exact match|pass@\d|degrad\w*|"
         r"\bdrops?\b|\bwer\b|\bcer\b|\bc-index\b|cross[\s-]entropy|"
         r"fidelity|" + AVERAGE_PRECISION + r"|performance (?:drop|loss|gap|degradation)|recall|"
-        r"precision|auc|\bfid\b|success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
+        r"precision|auc|\b[rg]?fid\b|\blpips\b|\bmusiq\b|\bclipiqa\b|bits[\s-]per[\s-](?:byte|character)|"
+        r"success(?:ful(?:ly)?)?\b|rmse|\bmae\b|\bmse\b|\bmape\b|correlation|ssim|psnr|"
         r"retain\w*|preserv\w*|recover\w*|robustness|points?\b|(?<=\d\s)pp\b|(?<=\d)pp\b|gains?\b|"
         r"improvements?\b|performance|"
         r"\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|hallucination|"

@@ -435,6 +435,50 @@ def test_twenty_first_pass_a_count_of_settings_won_is_quality(
     assert _titled("A title", "We study it. " + abstract) == expected
 
 
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a decimal score with its measure's name right after it, a benchmark's name between
+        ("Our tokenizer achieves 3.94 gFID with only 64 tokens.", [("3.94", "quality")]),
+        ("Our restorer reaches 72.32 MUSIQ and 0.7669 CLIPIQA on DIV2K.",
+         [("72.32", "quality"), ("0.7669", "quality")]),
+        ("On LLaMA-3-8B, our quantizer achieves 6.74 WikiText2 perplexity.",
+         [("6.74", "quality")]),
+        ("Our detector is 1.8x faster at a cost of only 2.0 AP.",
+         [("1.8x", "speedup"), ("2.0", "quality")]),
+        # a named score's values, and a score written with "~"
+        ("Our sampler achieves state-of-the-art FID values of 1.475 on CIFAR-10.",
+         [("1.475", "quality")]),
+        ("Our segmenter reaches mIoU ~ 70.33 on Cityscapes.",
+         [("70.33", "quality")]),
+        # a speculative drafter's acceptance length, with or without a unit
+        ("Our drafter attains up to 4.09 mean acceptance length and 3.26x speedup.",
+         [("4.09", "other"), ("3.26x", "speedup")]),
+        ("Our drafter achieves average acceptance lengths of 6.29-6.52 on all models.",
+         [("6.29-6.52", "other")]),
+        ("Our verifier improves acceptance length by 4.2% to 8.5% over rejection sampling.",
+         [("4.2% to 8.5%", "other")]),
+        # the decoding steps a diffusion LLM runs are compute
+        ("Our sampler reduces decoding steps by 80% on BBH.", [("80%", "compute")]),
+        # not another system's score, nor a figure of the systems compared with
+        ("Our method nearly halves the 43.47 FID of the vanilla DiT-B/2 baseline.", []),
+        ("Our tokenizer needs 64 tokens; by comparison, a diffusion-based alternative attains "
+         "5.87 gFID.", []),
+        # no decimal, no score: "64 tokens", "8 AP" settings are not matched
+        ("Our tokenizer uses 64 tokens at 256 resolution.", []),
+    ],
+)  # fmt: skip
+def test_twenty_second_pass_scores_named_after_their_figure_and_acceptance_lengths(
+    abstract: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_the_schema_accepts_a_score_named_by_its_variant_acronym() -> None:
+    assert _result("1.81", "Our tokenizer reaches 1.81 gFID on ImageNet.", metric="quality")
+    assert _result("5.084", "Our model reaches 5.084 bits-per-byte.", metric="quality")
+
+
 def test_the_schema_accepts_a_count_of_settings_won_only_after_a_win() -> None:
     assert _result("39 of 40 metrics", "Our method achieves the best results on 39 of 40 metrics.",
                    metric="quality")  # fmt: skip

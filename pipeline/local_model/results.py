@@ -259,7 +259,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         "quality",
         re.compile(
             r"accura\w*|perplexity|\bppl\b|bleu|rouge|\bf1\b|top-?[15]\b|exact match|pass@\d|"
-            r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bcer\b|\bfid\b|"
+            r"win[\s-]rate|" + MEAN_AP + "|" + AVERAGE_PRECISION + r"|\bwer\b|\bcer\b|\b[rg]?fid\b|"
             r"robustness|quality|\bfidelity\b|"
             r"\bscores?\b|\brecall(?:@\d+)?\b|\bndcg\b|\bmrr\b|\bm?iou\b|\bcider\b|\bmeteor\b|"
             r"\bc-index\b|cross[\s-]entropy|"
@@ -300,6 +300,8 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
             # "sample efficiency gains"), scalability, and the data a method needs ("90% fewer
             # training samples", "reduces real-world data needs by 70%")
             r"(?:sample|data|reasoning|label|annotation)[\s-]efficiency|"
+            # the tokens a drafter's guess keeps per step: "improves acceptance length by 4.2%"
+            r"\baccept(?:ance|ed)\slengths?\b|"
             r"(?<=higher\s)efficiency\b|(?<=better\s)efficiency\b|(?<=greater\s)efficiency\b|"
             r"\bscalability\b|(?:fewer|less)\s(?:training\s|labell?ed\s|real-world\s)?"
             r"(?:data|samples|examples)\b|\bdata\s(?:needs|requirements)\b",
@@ -653,6 +655,14 @@ _THEIRS = re.compile(
     r"([A-Z][\w.+-]*(?:\s[A-Z][\w.+-]*)?)\s(?:[\w-]+\s){0,3}|\b(?:vs\.?|versus)\s|"
     r"\bcompared (?:to|with)\s(?:the\s|an?\s)?)\$?$"
 )
+# A clause about the systems the paper compares with, not about its own work: "...; by comparison,
+# a diffusion-based alternative requires 1,024 tokens and attains 5.87 gFID" (not "by comparison,
+# our method ...", nor "In contrast", which as often opens the paper's own finding).
+_COMPARISON_CLAUSE = re.compile(
+    r"(?:^|[;:]\s|\.\s|,\s)(?:by|in)\scomparison,\s"
+    r"(?!(?:we|our|it|this|these|the\sproposed|ours)\b)(?:[^;:.]|\.\d)*$",
+    re.I,
+)
 # "improves X by 7.4% over A and by 6.2% over B": a second "by" of the same verb and metric.
 _PARALLEL_BY = re.compile(
     r"^[^;:.]{0,160}\s(?:and|or|but)\s(?:by|to)\s(?:up to\s|about\s|over\s|nearly\s|around\s|"
@@ -934,7 +944,7 @@ _SIGNED_GAIN = re.compile(
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|"
     + AREA_UNDER_CURVE
-    + r"|score|ssim|psnr|"
+    + r"|scores?|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation(?:\scoefficients?)?|"
     # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
     r"(?:success|completion)\srate|"
@@ -945,7 +955,9 @@ _SCORE = re.compile(
     r"(?:absolute|squared?|prediction)\s(?:errors?|deviations?)|(?:r?mse|mae|mape)s|"
     r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
     r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
-    r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?)"
+    # "FID values of 1.475", "VBench scores of 84.46": the name's values are its figures
+    r"(?:\s(?:values|scores))?"
+    r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?|\s(?=~\s?\d))"
     r"(?:up to\s|about\s|around\s|approximately\s|nearly\s|~\s?|≈\s?|\$\\approx\s?)?\$?"
     r"(\d+(?:\.\d+)?)"
     r"(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)|"
@@ -994,6 +1006,24 @@ _SCORE_ACHIEVED = re.compile(
     r"(?:scores?|f1(?:-score)?|accuracy|success(?:\srate)?|precision|recall|auc|map|"
     r"exact\smatch)\b",
     re.I,
+)
+# A decimal score with the name of its measure right after it, a benchmark's name between at
+# most: "achieves 3.94 gFID", "72.32 MUSIQ and 0.7669 CLIPIQA", "6.74 WikiText2 perplexity",
+# "at a cost of only 2.0 AP", "5.084 bits-per-byte" (a decimal: "64 tokens" is no score), not
+# another system's ("halving the 43.47 FID of the vanilla baseline").
+_SCORE_AFTER = re.compile(
+    r"(?<![\w.])(\d+\.\d+)\s(?:[A-Z][\w-]*\s)?"
+    r"(?:[rg]?FID|LPIPS|MUSIQ|CLIPIQA|m?AP(?:@[\d.:]+)?|PSNR|SSIM|PPL|BPB|BPC|"
+    r"[Pp]erplexity|bits[\s-]per[\s-](?:byte|character))(?![\w@-])"
+    # not another system's score: "halving the 43.47 FID of the vanilla baseline"
+    r"(?!\sof\s(?:the|an?)\s)"
+)
+# The tokens a speculative drafter gets accepted per step, written without a unit: "attaining
+# up to 4.09 mean acceptance length", "average acceptance lengths of 6.29-6.52".
+_ACCEPTANCE = re.compile(
+    r"(?<![\w.])(\d+\.\d+)\s(?:mean\s|average\s)?accept(?:ance|ed)\slengths?\b|"
+    r"\baccept(?:ance|ed)\slengths?\s(?:of|=|:|reaches|to)\s?"
+    r"(\d+(?:\.\d+)?(?:\s?(?:-|–|to)\s?\d+(?:\.\d+)?)?)(?![\w%×]|\.\d)(?!\s?(?:x|times)\b)"
 )
 # A share of the hardware's capacity written without a unit: "a scaling efficiency of 0.94".
 _SHARE_SCORE = re.compile(
@@ -1565,9 +1595,11 @@ def _figures(text: str) -> list[tuple[int, int, str | None]]:
         (_BRACKET_VERSUS, None),
         (_SCORE, "quality"),
         (_SCORE_ACHIEVED, "quality"),
+        (_SCORE_AFTER, "quality"),
         (_CORRELATION, "quality"),
         (_BENCHMARK_BARE, "quality"),
         (_SHARE_SCORE, "other"),
+        (_ACCEPTANCE, "other"),
         (_SPEEDUP_SCORE, "speedup"),
         (_SCORE_REACHED, None),
         (_PARAMS, "size"),
@@ -1791,6 +1823,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     theirs = _THEIRS.search(text[max(0, start - 80) : start])
     if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
         return True
+    if _COMPARISON_CLAUSE.search(text[max(0, start - 160) : start]):
+        return True  # "; by comparison, a diffusion-based alternative attains 5.87 gFID"
     if _APPOSITIVE_BEFORE.search(text[max(0, start - 60) : start]) and _MODEL_SIZED.match(
         text[end:]
     ):
