@@ -1,16 +1,17 @@
 """Which primary leaves the contract corrections of the rules move, over every labelled paper.
 
-    .venv/bin/python bench/primary_moves.py [--judges 31-38] [--list]
+    .venv/bin/python bench/primary_moves.py [--judges 43-46] [--list]
 
-The rules rank the leaves by cue score (``classify.choose_leaves``); ``classify.classify_scores``
-then corrects the lead where the taxonomy contract files the contribution elsewhere (token
-pruning is model.dynamic, dataset distillation model.training, a quantized architecture
-model.quantization: ``_contract_primary``). For every labelled paper of
-``bench/cross_validate.labelled_sets`` (the training sets) and the judges ``--judges`` (extern
-sets by number, never trained on), this prints how many primaries each correction moves, how
-many to a gold leaf that was not one before, how many away from one, and how many of the moved
-papers are out of scope. No fitting, no learned heads: the rules' primary alone, as the
-learned model keeps it (``learned.decide`` never overrides the rules' primary).
+The rules rank the leaves by cue score (``classify.choose_leaves``);
+``classify.classify_scores`` then corrects the lead where the taxonomy contract files the
+contribution elsewhere (token pruning and a generator's feature caching are model.dynamic,
+dataset distillation model.training, a quantized architecture model.quantization:
+``_contract_primary``). For every labelled paper of ``bench/cross_validate.labelled_sets`` (the
+training sets) and the judges ``--judges`` (extern sets by number, never trained on), this
+prints how many primaries each correction moves, how many to a gold leaf that was not one
+before, how many away from one, and how many of the moved papers are out of scope. No fitting,
+no learned heads: the rules' primary alone, as the learned model keeps it (``learned.decide``
+never overrides the rules' primary).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def _judges(spec: str) -> list[tuple[str, str, str, bool, list[str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dumps", type=Path, default=ROOT / "dumps")
-    parser.add_argument("--judges", default="31-38", help="extern judge sets, e.g. 31-38")
+    parser.add_argument(
+        "--judges", default="43-46", help="extern judge sets never trained on, e.g. 43-46"
+    )
     parser.add_argument("--list", action="store_true", help="list every moved paper")
     args = parser.parse_args()
     sets = labelled_sets(args.dumps, DEV_GOLD)

@@ -219,3 +219,41 @@ def test_a_title_that_names_quantization_takes_it_over_the_architecture_it_quant
         "report latency, memory and accuracy."
     )
     assert model.analyse(title, abstract).choice.leaves[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        pytest.param(
+            "LayerStash: Layer-wise Feature Caching for Fast Flow Matching",
+            "Flow matching and diffusion transformers generate images with dozens of sampling "
+            "steps, each running every layer. We observe that the outputs of most layers change "
+            "little between adjacent steps, and propose LayerStash, which caches layer outputs and "
+            "reuses them across steps, recomputing a layer only when its predicted change is "
+            "large. LayerStash speeds up FLUX by 2.1x with no loss in FID.",
+            "model.dynamic",
+            id="a generator caching its features across steps",
+        ),
+        pytest.param(
+            "BlockKV: Compressing the KV Cache of Autoregressive Video Diffusion",
+            "Autoregressive video diffusion models keep the key-value (KV) cache of all past "
+            "frames, whose memory grows with video length. We propose BlockKV, which caches the "
+            "keys and values of past chunks in a compressed form and evicts redundant ones. "
+            "BlockKV cuts KV cache memory by 4x and speeds up generation by 1.6x.",
+            "model.kv_cache",
+            id="a generator's KV cache stays a KV cache",
+        ),
+        pytest.param(
+            "Distributed Caching for Parallel Diffusion Inference on Many GPUs",
+            "Diffusion models are slow. We distribute denoising across GPUs with patch parallelism "
+            "and cache activations of stale patches across steps to hide communication, reaching "
+            "3.2x speedup on 8 GPUs.",
+            "system.distributed",
+            id="a distributed generator that caches to hide communication",
+        ),
+    ],
+)
+def test_a_generator_caching_its_own_features_across_steps_is_dynamic_computation(
+    model: LocalModel, title: str, abstract: str, expected: str
+) -> None:
+    assert model.analyse(title, abstract).choice.leaves[0] == expected

@@ -67,6 +67,43 @@ _QUANTIZED_TITLE = re.compile(
     re.I,
 )
 
+# A generator (diffusion, flow matching, video or world model) that caches and reuses its own
+# features across denoising steps ("feature caching", "LayerCache", "X-Cache: cross-chunk block
+# caching") skips recomputation where the input allows it: input-adaptive computation
+# (model.dynamic), not a KV cache (a paper that names one stays where its cues put it), a memory
+# system, a distributed system or an architecture search. Over the leads such papers' other words
+# pile up on; not over distillation, decoding or compilers, which such papers also are.
+CACHED_STEPS_LEADS = (
+    "model.nas",
+    "model.architecture",
+    "model.training",
+    "model.pruning",
+    "model.kv_cache",
+    "system.memory",
+    "system.distributed",
+)
+_GENERATOR = re.compile(
+    r"\bdiffusion\b|\bflow[\s-]matching\b|\bDiTs?\b|\bdenois\w*|\bvideo\s(?:generation|"
+    r"synthesis|editing|diffusion)\b|\bworld\smodels?\b|\bimage\s(?:generation|synthesis)\b",
+    re.I,
+)
+_STEPS_CACHED = re.compile(
+    r"\b(?:feature|step|timestep|layer|block|activation|residual|attention|output|chunk)s?"
+    r"[\s-](?:level\s)?cach\w*|"
+    r"\bcach\w*\s(?:and\s(?:reus\w*\s)?)?(?:the\s)?(?:[\w-]+\s){0,2}(?:features|activations|"
+    r"outputs|residuals|representations|(?:time)?steps|layers|blocks)\b|"
+    # "cache-based acceleration", "cache-or-recompute decisions", "cache, predict, and recompute"
+    r"\bcach\w*[\s-](?:based\s)?accelerat\w*|\bcach\w*,?[\s-](?:or[\s-]|and\s)?(?:recomput|reus|predict)\w*|"
+    r"(?<=[a-z0-9-])Cache\b|\b[A-Z][\w-]*cache\b",
+)
+# A key-value cache, or the devices the work is spread over (a distributed generator that caches
+# stale activations to hide communication is a distributed system first).
+_NOT_STEPS_CACHED = re.compile(
+    r"\bKV\b|\bkey[\s-]value\b|\bmulti-?GPUs?\b|\b(?:across|on)\s(?:\d+\s|multiple\s)?(?:GPUs|devices)\b|"
+    r"\bparallelism\b|\bdistribut(?:ed|es?|ing)\s(?:[\w-]+\s){0,2}(?:across|over|among|to)\b",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -133,6 +170,13 @@ def _prunes_inputs(doc: Document) -> bool:
     return _says(doc, _INPUT_PRUNED, _MODEL_PRUNED)
 
 
+def _caches_steps(doc: Document) -> bool:
+    """Is the paper a generator that caches its own features across steps, with no KV cache and
+    no devices to spread the work over?"""
+    text = f"{doc.title}. {doc.abstract}"
+    return bool(_GENERATOR.search(text)) and _says(doc, _STEPS_CACHED, _NOT_STEPS_CACHED)
+
+
 def _cued(scores: dict[str, LeafScore], leaf: str) -> bool:
     score = scores.get(leaf)
     return bool(score and score.score > 0)
@@ -140,9 +184,11 @@ def _cued(scores: dict[str, LeafScore], leaf: str) -> bool:
 
 def _contract_primary(doc: Document, scores: dict[str, LeafScore], lead: str) -> str | None:
     """The leaf the taxonomy contract gives the paper's contribution where the cue scores' lead
-    is known to mistake it (token pruning, dataset distillation, a quantized architecture), or
-    None."""
+    is known to mistake it (token pruning, feature caching in a generator, dataset distillation,
+    a quantized architecture), or None."""
     if lead in INPUT_PRUNING_LEADS and _cued(scores, "model.dynamic") and _prunes_inputs(doc):
+        return "model.dynamic"
+    if lead in CACHED_STEPS_LEADS and _caches_steps(doc):
         return "model.dynamic"
     if lead == "model.distillation" and "model.training" in scores and _distils_data(doc):
         return "model.training"
