@@ -466,6 +466,12 @@ def test_twenty_first_pass_a_count_of_settings_won_is_quality(
          "5.87 gFID.", []),
         # no decimal, no score: "64 tokens", "8 AP" settings are not matched
         ("Our tokenizer uses 64 tokens at 256 resolution.", []),
+        # a figure continuing a list right after the previous figure's metric word has that
+        # metric, unless words of its own follow it
+        ("Our cache reaches up to 7 times speedup on HunyuanVideo, and 18 times when combined "
+         "with distillation.", [("up to 7 times", "speedup"), ("18 times", "speedup")]),
+        ("Our kernels achieve 50x speed-ups over PyTorch and allow 40x larger hidden sizes.",
+         [("50x", "speedup")]),
     ],
 )  # fmt: skip
 def test_twenty_second_pass_scores_named_after_their_figure_and_acceptance_lengths(
