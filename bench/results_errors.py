@@ -80,7 +80,7 @@ def relevant_titles() -> set[str]:
             print(f"note: {path} not found; its papers count as unlabelled")
             continue
         for row in _read(path):
-            if "relevant" in row:
+            if isinstance(row.get("relevant"), bool):  # null: not labelled
                 (inside if row["relevant"] else outside).add(_norm(row["title"]))
     return inside - outside
 
@@ -143,9 +143,10 @@ def report(
     gold = _read(path)
     if only is not None:
         kept = [g for g in gold if _norm(g["title"]) in only]
-        if not quiet:
-            left = len(gold) - len(kept)
-            print(f"({left} of {len(gold)} papers not labelled relevant: left out)")
+        left = len(gold) - len(kept)
+        print(f"{path.name}: {left} of {len(gold)} papers out of scope or unlabelled, left out")
+        if not kept:
+            return []
         gold = kept
     pred = local_predictions(gold, ROOT)
     by_title = {p["title"]: p for p in pred}

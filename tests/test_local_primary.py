@@ -251,6 +251,31 @@ def test_a_title_that_names_quantization_takes_it_over_the_architecture_it_quant
             "system.distributed",
             id="a distributed generator that caches to hide communication",
         ),
+        # caching that is not reuse across the steps of generation
+        pytest.param(
+            "Memory-Efficient Training of Diffusion Transformers",
+            "Training diffusion transformers needs large activation memory. We decide for each "
+            "layer whether to cache or recompute activations during backpropagation, cutting peak "
+            "training memory by 40% with 5% overhead.",
+            "model.training",
+            id="activations cached or recomputed in training",
+        ),
+        pytest.param(
+            "GPU Feature Caching for Fast GNN Training",
+            "Graph neural network training spends most time loading node features. We propose a "
+            "GPU feature caching scheme that caches hot node features, selected by a "
+            "diffusion-based importance score, and speeds up training by 2.3x.",
+            "model.training",
+            id="a graph diffusion score is no generator",
+        ),
+        pytest.param(
+            "Block-Sharing Architecture Search for Diffusion U-Nets",
+            "We search efficient diffusion U-Net architectures with a supernet, reusing cached "
+            "outputs of shared blocks to evaluate candidates quickly. The searched model is 2x "
+            "faster at the same FID.",
+            "model.nas",
+            id="outputs cached within a search",
+        ),
     ],
 )
 def test_a_generator_caching_its_own_features_across_steps_is_dynamic_computation(

@@ -447,8 +447,9 @@ def test_twenty_first_pass_a_count_of_settings_won_is_quality(
         ("Our detector is 1.8x faster at a cost of only 2.0 AP.",
          [("1.8x", "speedup"), ("2.0", "quality")]),
         # a named score's values, and a score written with "~"
-        ("Our sampler achieves state-of-the-art FID values of 1.475 on CIFAR-10.",
-         [("1.475", "quality")]),
+        ("Our sampler achieves FID values of 1.475 for unconditional and 1.380 for "
+         "conditional generation.", [("1.475", "quality"), ("1.380", "quality")]),
+        ("Our segmenter reaches sensitivity values of 0.8189 on DRIVE.", [("0.8189", "quality")]),
         ("Our segmenter reaches mIoU ~ 70.33 on Cityscapes.",
          [("70.33", "quality")]),
         # a speculative drafter's acceptance length, with or without a unit
@@ -472,6 +473,20 @@ def test_twenty_first_pass_a_count_of_settings_won_is_quality(
          "with distillation.", [("up to 7 times", "speedup"), ("18 times", "speedup")]),
         ("Our kernels achieve 50x speed-ups over PyTorch and allow 40x larger hidden sizes.",
          [("50x", "speedup")]),
+        ("Our kernel gives 2.1x speedup, and 1.7x with respect to energy.",
+         [("2.1x", "speedup"), ("1.7x", "energy")]),
+        # a named score's decimal values, not counts of what is scored
+        ("Our sampler reaches VBench scores of 84.46 on Wan.", [("84.46", "quality")]),
+        ("Our router assigns scores to 64 experts.", []),
+        ("We prune importance scores of 12 heads.", []),
+        # a score followed by "of" or "to" is someone else's or a starting point
+        ("Our method lowers the 5.21 FID of DiT-XL/2 to 3.10.", []),
+        ("Our method improves the baseline's 3.94 gFID to 2.10 gFID.", [("2.10", "quality")]),
+        # "in comparison" and a comparison that names the paper's work keep their figures
+        ("In comparison, the quantized model achieves 2.1x lower latency.",
+         [("2.1x", "speedup")]),
+        ("Prior tokenizers need 256 tokens; by comparison, our tokenizer attains an FID of 2.1.",
+         [("2.1", "quality")]),
     ],
 )  # fmt: skip
 def test_twenty_second_pass_scores_named_after_their_figure_and_acceptance_lengths(

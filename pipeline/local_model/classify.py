@@ -83,18 +83,34 @@ CACHED_STEPS_LEADS = (
     "system.distributed",
 )
 _GENERATOR = re.compile(
-    r"\bdiffusion\b|\bflow[\s-]matching\b|\bDiTs?\b|\bdenois\w*|\bvideo\s(?:generation|"
-    r"synthesis|editing|diffusion)\b|\bworld\smodels?\b|\bimage\s(?:generation|synthesis)\b",
+    r"\bdiffusion\s(?:models?|transformers?|polic(?:y|ies)|sampling|inference|backbones?|"
+    r"language\smodels?|LLMs?)\b|\b(?:video|image|latent|audio)\sdiffusion\b|"
+    r"\bflow[\s-]matching\b|\bDiTs?\b|\bdenoising\s(?:steps?|process|networks?|trajector\w+)\b|"
+    r"\b(?:video|image|3D|4D|audio|text-to-image|text-to-video)\s(?:generation|synthesis|editing)\b|"
+    r"\bworld\smodels?\b",
     re.I,
 )
+# What is cached: the generator's own features, outputs or steps (case-insensitive), or a
+# method named "...Cache" ("LayerCache", "X-Cache", "Fast3Dcache").
 _STEPS_CACHED = re.compile(
-    r"\b(?:feature|step|timestep|layer|block|activation|residual|attention|output|chunk)s?"
+    r"(?i:\b(?:feature|step|timestep|layer|block|activation|residual|attention|output|chunk)s?"
     r"[\s-](?:level\s)?cach\w*|"
     r"\bcach\w*\s(?:and\s(?:reus\w*\s)?)?(?:the\s)?(?:[\w-]+\s){0,2}(?:features|activations|"
     r"outputs|residuals|representations|(?:time)?steps|layers|blocks)\b|"
     # "cache-based acceleration", "cache-or-recompute decisions", "cache, predict, and recompute"
-    r"\bcach\w*[\s-](?:based\s)?accelerat\w*|\bcach\w*,?[\s-](?:or[\s-]|and\s)?(?:recomput|reus|predict)\w*|"
+    r"\bcach\w*[\s-](?:based\s)?accelerat\w*|\bcach\w*,?[\s-](?:or[\s-]|and\s)?"
+    r"(?:recomput|reus|predict)\w*)|"
     r"(?<=[a-z0-9-])Cache\b|\b[A-Z][\w-]*cache\b",
+)
+# ... and reused across the steps of the generation, not across training iterations, requests or
+# the blocks of one network ("adjacent steps", "timesteps", "the denoising process").
+_ACROSS_STEPS = re.compile(
+    r"\b(?:denoising|sampling|diffusion|inference|generation|adjacent|consecutive|neighbou?ring|"
+    r"successive|later|earlier|previous|future)\s(?:time)?steps\b|\btimesteps?\b|"
+    r"\bacross\s(?:[\w-]+\s){0,2}(?:time)?steps\b|\bstep[\s-](?:wise|level)\b|"
+    r"\b(?:iterative|multi-step)\s(?:sampling|denoising)\b|\b(?:sampling|denoising)\s"
+    r"(?:process|trajector(?:y|ies))\b",
+    re.I,
 )
 # A key-value cache, or the devices the work is spread over (a distributed generator that caches
 # stale activations to hide communication is a distributed system first).
@@ -171,10 +187,14 @@ def _prunes_inputs(doc: Document) -> bool:
 
 
 def _caches_steps(doc: Document) -> bool:
-    """Is the paper a generator that caches its own features across steps, with no KV cache and
-    no devices to spread the work over?"""
+    """Is the paper a generator that caches its own features and reuses them across the steps of
+    generation, with no KV cache and no devices to spread the work over?"""
     text = f"{doc.title}. {doc.abstract}"
-    return bool(_GENERATOR.search(text)) and _says(doc, _STEPS_CACHED, _NOT_STEPS_CACHED)
+    return (
+        bool(_GENERATOR.search(text))
+        and bool(_ACROSS_STEPS.search(text))
+        and _says(doc, _STEPS_CACHED, _NOT_STEPS_CACHED)
+    )
 
 
 def _cued(scores: dict[str, LeafScore], leaf: str) -> bool:

@@ -656,12 +656,12 @@ _THEIRS = re.compile(
     r"\bcompared (?:to|with)\s(?:the\s|an?\s)?)\$?$"
 )
 # A clause about the systems the paper compares with, not about its own work: "...; by comparison,
-# a diffusion-based alternative requires 1,024 tokens and attains 5.87 gFID" (not "by comparison,
-# our method ...", nor "In contrast", which as often opens the paper's own finding).
-_COMPARISON_CLAUSE = re.compile(
-    r"(?:^|[;:]\s|\.\s|,\s)(?:by|in)\scomparison,\s"
-    r"(?!(?:we|our|it|this|these|the\sproposed|ours)\b)(?:[^;:.]|\.\d)*$",
-    re.I,
+# a diffusion-based alternative requires 1,024 tokens and attains 5.87 gFID". Not one that names
+# the paper's own work anywhere ("By comparison, our tokenizer ...", _OWN_WORK), nor "In
+# comparison" or "In contrast", which as often open the paper's own finding.
+_COMPARISON_CLAUSE = re.compile(r"(?:^|[;:]\s|\.\s|,\s)by\scomparison,\s(?:[^;:.]|\.\d)*$", re.I)
+_OWN_WORK = re.compile(
+    r"\b(?:we|our|ours|us|proposed|this\s(?:work|paper|method|approach))\b", re.I
 )
 # "improves X by 7.4% over A and by 6.2% over B": a second "by" of the same verb and metric.
 _PARALLEL_BY = re.compile(
@@ -944,7 +944,7 @@ _SIGNED_GAIN = re.compile(
 _SCORE = re.compile(
     r"\b(?:accuracy|f1(?:[\s-]score)?|bleu|rouge(?:-\w+)?|perplexity|ppl|map|"
     + AREA_UNDER_CURVE
-    + r"|scores?|ssim|psnr|"
+    + r"|score|ssim|psnr|"
     r"fid|r?mse|mae|mape|wer|(?:rank\s)?correlation(?:\scoefficients?)?|"
     # a rate of tasks done: "an average success rate of 61.0", "a completion rate of 0.79"
     r"(?:success|completion)\srate|"
@@ -955,7 +955,8 @@ _SCORE = re.compile(
     r"(?:absolute|squared?|prediction)\s(?:errors?|deviations?)|(?:r?mse|mae|mape)s|"
     r"(?<=\$)r\^\{?2\}?\$(?:\sscore)?|r(?:\^\{?2\}?|2)(?:\sscore)?)"
     r"(?:\s\([A-Za-z0-9^$-]{2,8}\))?"
-    # "FID values of 1.475", "VBench scores of 84.46": the name's values are its figures
+    # "FID values of 1.475 for unconditional and 1.380 for conditional generation", "F1 scores
+    # of 0.91": the name's values are its figures
     r"(?:\s(?:values|scores))?"
     r"(?:\s(?:of|to|at|is|as low as)\s?|\s?[=:<>≤≥(]\s?|\s(?=~\s?\d))"
     r"(?:up to\s|about\s|around\s|approximately\s|nearly\s|~\s?|≈\s?|\$\\approx\s?)?\$?"
@@ -995,7 +996,10 @@ _SCORE = re.compile(
     # a score after an article, its name right after it: "an 80.2 Pass@1 on LiveCodeBench", "a
     # 45.3 mAP", "a 28.4 BLEU"
     r"\ban?\s(\d+(?:\.\d+)?)\s(?:pass@\d+|f1(?:[\s-]score)?|bleu(?:-\d)?|rouge-\w+|"
-    r"m?ap(?:@[\d.:]+|_?\{?\d+\}?)?|m?iou|ndcg(?:@\d+)?|exact match|cider|meteor)(?![\w@])",
+    r"m?ap(?:@[\d.:]+|_?\{?\d+\}?)?|m?iou|ndcg(?:@\d+)?|exact match|cider|meteor)(?![\w@])|"
+    # a named score's values, decimals only ("VBench scores of 84.46", "sensitivity scores of
+    # 0.8189"; not "importance scores of 12 heads", "attention scores to 8 bits")
+    r"\bscores\sof\s(\d+\.\d+)(?![\w%×]|\.\d)(?!\s?(?:x|times|percent)\b)",
     re.I,
 )
 # A decimal score a method achieves, its name a few words after it: "achieves 57.84 overall
@@ -1010,13 +1014,14 @@ _SCORE_ACHIEVED = re.compile(
 # A decimal score with the name of its measure right after it, a benchmark's name between at
 # most: "achieves 3.94 gFID", "72.32 MUSIQ and 0.7669 CLIPIQA", "6.74 WikiText2 perplexity",
 # "at a cost of only 2.0 AP", "5.084 bits-per-byte" (a decimal: "64 tokens" is no score), not
-# another system's ("halving the 43.47 FID of the vanilla baseline").
+# another system's or a starting point (a score followed by "of" or "to").
 _SCORE_AFTER = re.compile(
     r"(?<![\w.])(\d+\.\d+)\s(?:[A-Z][\w-]*\s)?"
     r"(?:[rg]?FID|LPIPS|MUSIQ|CLIPIQA|m?AP(?:@[\d.:]+)?|PSNR|SSIM|PPL|BPB|BPC|"
     r"[Pp]erplexity|bits[\s-]per[\s-](?:byte|character))(?![\w@-])"
-    # not another system's score: "halving the 43.47 FID of the vanilla baseline"
-    r"(?!\sof\s(?:the|an?)\s)"
+    # not another system's score or a starting point: "halving the 43.47 FID of the vanilla
+    # baseline", "lowers the 5.21 FID of DiT-XL/2", "improves the baseline's 3.94 gFID to 2.10"
+    r"(?!\s(?:of|to)\s)"
 )
 # The tokens a speculative drafter gets accepted per step, written without a unit: "attaining
 # up to 4.09 mean acceptance length", "average acceptance lengths of 6.29-6.52".
@@ -1823,7 +1828,11 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     theirs = _THEIRS.search(text[max(0, start - 80) : start])
     if theirs and not (own and theirs.group(1) and own.lower() in theirs.group(1).lower()):
         return True
-    if _COMPARISON_CLAUSE.search(text[max(0, start - 160) : start]):
+    compared = _COMPARISON_CLAUSE.search(text[max(0, start - 160) : start])
+    if compared and not (
+        _OWN_WORK.search(compared.group(0))
+        or (own and own.lower() in compared.group(0).lower())
+    ):
         return True  # "; by comparison, a diffusion-based alternative attains 5.87 gFID"
     if _APPOSITIVE_BEFORE.search(text[max(0, start - 60) : start]) and _MODEL_SIZED.match(
         text[end:]
@@ -2240,13 +2249,16 @@ def _continues_list(
     throughput gain over the target model, and 1.6x to 4.5x when composed with EAGLE-3"."""
     between = text[previous_end:start]
     cues = _cue_spans(between)
+    # what the figure's clause says after it: no other metric ("and 1.7x with respect to energy")
+    rest = re.match(r"(?:[^,;.]|\.\d){0,60}", text[end:]) if end >= 0 else None
     own_word = bool(
         metric
         and cues
         and cues[0][0] <= 2
         and all(name == metric for _, _, name in cues)
-        and end >= 0
+        and rest is not None
         and _NOTHING_OWN_AFTER.match(text, end)
+        and all(name == metric for _, _, name in _cue_spans(rest.group(0)))
     )
     return (
         len(between) <= REACH
