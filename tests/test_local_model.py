@@ -343,10 +343,12 @@ STOP34_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.67, "levels_f1
 # Scored once with the model shipped at the start of stop 35 (relevance F1 0.833, primary lenient
 # 0.750, levels F1 0.913) and once with the weights refitted with extern31-42 and the relevance
 # head's override (0.832, 0.783, 0.922), which shipped; the floors are the latter less a margin.
+# Stop 37's feature-caching correction of the primary: 0.832, 0.800, 0.922 (the primary's floor
+# raised with it).
 FRESH_JUDGES = [
     ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (43, 44, 45, 46)
 ]
-FRESH_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.74, "levels_f1": 0.89}
+FRESH_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.76, "levels_f1": 0.89}
 
 
 @pytest.mark.parametrize(
