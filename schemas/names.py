@@ -162,6 +162,9 @@ def reader_value(value: str) -> str:
     text = re.sub(r"(\d)\s?\\?sim\s?(?=\d)", r"\1–", text)
     text = re.sub(r"(?<![A-Za-z])\\?sim\s?(?=\d)", "~", text)
     text = re.sub(r"(\d)\s?(?:times\b|[xX]\b|×|-fold\b)", r"\1×", text)
+    # a "×" that text extraction made a "*" ("4.97* speedup"; the extractor takes it as a figure
+    # only before a comparison or a speedup)
+    text = re.sub(r"(\d)\*$", r"\1×", text)
     text = re.sub(r"(\d)\s?percent\b", r"\1%", text)
     # "by 10+%" is at least 10%
     text = re.sub(r"^(\d+(?:\.\d+)?)\+%$", r"at least \1%", text)

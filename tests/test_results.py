@@ -475,6 +475,9 @@ def test_twenty_first_pass_a_count_of_settings_won_is_quality(
          [("50x", "speedup")]),
         ("Our kernel gives 2.1x speedup, and 1.7x with respect to energy.",
          [("2.1x", "speedup"), ("1.7x", "energy")]),
+        # a "×" that text extraction made a "*", only before a comparison or a speedup
+        ("Our pruner gives a 4.97* speedup in prefilling.", [("4.97*", "speedup")]),
+        ("We mark significant results with *, e.g. 82.3* accuracy on MMLU.", []),
         # a named score's decimal values, not counts of what is scored
         ("Our sampler reaches VBench scores of 84.46 on Wan.", [("84.46", "quality")]),
         ("Our router assigns scores to 64 experts.", []),
@@ -851,6 +854,8 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "FedSpine can speed up fine-tuning by 1.4times-6.9times."}, "1.4×–6.9× speedup"),
         ({"metric": "speedup", "value": "6.0times",
           "quote": "It runs 6.0times faster."}, "6.0× speedup"),
+        ({"metric": "speedup", "value": "4.97*",
+          "quote": "It gives a 4.97* speedup in prefilling."}, "4.97× speedup"),
         ({"metric": "quality", "value": "3.8%",
           "quote": "It is smaller with 3.8% higher accuracy."}, "+3.8% accuracy"),
         ({"metric": "speedup", "value": "up to 45%",

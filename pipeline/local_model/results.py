@@ -74,7 +74,10 @@ _UNIT = (
     # LaTeX spaces a figure from its unit with "~" or "\\,", and writes "$3.2\\times$" (its
     # closing "$" kept, so that the words after it are next to it), "$1.4{\\times}$", "2.3
     # \\\\times" (escaped twice) or "20\\\\%"
-    r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|\$\\times\$|(?:\\{1,2}times\b|\{\\times\})\}?\$?|"
+    r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|"
+    # "4.97* speedup", "up to 4* higher throughput": a "×" that text extraction made a "*"
+    r"\*(?=\s?(?:speed-?ups?|faster|higher|better|lower|less|more|fewer|smaller|larger|"
+    r"reductions?|improvements?|throughput|compression)\b)|\$\\times\$|(?:\\{1,2}times\b|\{\\times\})\}?\$?|"
     r"\{?\\texttimes\b\}?|times\b|-?fold\b|%|\\{1,2}%\$?|"
     r"\s?percent(?:age points?)?\b|pp\b|"
     # "an 11.8-point improvement", "a 5.9 percentage-point average gain" (not "the 24-point game")
