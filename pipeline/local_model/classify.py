@@ -170,31 +170,26 @@ def evidence_quote(doc: Document, score: LeafScore | None) -> str:
     return quote_around(sentence.text, hit.start, hit.end)
 
 
-def _says(doc: Document, does: re.Pattern[str], unless: re.Pattern[str]) -> bool:
-    """Do the title and abstract say ``does`` and nowhere ``unless``?"""
+def _says(doc: Document, unless: re.Pattern[str], *does: re.Pattern[str]) -> bool:
+    """Do the title and abstract say every one of ``does`` and nowhere ``unless``?"""
     text = f"{doc.title}. {doc.abstract}"
-    return bool(does.search(text)) and not unless.search(text)
+    return all(p.search(text) for p in does) and not unless.search(text)
 
 
 def _distils_data(doc: Document) -> bool:
     """Does the paper distil a dataset, and no model into a student?"""
-    return _says(doc, _DATA_DISTILLED, _KNOWLEDGE_DISTILLED)
+    return _says(doc, _KNOWLEDGE_DISTILLED, _DATA_DISTILLED)
 
 
 def _prunes_inputs(doc: Document) -> bool:
     """Does the paper prune tokens, patches or frames, and no part of the model?"""
-    return _says(doc, _INPUT_PRUNED, _MODEL_PRUNED)
+    return _says(doc, _MODEL_PRUNED, _INPUT_PRUNED)
 
 
 def _caches_steps(doc: Document) -> bool:
     """Is the paper a generator that caches its own features and reuses them across the steps of
     generation, with no KV cache and no devices to spread the work over?"""
-    text = f"{doc.title}. {doc.abstract}"
-    return (
-        bool(_GENERATOR.search(text))
-        and bool(_ACROSS_STEPS.search(text))
-        and _says(doc, _STEPS_CACHED, _NOT_STEPS_CACHED)
-    )
+    return _says(doc, _NOT_STEPS_CACHED, _GENERATOR, _ACROSS_STEPS, _STEPS_CACHED)
 
 
 def _cued(scores: dict[str, LeafScore], leaf: str) -> bool:

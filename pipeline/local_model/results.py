@@ -2251,24 +2251,20 @@ def _continues_list(
     times speedup on HunyuanVideo, and 18 times when combined with distillation", "1.25x to 4.3x
     throughput gain over the target model, and 1.6x to 4.5x when composed with EAGLE-3"."""
     between = text[previous_end:start]
+    if (
+        len(between) > REACH
+        or not re.search(r"\b(?:and|or)\b|,", between)
+        or _NEW_PHRASE.search(between)
+    ):
+        return False
     cues = _cue_spans(between)
-    # what the figure's clause says after it: no other metric ("and 1.7x with respect to energy")
-    rest = re.match(r"(?:[^,;.]|\.\d){0,60}", text[end:]) if end >= 0 else None
-    own_word = bool(
-        metric
-        and cues
-        and cues[0][0] <= 2
-        and all(name == metric for _, _, name in cues)
-        and rest is not None
-        and _NOTHING_OWN_AFTER.match(text, end)
-        and all(name == metric for _, _, name in _cue_spans(rest.group(0)))
-    )
-    return (
-        len(between) <= REACH
-        and bool(re.search(r"\b(?:and|or)\b|,", between))
-        and (not cues or own_word)
-        and not _NEW_PHRASE.search(between)
-    )
+    if not cues:
+        return True
+    if not metric or end < 0 or cues[0][0] > 2 or not _NOTHING_OWN_AFTER.match(text, end):
+        return False
+    # the figure's clause after it names no other metric ("and 1.7x with respect to energy")
+    rest = re.match(r"(?:[^,;.]|\.\d){0,60}", text[end:])
+    return all(name == metric for _, _, name in [*cues, *_cue_spans(rest.group(0) if rest else "")])
 
 
 def _bare_list(text: str, previous_end: int, start: int) -> bool:
