@@ -221,6 +221,67 @@ def test_a_title_that_names_quantization_takes_it_over_the_architecture_it_quant
     assert model.analyse(title, abstract).choice.leaves[0] == expected
 
 
+EXPERTS_DROPPED = (
+    "Sparse mixture-of-experts language models activate few experts per token, but every expert "
+    "must be kept in memory. We study which experts a mixture-of-experts model can do without: "
+    "a global importance score over all layers selects the experts to drop, and the remaining "
+    "experts are merged. On Mixtral and Qwen MoE models, removing half of the experts keeps 95% "
+    "of the accuracy and halves memory."
+)
+SMALL_STUDENT = (
+    "Small language models for phones must be compact and fast. We design a family of efficient "
+    "small language model architectures with shared attention blocks and a lightweight "
+    "feed-forward design, and train them with a large teacher model's soft labels as a student. "
+    "The 300M model matches a 1B model and runs 3x faster on phones."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        ("Expert Pruning for Sparse Mixture-of-Experts Models", EXPERTS_DROPPED, "model.pruning"),
+        ("Sparse MoEs Do Not Need All Their Experts", EXPERTS_DROPPED, "model.architecture"),
+        ("Distilling Small Language Models for Phones", SMALL_STUDENT, "model.distillation"),
+        ("Small Language Models for Phones", SMALL_STUDENT, "model.architecture"),
+    ],
+    ids=["pruning title", "no pruning title", "distillation title", "no distillation title"],
+)
+def test_a_title_that_names_pruning_or_distillation_takes_it_over_the_architecture(
+    model: LocalModel, title: str, abstract: str, expected: str
+) -> None:
+    """The architecture's cues fire on what is pruned or distilled (experts, a small model); a
+    title that names the technique says what the contribution is."""
+    assert model.analyse(title, abstract).choice.leaves[0] == expected
+
+
+GUARDRAIL = (
+    "Guardrail models classify unsafe prompts with a lightweight transformer classifier. We let a "
+    "compact guardrail model {how}. The guardrail matches a reasoning guardrail's accuracy at 10x "
+    "lower latency."
+)
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        (
+            "think in continuous thoughts instead of text: its hidden states are fed back as "
+            "latent thoughts, so it needs no written chain of thought",
+            "model.decoding",
+        ),
+        ("refine its hidden states with two extra shared layers", "model.architecture"),
+    ],
+    ids=["latent thoughts", "extra layers"],
+)
+def test_latent_reasoning_is_efficient_reasoning(
+    model: LocalModel, how: str, expected: str
+) -> None:
+    """Reasoning in continuous latent thoughts instead of written tokens is efficient reasoning
+    (model.decoding in the contract), not the architecture of the model that reasons."""
+    abstract = GUARDRAIL.format(how=how)
+    assert model.analyse("Fast Guardrail Models", abstract).choice.leaves[0] == expected
+
+
 @pytest.mark.parametrize(
     ("title", "abstract", "expected"),
     [

@@ -66,6 +66,11 @@ _QUANTIZED_TITLE = re.compile(
     r"\bbinary\s(?:neural|networks?|weights)|\bternary\b|\bINT[48]\b|\bFP[48]\b|Bit(?:Net|LLM)",
     re.I,
 )
+# The same for pruning: a title that names pruning ("Structural Pruning of Large Vision Language
+# Models", "... by Aggressively Pruning Experts") when the efficient-architecture leaf leads
+# (its cues fire on what gets pruned: experts, layers, a ViT) is about pruning that architecture.
+_PRUNED_TITLE = re.compile(r"\bprun(?:e|es|ed|ing)\b|\bsparsif\w*", re.I)
+_DISTILLED_TITLE = re.compile(r"\bdistil\w*", re.I)
 
 # A generator (diffusion, flow matching, video or world model) that caches and reuses its own
 # features across denoising steps ("feature caching", "LayerCache", "X-Cache: cross-chunk block
@@ -213,6 +218,18 @@ def _contract_primary(doc: Document, scores: dict[str, LeafScore], lead: str) ->
         and _QUANTIZED_TITLE.search(doc.title)
     ):
         return "model.quantization"
+    if (
+        lead == "model.architecture"
+        and _cued(scores, "model.pruning")
+        and _PRUNED_TITLE.search(doc.title)
+    ):
+        return "model.pruning"
+    if (
+        lead == "model.architecture"
+        and _cued(scores, "model.distillation")
+        and _DISTILLED_TITLE.search(doc.title)
+    ):
+        return "model.distillation"
     return None
 
 
