@@ -146,7 +146,9 @@ def reader_value(value: str) -> str:
     """A figure as a reader writes it: '6.0times' -> '6.0×', '1.4x-6.9x' -> '1.4×–6.9×'."""
     text = clean(_VALUE_LEAD.sub("", clean(value)))
     # LaTeX's residue: "2\\times$", "$8{\\times}$", "1.4\\texttimes{}", "3.1\\%$"; a lone "$"
-    # is kept only where it leads the figure as money ("$5")
+    # is kept only where it leads the figure as money ("$5"); a number LaTeX closed before its
+    # unit is the number and the unit ("3.3$ points", "20$\\,KB")
+    text = re.sub(r"(?<=\d)\$(\\,|~)?", lambda m: " " if m.group(1) else "", text)
     if text.count("$") > 1 or text.endswith("$"):
         text = text.replace("$", "")
     text = TEX_TIMES.sub("×", text).replace("\\%", "%")

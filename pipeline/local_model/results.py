@@ -74,7 +74,7 @@ _UNIT = (
     # LaTeX spaces a figure from its unit with "~" or "\\,", and writes "$3.2\\times$" (its
     # closing "$" kept, so that the words after it are next to it), "$1.4{\\times}$", "2.3
     # \\\\times" (escaped twice) or "20\\\\%"
-    r"(?:(?:\s|~|\\,)?(?:[x×](?![\w])|"
+    r"(?:\$?(?:\s|~|\\,)?(?:[x×](?![\w])|"
     # "4.97* speedup", "up to 4* higher throughput": a "×" that text extraction made a "*"
     r"\*(?=\s?(?:speed-?ups?|faster|higher|better|lower|less|more|fewer|smaller|larger|"
     r"reductions?|improvements?|throughput|compression)\b)|\$\\times\$|(?:\\{1,2}times\b|\{\\times\})\}?\$?|"
@@ -333,6 +333,15 @@ _UNIT_METRIC = [
     ("quality", re.compile(r"\d\s?(?:-?(?:percentage-)?points?|pp|percentage points?|"
                            r"absolute points?)$", re.I)),
 ]  # fmt: skip
+_CLOSED_NUMBER = re.compile(r"(?<=\d)\$(?:\\,|~)?")
+
+
+def _closed(value: str) -> str:
+    """A figure as read when LaTeX closed its number before the unit: "$3.3$ points" as "3.3
+    points", "$20$\\,KB" as "20 KB"."""
+    return _CLOSED_NUMBER.sub(lambda m: " " if len(m.group(0)) > 1 else "", value)
+
+
 # An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
 _ERROR_OF = re.compile(
     r"\b(?:errors?|rmse|mae|mse|deviations?)\s(?:of|is|was|=|:)\s(?:only\s|about\s|around\s)?$",
@@ -1112,10 +1121,12 @@ _CORRELATION = re.compile(
     + r"\s?[=≈]\s?([−-]?0?\.\d+)(?![\d.%])"
 )
 # An achieved parameter count: "with only 14,862 parameters", "with only 0.8M trainable
-# parameters", "using only 153k model parameters".
+# parameters", "using only 153k model parameters", "only 0.14M additional parameters", "only
+# 3.4-3.7M trainable parameters".
 _PARAMS = re.compile(
-    r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?\s?[KM]?\s"
-    r"(?:(?:trainable|learnable|tunable|model|network)\s)?(?:parameters|params))\b",
+    r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?(?:\s?[-–]{1,2}\s?\d+(?:\.\d+)?)?\s?[KM]?\s"
+    r"(?:(?:trainable|learnable|tunable|additional|extra|model|network)\s)?"
+    r"(?:parameters|params))\b",
     re.I,
 )
 # A budget in GPU hours, in thousands and on named hardware: "in just 314K H800 GPU hours",
@@ -1384,8 +1395,10 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     """The metric of a figure, and whether its unit or the words right after it name it."""
     if _ERROR_OF.search(text[max(0, start - 40) : start]):
         return "quality", True  # "a mean prediction error of 5.1 ms": an error, in any unit
+    # a number LaTeX closed before its unit ("$3.3$ points") is read as "3.3 points"
+    written = _closed(value.strip())
     for name, pattern in _UNIT_METRIC:
-        if pattern.search(value.strip()):
+        if pattern.search(written):
             return name, True
     if _SHARE.search(value) and _SHARE_OF_PEAK.match(text[end:]):
         return "other", True  # "over 90% of peak memory bandwidth": a utilisation
@@ -1766,7 +1779,7 @@ def _human_reference(text: str, start: int, end: int) -> bool:
 
 def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     """Figures that are no result: years, '10s of', capacities, names, settings, background."""
-    value = text[start:end]
+    value = _closed(text[start:end])  # "$3$ days" is "3 days"
     if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
         return True
     if _human_reference(text, start, end):
