@@ -69,7 +69,7 @@ _QUANTIZED_TITLE = re.compile(
 # The same for pruning: a title that names pruning ("Structural Pruning of Large Vision Language
 # Models", "... by Aggressively Pruning Experts") when the efficient-architecture leaf leads
 # (its cues fire on what gets pruned: experts, layers, a ViT) is about pruning that architecture.
-_PRUNED_TITLE = re.compile(r"\bprun(?:e|es|ed|ing)\b|\bsparsif\w*", re.I)
+_PRUNED_TITLE = re.compile(r"\bprun(?:e|es|ed|ing)\b", re.I)
 _DISTILLED_TITLE = re.compile(r"\bdistil\w*", re.I)
 
 # A generator (diffusion, flow matching, video or world model) that caches and reuses its own
