@@ -224,8 +224,8 @@ def test_a_title_that_names_quantization_takes_it_over_the_architecture_it_quant
 EXPERTS_DROPPED = (
     "Sparse mixture-of-experts language models activate few experts per token, but every expert "
     "must be kept in memory. We study which experts a mixture-of-experts model can do without: "
-    "a global importance score over all layers selects the experts to drop, and the remaining "
-    "experts are merged. On Mixtral and Qwen MoE models, removing half of the experts keeps 95% "
+    "a global importance score over all layers selects the experts to prune, and the remaining "
+    "experts are merged. On Mixtral and Qwen MoE models, pruning half of the experts keeps 95% "
     "of the accuracy and halves memory."
 )
 SMALL_STUDENT = (
@@ -241,16 +241,25 @@ SMALL_STUDENT = (
     [
         ("Expert Pruning for Sparse Mixture-of-Experts Models", EXPERTS_DROPPED, "model.pruning"),
         ("Sparse MoEs Do Not Need All Their Experts", EXPERTS_DROPPED, "model.architecture"),
+        # a title that does without the technique, or applies it to data, says nothing of it
+        ("Pruning-Free Sparse Mixture-of-Experts Models", EXPERTS_DROPPED, "model.architecture"),
+        ("Pruning the Training Set for Sparse MoEs", EXPERTS_DROPPED, "model.architecture"),
+        ("Small Language Models for Phones Without Distillation", SMALL_STUDENT,
+         "model.architecture"),
         ("Distilling Small Language Models for Phones", SMALL_STUDENT, "model.distillation"),
         ("Small Language Models for Phones", SMALL_STUDENT, "model.architecture"),
     ],
-    ids=["pruning title", "no pruning title", "distillation title", "no distillation title"],
+    ids=[
+        "pruning title", "no pruning title", "pruning-free", "data pruning", "without distillation",
+        "distillation title", "no distillation title",
+    ],
 )
 def test_a_title_that_names_pruning_or_distillation_takes_it_over_the_architecture(
     model: LocalModel, title: str, abstract: str, expected: str
 ) -> None:
     """The architecture's cues fire on what is pruned or distilled (experts, a small model); a
-    title that names the technique says what the contribution is."""
+    title that names the technique says what the contribution is, when the abstract's cues for
+    it weigh enough."""
     assert model.analyse(title, abstract).choice.leaves[0] == expected
 
 

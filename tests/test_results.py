@@ -513,8 +513,18 @@ def test_twenty_second_pass_scores_named_after_their_figure_and_acceptance_lengt
          [("9.5 points", "quality"), ("only 0.14M additional parameters", "size")]),
         ("Our adapter requires only 3.4-3.7M trainable parameters across backbones.",
          [("only 3.4-3.7M trainable parameters", "size")]),
-        # a model's size as a setting stays no result
+        # a model's size as a setting stays no result, and so does a count per part of a model
         ("We adapt a 3.4B-parameter model with 12M parameters of adapters.", []),
+        ("Our adapter adds only 2 extra parameters per attention head.", []),
+        ("Our adapter needs only 2.27M parameters per task.",
+         [("only 2.27M parameters", "size")]),
+        # a repetition is no multiple, a spread is no result, LaTeX's thousands are one number
+        ("Each experiment is repeated $3$ times and our method reaches 45.2 BLEU.",
+         [("45.2 BLEU", "quality")]),
+        ("Our model reaches an mIoU of $76.3$$\\pm$$0.4$ points.", [("76.3", "quality")]),
+        ("Our server reaches $1{,}200$ tokens/s on one GPU.",
+         [("1{,}200$ tokens/s", "throughput")]),
+        ("Our pruner cuts FLOPs by a $14$-fold margin.", [("14$-fold", "compute")]),
     ],
 )  # fmt: skip
 def test_latex_closed_numbers_and_added_parameter_counts(
@@ -883,6 +893,10 @@ def test_figures_written_in_words_are_results_too() -> None:
           "quote": "It gives a 4.97* speedup in prefilling."}, "4.97× speedup"),
         ({"metric": "quality", "value": "3.3$ points",
           "quote": "It improves the score by $3.3$ points."}, "3.3 points"),
+        ({"metric": "speedup", "value": "120$ ms to $45$ ms",
+          "quote": "Latency drops from $120$ ms to $45$ ms per token."}, "120 ms to 45 ms"),
+        ({"metric": "throughput", "value": "1{,}200$ tokens/s",
+          "quote": "It reaches $1{,}200$ tokens/s."}, "1,200 tokens/s"),
         ({"metric": "quality", "value": "3.8%",
           "quote": "It is smaller with 3.8% higher accuracy."}, "+3.8% accuracy"),
         ({"metric": "speedup", "value": "up to 45%",

@@ -66,11 +66,23 @@ _QUANTIZED_TITLE = re.compile(
     r"\bbinary\s(?:neural|networks?|weights)|\bternary\b|\bINT[48]\b|\bFP[48]\b|Bit(?:Net|LLM)",
     re.I,
 )
-# The same for pruning: a title that names pruning ("Structural Pruning of Large Vision Language
-# Models", "... by Aggressively Pruning Experts") when the efficient-architecture leaf leads
-# (its cues fire on what gets pruned: experts, layers, a ViT) is about pruning that architecture.
+# The same for pruning and distillation: a title that names pruning ("Structural Pruning of Large
+# Vision Language Models", "... by Aggressively Pruning Experts") or distillation ("Step-wise
+# On-policy Distillation for Small Language Model Agents") when the efficient-architecture leaf
+# leads (its cues fire on what gets pruned, experts, layers, a ViT, or on the small model
+# distilled into) is about pruning or distilling that architecture. Only when the technique's
+# cues weigh at least TITLED_SHARE of the architecture's (a title word alone does not make a
+# paper about it), and not where the title says the paper does without it ("Distillation-Free",
+# "Without Pruning") or prunes or distils data (a dataset distillation is model.training).
+TITLED_SHARE = 0.5
 _PRUNED_TITLE = re.compile(r"\bprun(?:e|es|ed|ing)\b", re.I)
 _DISTILLED_TITLE = re.compile(r"\bdistil\w*", re.I)
+_NOT_TITLED = re.compile(
+    r"\b(?:without|no|w/o)\s(?:[\w-]+\s)?(?:prun|distil)\w*|\b(?:prun|distil)\w*-free\b|"
+    r"\b(?:prun|distil)\w*\s(?:the\s)?(?:training\s)?(?:data|datasets?|set|corpus)\b|"
+    r"\bdata(?:set)?\s(?:prun|distil)\w*",
+    re.I,
+)
 
 # A generator (diffusion, flow matching, video or world model) that caches and reuses its own
 # features across denoising steps ("feature caching", "LayerCache", "X-Cache: cross-chunk block
@@ -218,19 +230,26 @@ def _contract_primary(doc: Document, scores: dict[str, LeafScore], lead: str) ->
         and _QUANTIZED_TITLE.search(doc.title)
     ):
         return "model.quantization"
-    if (
-        lead == "model.architecture"
-        and _cued(scores, "model.pruning")
-        and _PRUNED_TITLE.search(doc.title)
-    ):
-        return "model.pruning"
-    if (
-        lead == "model.architecture"
-        and _cued(scores, "model.distillation")
-        and _DISTILLED_TITLE.search(doc.title)
-    ):
-        return "model.distillation"
+    if lead == "model.architecture" and not _NOT_TITLED.search(doc.title):
+        for leaf, titled in (
+            ("model.pruning", _PRUNED_TITLE),
+            ("model.distillation", _DISTILLED_TITLE),
+        ):
+            if _titled_technique(doc, scores, leaf, titled):
+                return leaf
     return None
+
+
+def _titled_technique(
+    doc: Document, scores: dict[str, LeafScore], leaf: str, titled: re.Pattern[str]
+) -> bool:
+    """Does the title name the technique of ``leaf``, and do its cues weigh enough beside the
+    architecture's?"""
+    score = scores.get(leaf)
+    top = scores["model.architecture"].score
+    return bool(
+        titled.search(doc.title) and score and score.score >= TITLED_SHARE * top > 0
+    ) and not (leaf == "model.distillation" and _distils_data(doc))
 
 
 def classify_scores(doc: Document, scores: dict[str, LeafScore], order: list[str]) -> Choice:

@@ -69,12 +69,15 @@ MAX_HEADLINES = 3
 REACH = 60  # characters between a figure and the word that names its metric
 QUOTE_LIMIT = 380
 
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# (LaTeX groups thousands as "1{,}200")
+_NUM = r"\d+(?:(?:,|\{,\})\d{3})*(?:\.\d+)?"
 _UNIT = (
     # LaTeX spaces a figure from its unit with "~" or "\\,", and writes "$3.2\\times$" (its
     # closing "$" kept, so that the words after it are next to it), "$1.4{\\times}$", "2.3
     # \\\\times" (escaped twice) or "20\\\\%"
-    r"(?:\$?(?:\s|~|\\,)?(?:[x×](?![\w])|"
+    # a unit after the "$" that closes a number ("$3.3$ points", "$14$-fold"), but not "x" or
+    # "times": LaTeX writes those "$3\\times$", and "$3$ times" counts repetitions
+    r"(?:(?:\$(?!\s?(?:times\b|[x×*])))?(?:\s|~|\\,)?(?:[x×](?![\w])|"
     # "4.97* speedup", "up to 4* higher throughput": a "×" that text extraction made a "*"
     r"\*(?=\s?(?:speed-?ups?|faster|higher|better|lower|less|more|fewer|smaller|larger|"
     r"reductions?|improvements?|throughput|compression)\b)|\$\\times\$|(?:\\{1,2}times\b|\{\\times\})\}?\$?|"
@@ -333,6 +336,7 @@ _UNIT_METRIC = [
     ("quality", re.compile(r"\d\s?(?:-?(?:percentage-)?points?|pp|percentage points?|"
                            r"absolute points?)$", re.I)),
 ]  # fmt: skip
+_PLUS_MINUS_BEFORE = re.compile(r"(?:\\pm|±|\+/-)\s?\$?\s?\$?\s?$")
 _CLOSED_NUMBER = re.compile(r"(?<=\d)\$(?:\\,|~)?")
 
 
@@ -1126,7 +1130,11 @@ _CORRELATION = re.compile(
 _PARAMS = re.compile(
     r"\b((?:only|just)\s\d+(?:,\d{3})*(?:\.\d+)?(?:\s?[-–]{1,2}\s?\d+(?:\.\d+)?)?\s?[KM]?\s"
     r"(?:(?:trainable|learnable|tunable|additional|extra|model|network)\s)?"
-    r"(?:parameters|params))\b",
+    r"(?:parameters|params))\b"
+    # not a count per part of the model: "only 2 extra parameters per layer" (a count per task
+    # is the method's cost: "only 2.27M parameters per task")
+    r"(?!\s(?:per|for each|in each)\s(?:[\w-]+\s)?"
+    r"(?:layers?|heads?|experts?|blocks?|channels?|neurons?|modules?|tokens?)\b)",
     re.I,
 )
 # A budget in GPU hours, in thousands and on named hardware: "in just 314K H800 GPU hours",
@@ -1782,6 +1790,8 @@ def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     value = _closed(text[start:end])  # "$3$ days" is "3 days"
     if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
         return True
+    if _PLUS_MINUS_BEFORE.search(text[max(0, start - 12) : start]):
+        return True  # "$45.2$ $\\pm$ $0.3$ BLEU": the spread of the figure before, no result
     if _human_reference(text, start, end):
         return True
     conceded = _CONCEDED.search(text[:start])
