@@ -148,9 +148,10 @@ def reader_value(value: str) -> str:
     # LaTeX's residue: "2\\times$", "$8{\\times}$", "1.4\\texttimes{}", "3.1\\%$"; a lone "$"
     # is kept only where it leads the figure as money ("$5"); a number LaTeX closed before its
     # unit is the number and the unit ("3.3$ points", "20$\\,KB")
-    text = re.sub(r"(?<=\d)\$(\\,|~)?", lambda m: " " if m.group(1) else "", text)
     if text.count("$") > 1 or text.endswith("$"):
         text = text.replace("$", "")
+    text = re.sub(r"(?<=\d)\$(\\,|~)?", lambda m: " " if m.group(1) else "", text)
+    text = text.replace("{,}", ",")  # LaTeX's thousands: "1{,}200"
     text = TEX_TIMES.sub("×", text).replace("\\%", "%")
     text = _FACTOR_OF.sub(_as_multiple, text)
     text = re.sub(
