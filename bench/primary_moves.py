@@ -1,6 +1,6 @@
 """Which primary leaves the contract corrections of the rules move, over every labelled paper.
 
-    .venv/bin/python bench/primary_moves.py [--judges 51-54] [--list]
+    .venv/bin/python bench/primary_moves.py [--judges 55-58] [--list]
 
 The rules rank the leaves by cue score (``classify.choose_leaves``);
 ``classify.classify_scores`` then corrects the lead where the taxonomy contract files the
@@ -43,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dumps", type=Path, default=ROOT / "dumps")
     parser.add_argument(
-        "--judges", default="51-54", help="extern judge sets never trained on, e.g. 51-54"
+        "--judges", default="55-58", help="extern judge sets never trained on, e.g. 55-58"
     )
     parser.add_argument("--list", action="store_true", help="list every moved paper")
     args = parser.parse_args()

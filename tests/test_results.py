@@ -1208,6 +1208,13 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern52.jsonl", 0.82, 0.10, 0.68),
         ("results-extern53.jsonl", 0.90, 0.05, 0.84),
         ("results-extern54.jsonl", 0.81, 0.11, 0.72),
+        # judges of stop 38's third round (the 139 papers of extern55-58, listings of
+        # 2026-02-17..02-26), scored once with the same code: 0.922 / 0.016 / 0.767, 0.819 /
+        # 0.014 / 0.655, 0.891 / 0.047 / 0.706, 0.833 / 0.061 / 0.683
+        ("results-extern55.jsonl", 0.88, 0.05, 0.72),
+        ("results-extern56.jsonl", 0.78, 0.05, 0.61),
+        ("results-extern57.jsonl", 0.85, 0.08, 0.66),
+        ("results-extern58.jsonl", 0.79, 0.09, 0.64),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
