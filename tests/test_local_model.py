@@ -319,23 +319,22 @@ def test_classics_set_scores_stay_above_their_floors(model: LocalModel) -> None:
     assert not low, f"classics scores fell below their floors {CLASSICS_FLOORS}: {low}"
 
 
+def _extern_gold(*numbers: int) -> list[Path]:
+    """The gold files of the extern sets ``numbers`` (tests/fixtures/extern)."""
+    return [ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in numbers]
+
+
 # The judges of stops 32-34 (extern31..42: 470 arXiv efficiency papers of the listings of
 # 2026-04-03..05-11, tests/fixtures/extern/README.md, two labellers each). Never trained on until
 # stop 35, when they joined the training sets (bench/cross_validate.py:EXTERN_LATER); their floors
 # are those set when they were never trained on (from scores of 0.880 / 0.683 / 0.899, 0.806 /
 # 0.783 / 0.894 and 0.857 / 0.708 / 0.855), a regression check now, not a measure of
 # generalisation.
-EXTERN_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (31, 32, 33, 34)
-]
+EXTERN_JUDGES = _extern_gold(31, 32, 33, 34)
 EXTERN_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.64, "levels_f1": 0.86}
-LATER_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (35, 36, 37, 38)
-]
+LATER_JUDGES = _extern_gold(35, 36, 37, 38)
 LATER_JUDGE_FLOORS = {"relevance_f1": 0.77, "primary_lenient": 0.74, "levels_f1": 0.86}
-STOP34_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (39, 40, 41, 42)
-]
+STOP34_JUDGES = _extern_gold(39, 40, 41, 42)
 STOP34_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.67, "levels_f1": 0.82}
 
 # The judges of stop 35: 151 papers of the listings of 2026-03-24..04-02 (extern43..46), labelled
@@ -347,9 +346,7 @@ STOP34_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.67, "levels_f1
 # raised with it).
 # Trained on since stop 38 (bench/cross_validate.py:EXTERN_LATER); the floors set while they were
 # never trained on stay, a regression check now.
-STOP35_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (43, 44, 45, 46)
-]
+STOP35_JUDGES = _extern_gold(43, 44, 45, 46)
 STOP35_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.76, "levels_f1": 0.89}
 
 # The judges of stop 38's first round: 151 papers of the listings of 2026-03-12..03-23
@@ -358,9 +355,7 @@ STOP35_JUDGE_FLOORS = {"relevance_f1": 0.80, "primary_lenient": 0.76, "levels_f1
 # once with stop 38's primary corrections (the same, leaves F1 0.776 instead of 0.781) and once
 # with the weights refitted with extern43-46 (0.871, 0.771, 0.890), which shipped; the floors are
 # the latter less a margin. Trained on since stop 38's second round; the floors stay.
-ROUND1_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (47, 48, 49, 50)
-]
+ROUND1_JUDGES = _extern_gold(47, 48, 49, 50)
 ROUND1_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.74, "levels_f1": 0.86}
 
 # The judges of stop 38's second round: 154 papers of the listings of 2026-02-27..03-11
@@ -368,9 +363,7 @@ ROUND1_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.74, "levels_f1
 # of stop 38's first round (0.861, 0.730, 0.874) and once with the weights refitted with
 # extern47-50 (0.873, 0.770, 0.886), which shipped; the floors are the latter less a margin.
 # Trained on since stop 38's third round; the floors stay.
-ROUND2_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (51, 52, 53, 54)
-]
+ROUND2_JUDGES = _extern_gold(51, 52, 53, 54)
 ROUND2_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.74, "levels_f1": 0.86}
 
 # Never trained on (not in bench/cross_validate.py:EXTERN_TRAIN): 139 papers of the listings of
@@ -378,9 +371,7 @@ ROUND2_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.74, "levels_f1
 # model ran on them. Scored once with the model of stop 38's second round (0.827, 0.797, 0.894)
 # and once with the weights refitted with extern51-54 (0.840, 0.797, 0.896), which shipped; the
 # floors are the latter less a margin.
-FRESH_JUDGES = [
-    ROOT / "tests" / "fixtures" / "extern" / f"extern{n}-gold.jsonl" for n in (55, 56, 57, 58)
-]
+FRESH_JUDGES = _extern_gold(55, 56, 57, 58)
 FRESH_JUDGE_FLOORS = {"relevance_f1": 0.81, "primary_lenient": 0.76, "levels_f1": 0.86}
 
 
