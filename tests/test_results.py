@@ -1215,6 +1215,13 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern56.jsonl", 0.78, 0.05, 0.61),
         ("results-extern57.jsonl", 0.85, 0.08, 0.66),
         ("results-extern58.jsonl", 0.79, 0.09, 0.64),
+        # judges labelled at the end of stop 38 (the 117 papers of extern59-62, listings of
+        # 2026-02-05..02-16), scored once with the same code: 0.960 / 0.000 / 0.745, 0.882 /
+        # 0.059 / 0.846, 0.867 / 0.067 / 0.567, 0.914 / 0.043 / 0.696
+        ("results-extern59.jsonl", 0.92, 0.03, 0.70),
+        ("results-extern60.jsonl", 0.84, 0.09, 0.80),
+        ("results-extern61.jsonl", 0.82, 0.10, 0.52),
+        ("results-extern62.jsonl", 0.87, 0.07, 0.65),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
