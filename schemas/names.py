@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from schemas.metric_words import FACTOR_QUALIFIER, KEPT_VERB
 from schemas.record import PaperRecord
-from schemas.result import TEX_TIMES, Result, metric_kind
+from schemas.result import TEX_TIMES, Result, closed_number, metric_kind
 
 _WS = re.compile(r"\s+")
 # A method name before the colon of a title, e.g. "FlashAttention: Fast and ..." -> FlashAttention.
@@ -150,7 +150,7 @@ def reader_value(value: str) -> str:
     # unit is the number and the unit ("3.3$ points", "20$\\,KB")
     if text.count("$") > 1 or text.endswith("$"):
         text = text.replace("$", "")
-    text = re.sub(r"(?<=\d)\$(\\,|~)?", lambda m: " " if m.group(1) else "", text)
+    text = closed_number(text)
     text = text.replace("{,}", ",")  # LaTeX's thousands: "1{,}200"
     text = TEX_TIMES.sub("×", text).replace("\\%", "%")
     text = _FACTOR_OF.sub(_as_multiple, text)

@@ -59,6 +59,15 @@ _NAME_BEFORE = re.compile(r"(?:[A-Za-z]|[A-Za-z0-9][-_.])$")
 _PARAM_COUNT = re.compile(r"^\s?[BMK]\b|^\s?(?:billion|million)\s+param", re.I)
 # LaTeX's times in every spelling: "$\times$", "${\times}$", "\texttimes{}", with its closing "$"
 TEX_TIMES = re.compile(r"\s?\$?(?:\{\\times\}|\\times|\\texttimes)(?:\{\})?\$?\s?")
+_CLOSED_NUMBER = re.compile(r"(?<=\d)\$(\\,|~)?")
+
+
+def closed_number(value: str) -> str:
+    """A figure as read when LaTeX closed its number before the unit: "3.3$ points" as "3.3
+    points", "20$\\,KB" as "20 KB"."""
+    return _CLOSED_NUMBER.sub(lambda m: " " if m.group(1) else "", value)
+
+
 # "under $2\times$ width expansion", "at 4x compression": a multiple the experiment is run at
 # (not "with 4x compression": an outcome, as in "keeps accuracy with 4x compression")
 _MULTIPLE_SETTING_BEFORE = re.compile(r"\b(?:under|at)\s(?:an?\s)?\$?$", re.I)

@@ -231,25 +231,23 @@ def _contract_primary(doc: Document, scores: dict[str, LeafScore], lead: str) ->
     ):
         return "model.quantization"
     if lead == "model.architecture" and not _NOT_TITLED.search(doc.title):
-        for leaf, titled in (
-            ("model.pruning", _PRUNED_TITLE),
-            ("model.distillation", _DISTILLED_TITLE),
+        if _titled_technique(doc, scores, "model.pruning", _PRUNED_TITLE):
+            return "model.pruning"
+        if _titled_technique(doc, scores, "model.distillation", _DISTILLED_TITLE) and not (
+            _distils_data(doc)
         ):
-            if _titled_technique(doc, scores, leaf, titled):
-                return leaf
+            return "model.distillation"
     return None
 
 
 def _titled_technique(
     doc: Document, scores: dict[str, LeafScore], leaf: str, titled: re.Pattern[str]
 ) -> bool:
-    """Does the title name the technique of ``leaf``, and do its cues weigh enough beside the
-    architecture's?"""
+    """Does the title name the technique of ``leaf``, and do its cues weigh at least
+    TITLED_SHARE of the leading architecture's?"""
     score = scores.get(leaf)
     top = scores["model.architecture"].score
-    return bool(
-        titled.search(doc.title) and score and score.score >= TITLED_SHARE * top > 0
-    ) and not (leaf == "model.distillation" and _distils_data(doc))
+    return bool(titled.search(doc.title) and score and score.score >= TITLED_SHARE * top > 0)
 
 
 def classify_scores(doc: Document, scores: dict[str, LeafScore], order: list[str]) -> Choice:

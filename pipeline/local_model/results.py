@@ -51,6 +51,7 @@ from schemas.result import (
     acronym_raised,
     benchmark_gain,
     bracket_gain,
+    closed_number,
     context_kinds,
     cue_near,
     cue_spans,
@@ -337,13 +338,6 @@ _UNIT_METRIC = [
                            r"absolute points?)$", re.I)),
 ]  # fmt: skip
 _PLUS_MINUS_BEFORE = re.compile(r"(?:\\pm|±|\+/-)\s?\$?\s?\$?\s?$")
-_CLOSED_NUMBER = re.compile(r"(?<=\d)\$(?:\\,|~)?")
-
-
-def _closed(value: str) -> str:
-    """A figure as read when LaTeX closed its number before the unit: "$3.3$ points" as "3.3
-    points", "$20$\\,KB" as "20 KB"."""
-    return _CLOSED_NUMBER.sub(lambda m: " " if len(m.group(0)) > 1 else "", value)
 
 
 # An error named right before its figure ("a mean prediction error of 5.1 ms", "RMSE of 0.4 s").
@@ -1404,7 +1398,7 @@ def _attribution(text: str, start: int, end: int, value: str) -> tuple[str | Non
     if _ERROR_OF.search(text[max(0, start - 40) : start]):
         return "quality", True  # "a mean prediction error of 5.1 ms": an error, in any unit
     # a number LaTeX closed before its unit ("$3.3$ points") is read as "3.3 points"
-    written = _closed(value.strip())
+    written = closed_number(value.strip())
     for name, pattern in _UNIT_METRIC:
         if pattern.search(written):
             return name, True
@@ -1787,7 +1781,7 @@ def _human_reference(text: str, start: int, end: int) -> bool:
 
 def _skip(text: str, start: int, end: int, own: str | None) -> bool:
     """Figures that are no result: years, '10s of', capacities, names, settings, background."""
-    value = _closed(text[start:end])  # "$3$ days" is "3 days"
+    value = closed_number(text[start:end])  # "$3$ days" is "3 days"
     if _YEAR.match(value) or (_DECADE.match(value) and text[end:].startswith(" of")):
         return True
     if _PLUS_MINUS_BEFORE.search(text[max(0, start - 12) : start]):
