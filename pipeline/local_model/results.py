@@ -40,7 +40,7 @@ from schemas.metric_words import (
     SYSTEM_PERFORMANCE,
     TIME_NOUN,
     TOKEN_COMPUTE,
-    TOKEN_COST,
+    CALLS_COST,
 )
 from schemas.result import (
     BUDGET_PROBLEM,
@@ -258,7 +258,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<!computational )(?<!computation )(?<!compute )\bcosts?\b|" + _MONEY + r"|price|"
             r"dollars?|"
-            r"cheaper|gpu[\s-](?:hours|days)|expenses?\b|" + TOKEN_COST,
+            r"cheaper|gpu[\s-](?:hours|days)|expenses?\b|" + CALLS_COST,
             re.I,
         ),
     ),
@@ -1316,7 +1316,7 @@ def _unknown_metric(after: str) -> bool:
 
 
 # The tokens a model generates or spends, as what a change reduces ("reducing tokens by 30%",
-# "cuts the number of output tokens by 2x"): a cost, as TOKEN_COST names it elsewhere.
+# "cuts the number of output tokens by 2x"): compute, as TOKEN_COMPUTE names it elsewhere.
 _TOKENS_SPENT = re.compile(SPENT_TOKENS, re.I)
 
 
@@ -1357,7 +1357,7 @@ def _named_by_change(before: str, after: str) -> str | None:
     if re.match(r"(?:(?:total|overall|average|mean)\s)?times?\b", phrase, re.I):
         return "speedup"  # "reduces the time it takes to fine-tune a model by 3.1x"
     if _TOKENS_SPENT.fullmatch(phrase.strip()):
-        return "cost"  # "reducing tokens by an average of 30%": the tokens a model spends
+        return "compute"  # "reducing tokens by an average of 30%": the tokens a model spends
     head = re.split(
         r"\s(?:of|for|in|on|under|with|within|across|at|during|when)\s", phrase, maxsplit=1
     )[0]
