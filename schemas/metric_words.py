@@ -33,7 +33,8 @@ VISUAL = r"(?:visual|vision|image|video|patch)"
 # The tokens a model generates or spends, as a noun phrase ("the number of output tokens").
 SPENT_TOKENS = (
     r"(?:the\s)?(?:(?:total|average)\s)?(?:(?:number|count)\sof\s)?"
-    r"(?:(?:output|reasoning|thinking|generated|response|decoding)\s)?tokens"
+    r"(?:(?:output|reasoning|thinking|generated|response|decoding|processed|consumed|input|prompt|"
+    r"prefill|context)\s)?tokens"
 )
 # A qualifier of "a factor of": "by a factor of ~1.35", "a factor of about 3".
 FACTOR_QUALIFIER = (
@@ -119,6 +120,9 @@ VISUAL_TOKENS = r"\b" + VISUAL + r"\stokens\b"
 TOKEN_COMPUTE = (
     TOKENS_SPENT + "|" + VISUAL_TOKENS + r"|\btoken budgets?\b|"
     r"\b(?:response|reasoning|output|generation|thinking|chain-of-thought|cot)\slengths?\b|"
+    # "reduces the length of generated reasoning traces by over 50%"
+    r"\blengths?\sof\s(?:the\s)?(?:[\w-]+\s){0,2}(?:traces?|responses?|outputs?|chains?|cots?|"
+    r"reasoning|thoughts?)\b|"
     r"\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
     r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
     r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b|"

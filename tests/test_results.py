@@ -2817,6 +2817,10 @@ def test_seventeenth_pass_named_measures_acronyms_and_opening_conditions(
          [("3x", "compute")]),
         # calls an agent pays for stay a cost
         ("Our planner reduces tool calls by 72% on the suite.", [("72%", "cost")]),
+        ("Our pipeline reduces total processed tokens by up to 83.27%.",
+         [("up to 83.27%", "compute")]),
+        ("Our method can reduce the length of generated reasoning traces by over 50%.",
+         [("over 50%", "compute")]),
     ],
 )  # fmt: skip
 def test_twenty_fourth_pass_noun_phrases_and_tokens(
