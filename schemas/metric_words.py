@@ -46,7 +46,7 @@ FACTOR_QUALIFIER = (
 # budget is ("reduces the average response length by 53%", "saves 46% token budget"): the
 # development sets labelled since extern18 call them compute.
 TOKENS_SPENT = (
-    r"\btokens?[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
+    r"\btokens?[\s-](?:use|usage|consumption|reductions?|savings?)\b|"
     r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s|" + VISUAL + r"\s)"
     r"(?:[\w-]+\s)?tokens\b|"
     r"\bprompt\slengths?\b|\b(?:(?:input|output|prompt)\s)?token\scounts?\b|"
@@ -56,8 +56,10 @@ TOKENS_SPENT = (
     r"\b(?:reduc|cut|sav)\w*\s" + SPENT_TOKENS + r"\b"
 )
 # Calls or resources used or spent are a cost ("28.5%-83.2% resource savings"): the calls an agent
-# or a pipeline pays for ("reduces tool calls by 72%", "3x fewer LLM calls").
+# or a pipeline pays for ("reduces tool calls by 72%", "3x fewer LLM calls"), and what tokens cost
+# ("cuts API token costs by 40%", "reduces per-token cost by 3x").
 CALLS_COST = (
+    r"\btokens?[\s-]costs?\b|"
     r"\bresources?[\s-](?:use|usage|consumption|reductions?|savings?|costs?)\b|"
     r"\b(?:tool|api|llm|model|function)\scalls\b"
 )
@@ -120,9 +122,10 @@ VISUAL_TOKENS = r"\b" + VISUAL + r"\stokens\b"
 TOKEN_COMPUTE = (
     TOKENS_SPENT + "|" + VISUAL_TOKENS + r"|\btoken budgets?\b|"
     r"\b(?:response|reasoning|output|generation|thinking|chain-of-thought|cot)\slengths?\b|"
-    # "reduces the length of generated reasoning traces by over 50%"
-    r"\blengths?\sof\s(?:the\s)?(?:[\w-]+\s){0,2}(?:traces?|responses?|outputs?|chains?|cots?|"
-    r"reasoning|thoughts?)\b|"
+    # "reduces the length of generated reasoning traces by over 50%" (a model's own output, not
+    # "the length of supply chains" nor "of the compressed outputs")
+    r"\blengths?\sof\s(?:the\s|its\s|their\s)?(?:(?:generated|reasoning|thinking|model)\s){1,2}"
+    r"(?:traces?|responses?|outputs?|chains?|thoughts?|steps)\b|"
     r"\b(?:(?:fewer|more|forward|backward|extra|additional)\s(?:[\w-]+\s)?|"
     r"(?-i:[A-Z]{2,})\s|number\sof\s(?:[\w-]+\s)?)passes\b|"
     r"function evaluations|\bnfes?\b|multiplications|\b(?:tensor|matrix) products\b|"

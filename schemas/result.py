@@ -25,9 +25,9 @@ Direction = Literal["better", "worse"]
 METRIC_HELP = (
     "speedup (speedup, latency, time), throughput (tokens/s, requests/s, goodput), "
     "memory (memory footprint, KV cache, activation memory), energy (energy, power, carbon), "
-    "cost (money, GPU-hours), quality (accuracy, perplexity, BLEU, accuracy loss), "
-    "size (model size, compression ratio, bits per weight achieved), compute (FLOPs, MACs, "
-    "computation), other (utilisation, area, anything else)"
+    "cost (money, GPU-hours, API or tool calls), quality (accuracy, perplexity, BLEU, accuracy "
+    "loss), size (model size, compression ratio, bits per weight achieved), compute (FLOPs, MACs, "
+    "computation, tokens a model reads or generates), other (utilisation, area, anything else)"
 )
 
 # Free-text metric names of earlier outputs, mapped onto the closed vocabulary.

@@ -2825,8 +2825,21 @@ def test_seventeenth_pass_named_measures_acronyms_and_opening_conditions(
          [("2.42X", "throughput")]),
         ("Our method reaches similar quality with up to 80% lower peak training memory "
          "consumption than 3DGS.", [("up to 80%", "memory")]),
-        # a phrase that names no metric stays unnamed
+        # a phrase that names no metric stays unnamed, and does not run past a verb into the
+        # next clause
         ("Our model supports 40x larger hidden sizes.", []),
+        ("Our model supports 3x larger hidden sizes enabling memory savings elsewhere.", []),
+        ("Our runtime handles 4x longer prompts using memory offloading.", []),
+        ("Our cache has 2x fewer cache misses improving throughput.", []),
+        ("Our server hosts 10x more tenants sharing GPU memory.", []),
+        ("Our recipe uses 20% more synthetic data improving accuracy on GSM8K.", []),
+        # what tokens cost in money stays a cost
+        ("Our router cuts API token costs by 40%.", [("40%", "cost")]),
+        ("Our cascade reduces per-token cost by 3x.", [("3x", "cost")]),
+        # the length of a model's own output, shortened or lengthened; not other chains
+        ("Our RL training increases the length of generated responses by 3x.",
+         [("3x", "compute")]),
+        ("Our planner reduces the length of supply chains by 15%.", []),
         # the tokens a model reads or generates are compute
         ("Our router cuts the tokens it generates, using 3x fewer tokens than beam search.",
          [("3x", "compute")]),
@@ -2842,3 +2855,14 @@ def test_twenty_fourth_pass_noun_phrases_and_tokens(
     abstract: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _titled("A title", "We study it. " + abstract) == expected
+
+
+def test_a_lengthened_output_is_a_cost_of_the_method() -> None:
+    """A change "by" a figure reads its direction across a longer object ("increases the length
+    of generated responses by 3x"), and extending or lengthening is an increase."""
+    for sentence, value in (
+        ("Our RL training increases the length of generated responses by 3x.", "3x"),
+        ("Extending the length of reasoning traces by 4x is needed.", "4x"),
+    ):
+        facts = extract_facts(make_document("A title", "We study it. " + sentence), {}, [])
+        assert [(r["value"], r["direction"]) for r in facts["results"]] == [(value, "worse")]

@@ -19,6 +19,7 @@ from schemas.metric_words import (
     AVERAGE_PRECISION,
     BENCH_NAME,
     BENCHMARK_SCORE,
+    CALLS_COST,
     COMMUNICATED,
     CORRELATION_SYMBOL,
     DATA_PRUNED,
@@ -40,7 +41,6 @@ from schemas.metric_words import (
     SYSTEM_PERFORMANCE,
     TIME_NOUN,
     TOKEN_COMPUTE,
-    CALLS_COST,
 )
 from schemas.result import (
     BUDGET_PROBLEM,
@@ -361,10 +361,10 @@ _WORSE = re.compile(
 _CHANGE_BY = re.compile(
     # ("it slowed inference by 82%": a slowdown is a time that grows)
     r"\b(?:(?P<up>increas\w*|rais(?:e|es|ed|ing)|grow(?:s|ing)?|grew|rises?|rose|rising|"
-    r"slow(?:s|ed)?(?:\sdown)?)|"
+    r"slow(?:s|ed)?(?:\sdown)?|extend(?:s|ed|ing)?|lengthen(?:s|ed|ing)?)|"
     r"(?P<down>reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|drop(?:s|ped|ping)?|"
     r"declin(?:e|es|ed|ing)|lower(?:s|ed|ing)?|cut(?:s|ting)?|fall(?:s|ing)?|fell|"
-    r"shrink(?:s|ing)?|shrank))\s(?P<obj>(?:(?!(?:and|or|while|whereas)\b)[\w-]+\s){0,4}?)by\s"
+    r"shrink(?:s|ing)?|shrank))\s(?P<obj>(?:(?!(?:and|or|while|whereas)\b)[\w-]+\s){0,5}?)by\s"
     r"(?:up to\s|about\s|around\s|nearly\s|roughly\s|only\s|just\s|over\s|more than\s|"
     r"approximately\s|an average of\s|on average\s|at most\s)?$",
     re.I,
@@ -570,8 +570,16 @@ _COMPARED_NOUN = re.compile(
     rf"^\s?{_COMPARATIVE}\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?",
     re.I,
 )
-# The words that continue a noun phrase up to its head (no function word, no punctuation).
-_PHRASE_ON = re.compile(rf"(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*){{0,2}}", re.I)
+# The words that continue a noun phrase up to its head: no function word, no punctuation, and no
+# verb that opens the next clause ("3x larger hidden sizes enabling memory savings", "4x longer
+# prompts using offloading"); an -ing word only as a noun ("peak training memory").
+_COMPARED_WORDS = re.compile(rf"^\s?{_COMPARATIVE}", re.I)
+_NOUN_ING = r"(?:training|serving|decoding|processing|computing|streaming|caching|scheduling)\b"
+_PHRASE_ON = re.compile(
+    rf"(?:\s(?!{_FUNCTION_WORD}|(?:per|using|via|through|within|without|into|onto)\b)"
+    rf"(?!(?!{_NOUN_ING})[A-Za-z]+(?:ing|ed)\b)[A-Za-z][\w-]*){{0,2}}",
+    re.I,
+)
 _CHANGED_NOUN = re.compile(
     rf"^\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*(?:\s(?!{_FUNCTION_WORD})[A-Za-z][\w-]*)?\s"
     r"(?:improvements?|reductions?|increases?|gains?|boosts?|savings?|decreases?)\b",
@@ -1294,10 +1302,16 @@ def _named_otherwise(after: str) -> bool:
     # "35% lower number of false negatives": a count or amount is named by what it counts
     counted = _QUANTITY_OF.match(after, match.end()) if _QUANTITY.search(match.group(0)) else None
     end = counted.end() + 1 if counted else match.end()
-    if match.re is _COMPARED_NOUN and not counted:
+    if (
+        match.re is _COMPARED_NOUN
+        and not counted
+        and _PHRASE_ON.fullmatch(_COMPARED_WORDS.sub("", match.group(0)))
+    ):
         # "2.42x higher wall-clock generation throughput", "80% lower peak training memory
-        # consumption": the noun phrase runs on to its head, two words at most
-        end = _PHRASE_ON.match(after, end).end()
+        # consumption": the noun phrase runs on to its head, two words at most (not past a verb:
+        # "4x longer prompts using memory offloading")
+        phrase = _PHRASE_ON.match(after, end)
+        end = phrase.end() if phrase else end
     # "3x more tokens per second": a metric phrase may begin inside the words and run past them
     return not any(s < end for s, _, _ in _cue_spans(after[: end + 30]))
 
