@@ -1241,6 +1241,19 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern68.jsonl", 0.92, 0.03, 0.74),
         ("results-extern69.jsonl", 0.89, 0.10, 0.69),
         ("results-extern70.jsonl", 0.85, 0.10, 0.59),
+        # judges of stop 39's later rounds (the 196 papers of extern71-78, listings of
+        # 2025-12-18..2026-01-13), scored once with the code of the twenty-fourth pass: 1.000 /
+        # 0.000 / 0.824, 0.877 / 0.077 / 0.789, 0.957 / 0.022 / 0.780, 0.875 / 0.083 / 0.800,
+        # 0.939 / 0.041 / 0.805, 0.932 / 0.041 / 0.754, 0.774 / 0.129 / 0.629, 0.904 / 0.038 /
+        # 0.761; after its review mend extern73 0.935 / 0.022 / 0.756, the others the same
+        ("results-extern71.jsonl", 0.96, 0.03, 0.78),
+        ("results-extern72.jsonl", 0.84, 0.10, 0.75),
+        ("results-extern73.jsonl", 0.90, 0.05, 0.72),
+        ("results-extern74.jsonl", 0.84, 0.11, 0.77),
+        ("results-extern75.jsonl", 0.90, 0.07, 0.77),
+        ("results-extern76.jsonl", 0.90, 0.07, 0.72),
+        ("results-extern77.jsonl", 0.74, 0.16, 0.59),
+        ("results-extern78.jsonl", 0.87, 0.07, 0.72),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
