@@ -55,13 +55,13 @@ EXTERN_POOLS = tuple(f"extern{n}" for n in (9, 10, 12, 13, 14, *range(16, 31)))
 # primary lenient 0.764 -> 0.777, levels F1 0.845 -> 0.857, relevance F1 0.847 -> 0.845) the
 # pools are trained on too.
 EXTERN_OLDER = EXTERN_FIRST + EXTERN_JUDGES
-# The judges of stops 33-38 (extern31-62: 1,182 arXiv efficiency papers, two labellers each):
+# The judges of stops 33-39 (extern31-78: 1,567 arXiv efficiency papers, two labellers each):
 # extern31-42 trained on since stop 35, when the fresh judges extern43-46 took their place;
 # extern43-46, extern47-50 and extern51-54 in stop 38's three rounds, when extern47-50,
-# extern51-54 and extern55-58 took theirs; extern55-62 in stop 39, when extern63-70 took theirs
-# (each refit scored on the fresh judges first: tests/fixtures/extern/README.md "... as training
-# sets").
-EXTERN_LATER = tuple(f"extern{n}" for n in range(31, 63))
+# extern51-54 and extern55-58 took theirs; extern55-62 in stop 39, when extern63-70 took theirs,
+# and extern63-78 at its end, when extern79-82 took theirs (each refit scored on the fresh judges
+# first: tests/fixtures/extern/README.md "... as training sets").
+EXTERN_LATER = tuple(f"extern{n}" for n in range(31, 79))
 EXTERN_TRAIN = EXTERN_OLDER + EXTERN_POOLS + EXTERN_LATER
 DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
 REPORTED = ["relevance_f1", "primary_lenient", "levels_f1", "leaves_f1", "primary_strict"]
