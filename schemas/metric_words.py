@@ -45,7 +45,7 @@ FACTOR_QUALIFIER = (
 # prompt length", "reduces generated tokens by 2-3x"), as the length a model generates or a token
 # budget is ("reduces the average response length by 53%", "saves 46% token budget"): the
 # development sets labelled since extern18 call them compute.
-TOKENS_SPENT = (
+TOKENS_USED = (
     r"\btokens?[\s-](?:use|usage|consumption|reductions?|savings?)\b|"
     r"\b(?:fewer|less)\s(?!(?:pre-?)?training\s|" + VISUAL + r"\s)"
     r"(?:[\w-]+\s)?tokens\b|"
@@ -120,7 +120,7 @@ COMMUNICATED = r"\bcommunication\scosts?\b"
 # 90% of visual tokens", "retains only 11.1% of the vision tokens").
 VISUAL_TOKENS = r"\b" + VISUAL + r"\stokens\b"
 TOKEN_COMPUTE = (
-    TOKENS_SPENT + "|" + VISUAL_TOKENS + r"|\btoken budgets?\b|"
+    TOKENS_USED + "|" + VISUAL_TOKENS + r"|\btoken budgets?\b|"
     r"\b(?:response|reasoning|output|generation|thinking|chain-of-thought|cot)\slengths?\b|"
     # "reduces the length of generated reasoning traces by over 50%" (a model's own output, not
     # "the length of supply chains" nor "of the compressed outputs")
