@@ -1262,6 +1262,18 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern80.jsonl", 0.85, 0.03, 0.56),
         ("results-extern81.jsonl", 0.91, 0.05, 0.77),
         ("results-extern82.jsonl", 0.87, 0.10, 0.69),
+        # judges of stop 40 (the 198 papers of extern83-90, listings of 2025-11-10..12-04),
+        # scored once with the code of stop 39: 0.892 / 0.046 / 0.826, 0.881 / 0.048 / 0.794,
+        # 0.891 / 0.065 / 0.776, 0.887 / 0.042 / 0.821, 0.875 / 0.125 / 1.000, 0.923 / 0.000 /
+        # 0.786, 0.795 / 0.026 / 0.587, 0.970 / 0.015 / 0.828
+        ("results-extern83.jsonl", 0.86, 0.08, 0.78),
+        ("results-extern84.jsonl", 0.85, 0.08, 0.74),
+        ("results-extern85.jsonl", 0.86, 0.10, 0.73),
+        ("results-extern86.jsonl", 0.85, 0.08, 0.77),
+        ("results-extern87.jsonl", 0.80, 0.16, 0.90),
+        ("results-extern88.jsonl", 0.88, 0.04, 0.74),
+        ("results-extern89.jsonl", 0.76, 0.06, 0.54),
+        ("results-extern90.jsonl", 0.93, 0.05, 0.78),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
