@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,24 +14,32 @@ from pipeline.local_model import LocalModel
 from pipeline.local_model.learned import (
     NEVER,
     WEIGHTS_PATH,
+    Head,
     LearnedModel,
     Prediction,
     choose_leaves,
+    contribution_weights,
     from_json,
     head_relevant,
     level_features,
     level_of,
     level_probabilities,
+    primary_candidates,
+    rerank_features,
     shipped_model,
+    tfidf,
 )
 from pipeline.local_model.registry import model_digest
 from pipeline.local_model.training import (
     LEAF_CONFIGS,
     LEVEL_CS,
+    RERANK_CS,
     Analysed,
     Example,
     LeafConfig,
     LevelFeatures,
+    _Candidates,
+    _idf,
     analyse,
     best_threshold,
     choose_leaf_config,
@@ -42,6 +52,7 @@ from pipeline.local_model.training import (
     item_levels,
     levels_f1_of,
     one_paper_of_f_beta,
+    with_primary,
 )
 from pipeline.stages.screen import apply, low_confidence
 from pipeline.taxonomy import load_taxonomy
@@ -355,3 +366,98 @@ def test_low_confidence_papers_are_listed_least_confident_first() -> None:
     assert records[0].confidence == 0.9
     listed = low_confidence(records)
     assert [item["title"] for item in listed] == ["T1", "T3"]
+
+
+# --- the primary re-ranker ----------------------------------------------------------------------
+
+
+def _with_reranker(model: LearnedModel, favour: str, margin: float) -> LearnedModel:
+    """The model with a re-ranker that prefers candidates of ``favour``'s level by a logit of 5."""
+    head = Head({f"level|{level_of(favour)}": 5.0}, 0.0)
+    return replace(model, reranker=head, rerank_margin=margin)
+
+
+def test_the_reranker_moves_the_primary_only_past_its_margin(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    base = fit_analysed(analyse(classics, taxonomy), taxonomy.leaf_ids, inner=False)
+    assert base.reranker is None  # without the inner choice there is none
+    # A paper whose rules' primary is a model leaf and that has a system candidate.
+    for e in classics:
+        rules = LocalModel(taxonomy, rules_only=True).analyse(e.title, e.abstract)
+        candidates = primary_candidates(rules.scores, list(rules.choice.leaves))
+        others = [c for c in candidates[1:] if level_of(c) == "system"]
+        if level_of(candidates[0]) == "model" and others:
+            break
+    else:
+        pytest.fail("no classic with a model primary and a system candidate")
+    assert candidates[0] == rules.choice.primary and len(candidates) <= 3
+    moved = LocalModel(taxonomy, learned=_with_reranker(base, others[0], 4.0))
+    kept = LocalModel(taxonomy, learned=_with_reranker(base, others[0], 6.0))
+    never = LocalModel(taxonomy, learned=_with_reranker(base, others[0], math.inf))
+    plain = LocalModel(taxonomy, learned=base)
+    assert level_of(moved.classify(e.title, e.abstract)["primary"]) == "system"
+    for model in (kept, never):
+        assert model.classify(e.title, e.abstract) == plain.classify(e.title, e.abstract)
+    # The other heads read the new primary: its level is among the answer's, first.
+    leaves = moved.classify(e.title, e.abstract)["leaves"]
+    assert level_of(leaves[0]) == "system"
+    # The JSON form keeps the re-ranker and its margin; a margin of "never" is not written.
+    data = _with_reranker(base, others[0], 4.0).to_json()
+    assert data["rerank_margin"] == 4.0 and data["primary_rerank"]["weights"]
+    again = LocalModel(taxonomy, learned=from_json(json.loads(json.dumps(data))))
+    assert again.classify(e.title, e.abstract) == moved.classify(e.title, e.abstract)
+    assert "primary_rerank" not in _with_reranker(base, others[0], math.inf).to_json()
+    assert from_json(base.to_json()).reranker is None
+
+
+def test_the_reranker_features_are_those_bench_primary_cv_measured(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    from bench import primary_cv
+    from pipeline.local_model.text import make_document
+
+    items = analyse(classics, taxonomy)
+    idf = _idf(items)
+    for item in items[:30]:
+        paper = primary_cv.paper_of(item, taxonomy.leaf_ids)
+        candidates = primary_candidates(item.scores, item.rule_leaves)
+        assert candidates == primary_cv.top3(paper)
+        doc = make_document(item.example.title, item.example.abstract)
+        contribution = contribution_weights(doc, item.scores)
+        words = tfidf(item.words, idf)
+        for rank, leaf in enumerate(candidates):
+            got = rerank_features(
+                leaf, rank, item.scores, item.rule_leaves, contribution, words, item.embedding
+            )
+            assert got == pytest.approx(primary_cv.features(paper, leaf, rank, words))
+
+
+def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    items = analyse(classics, taxonomy)
+    model = fit_analysed(items, taxonomy.leaf_ids)
+    config = model.membership_config
+    assert config["rerank_c"] in RERANK_CS and config["inner_rerank"] > 0
+    assert (model.reranker is None) == (model.rerank_margin == math.inf)
+    # Where the rules' primary is always the gold one, every margin ties and the rules stay.
+    agreed = [
+        replace(i, example=replace(i.example, primary=i.rule_leaves[0],
+                                   leaves=(i.rule_leaves[0], *i.example.leaves)))
+        for i in items
+    ]  # fmt: skip
+    same = fit_analysed(agreed, taxonomy.leaf_ids)
+    assert same.reranker is None and same.rerank_margin == math.inf
+    assert same.membership_config["rerank_c"] == RERANK_CS[0]
+    rows = _Candidates(items, _idf(items))
+    head = rows.fit(list(range(len(items))), 1.0)
+    pairs = sum(len(r) - 1 for r, i in zip(rows.rows, items, strict=True)
+                if i.example.relevant and i.signal.relevant)  # fmt: skip
+    assert head.weights and pairs > 0
+    # with_primary puts the new primary first and keeps the other rule leaves.
+    item = next(i for i in items if len(i.rule_leaves) > 1)
+    moved = with_primary(item, item.rule_leaves[1])
+    assert moved.rule_leaves[0] == item.rule_leaves[1]
+    assert sorted(moved.rule_leaves) == sorted(item.rule_leaves)
+    assert with_primary(item, item.rule_leaves[0]) is item

@@ -13,7 +13,11 @@ Four heads, each a logistic model:
 - primary: the same design, P(leaf is the primary);
 - levels: P(the paper also belongs to a level other than its primary's), one shared model over
   (paper, level) pairs from cue scores only (no words): cross-validation found levels predicted
-  this way generalise better than levels read off the membership head's leaves.
+  this way generalise better than levels read off the membership head's leaves;
+- primary re-ranker (optional): a pairwise model over the rules' top candidates for the primary
+  leaf (the rules' primary and the next leaves by cue score), on cue features and the paper's
+  words and embedding, one copy per candidate's level; it moves the primary to another
+  candidate only when that one beats the rules' by a margin (chosen by inner cross-validation).
 A final one-dimensional logistic map turns the raw probability of the whole answer into a
 confidence calibrated on held-out folds.
 """
@@ -30,6 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.local_model.classify import rank_leaves
 from pipeline.local_model.embedding import TOKENIZER_PATH, VECTORS_PATH, StaticEmbedding, embed
 from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.scoring import LeafScore
@@ -45,6 +50,7 @@ FORMAT = 2
 # An override threshold no probability reaches: the relevance head only vetoes.
 NEVER = 1.01
 MAX_LEAVES = 4
+RERANK_CANDIDATES = 3  # the rules' primary and the next two leaves by cue score
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
 _STOP_TEXT = """a an and or of the to in on for with by from as at into via its their it is are
@@ -104,6 +110,78 @@ def relevance_features(
         }
     )
     return features
+
+
+def primary_candidates(scores: dict[str, LeafScore], rule_leaves: list[str]) -> list[str]:
+    """The leaves the re-ranker chooses the primary among: the rules' primary, then the other
+    leaves with a cue, by cue score (title evidence, then taxonomy order breaking ties)."""
+    first = rule_leaves[0]
+    ranked = [s.leaf for s in rank_leaves(scores, list(scores)) if s.score > 0 and s.leaf != first]
+    return [first, *ranked][:RERANK_CANDIDATES]
+
+
+def contribution_weights(doc: Document, scores: dict[str, LeafScore]) -> dict[str, float]:
+    """Each leaf's cue weight in the abstract's contribution sentences."""
+    return {
+        leaf: sum(h.weight for h in s.hits
+                  if 0 < h.sentence < len(doc.sentences) and doc.sentences[h.sentence].contribution)
+        for leaf, s in scores.items()
+    }  # fmt: skip
+
+
+def rerank_features(
+    leaf: str,
+    rank: int,
+    scores: dict[str, LeafScore],
+    rule_leaves: list[str],
+    contribution: dict[str, float],
+    words: dict[str, float],
+    embedding: Iterable[float] | None,
+) -> dict[str, float]:
+    """One (paper, candidate primary) row of the re-ranker; ``rank`` 0 is the rules' primary.
+    The paper's words and embedding are copied per candidate level, so a row minus the rules'
+    primary's row keeps them only when the two leaves are of different levels."""
+    s = scores[leaf]
+    rule = scores[rule_leaves[0]]
+    top = max(x.score for x in scores.values())
+    level = level_of(leaf)
+    row = {
+        "cue": math.log1p(s.score),
+        "title": math.log1p(s.title_score),
+        "share": s.score / top if top > 0 else 0.0,
+        "vs_rule": s.score / rule.score if rule.score > 0 else 0.0,
+        f"rank{min(rank, 3)}": 1.0,
+        "contribution": math.log1p(contribution.get(leaf, 0.0)),
+        "rule_primary": 1.0 if rank == 0 else 0.0,
+        "rule_leaf": 1.0 if leaf in rule_leaves else 0.0,
+        f"level|{level}": 1.0,
+        f"from|{level_of(rule_leaves[0])}>{level}": 1.0,
+        "level_sum": math.log1p(sum(x.score for x in scores.values() if level_of(x.leaf) == level)),
+    }
+    row.update({f"{level}|w:{t}": v for t, v in words.items() if " " not in t})
+    if embedding is not None:
+        row.update({f"{level}|e:{i}": EMBEDDING_SCALE * float(x) for i, x in enumerate(embedding)})
+    return row
+
+
+def row_difference(row: dict[str, float], base: dict[str, float]) -> dict[str, float]:
+    """A candidate's row minus the rules' primary's (what the pairwise re-ranker reads)."""
+    out = dict(row)
+    for key, value in base.items():
+        out[key] = out.get(key, 0.0) - value
+    return out
+
+
+def best_other(
+    head: Head, rows: list[tuple[str, dict[str, float]]]
+) -> tuple[str, float]:
+    """The best candidate other than the rules' primary (``rows[0]``) and its logit of "this
+    one, not the rules' primary"; -inf when there is no other candidate."""
+    if len(rows) < 2:
+        return rows[0][0], -math.inf
+    gains = [(head.logit(row_difference(row, rows[0][1])), leaf) for leaf, row in rows[1:]]
+    gain, leaf = max(gains)
+    return leaf, gain
 
 
 def level_of(leaf: str) -> str:
@@ -216,6 +294,7 @@ class Prediction:
     membership: dict[str, float]
     primary: dict[str, float]  # normalised over leaves
     levels: dict[str, float] = field(default_factory=dict)  # levels other than the primary's
+    leader: str = ""  # the primary leaf (the re-ranker's choice; "": the rules')
 
 
 @dataclass(frozen=True)
@@ -240,11 +319,37 @@ class LearnedModel:
     # The head's probability at or above which a paper the rules keep out is in scope after all
     # (NEVER: the head only vetoes); chosen with relevance_threshold (training._choose).
     relevance_override: float = NEVER
+    # The primary re-ranker (None: the rules' primary stands) and the logit margin by which
+    # another candidate must beat the rules' primary (math.inf: never).
+    reranker: Head | None = None
+    rerank_margin: float = math.inf
 
     @property
     def uses_embedding(self) -> bool:
-        """Whether the relevance head was fitted with the paper embedding's features."""
-        return any(name.startswith("e:") for name in self.relevance.weights)
+        """Whether a head was fitted with the paper embedding's features."""
+        return any(name.startswith("e:") for name in self.relevance.weights) or (
+            self.reranker is not None and any("|e:" in name for name in self.reranker.weights)
+        )
+
+    def choose_primary(
+        self,
+        doc: Document,
+        scores: dict[str, LeafScore],
+        rule_leaves: list[str],
+        words: dict[str, float],
+        embedding: Iterable[float] | None,
+    ) -> str:
+        """The rules' primary, or the candidate the re-ranker prefers by more than the margin."""
+        if self.reranker is None or not rule_leaves or self.rerank_margin == math.inf:
+            return rule_leaves[0] if rule_leaves else ""
+        contribution = contribution_weights(doc, scores)
+        candidates = primary_candidates(scores, rule_leaves)
+        rows = [
+            (leaf, rerank_features(leaf, rank, scores, rule_leaves, contribution, words, embedding))
+            for rank, leaf in enumerate(candidates)
+        ]
+        leaf, gain = best_other(self.reranker, rows)
+        return leaf if gain > self.rerank_margin else rule_leaves[0]
 
     def predict(
         self,
@@ -256,6 +361,9 @@ class LearnedModel:
         words = tfidf(terms(doc.title, doc.abstract), self.idf)
         vector = embed(doc.title, doc.abstract) if self.uses_embedding else None
         relevance = self.relevance.probability(relevance_features(words, signal, scores, vector))
+        leader = self.choose_primary(doc, scores, rule_leaves, words, vector)
+        if rule_leaves and leader != rule_leaves[0]:  # the other heads read the new primary
+            rule_leaves = [leader, *(leaf for leaf in rule_leaves if leaf != leader)]
         membership: dict[str, float] = {}
         logits: dict[str, float] = {}
         for leaf in scores:
@@ -266,7 +374,14 @@ class LearnedModel:
         exp = {leaf: math.exp(v - peak) for leaf, v in logits.items()}
         total = sum(exp.values()) or 1.0
         levels = level_probabilities(self.levels, scores, rule_leaves)
-        return Prediction(relevance, membership, {k: v / total for k, v in exp.items()}, levels)
+        primary = {k: v / total for k, v in exp.items()}
+        return Prediction(relevance, membership, primary, levels, leader)
+
+    def _rerank_json(self) -> dict[str, Any]:
+        if self.reranker is None or self.rerank_margin == math.inf:
+            return {}
+        head = {"bias": self.reranker.bias, "weights": self.reranker.weights}
+        return {"primary_rerank": head, "rerank_margin": self.rerank_margin}
 
     def covers(self, leaf_ids: list[str]) -> bool:
         """Were these weights trained on exactly these leaves?"""
@@ -299,6 +414,7 @@ class LearnedModel:
             "calibration": list(self.calibration),
             **({"membership_config": self.membership_config} if self.membership_config else {}),
             **({"embedding": self.embedding} if self.embedding else {}),
+            **self._rerank_json(),
         }
 
 
@@ -309,10 +425,7 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
             f"learned weights have format {data.get('format')!r}, this code reads {FORMAT}: "
             "retrain them with `make train-local`"
         )
-    heads = {
-        name: Head({k: float(v) for k, v in head["weights"].items()}, float(head["bias"]))
-        for name, head in data["heads"].items()
-    }
+    heads = {name: _head(head) for name, head in data["heads"].items()}
     a, b = data["calibration"]
     return LearnedModel(
         idf={k: float(v) for k, v in data["idf"].items()},
@@ -328,7 +441,13 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         membership_config=dict(data.get("membership_config") or {}),
         embedding=str(data.get("embedding") or ""),
         relevance_override=float(data.get("relevance_override", NEVER)),
+        reranker=_head(data["primary_rerank"]) if "primary_rerank" in data else None,
+        rerank_margin=float(data.get("rerank_margin", math.inf)),
     )
+
+
+def _head(data: dict[str, Any]) -> Head:
+    return Head({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]))
 
 
 def weights_version(path: Path = WEIGHTS_PATH) -> str:
@@ -419,9 +538,10 @@ def decide(
     out, never on the title alone. Cross-validation with the arXiv-listing sets of
     tests/fixtures/extern (papers from outside efficiency searches) found the veto better than
     the rules alone and than the head alone, and the override better still on never-trained
-    listings (bench/relevance_cv.py). The primary comes from the
-    rules (as good as the primary head's on held-out papers), the other levels from the levels
-    head, the secondary leaves from the membership head, and the confidence from the heads'
+    listings (bench/relevance_cv.py). The primary is the re-ranker's choice among the rules'
+    candidates when the weights have one (``prediction.leader``), else the rules'; the primary
+    head alone was no better than the rules on held-out papers. The other levels come from the
+    levels head, the secondary leaves from the membership head, and the confidence from the heads'
     probabilities of that answer.
     """
     position = {leaf: i for i, leaf in enumerate(order)}
@@ -432,11 +552,12 @@ def decide(
         model.relevance_override,
         signal.title_only,
     )
+    primary = prediction.leader or rule_primary
     leaves = choose_leaves(
-        prediction, rule_primary, model.leaf_threshold, model.level_threshold, position
+        prediction, primary, model.leaf_threshold, model.level_threshold, position
     )
     p_relevance = prediction.relevance if relevant else 1.0 - prediction.relevance
-    raw = p_relevance * (prediction.primary[rule_primary] if relevant else 1.0)
+    raw = p_relevance * (prediction.primary[primary] if relevant else 1.0)
     return Decision(relevant, leaves, model.confidence(raw))
 
 

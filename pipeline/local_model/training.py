@@ -24,7 +24,9 @@ from pipeline.local_model.learned import (
     Head,
     LearnedModel,
     Prediction,
+    best_other,
     choose_leaves,
+    contribution_weights,
     from_json,
     head_relevant,
     leaf_features,
@@ -32,7 +34,10 @@ from pipeline.local_model.learned import (
     level_of,
     level_probabilities,
     other_levels,
+    primary_candidates,
     relevance_features,
+    rerank_features,
+    row_difference,
     terms,
     tfidf,
 )
@@ -75,6 +80,11 @@ class LeafConfig:
 LEAF_CONFIGS = [LeafConfig(c, pairs) for pairs in (False, True) for c in (0.25, 0.5, 1.0, 2.0, 4.0)]
 # Candidates for the levels head's C, most regularised first (chosen by inner-CV levels F1).
 LEVEL_CS = [0.25, 0.5, 1.0, 2.0, 4.0]
+# The primary re-ranker's C and margin candidates (bench/primary_cv.py "top3 all pairs": with
+# 4,138 labelled papers it beat the rules' primary held out, 0.803 -> 0.812 primary lenient);
+# math.inf: never switch, which wins ties.
+RERANK_CS = [0.03, 0.1, 0.3, 1.0]
+RERANK_MARGINS = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, math.inf]
 # A candidate within this much inner-CV F1 of the best counts as tied, and the most
 # regularised of the tied ones wins: differences this small are noise on a few hundred papers.
 LEAF_TOLERANCE = 0.003
@@ -392,9 +402,12 @@ def choose_relevance_policy(
 
 
 def _choose(
-    items: list[Analysed], predictions: list[Prediction]
+    items: list[Analysed], predictions: list[Prediction], primaries: list[str] | None = None
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Relevance thresholds (veto, override) and calibration from out-of-fold predictions."""
+    """Relevance thresholds (veto, override) and calibration from out-of-fold predictions
+    (``primaries``: each item's out-of-fold primary, when not the rules')."""
+    leaders = primaries or [item.rule_leaves[0] for item in items]
+    primary_of = {id(item): leader for item, leader in zip(items, leaders, strict=True)}
     scored = [(i, p) for i, p in zip(items, predictions, strict=True)
               if i.example.relevant is not None]  # fmt: skip
 
@@ -411,9 +424,9 @@ def _choose(
     raws: list[float] = []
     right: list[int] = []
     for item, p in scored:
-        # The answer decide() gives: the head's relevance, the rules' primary (its docstring).
+        # The answer decide() gives: the head's relevance, the re-ranker's primary.
         relevant = in_scope(item, p, relevance_threshold, override)
-        primary = item.rule_leaves[0]
+        primary = primary_of[id(item)]
         raw = (p.relevance if relevant else 1 - p.relevance) * (
             p.primary[primary] if relevant else 1.0
         )
@@ -511,6 +524,116 @@ def fit_levels_head(
     return Head(data["weights"], data["bias"]), choice.c, choice.threshold
 
 
+@dataclass(frozen=True)
+class RerankChoice:
+    """The primary re-ranker fitted on all items, its C and margin chosen by inner
+    cross-validation (primary lenient + levels F1), and each item's out-of-fold primary."""
+
+    head: Head
+    c: float
+    margin: float
+    inner: float
+    out_of_fold: list[str]
+
+
+class _Candidates:
+    """Each item's candidate rows for the re-ranker, words weighted by one IDF."""
+
+    def __init__(self, items: list[Analysed], idf: dict[str, float]) -> None:
+        from pipeline.local_model.text import make_document
+
+        self.items = items
+        self.rows: list[list[tuple[str, dict[str, float]]]] = []
+        for item in items:
+            if not item.rule_leaves:
+                self.rows.append([])
+                continue
+            doc = make_document(item.example.title, item.example.abstract)
+            contribution = contribution_weights(doc, item.scores)
+            words = tfidf(item.words, idf)
+            self.rows.append([
+                (leaf, rerank_features(leaf, rank, item.scores, item.rule_leaves, contribution,
+                                       words, item.embedding))
+                for rank, leaf in enumerate(primary_candidates(item.scores, item.rule_leaves))
+            ])  # fmt: skip
+
+    def fit(self, chosen: list[int], c: float) -> Head:
+        """Pairwise rows of the in-scope items (gold and rules): a candidate's row minus the
+        rules' primary's, labelled by which of the two is the gold primary (when one is)."""
+        rows: list[dict[str, float]] = []
+        labels: list[int] = []
+        for i in chosen:
+            item = self.items[i]
+            if not item.example.relevant or not item.signal.relevant or not self.rows[i]:
+                continue
+            gold = item.example.primary or ""
+            (rule, first), *others = self.rows[i]
+            for leaf, row in others:
+                if (rule == gold) != (leaf == gold):
+                    rows.append(row_difference(row, first))
+                    labels.append(int(leaf == gold))
+        data = _logistic(rows, labels, c, min_weight=0.0005)
+        return Head(data["weights"], data["bias"])
+
+    def best_other(self, head: Head, i: int) -> tuple[str, float]:
+        rows = self.rows[i]
+        return best_other(head, rows) if rows else ("", -math.inf)
+
+
+def with_primary(item: Analysed, primary: str) -> Analysed:
+    """The item with ``primary`` first among its rule leaves."""
+    if not primary or primary == item.rule_leaves[0]:
+        return item
+    return replace(item, rule_leaves=[primary, *(x for x in item.rule_leaves if x != primary)])
+
+
+def choose_reranker(
+    items: list[Analysed], idf: dict[str, float], levels_head: Head, level_threshold: float
+) -> RerankChoice:
+    """The primary re-ranker's C and margin by an inner cross-validation over ``items``: the
+    out-of-fold choice of every item scored by primary lenient + levels F1 (levels from
+    ``levels_head``, fitted on ``items``, at ``level_threshold``); then the re-ranker fitted on
+    all of ``items`` at that C."""
+    candidates = _Candidates(items, idf)
+    everyone = list(range(len(items)))
+    others: dict[float, list[tuple[str, float]]] = {c: [("", -math.inf)] * len(items)
+                                                    for c in RERANK_CS}  # fmt: skip
+    for test in folds(items, INNER_FOLDS):
+        held = set(test)
+        train = [i for i in everyone if i not in held]
+        for c in RERANK_CS:
+            head = candidates.fit(train, c)
+            for i in test:
+                others[c][i] = candidates.best_other(head, i)
+
+    def primaries(c: float, margin: float) -> list[str]:
+        return [leaf if gain > margin else (item.rule_leaves[0] if item.rule_leaves else "")
+                for item, (leaf, gain) in zip(items, others[c], strict=True)]  # fmt: skip
+
+    best = (-1.0, RERANK_CS[0], math.inf)
+    for c in RERANK_CS:
+        for margin in reversed(RERANK_MARGINS):  # never switching first: ties keep the rules
+            right = tp = pred = gold = in_scope = 0
+            for item, primary in zip(items, primaries(c, margin), strict=True):
+                if not item.example.relevant:
+                    continue
+                in_scope += 1
+                want = {level_of(leaf) for leaf in item.example.leaves}
+                gold += len(want)
+                if not item.signal.relevant:
+                    continue
+                moved = with_primary(item, primary)
+                got = levels_answer(moved, item_levels(levels_head, moved), level_threshold)
+                right += primary in item.example.leaves
+                tp, pred = tp + len(got & want), pred + len(got)
+            value = right / max(in_scope, 1) + _f1(tp, pred, gold)
+            if value > best[0] + 1e-9:
+                best = (value, c, margin)
+    value, c, margin = best
+    head = candidates.fit(everyone, c)
+    return RerankChoice(head, c, margin, round(value, 4), primaries(c, margin))
+
+
 def fit_analysed(
     items: list[Analysed],
     leaf_ids: list[str],
@@ -553,7 +676,16 @@ def fit_analysed(
     leaf_f1 = {config: leaf_threshold(with_levels(done[config])) for config in configs}
     chosen = choose_leaf_config({config: f1 for config, (_, f1) in leaf_f1.items()})
     data = _heads(items, leaf_ids, [chosen], levels.c)[0]
-    (rel_t, override), calibration = _choose(items, with_levels(done[chosen]))
+    levels_head = Head(data["heads"]["levels"]["weights"], data["heads"]["levels"]["bias"])
+    rerank = choose_reranker(items, data["idf"], levels_head, levels.threshold)
+    if rerank.margin != math.inf:
+        data["primary_rerank"] = {"bias": rerank.head.bias, "weights": rerank.head.weights}
+        data["rerank_margin"] = rerank.margin
+    data["membership_config"]["rerank_c"] = rerank.c
+    data["membership_config"]["inner_rerank"] = rerank.inner
+    (rel_t, override), calibration = _choose(
+        items, with_levels(done[chosen]), rerank.out_of_fold
+    )
     data["relevance_threshold"], data["relevance_override"] = rel_t, override
     data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], levels.threshold
     data["calibration"] = list(calibration)
