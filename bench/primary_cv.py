@@ -62,8 +62,10 @@ from pipeline.local_model.classify import rank_leaves  # noqa: E402
 from pipeline.local_model.learned import (  # noqa: E402
     Head,
     choose_leaves,
+    contribution_weights,
     from_json,
     level_of,
+    rerank_features,
     tfidf,
 )
 from pipeline.local_model.text import make_document  # noqa: E402
@@ -87,7 +89,6 @@ LEAF_THRESHOLD = 0.3  # the shipped secondary-leaf threshold (weights.json)
 MEMBERSHIP = LeafConfig(4.0, False)  # the shipped membership config
 RERANK_CS = [0.03, 0.1, 0.3, 1.0]
 MARGINS = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, math.inf]  # inf: never switch
-EMBEDDING_SCALE = 2.0
 METRICS = ["strict", "lenient", "levels", "leaves"]
 
 
@@ -105,13 +106,7 @@ def paper_of(item: Analysed, order: list[str]) -> Paper:
     primary = item.rule_leaves[0]
     ranked = [s.leaf for s in rank_leaves(item.scores, order) if s.score > 0]
     ranked = [primary] + [leaf for leaf in ranked if leaf != primary]
-    contribution = {
-        leaf: sum(
-            h.weight for h in s.hits if h.sentence > 0 and doc.sentences[h.sentence].contribution
-        )
-        for leaf, s in item.scores.items()
-    }
-    return Paper(item, ranked, contribution)
+    return Paper(item, ranked, contribution_weights(doc, item.scores))
 
 
 def top3(paper: Paper) -> list[str]:
@@ -150,36 +145,13 @@ VARIANTS = [
 def features(
     paper: Paper, leaf: str, rank: int, words: dict[str, float] | None
 ) -> dict[str, float]:
-    """One (paper, candidate leaf) row."""
-    scores = paper.item.scores
-    s = scores[leaf]
-    rule = scores[paper.ranked[0]]
-    top = max(x.score for x in scores.values())
-    level = level_of(leaf)
-    rule_level = level_of(paper.ranked[0])
-    row = {
-        "cue": math.log1p(s.score),
-        "title": math.log1p(s.title_score),
-        "share": s.score / top if top > 0 else 0.0,
-        "vs_rule": s.score / rule.score if rule.score > 0 else 0.0,
-        f"rank{min(rank, 3)}": 1.0,
-        "contribution": math.log1p(paper.contribution[leaf]),
-        "rule_primary": 1.0 if rank == 0 else 0.0,
-        "rule_leaf": 1.0 if leaf in paper.item.rule_leaves else 0.0,
-        f"level|{level}": 1.0,
-        f"from|{rule_level}>{level}": 1.0,
-        "level_sum": math.log1p(sum(x.score for x in scores.values() if level_of(x.leaf) == level)),
-    }
-    if words is not None:
-        row.update({f"{level}|w:{t}": v for t, v in words.items() if " " not in t})
-        if paper.item.embedding is not None:
-            row.update(
-                {
-                    f"{level}|e:{i}": EMBEDDING_SCALE * float(x)
-                    for i, x in enumerate(paper.item.embedding)
-                }  # fmt: skip
-            )
-    return row
+    """One (paper, candidate leaf) row: the shipped model's (learned.rerank_features), cue
+    features only when ``words`` is None."""
+    item = paper.item
+    embedding = item.embedding if words is not None else None
+    return rerank_features(
+        leaf, rank, item.scores, item.rule_leaves, paper.contribution, words, embedding
+    )
 
 
 class Reranker:

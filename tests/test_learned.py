@@ -426,11 +426,19 @@ def test_the_reranker_features_are_those_bench_primary_cv_measured(
         doc = make_document(item.example.title, item.example.abstract)
         contribution = contribution_weights(doc, item.scores)
         words = tfidf(item.words, idf)
+        assert contribution == paper.contribution
         for rank, leaf in enumerate(candidates):
             got = rerank_features(
                 leaf, rank, item.scores, item.rule_leaves, contribution, words, item.embedding
             )
-            assert got == pytest.approx(primary_cv.features(paper, leaf, rank, words))
+            assert got == primary_cv.features(paper, leaf, rank, words)
+            # the cue variants read no words and no embedding
+            cues = primary_cv.features(paper, leaf, rank, None)
+            assert not any("|w:" in k or "|e:" in k for k in cues)
+            assert {k: v for k, v in got.items() if k in cues} == cues
+            if words and item.embedding is not None:
+                level = level_of(leaf)
+                assert f"{level}|e:0" in got and any(k.startswith(f"{level}|w:") for k in got)
 
 
 def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(

@@ -135,12 +135,13 @@ def rerank_features(
     scores: dict[str, LeafScore],
     rule_leaves: list[str],
     contribution: dict[str, float],
-    words: dict[str, float],
+    words: dict[str, float] | None,
     embedding: Iterable[float] | None,
 ) -> dict[str, float]:
     """One (paper, candidate primary) row of the re-ranker; ``rank`` 0 is the rules' primary.
     The paper's words and embedding are copied per candidate level, so a row minus the rules'
-    primary's row keeps them only when the two leaves are of different levels."""
+    primary's row keeps them only when the two leaves are of different levels (``words``
+    None: cue features only, as bench/primary_cv.py's cue variants)."""
     s = scores[leaf]
     rule = scores[rule_leaves[0]]
     top = max(x.score for x in scores.values())
@@ -158,6 +159,8 @@ def rerank_features(
         f"from|{level_of(rule_leaves[0])}>{level}": 1.0,
         "level_sum": math.log1p(sum(x.score for x in scores.values() if level_of(x.leaf) == level)),
     }
+    if words is None:
+        return row
     row.update({f"{level}|w:{t}": v for t, v in words.items() if " " not in t})
     if embedding is not None:
         row.update({f"{level}|e:{i}": EMBEDDING_SCALE * float(x) for i, x in enumerate(embedding)})
