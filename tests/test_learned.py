@@ -27,6 +27,7 @@ from pipeline.local_model.learned import (
     primary_candidates,
     rerank_features,
     shipped_model,
+    terms,
     tfidf,
 )
 from pipeline.local_model.registry import model_digest
@@ -45,6 +46,7 @@ from pipeline.local_model.training import (
     choose_leaf_config,
     choose_levels,
     choose_relevance_policy,
+    choose_reranker,
     f_beta,
     fit,
     fit_analysed,
@@ -411,34 +413,85 @@ def test_the_reranker_moves_the_primary_only_past_its_margin(
     assert from_json(base.to_json()).reranker is None
 
 
-def test_the_reranker_features_are_those_bench_primary_cv_measured(
+def test_the_reranker_is_fitted_and_chosen_as_bench_primary_cv_measured(
     taxonomy: Taxonomy, classics: list[Example]
 ) -> None:
+    """The shipped re-ranker is bench/primary_cv.py's "top3 all pairs": the same candidates
+    (the bench ranks them with the taxonomy's leaf order), the same inner choice of C and
+    margin, the same head. The features are one function (learned.rerank_features)."""
     from bench import primary_cv
     from pipeline.local_model.text import make_document
 
     items = analyse(classics, taxonomy)
     idf = _idf(items)
-    for item in items[:30]:
-        paper = primary_cv.paper_of(item, taxonomy.leaf_ids)
-        candidates = primary_candidates(item.scores, item.rule_leaves)
-        assert candidates == primary_cv.top3(paper)
+    papers = [primary_cv.paper_of(item, taxonomy.leaf_ids) for item in items]
+    for item, paper in zip(items, papers, strict=True):
+        assert primary_candidates(item.scores, item.rule_leaves) == primary_cv.top3(paper)
+    for item, paper in zip(items[:20], papers, strict=False):
         doc = make_document(item.example.title, item.example.abstract)
-        contribution = contribution_weights(doc, item.scores)
         words = tfidf(item.words, idf)
-        assert contribution == paper.contribution
-        for rank, leaf in enumerate(candidates):
-            got = rerank_features(
-                leaf, rank, item.scores, item.rule_leaves, contribution, words, item.embedding
-            )
-            assert got == primary_cv.features(paper, leaf, rank, words)
-            # the cue variants read no words and no embedding
-            cues = primary_cv.features(paper, leaf, rank, None)
+        for rank, leaf in enumerate(primary_cv.top3(paper)):
+            got = rerank_features(leaf, rank, item.scores, item.rule_leaves,
+                                  contribution_weights(doc, item.scores), words, item.embedding)
+            cues = primary_cv.features(paper, leaf, rank, None)  # the cue variants' rows
             assert not any("|w:" in k or "|e:" in k for k in cues)
             assert {k: v for k, v in got.items() if k in cues} == cues
-            if words and item.embedding is not None:
+            if words and item.embedding is not None:  # words and embedding copied per level
                 level = level_of(leaf)
                 assert f"{level}|e:0" in got and any(k.startswith(f"{level}|w:") for k in got)
+    levels_head, _, threshold = fit_levels_head(items)
+    everyone = list(range(len(items)))
+    variant = next(v for v in primary_cv.VARIANTS if v.name == "top3 all pairs")
+    bench = primary_cv.Reranker(variant, papers, everyone)
+    c, margin, value = primary_cv.inner_choice(bench, everyone, levels_head, threshold)
+    choice = choose_reranker(items, idf, levels_head, threshold)
+    assert (choice.c, choice.margin) == (c, margin)
+    assert choice.inner == pytest.approx(value, abs=1e-4)
+    head = bench.fit(everyone, c)
+    assert choice.head.bias == head.bias
+    assert {k: v for k, v in head.weights.items() if abs(v) >= 0.0005} == choice.head.weights
+    ours = _Candidates(items, idf)
+    for i in everyone:  # the same best other candidate, the same gain over the rules' primary
+        leaf, gain = bench.best_other(head, i)
+        assert ours.best_other(choice.head, i) == (leaf, pytest.approx(gain, abs=1e-3))
+
+
+def test_the_margin_is_strict_and_the_other_heads_read_the_moved_primary(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    base = fit_analysed(analyse(classics, taxonomy), taxonomy.leaf_ids, inner=False)
+    from pipeline.local_model.text import make_document
+
+    for e in classics:
+        rules = LocalModel(taxonomy, rules_only=True).analyse(e.title, e.abstract)
+        leaves = list(rules.choice.leaves)
+        candidates = primary_candidates(rules.scores, leaves)
+        if len({level_of(c) for c in candidates}) > 1:
+            break
+    other = next(c for c in candidates if level_of(c) != level_of(candidates[0]))
+    head = Head({f"level|{level_of(other)}": 2.0}, 0.0)  # gain exactly 2 for that level
+    doc = make_document(e.title, e.abstract)
+    at = replace(base, reranker=head, rerank_margin=2.0)
+    past = replace(base, reranker=head, rerank_margin=1.999)
+    words = tfidf(terms(e.title, e.abstract), base.idf)
+    assert at.choose_primary(doc, rules.scores, leaves, words, None) == leaves[0]
+    assert level_of(past.choose_primary(doc, rules.scores, leaves, words, None)) == level_of(other)
+    # The levels head offers levels other than the primary's: after the move, the new
+    # primary's level is no longer among them, and the old one's may be.
+    moved = past.predict(doc, rules.scores, rules.signal, leaves)
+    assert level_of(moved.leader) == level_of(other)
+    assert level_of(other) not in moved.levels
+    assert level_of(leaves[0]) in moved.levels
+    assert base.predict(doc, rules.scores, rules.signal, leaves).leader == leaves[0]
+
+
+def test_a_training_set_without_pairs_gives_a_reranker_that_never_moves(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    items = analyse(classics, taxonomy)
+    out = [replace(i, example=replace(i.example, relevant=False)) for i in items]
+    head = _Candidates(out, _idf(out)).fit(list(range(len(out))), 1.0)
+    assert head.weights == {} and head.bias < -5
 
 
 def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(

@@ -114,7 +114,8 @@ def relevance_features(
 
 def primary_candidates(scores: dict[str, LeafScore], rule_leaves: list[str]) -> list[str]:
     """The leaves the re-ranker chooses the primary among: the rules' primary, then the other
-    leaves with a cue, by cue score (title evidence, then taxonomy order breaking ties)."""
+    leaves with a cue, by cue score (title evidence, then taxonomy order breaking ties: ``scores``
+    holds the leaves in taxonomy order, as scoring.score_leaves builds it)."""
     first = rule_leaves[0]
     ranked = [s.leaf for s in rank_leaves(scores, list(scores)) if s.score > 0 and s.leaf != first]
     return [first, *ranked][:RERANK_CANDIDATES]
@@ -472,9 +473,11 @@ def shipped_model() -> LearnedModel | None:
 
 
 def check_embedding(model: LearnedModel, embedding: StaticEmbedding | None) -> None:
-    """Refuse weights whose relevance head reads an embedding that is absent or smaller than
-    the one it was fitted on (its answers would change without a word)."""
+    """Refuse weights whose relevance head or primary re-ranker reads an embedding that is
+    absent or smaller than the one it was fitted on (its answers would change without a word)."""
     used = [int(name[2:]) for name in model.relevance.weights if name.startswith("e:")]
+    if model.reranker is not None:  # the re-ranker's copies per level: "<level>|e:<i>"
+        used += [int(name.rsplit("|e:", 1)[1]) for name in model.reranker.weights if "|e:" in name]
     if not used:
         return
     if embedding is None:

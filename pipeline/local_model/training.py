@@ -330,7 +330,7 @@ def _answer_sets(
             continue
         got: set[str] = set()
         # The rules' relevance stands in for decide()'s here: leaf thresholds are chosen before
-        # the relevance threshold (and the rules' primary is decide()'s).
+        # the relevance threshold (and before the primary re-ranker, so with the rules' primary).
         if item.signal.relevant:
             got = set(choose_leaves(p, item.rule_leaves[0], same, level, position))
         out.append((got, set(item.example.leaves)))
@@ -465,7 +465,8 @@ class LevelsChoice:
 
 
 def levels_answer(item: Analysed, levels: dict[str, float], threshold: float) -> set[str]:
-    """The levels decide() answers: the rules' primary's level and the levels added."""
+    """The levels decide() answers: the level of the item's first rule leaf (its primary; see
+    with_primary) and the levels added."""
     if not item.signal.relevant:
         return set()
     added = {level for level, p in levels.items() if p >= threshold}
@@ -572,6 +573,8 @@ class _Candidates:
                 if (rule == gold) != (leaf == gold):
                     rows.append(row_difference(row, first))
                     labels.append(int(leaf == gold))
+        if not rows:  # no pair to learn from: a head that never moves the primary
+            return Head({}, -8.0)
         data = _logistic(rows, labels, c, min_weight=0.0005)
         return Head(data["weights"], data["bias"])
 
@@ -654,6 +657,9 @@ def fit_analysed(
     predictions: dict[LeafConfig, list[Prediction | None]] = {
         config: [None] * len(items) for config in configs
     }
+    fold_models: dict[LeafConfig, list[LearnedModel | None]] = {
+        config: [None] * len(items) for config in configs
+    }  # the inner model that answered each item out of fold
     for test in folds(items, INNER_FOLDS):
         held = set(test)
         train = [item for i, item in enumerate(items) if i not in held]
@@ -661,6 +667,7 @@ def fit_analysed(
             model = from_json(data)
             for i in test:
                 predictions[config][i] = predict(model, items[i])
+                fold_models[config][i] = model
     done = {config: [p for p in ps if p is not None] for config, ps in predictions.items()}
     levels = choose_levels(items, level_cs)
 
@@ -683,9 +690,16 @@ def fit_analysed(
         data["rerank_margin"] = rerank.margin
     data["membership_config"]["rerank_c"] = rerank.c
     data["membership_config"]["inner_rerank"] = rerank.inner
-    (rel_t, override), calibration = _choose(
-        items, with_levels(done[chosen]), rerank.out_of_fold
-    )
+    # Calibrate on the answers decide() gives: an item whose out-of-fold primary is not the
+    # rules' is predicted again by its inner model with that primary first (the primary head's
+    # features read which leaf is first).
+    moved = with_levels(done[chosen])
+    for i, (item, primary) in enumerate(zip(items, rerank.out_of_fold, strict=True)):
+        fold_model = fold_models[chosen][i]
+        if fold_model is not None and item.rule_leaves and primary != item.rule_leaves[0]:
+            again = predict(fold_model, with_primary(item, primary))
+            moved[i] = replace(again, levels=moved[i].levels)
+    (rel_t, override), calibration = _choose(items, moved, rerank.out_of_fold)
     data["relevance_threshold"], data["relevance_override"] = rel_t, override
     data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], levels.threshold
     data["calibration"] = list(calibration)
