@@ -89,6 +89,8 @@ async def test_a_dead_worker_is_replaced_and_its_request_retried(
     assert pool is not None
     for worker in pool.workers:
         worker.process.kill()
+    for worker in pool.workers:  # both dead before the retry picks a worker (on a loaded
+        worker.process.wait(timeout=600)  # machine a SIGKILL can take a while to land)
     answers = await asyncio.wait_for(task, timeout=600)  # a hang guard
     value = answers["p1"].value
     assert isinstance(value, Screening) and value.relevant
