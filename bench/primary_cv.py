@@ -4,9 +4,12 @@
 
 The rules choose the primary leaf (``pipeline/local_model/classify.py``); the levels head then
 adds other levels to the primary's, and never overrides it. This script measures whether a
-learned choice among the rules' candidate leaves does better. On each of the 5 outer folds of
-``bench/eval_local.py --cv`` (stratified, fold seeds 0..N-1, every labelled set; ``--dumps-only``:
-the 601 papers of the dumps and classics), everything is fitted on the four training folds:
+learned choice among the rules' candidate leaves does better (since stop 40 the "top3 all
+pairs" variant ships: ``learned.rerank_features``, ``training.choose_reranker``; the rows here
+are built by the same functions, the baseline is the rules' primary). On each of the 5 outer
+folds of ``bench/eval_local.py --cv`` (stratified, fold seeds 0..N-1, every labelled set;
+``--dumps-only``: the 601 papers of the dumps and classics), everything is fitted on the four
+training folds:
 
 - the levels head, its C and threshold by inner cross-validation (``fit_levels_head``);
 - the membership head (secondary leaves) at the shipped choice (C=4, words only) with the shipped

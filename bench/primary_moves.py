@@ -10,8 +10,8 @@ dataset distillation model.training, a quantized architecture model.quantization
 training sets) and the judges ``--judges`` (extern sets by number, never trained on), this
 prints how many primaries each correction moves, how many to a gold leaf that was not one
 before, how many away from one, and how many of the moved papers are out of scope. No fitting,
-no learned heads: the rules' primary alone, as the learned model keeps it (``learned.decide``
-never overrides the rules' primary).
+no learned heads: the rules' primary alone (the learned model keeps it unless its primary
+re-ranker, since stop 40, moves it to another of the rules' top three leaves).
 """
 
 from __future__ import annotations
