@@ -1274,6 +1274,16 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern88.jsonl", 0.88, 0.04, 0.74),
         ("results-extern89.jsonl", 0.76, 0.06, 0.54),
         ("results-extern90.jsonl", 0.93, 0.05, 0.78),
+        # judges of stop 41 (the 149 papers of extern91-96, listings of 2025-10-20..11-07),
+        # scored once with the code of stop 40: 0.900 / 0.000 / 0.786, 0.893 / 0.071 / 0.792,
+        # 0.882 / 0.078 / 0.833, 0.818 / 0.136 / 0.737, 0.898 / 0.085 / 0.778, 0.924 / 0.030 /
+        # 0.742
+        ("results-extern91.jsonl", 0.87, 0.03, 0.74),
+        ("results-extern92.jsonl", 0.86, 0.10, 0.75),
+        ("results-extern93.jsonl", 0.85, 0.11, 0.79),
+        ("results-extern94.jsonl", 0.78, 0.17, 0.69),
+        ("results-extern95.jsonl", 0.86, 0.12, 0.73),
+        ("results-extern96.jsonl", 0.89, 0.06, 0.70),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
