@@ -17,6 +17,9 @@ pipeline.local_model.training), so one run takes seconds, not the 20 minutes of
   (training.OVERRIDES, chosen with the veto threshold by the same inner F-beta as the shipped
   model: training.choose_relevance_policy; ``NEVER``: none), never on the title alone.
 
+``--choose-c``: each outer fold's C chosen on its training folds as ``make train-local`` chooses
+it (training.choose_relevance_c over training.RELEVANCE_CS), instead of ``--c`` everywhere.
+
 ``--no-embedding``: the relevance head on words and rule signals only (without the paper
 embedding of pipeline.local_model.embedding).
 
@@ -59,6 +62,7 @@ from pipeline.local_model.training import (  # noqa: E402
     Example,
     _idf,
     analyse,
+    choose_relevance_c,
     choose_relevance_policy,
     choose_relevance_threshold,
     f_beta,
@@ -137,7 +141,7 @@ def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> tuple[
 
 
 def held_out(
-    items: list[Analysed], names: list[str], c: float, seed: int
+    items: list[Analysed], names: list[str], c: float, seed: int, choose: bool = False
 ) -> dict[str, dict[str, float]]:
     """Held-out relevance F1 per policy: pooled ("all") and per set; and "fitted": the mean F1
     of each fold's model on its own training papers (the gap issue 14 asks about is fitted
@@ -147,6 +151,9 @@ def held_out(
     for test in folds(items, seed=seed):
         held = set(test)
         train = [x for i, x in enumerate(items) if i not in held]
+        if choose:
+            c, inner_f1 = choose_relevance_c(train)
+            print(f"  fold C {c} (inner F1 {inner_f1})")
         head, idf = _fit(train, c)
         tested = [items[i] for i in test]
         probs = _probabilities(head, idf, tested)
@@ -183,6 +190,7 @@ def main() -> None:
     parser.add_argument("--dumps-only", action="store_true")
     parser.add_argument("--no-embedding", action="store_true")
     parser.add_argument("--c", type=float, default=C_RELEVANCE)
+    parser.add_argument("--choose-c", action="store_true")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--older", action="store_true",
                         help="without EXTERN_POOLS (as before stop 32)")  # fmt: skip
@@ -200,7 +208,7 @@ def main() -> None:
     print(", ".join(f"{n} {len(r)}" for n, r in sets.items()), f"C={args.c}")
     columns = ["all", *dict.fromkeys(names)]
     print(f"{'held out (mean of seeds)':28}" + "".join(f"{c[:12]:>13}" for c in columns))
-    runs = [held_out(items, names, args.c, seed) for seed in range(args.seeds)]
+    runs = [held_out(items, names, args.c, seed, args.choose_c) for seed in range(args.seeds)]
     for policy in POLICIES:
         mean = {c: sum(r[policy][c] for r in runs) / len(runs) for c in columns}
         print(f"{policy:28}" + "".join(f"{mean[c]:13.3f}" for c in columns))
@@ -210,6 +218,9 @@ def main() -> None:
         held = sum(r[policy]["all"] for r in runs) / len(runs)
         print(f"  {policy:26} fitted {fit:.3f}  held out {held:.3f}  gap {fit - held:.3f}")
     test = analyse(_examples(args.test), taxonomy)
+    if args.choose_c:
+        args.c, inner_f1 = choose_relevance_c(items)
+        print(f"C {args.c} chosen on all (inner F1 {inner_f1})")
     head, idf = _fit(items, args.c)
     probs = _probabilities(head, idf, test)
     gold = [bool(i.example.relevant) for i in test]

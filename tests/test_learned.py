@@ -34,6 +34,7 @@ from pipeline.local_model.registry import model_digest
 from pipeline.local_model.training import (
     LEAF_CONFIGS,
     LEVEL_CS,
+    RELEVANCE_CS,
     RERANK_CS,
     Analysed,
     Example,
@@ -45,6 +46,7 @@ from pipeline.local_model.training import (
     best_threshold,
     choose_leaf_config,
     choose_levels,
+    choose_relevance_c,
     choose_relevance_policy,
     choose_reranker,
     f_beta,
@@ -65,6 +67,7 @@ from schemas.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
+EXTERN2 = ROOT / "tests" / "fixtures" / "extern" / "extern2-gold.jsonl"
 
 COLOUR_TITLE = "Name Your Colour For the Task: Artificially Discover Colour Naming via Colour Quantisation Transformer"  # noqa: E501
 COLOUR_ABSTRACT = (
@@ -522,3 +525,35 @@ def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(
     assert moved.rule_leaves[0] == item.rule_leaves[1]
     assert sorted(moved.rule_leaves) == sorted(item.rule_leaves)
     assert with_primary(item, item.rule_leaves[0]) is item
+
+
+def test_the_relevance_c_is_chosen_on_inner_folds_as_bench_relevance_cv_scores_it(
+    taxonomy: Taxonomy,
+) -> None:
+    """The relevance head's C: each candidate's inner F1 is bench/relevance_cv.py's shipped
+    policy on the same inner folds; the most regularised within the tolerance wins, and the
+    fitted model's relevance head is the one fitted with that C."""
+    from bench import relevance_cv
+
+    rows = [json.loads(line) for line in EXTERN2.read_text().splitlines() if line]
+    items = analyse(
+        [Example(r["title"], r["abstract"], r["relevant"], r["primary"], tuple(r["leaves"]))
+         for r in rows],
+        taxonomy,
+    )  # fmt: skip
+    assert 10 < sum(bool(i.example.relevant) for i in items) < len(items) - 10
+    c, f1 = choose_relevance_c(items)
+    assert list(f1) == RELEVANCE_CS and c == choose_leaf_config(f1)
+    policy = "rules and head, or head sure"
+    gold = [bool(i.example.relevant) for i in items]
+    for candidate in RELEVANCE_CS:
+        probs = relevance_cv._inner_probabilities(items, candidate, 0)
+        veto, sure = relevance_cv._threshold(policy, items, probs)
+        got = relevance_cv._decide(policy, items, probs, veto, sure)
+        assert f1[candidate] == round(f_beta(gold, got), 4)
+    assert len(set(f1.values())) > 1  # the candidates differ: the choice is not vacuous
+    model = fit_analysed(items, taxonomy.leaf_ids)
+    assert model.membership_config["relevance_c"] == c
+    assert model.membership_config["inner_relevance_f1"] == f1[c]
+    head, idf = relevance_cv._fit(items, c)
+    assert model.relevance.weights == head.weights and model.relevance.bias == head.bias
