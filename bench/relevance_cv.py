@@ -152,8 +152,8 @@ def held_out(
         held = set(test)
         train = [x for i, x in enumerate(items) if i not in held]
         if choose:
-            c, inner_f1 = choose_relevance_c(train)
-            print(f"  fold C {c} (inner F1 {inner_f1})")
+            c = choose_relevance_c(train, seed=seed).c
+            print(f"  fold C {c}")
         head, idf = _fit(train, c)
         tested = [items[i] for i in test]
         probs = _probabilities(head, idf, tested)
@@ -205,7 +205,8 @@ def main() -> None:
     sets = {k: [e for e in v if e.relevant is not None] for k, v in sets.items()}
     names = [n for n, rows in sets.items() for _ in rows]
     items = analyse([e for rows in sets.values() for e in rows], taxonomy)
-    print(", ".join(f"{n} {len(r)}" for n, r in sets.items()), f"C={args.c}")
+    print(", ".join(f"{n} {len(r)}" for n, r in sets.items()),
+          "C chosen per fold" if args.choose_c else f"C={args.c}")  # fmt: skip
     columns = ["all", *dict.fromkeys(names)]
     print(f"{'held out (mean of seeds)':28}" + "".join(f"{c[:12]:>13}" for c in columns))
     runs = [held_out(items, names, args.c, seed, args.choose_c) for seed in range(args.seeds)]
@@ -219,8 +220,9 @@ def main() -> None:
         print(f"  {policy:26} fitted {fit:.3f}  held out {held:.3f}  gap {fit - held:.3f}")
     test = analyse(_examples(args.test), taxonomy)
     if args.choose_c:
-        args.c, inner_f1 = choose_relevance_c(items)
-        print(f"C {args.c} chosen on all (inner F1 {inner_f1})")
+        choice = choose_relevance_c(items)
+        args.c = choice.c
+        print(f"C {args.c} chosen on all (inner F1 by C {choice.inner_f1})")
     head, idf = _fit(items, args.c)
     probs = _probabilities(head, idf, test)
     gold = [bool(i.example.relevant) for i in test]

@@ -282,7 +282,12 @@ def _heads(
                 "leaf_threshold": 0.5,
                 "level_threshold": 0.5,
                 "calibration": [1.0, 0.0],
-                "membership_config": {"c": config.c, "pairs": config.pairs, "level_c": level_c},
+                "membership_config": {
+                    "c": config.c,
+                    "pairs": config.pairs,
+                    "level_c": level_c,
+                    "relevance_c": relevance_c,
+                },
                 **({"embedding": embedding_digest} if embedding_digest else {}),
             }
         )
@@ -461,38 +466,54 @@ def relevance_answers(
     ]
 
 
+@dataclass(frozen=True)
+class RelevanceChoice:
+    """The relevance head's C chosen by inner cross-validation: the C, every candidate's inner
+    F1, and the chosen C's out-of-fold probabilities (None for an item without a relevance
+    label), which are the ones fit_analysed's inner models give the same items."""
+
+    c: float
+    inner_f1: dict[float, float]
+    out_of_fold: list[float | None]
+
+
 def choose_relevance_c(
-    items: list[Analysed], cs: list[float] | None = None
-) -> tuple[float, dict[float, float]]:
+    items: list[Analysed], cs: list[float] | None = None, seed: int = SEED
+) -> RelevanceChoice:
     """The relevance head's C: the most regularised of ``cs`` (RELEVANCE_CS) within
     LEAF_TOLERANCE of the best relevance F1 of an inner cross-validation over ``items``, each C
     scored with the policy thresholds (choose_relevance_policy) chosen on its own out-of-fold
-    probabilities. Returns the C and every candidate's inner F1."""
+    probabilities. The inner folds, vocabulary and fits are fit_analysed's own (folds over every
+    item, IDF over every training item, the head over the labelled ones: _heads), so the
+    thresholds later chosen on the inner models' answers are this C's."""
     cs = list(cs or RELEVANCE_CS)
-    scored = [item for item in items if item.example.relevant is not None]
-    probabilities = {c: [0.0] * len(scored) for c in cs}
-    for test in folds(scored, INNER_FOLDS):
+    probabilities: dict[float, list[float | None]] = {c: [None] * len(items) for c in cs}
+    for test in folds(items, INNER_FOLDS, seed):
         held = set(test)
-        train = [item for i, item in enumerate(scored) if i not in held]
+        train = [item for i, item in enumerate(items) if i not in held]
         idf = _idf(train)
-        pairs = [(item, tfidf(item.words, idf)) for item in train]
-        tested = [(i, relevance_features(tfidf(scored[i].words, idf), scored[i].signal,
-                                         scored[i].scores, scored[i].embedding))
-                  for i in test]  # fmt: skip
+        pairs = [(item, tfidf(item.words, idf)) for item in train
+                 if item.example.relevant is not None]  # fmt: skip
+        tested = [(i, relevance_features(tfidf(items[i].words, idf), items[i].signal,
+                                         items[i].scores, items[i].embedding))
+                  for i in test if items[i].example.relevant is not None]  # fmt: skip
         for c in cs:
             data = relevance_head(pairs, c)
             head = Head(weights=data["weights"], bias=data["bias"])
             for i, features in tested:
                 probabilities[c][i] = head.probability(features)
-    gold = [bool(item.example.relevant) for item in scored]
+    scored = [i for i, item in enumerate(items) if item.example.relevant is not None]
+    gold = [bool(items[i].example.relevant) for i in scored]
     f1: dict[float, float] = {}
     for c in cs:
+        probs = [p for p in (probabilities[c][i] for i in scored) if p is not None]
 
-        def answers(t: float, o: float, probs: list[float] = probabilities[c]) -> list[bool]:
-            return relevance_answers(scored, probs, t, o)
+        def answers(t: float, o: float, probs: list[float] = probs) -> list[bool]:
+            return relevance_answers([items[i] for i in scored], probs, t, o)
 
         f1[c] = round(f_beta(gold, answers(*choose_relevance_policy(gold, answers))), 4)
-    return choose_leaf_config(f1), f1
+    chosen = choose_leaf_config(f1)
+    return RelevanceChoice(chosen, f1, probabilities[chosen])
 
 
 def choose_leaf_config(f1: dict[K, float], tolerance: float = LEAF_TOLERANCE) -> K:
@@ -696,14 +717,16 @@ def fit_analysed(
     """Fit heads on ``items``; regularisation, thresholds and calibration from an inner
     cross-validation over ``items`` only.
 
-    The levels head's C and threshold are chosen by inner levels F1; then the membership
-    head's config and the secondary-leaf threshold by inner leaves F1 (with those levels).
+    The relevance head's C is chosen by inner relevance F1 (choose_relevance_c); the levels
+    head's C and threshold by inner levels F1; then the membership head's config and the
+    secondary-leaf threshold by inner leaves F1 (with those levels).
     """
     configs = list(configs or LEAF_CONFIGS)
     level_cs = list(level_cs or LEVEL_CS)
     if not inner or len(items) < 2 * INNER_FOLDS:
         return from_json(_heads(items, leaf_ids, configs[-1:], level_cs[-1])[0])
-    relevance_c, relevance_f1 = choose_relevance_c(items)
+    relevance = choose_relevance_c(items)
+    relevance_c = relevance.c
     predictions: dict[LeafConfig, list[Prediction | None]] = {
         config: [None] * len(items) for config in configs
     }
@@ -755,8 +778,7 @@ def fit_analysed(
     data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], levels.threshold
     data["calibration"] = list(calibration)
     data["membership_config"]["inner_levels_f1"] = round(levels.inner_f1, 4)
-    data["membership_config"]["relevance_c"] = relevance_c
-    data["membership_config"]["inner_relevance_f1"] = relevance_f1[relevance_c]
+    data["membership_config"]["inner_relevance_f1"] = relevance.inner_f1[relevance_c]
     data["membership_config"]["inner_leaves_f1"] = round(leaf_f1[chosen][1], 4)
     return from_json(data)
 
@@ -769,14 +791,17 @@ def fit(examples: list[Example], taxonomy: Taxonomy) -> LearnedModel:
 __all__ = [
     "LEAF_CONFIGS",
     "LEVEL_CS",
+    "RELEVANCE_CS",
     "Analysed",
     "Example",
     "LeafConfig",
     "LevelExtra",
     "LevelFeatures",
     "LevelsChoice",
+    "RelevanceChoice",
     "analyse",
     "choose_leaf_config",
+    "choose_relevance_c",
     "choose_relevance_policy",
     "choose_relevance_threshold",
     "choose_levels",
