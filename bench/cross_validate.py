@@ -180,8 +180,7 @@ def config_text(model: LearnedModel) -> str:
     words = "words and pairs" if c.get("pairs") else "words"
     return (
         f"C={c.get('c')}, {words}, inner leaves F1 {c.get('inner_leaves_f1')}; levels head "
-        f"C={c.get('level_c')}, inner levels F1 {c.get('inner_levels_f1')}; relevance head "
-        f"C={c.get('relevance_c')}, inner relevance F1 {c.get('inner_relevance_f1')}"
+        f"C={c.get('level_c')}, inner levels F1 {c.get('inner_levels_f1')}"
     )
 
 

@@ -17,8 +17,11 @@ pipeline.local_model.training), so one run takes seconds, not the 20 minutes of
   (training.OVERRIDES, chosen with the veto threshold by the same inner F-beta as the shipped
   model: training.choose_relevance_policy; ``NEVER``: none), never on the title alone.
 
-``--choose-c``: each outer fold's C chosen on its training folds as ``make train-local`` chooses
-it (training.choose_relevance_c over training.RELEVANCE_CS), instead of ``--c`` everywhere.
+``--choose-c``: each outer fold's C chosen on its training folds (``choose_relevance_c``: the
+most regularised of RELEVANCE_CS within training.LEAF_TOLERANCE of the best inner F1, as the
+levels and membership heads choose theirs), instead of ``--c`` everywhere. Measured in stop 41
+and not shipped: the shipped head keeps training.C_RELEVANCE (README, "The relevance head's
+regularisation against the gap").
 
 ``--no-embedding``: the relevance head on words and rule signals only (without the paper
 embedding of pipeline.local_model.embedding).
@@ -62,7 +65,7 @@ from pipeline.local_model.training import (  # noqa: E402
     Example,
     _idf,
     analyse,
-    choose_relevance_c,
+    choose_leaf_config,
     choose_relevance_policy,
     choose_relevance_threshold,
     f_beta,
@@ -72,6 +75,8 @@ from pipeline.local_model.training import (  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 POLICIES = ["rules", "head", "rules and head", "rules and head, or head sure"]
+SHIPPED = "rules and head, or head sure"
+RELEVANCE_CS = [0.25, 0.5, 1.0, 2.0, 4.0]  # most regularised first
 
 
 def _examples(path: Path) -> list[Example]:
@@ -128,6 +133,21 @@ def _inner_probabilities(train: list[Analysed], c: float, seed: int) -> list[flo
     return probs
 
 
+def choose_relevance_c(
+    items: list[Analysed], seed: int = 0
+) -> tuple[float, dict[float, float]]:
+    """The most regularised C of RELEVANCE_CS within LEAF_TOLERANCE of the best F1 of the
+    shipped policy on an inner cross-validation of ``items`` (thresholds chosen on each C's
+    out-of-fold probabilities); returns the C and every candidate's inner F1."""
+    gold = [bool(i.example.relevant) for i in items]
+    f1: dict[float, float] = {}
+    for c in RELEVANCE_CS:
+        probs = _inner_probabilities(items, c, seed)
+        veto, sure = _threshold(SHIPPED, items, probs)
+        f1[c] = round(_f1(gold, _decide(SHIPPED, items, probs, veto, sure)), 4)
+    return choose_leaf_config(f1), f1
+
+
 def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> tuple[float, float]:
     """The policy's thresholds (veto, override) by F-beta (training.RELEVANCE_BETA, as the
     shipped model chooses them: training.choose_relevance_policy) on the out-of-fold
@@ -152,8 +172,8 @@ def held_out(
         held = set(test)
         train = [x for i, x in enumerate(items) if i not in held]
         if choose:
-            c = choose_relevance_c(train, seed=seed).c
-            print(f"  fold C {c}")
+            c, inner_f1 = choose_relevance_c(train, seed)
+            print(f"  fold C {c} (inner F1 by C {inner_f1})")
         head, idf = _fit(train, c)
         tested = [items[i] for i in test]
         probs = _probabilities(head, idf, tested)
@@ -220,9 +240,8 @@ def main() -> None:
         print(f"  {policy:26} fitted {fit:.3f}  held out {held:.3f}  gap {fit - held:.3f}")
     test = analyse(_examples(args.test), taxonomy)
     if args.choose_c:
-        choice = choose_relevance_c(items)
-        args.c = choice.c
-        print(f"C {args.c} chosen on all (inner F1 by C {choice.inner_f1})")
+        args.c, inner_f1 = choose_relevance_c(items)
+        print(f"C {args.c} chosen on all (inner F1 by C {inner_f1})")
     head, idf = _fit(items, args.c)
     probs = _probabilities(head, idf, test)
     gold = [bool(i.example.relevant) for i in test]

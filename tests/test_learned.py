@@ -34,7 +34,6 @@ from pipeline.local_model.registry import model_digest
 from pipeline.local_model.training import (
     LEAF_CONFIGS,
     LEVEL_CS,
-    RELEVANCE_CS,
     RERANK_CS,
     Analysed,
     Example,
@@ -46,7 +45,6 @@ from pipeline.local_model.training import (
     best_threshold,
     choose_leaf_config,
     choose_levels,
-    choose_relevance_c,
     choose_relevance_policy,
     choose_reranker,
     f_beta,
@@ -56,7 +54,6 @@ from pipeline.local_model.training import (
     item_levels,
     levels_f1_of,
     one_paper_of_f_beta,
-    relevance_head,
     with_primary,
 )
 from pipeline.stages.screen import apply, low_confidence
@@ -68,7 +65,6 @@ from schemas.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSICS = ROOT / "tests" / "fixtures" / "classics" / "classics.jsonl"
-EXTERN2 = ROOT / "tests" / "fixtures" / "extern" / "extern2-gold.jsonl"
 
 COLOUR_TITLE = "Name Your Colour For the Task: Artificially Discover Colour Naming via Colour Quantisation Transformer"  # noqa: E501
 COLOUR_ABSTRACT = (
@@ -526,53 +522,3 @@ def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(
     assert moved.rule_leaves[0] == item.rule_leaves[1]
     assert sorted(moved.rule_leaves) == sorted(item.rule_leaves)
     assert with_primary(item, item.rule_leaves[0]) is item
-
-
-def test_the_relevance_c_is_chosen_on_inner_folds_as_bench_relevance_cv_scores_it(
-    taxonomy: Taxonomy,
-) -> None:
-    """The relevance head's C: each candidate's inner F1 is bench/relevance_cv.py's shipped
-    policy on the same inner folds; the most regularised within the tolerance wins; the fitted
-    model's relevance head is fitted with that C, and its thresholds are chosen on that C's
-    inner answers (with an unlabelled paper among the training papers, as dev-gold has)."""
-    from bench import relevance_cv
-
-    rows = [json.loads(line) for line in EXTERN2.read_text().splitlines() if line]
-    examples = [Example(r["title"], r["abstract"], r["relevant"], r["primary"],
-                        tuple(r["leaves"])) for r in rows]  # fmt: skip
-    items = analyse(examples, taxonomy)
-    assert 10 < sum(bool(i.example.relevant) for i in items) < len(items) - 10
-    choice = choose_relevance_c(items)
-    assert list(choice.inner_f1) == RELEVANCE_CS
-    assert choice.c == choose_leaf_config(choice.inner_f1)
-    policy = "rules and head, or head sure"
-    gold = [bool(i.example.relevant) for i in items]
-    for candidate in RELEVANCE_CS:
-        probs = relevance_cv._inner_probabilities(items, candidate, 0)
-        veto, sure = relevance_cv._threshold(policy, items, probs)
-        got = relevance_cv._decide(policy, items, probs, veto, sure)
-        assert choice.inner_f1[candidate] == round(f_beta(gold, got), 4)
-        if candidate == choice.c:
-            assert choice.out_of_fold == pytest.approx(probs, abs=1e-12)
-    assert len(set(choice.inner_f1.values())) > 1  # the candidates differ: not vacuous
-
-    unlabelled = [replace(items[0], example=replace(items[0].example, relevant=None)),
-                  *items[1:]]  # fmt: skip
-    choice = choose_relevance_c(unlabelled)
-    assert choice.out_of_fold[0] is None and None not in choice.out_of_fold[1:]
-    model = fit_analysed(unlabelled, taxonomy.leaf_ids)
-    assert model.membership_config["relevance_c"] == choice.c
-    assert model.membership_config["inner_relevance_f1"] == choice.inner_f1[choice.c]
-    # The thresholds come from the inner models, fitted with the chosen C.
-    labelled = unlabelled[1:]
-    probs = [p for p in choice.out_of_fold[1:] if p is not None]
-    assert (model.relevance_threshold, model.relevance_override) == relevance_cv._threshold(
-        policy, labelled, probs
-    )
-    # The shipped head is fitted with the chosen C on the same papers.
-    idf = _idf(unlabelled)
-    head = relevance_head([(i, tfidf(i.words, idf)) for i in labelled], choice.c)
-    assert model.relevance.weights == head["weights"] and model.relevance.bias == head["bias"]
-    assert fit_analysed(unlabelled, taxonomy.leaf_ids, inner=False).membership_config[
-        "relevance_c"
-    ] == 4.0

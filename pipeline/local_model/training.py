@@ -47,7 +47,7 @@ K = TypeVar("K")
 SEED = 0
 FOLDS = 5
 INNER_FOLDS = 3  # thresholds and calibration: out-of-fold predictions on the training folds
-C_RELEVANCE = 4.0  # without an inner cross-validation (fit_analysed(inner=False))
+C_RELEVANCE = 4.0
 C_LEAVES = 4.0  # the primary head; the membership head's C is chosen (LEAF_CONFIGS)
 MIN_DF = 3  # a word in fewer training papers says nothing general
 # Weights smaller than this move a probability by well under a percent: dropped, so that the
@@ -79,10 +79,6 @@ class LeafConfig:
 # training examples picks one (``choose_leaf_config``); the held-out fold never sees the choice.
 LEAF_CONFIGS = [LeafConfig(c, pairs) for pairs in (False, True) for c in (0.25, 0.5, 1.0, 2.0, 4.0)]
 # Candidates for the levels head's C, most regularised first (chosen by inner-CV levels F1).
-# The relevance head's C is chosen the same way, by the inner-CV relevance F1 of the decision
-# policy (choose_relevance_c): C=4 fitted its training papers 0.07 F1 better than it answered
-# held-out ones, C=1 0.03 better, for 0.007 less held out (bench/relevance_cv.py --seeds 2).
-RELEVANCE_CS = [0.25, 0.5, 1.0, 2.0, 4.0]
 LEVEL_CS = [0.25, 0.5, 1.0, 2.0, 4.0]
 # The primary re-ranker's C and margin candidates (bench/primary_cv.py "top3 all pairs": with
 # 4,138 labelled papers it beat the rules' primary held out, 0.803 -> 0.812 primary lenient);
@@ -231,7 +227,6 @@ def _heads(
     leaf_ids: list[str],
     configs: list[LeafConfig],
     level_c: float = LEVEL_CS[-1],
-    relevance_c: float = C_RELEVANCE,
 ) -> list[dict[str, Any]]:
     """The heads fitted on ``items``, one model per membership config (the rest shared)."""
     idf = _idf(items)
@@ -241,7 +236,7 @@ def _heads(
     embedding_digest = static.digest if read and static is not None else ""
     scored = [(item, v) for item, v in zip(items, vectors, strict=True)
               if item.example.relevant is not None]  # fmt: skip
-    relevance = relevance_head(scored, relevance_c)
+    relevance = relevance_head(scored)
     in_scope = [(item, v) for item, v in scored if item.example.relevant]
     rows: list[dict[str, float]] = []
     member: list[int] = []
@@ -282,12 +277,7 @@ def _heads(
                 "leaf_threshold": 0.5,
                 "level_threshold": 0.5,
                 "calibration": [1.0, 0.0],
-                "membership_config": {
-                    "c": config.c,
-                    "pairs": config.pairs,
-                    "level_c": level_c,
-                    "relevance_c": relevance_c,
-                },
+                "membership_config": {"c": config.c, "pairs": config.pairs, "level_c": level_c},
                 **({"embedding": embedding_digest} if embedding_digest else {}),
             }
         )
@@ -454,66 +444,6 @@ def _choose(
         platt.fit([[r] for r in raws], right)
         calibration = (round(float(platt.coef_[0][0]), 4), round(float(platt.intercept_[0]), 4))
     return (relevance_threshold, override), calibration
-
-
-def relevance_answers(
-    items: list[Analysed], probabilities: list[float], threshold: float, override: float
-) -> list[bool]:
-    """decide()'s relevance for each item, given the relevance head's probabilities."""
-    return [
-        head_relevant(bool(i.signal.relevant), p, threshold, override, i.signal.title_only)
-        for i, p in zip(items, probabilities, strict=True)
-    ]
-
-
-@dataclass(frozen=True)
-class RelevanceChoice:
-    """The relevance head's C chosen by inner cross-validation: the C, every candidate's inner
-    F1, and the chosen C's out-of-fold probabilities (None for an item without a relevance
-    label), which are the ones fit_analysed's inner models give the same items."""
-
-    c: float
-    inner_f1: dict[float, float]
-    out_of_fold: list[float | None]
-
-
-def choose_relevance_c(
-    items: list[Analysed], cs: list[float] | None = None, seed: int = SEED
-) -> RelevanceChoice:
-    """The relevance head's C: the most regularised of ``cs`` (RELEVANCE_CS) within
-    LEAF_TOLERANCE of the best relevance F1 of an inner cross-validation over ``items``, each C
-    scored with the policy thresholds (choose_relevance_policy) chosen on its own out-of-fold
-    probabilities. The inner folds, vocabulary and fits are fit_analysed's own (folds over every
-    item, IDF over every training item, the head over the labelled ones: _heads), so the
-    thresholds later chosen on the inner models' answers are this C's."""
-    cs = list(cs or RELEVANCE_CS)
-    probabilities: dict[float, list[float | None]] = {c: [None] * len(items) for c in cs}
-    for test in folds(items, INNER_FOLDS, seed):
-        held = set(test)
-        train = [item for i, item in enumerate(items) if i not in held]
-        idf = _idf(train)
-        pairs = [(item, tfidf(item.words, idf)) for item in train
-                 if item.example.relevant is not None]  # fmt: skip
-        tested = [(i, relevance_features(tfidf(items[i].words, idf), items[i].signal,
-                                         items[i].scores, items[i].embedding))
-                  for i in test if items[i].example.relevant is not None]  # fmt: skip
-        for c in cs:
-            data = relevance_head(pairs, c)
-            head = Head(weights=data["weights"], bias=data["bias"])
-            for i, features in tested:
-                probabilities[c][i] = head.probability(features)
-    scored = [i for i, item in enumerate(items) if item.example.relevant is not None]
-    gold = [bool(items[i].example.relevant) for i in scored]
-    f1: dict[float, float] = {}
-    for c in cs:
-        probs = [p for p in (probabilities[c][i] for i in scored) if p is not None]
-
-        def answers(t: float, o: float, probs: list[float] = probs) -> list[bool]:
-            return relevance_answers([items[i] for i in scored], probs, t, o)
-
-        f1[c] = round(f_beta(gold, answers(*choose_relevance_policy(gold, answers))), 4)
-    chosen = choose_leaf_config(f1)
-    return RelevanceChoice(chosen, f1, probabilities[chosen])
 
 
 def choose_leaf_config(f1: dict[K, float], tolerance: float = LEAF_TOLERANCE) -> K:
@@ -717,16 +647,13 @@ def fit_analysed(
     """Fit heads on ``items``; regularisation, thresholds and calibration from an inner
     cross-validation over ``items`` only.
 
-    The relevance head's C is chosen by inner relevance F1 (choose_relevance_c); the levels
-    head's C and threshold by inner levels F1; then the membership head's config and the
-    secondary-leaf threshold by inner leaves F1 (with those levels).
+    The levels head's C and threshold are chosen by inner levels F1; then the membership
+    head's config and the secondary-leaf threshold by inner leaves F1 (with those levels).
     """
     configs = list(configs or LEAF_CONFIGS)
     level_cs = list(level_cs or LEVEL_CS)
     if not inner or len(items) < 2 * INNER_FOLDS:
         return from_json(_heads(items, leaf_ids, configs[-1:], level_cs[-1])[0])
-    relevance = choose_relevance_c(items)
-    relevance_c = relevance.c
     predictions: dict[LeafConfig, list[Prediction | None]] = {
         config: [None] * len(items) for config in configs
     }
@@ -736,8 +663,7 @@ def fit_analysed(
     for test in folds(items, INNER_FOLDS):
         held = set(test)
         train = [item for i, item in enumerate(items) if i not in held]
-        fitted = _heads(train, leaf_ids, configs, relevance_c=relevance_c)
-        for config, data in zip(configs, fitted, strict=True):
+        for config, data in zip(configs, _heads(train, leaf_ids, configs), strict=True):
             model = from_json(data)
             for i in test:
                 predictions[config][i] = predict(model, items[i])
@@ -756,7 +682,7 @@ def fit_analysed(
 
     leaf_f1 = {config: leaf_threshold(with_levels(done[config])) for config in configs}
     chosen = choose_leaf_config({config: f1 for config, (_, f1) in leaf_f1.items()})
-    data = _heads(items, leaf_ids, [chosen], levels.c, relevance_c)[0]
+    data = _heads(items, leaf_ids, [chosen], levels.c)[0]
     levels_head = Head(data["heads"]["levels"]["weights"], data["heads"]["levels"]["bias"])
     rerank = choose_reranker(items, data["idf"], levels_head, levels.threshold)
     if rerank.margin != math.inf:
@@ -778,7 +704,6 @@ def fit_analysed(
     data["leaf_threshold"], data["level_threshold"] = leaf_f1[chosen][0], levels.threshold
     data["calibration"] = list(calibration)
     data["membership_config"]["inner_levels_f1"] = round(levels.inner_f1, 4)
-    data["membership_config"]["inner_relevance_f1"] = relevance.inner_f1[relevance_c]
     data["membership_config"]["inner_leaves_f1"] = round(leaf_f1[chosen][1], 4)
     return from_json(data)
 
@@ -791,17 +716,14 @@ def fit(examples: list[Example], taxonomy: Taxonomy) -> LearnedModel:
 __all__ = [
     "LEAF_CONFIGS",
     "LEVEL_CS",
-    "RELEVANCE_CS",
     "Analysed",
     "Example",
     "LeafConfig",
     "LevelExtra",
     "LevelFeatures",
     "LevelsChoice",
-    "RelevanceChoice",
     "analyse",
     "choose_leaf_config",
-    "choose_relevance_c",
     "choose_relevance_policy",
     "choose_relevance_threshold",
     "choose_levels",
