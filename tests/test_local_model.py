@@ -426,6 +426,10 @@ STOP40_LATER_JUDGE_FLOORS = {"relevance_f1": 0.82, "primary_lenient": 0.57, "lev
 # lenient 0.784, levels F1 0.922). The floors are the scores less a margin.
 STOP41_JUDGES = _extern_gold(91, 92, 93, 94, 95, 96)
 STOP41_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.75, "levels_f1": 0.89}
+# The same for 122 papers of the listings of 2025-10-08..10-17 (extern97..100), labelled at the
+# end of stop 41 and scored once with the same weights (0.844, 0.797, 0.896).
+STOP41_LATER_JUDGES = _extern_gold(97, 98, 99, 100)
+STOP41_LATER_JUDGE_FLOORS = {"relevance_f1": 0.81, "primary_lenient": 0.76, "levels_f1": 0.86}
 
 
 @pytest.mark.parametrize(
@@ -447,12 +451,14 @@ STOP41_JUDGE_FLOORS = {"relevance_f1": 0.84, "primary_lenient": 0.75, "levels_f1
         (STOP40_JUDGES, 110, STOP40_JUDGE_FLOORS),
         (STOP40_LATER_JUDGES, 88, STOP40_LATER_JUDGE_FLOORS),
         (STOP41_JUDGES, 149, STOP41_JUDGE_FLOORS),
+        (STOP41_LATER_JUDGES, 122, STOP41_LATER_JUDGE_FLOORS),
     ],
     ids=[
         "stop 32 judges", "stop 33 judges", "stop 34 judges", "stop 35 judges", "stop 38 judges",
         "stop 38 second judges", "stop 38 third judges", "stop 38 last judges",
         "stop 39 judges", "stop 39 later judges", "stop 39 last judges", "stop 39 final judges",
         "stop 39 fresh judges", "stop 40 judges", "stop 40 later judges", "stop 41 judges",
+        "stop 41 later judges",
     ],
 )
 def test_arxiv_judges_stay_above_their_floors(
