@@ -75,7 +75,7 @@ from pipeline.local_model.training import (  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 POLICIES = ["rules", "head", "rules and head", "rules and head, or head sure"]
-SHIPPED = "rules and head, or head sure"
+SHIPPED = POLICIES[-1]
 RELEVANCE_CS = [0.25, 0.5, 1.0, 2.0, 4.0]  # most regularised first
 
 
@@ -135,17 +135,20 @@ def _inner_probabilities(train: list[Analysed], c: float, seed: int) -> list[flo
 
 def choose_relevance_c(
     items: list[Analysed], seed: int = 0
-) -> tuple[float, dict[float, float]]:
+) -> tuple[float, dict[float, float], list[float]]:
     """The most regularised C of RELEVANCE_CS within LEAF_TOLERANCE of the best F1 of the
     shipped policy on an inner cross-validation of ``items`` (thresholds chosen on each C's
-    out-of-fold probabilities); returns the C and every candidate's inner F1."""
+    out-of-fold probabilities); returns the C, every candidate's inner F1 and the chosen C's
+    out-of-fold probabilities (what the thresholds are then chosen on)."""
     gold = [bool(i.example.relevant) for i in items]
     f1: dict[float, float] = {}
+    inner: dict[float, list[float]] = {}
     for c in RELEVANCE_CS:
-        probs = _inner_probabilities(items, c, seed)
-        veto, sure = _threshold(SHIPPED, items, probs)
-        f1[c] = round(_f1(gold, _decide(SHIPPED, items, probs, veto, sure)), 4)
-    return choose_leaf_config(f1), f1
+        inner[c] = _inner_probabilities(items, c, seed)
+        veto, sure = _threshold(SHIPPED, items, inner[c])
+        f1[c] = round(_f1(gold, _decide(SHIPPED, items, inner[c], veto, sure)), 4)
+    chosen = choose_leaf_config(f1)
+    return chosen, f1, inner[chosen]
 
 
 def _threshold(policy: str, train: list[Analysed], probs: list[float]) -> tuple[float, float]:
@@ -172,13 +175,14 @@ def held_out(
         held = set(test)
         train = [x for i, x in enumerate(items) if i not in held]
         if choose:
-            c, inner_f1 = choose_relevance_c(train, seed)
+            c, inner_f1, inner = choose_relevance_c(train, seed)
             print(f"  fold C {c} (inner F1 by C {inner_f1})")
+        else:
+            inner = _inner_probabilities(train, c, seed)
         head, idf = _fit(train, c)
         tested = [items[i] for i in test]
         probs = _probabilities(head, idf, tested)
         own = _probabilities(head, idf, train)
-        inner = _inner_probabilities(train, c, seed)
         for policy in POLICIES:
             t, sure = _threshold(policy, train, inner)
             if sure < NEVER:
@@ -240,13 +244,14 @@ def main() -> None:
         print(f"  {policy:26} fitted {fit:.3f}  held out {held:.3f}  gap {fit - held:.3f}")
     test = analyse(_examples(args.test), taxonomy)
     if args.choose_c:
-        args.c, inner_f1 = choose_relevance_c(items)
+        args.c, inner_f1, inner = choose_relevance_c(items)
         print(f"C {args.c} chosen on all (inner F1 by C {inner_f1})")
+    else:
+        inner = _inner_probabilities(items, args.c, 0)
     head, idf = _fit(items, args.c)
     probs = _probabilities(head, idf, test)
     gold = [bool(i.example.relevant) for i in test]
     print(f"test {args.test.name} ({len(test)} papers, {sum(gold)} in scope), fitted on all:")
-    inner = _inner_probabilities(items, args.c, 0)
     for policy in POLICIES:
         t, sure = _threshold(policy, items, inner)
         got = _decide(policy, test, probs, t, sure)
