@@ -13,11 +13,16 @@ import pytest
 from pipeline.local_model import LocalModel
 from pipeline.local_model.learned import (
     NEVER,
+    RERANK_CLASSES,
+    RERANK_PAIRS,
     WEIGHTS_PATH,
     Head,
     LearnedModel,
     Prediction,
+    best_other_class,
     choose_leaves,
+    class_features,
+    class_logits,
     contribution_weights,
     from_json,
     head_relevant,
@@ -32,6 +37,7 @@ from pipeline.local_model.learned import (
 )
 from pipeline.local_model.registry import model_digest
 from pipeline.local_model.training import (
+    CLASS_CS,
     LEAF_CONFIGS,
     LEVEL_CS,
     RERANK_CS,
@@ -40,6 +46,7 @@ from pipeline.local_model.training import (
     LeafConfig,
     LevelFeatures,
     _Candidates,
+    _Classes,
     _idf,
     analyse,
     best_threshold,
@@ -522,3 +529,88 @@ def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(
     assert moved.rule_leaves[0] == item.rule_leaves[1]
     assert sorted(moved.rule_leaves) == sorted(item.rule_leaves)
     assert with_primary(item, item.rule_leaves[0]) is item
+
+
+# --- the multinomial re-ranker (kind "classes") -------------------------------------------------
+
+
+def test_class_logits_read_per_leaf_weights_and_skip_leaves_never_fitted() -> None:
+    head = Head({"a|bias": 0.5, "a|w:x": 2.0, "b|bias": 1.0, "b|cue:b": 1.0}, 0.0)
+    row = {"w:x": 1.0, "cue:b": 0.25, "bias": 1.0}
+    logits = class_logits(head, row, ["a", "b", "c"])
+    assert logits == {"a": pytest.approx(2.5), "b": pytest.approx(1.25)}  # "c": no weights
+    assert best_other_class(logits, "b") == ("a", pytest.approx(1.25))
+    assert best_other_class(logits, "a") == ("b", pytest.approx(-1.25))
+    assert best_other_class(logits, "c") == ("c", -math.inf)  # an unfitted primary stays
+    assert best_other_class({"a": 1.0}, "a") == ("a", -math.inf)
+
+
+def test_class_features_hold_words_embedding_cues_and_the_rules_primary(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    items = analyse(classics, taxonomy)
+    item = items[0]
+    words = tfidf(item.words, _idf(items))
+    row = class_features(words, item.scores, item.rule_leaves, [0.5, -0.25])
+    assert row["bias"] == 1.0 and row[f"rule:{item.rule_leaves[0]}"] == 1.0
+    assert sum(k.startswith("rule:") for k in row) == 1
+    assert {k for k in row if k.startswith("cue:")} == {f"cue:{leaf}" for leaf in item.scores}
+    assert row["e:0"] == 2.0 and row["e:1"] == -1.0  # times CLASS_EMBEDDING_SCALE (4)
+    assert not any(k.startswith("w:") and " " in k for k in row)  # single words only
+    assert any(k.startswith("w:") for k in row)
+
+
+def test_the_multinomial_reranker_is_fitted_chosen_and_kept_in_the_json(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    items = analyse(classics, taxonomy)
+    idf = _idf(items)
+    classes = _Classes(items, idf, taxonomy.leaf_ids)
+    head = classes.fit(list(range(len(items))), 1.0)
+    gold = {i.example.primary for i in items if i.example.relevant and i.example.primary}
+    assert {k.split("|", 1)[0] for k in head.weights if k.endswith("|bias")} == gold
+    # Fitted on every in-scope paper, it answers the training papers' primaries mostly right.
+    right = total = 0
+    for i, item in enumerate(items):
+        if item.example.relevant and item.example.primary:
+            logits = class_logits(head, classes.rows[i], taxonomy.leaf_ids)
+            right += max(logits, key=logits.__getitem__) == item.example.primary
+            total += 1
+    assert right / total > 0.9
+    levels_head, _, threshold = fit_levels_head(items)
+    choice = choose_reranker(items, idf, levels_head, threshold, taxonomy.leaf_ids,
+                             kinds=(RERANK_CLASSES,))  # fmt: skip
+    assert choice.kind == RERANK_CLASSES and choice.c in CLASS_CS
+    assert len(choice.out_of_fold) == len(items)
+    # A model carrying it moves the primary to the head's favourite past the margin, and the
+    # JSON form keeps the kind.
+    base = fit_analysed(items, taxonomy.leaf_ids, inner=False)
+    e = next(x for x in classics if x.relevant)
+    rules = LocalModel(taxonomy, rules_only=True).analyse(e.title, e.abstract)
+    favour = next(leaf for leaf in taxonomy.leaf_ids if leaf != rules.choice.primary)
+    push = Head({f"{leaf}|bias": 0.0 for leaf in taxonomy.leaf_ids} | {f"{favour}|bias": 5.0}, 0.0)
+    moved = replace(base, reranker=push, rerank_margin=4.0, rerank_kind=RERANK_CLASSES)
+    kept = replace(moved, rerank_margin=5.0)
+    assert LocalModel(taxonomy, learned=moved).classify(e.title, e.abstract)["primary"] == favour
+    assert LocalModel(taxonomy, learned=kept).classify(e.title, e.abstract)["primary"] == (
+        rules.choice.primary
+    )
+    data = json.loads(json.dumps(moved.to_json()))
+    assert data["rerank_kind"] == RERANK_CLASSES
+    assert from_json(data).rerank_kind == RERANK_CLASSES
+    assert "rerank_kind" not in replace(moved, rerank_kind=RERANK_PAIRS).to_json()
+    with pytest.raises(ValueError, match="make train-local"):
+        from_json({**data, "rerank_kind": "trees"})
+
+
+def test_a_multinomial_reranker_without_two_primaries_never_moves(
+    taxonomy: Taxonomy, classics: list[Example]
+) -> None:
+    items = analyse(classics, taxonomy)
+    one = [replace(i, example=replace(i.example, primary=taxonomy.leaf_ids[0],
+                                      leaves=(taxonomy.leaf_ids[0],)))
+           for i in items]  # fmt: skip
+    classes = _Classes(one, _idf(one), taxonomy.leaf_ids)
+    head = classes.fit(list(range(len(one))), 1.0)
+    assert head.weights == {}
+    assert all(classes.best_other(head, i) == ("", -math.inf) for i in range(len(one)))

@@ -17,7 +17,11 @@ Four heads, each a logistic model:
 - primary re-ranker (optional): a pairwise model over the rules' top candidates for the primary
   leaf (the rules' primary and the next leaves by cue score), on cue features and the paper's
   words and embedding, one copy per candidate's level; it moves the primary to another
-  candidate only when that one beats the rules' by a margin (chosen by inner cross-validation).
+  candidate only when that one beats the rules' by a margin (chosen by inner cross-validation);
+  or, its other kind (``RERANK_CLASSES``), a multinomial model over every leaf on the paper's
+  words, embedding and cue scores, read the same way: the best other leaf's logit minus the
+  rules' primary's must exceed the margin. Training chooses the kind by the same inner
+  cross-validation.
 A final one-dimensional logistic map turns the raw probability of the whole answer into a
 confidence calibrated on held-out folds.
 """
@@ -51,6 +55,11 @@ FORMAT = 2
 NEVER = 1.01
 MAX_LEAVES = 4
 RERANK_CANDIDATES = 3  # the rules' primary and the next two leaves by cue score
+# The two kinds of primary re-ranker: pairwise over the rules' top candidates, or one multinomial
+# model over every leaf (class_features; its embedding at CLASS_EMBEDDING_SCALE).
+RERANK_PAIRS = "pairs"
+RERANK_CLASSES = "classes"
+CLASS_EMBEDDING_SCALE = 4.0
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
 _STOP_TEXT = """a an and or of the to in on for with by from as at into via its their it is are
@@ -166,6 +175,53 @@ def rerank_features(
     if embedding is not None:
         row.update({f"{level}|e:{i}": EMBEDDING_SCALE * float(x) for i, x in enumerate(embedding)})
     return row
+
+
+def class_features(
+    words: dict[str, float],
+    scores: dict[str, LeafScore],
+    rule_leaves: list[str],
+    embedding: Iterable[float] | None,
+) -> dict[str, float]:
+    """The paper's row of the multinomial re-ranker (kind RERANK_CLASSES): its words (single
+    words of the TF-IDF vector), its embedding, each leaf's cue and title-cue score and which leaf
+    the rules made primary. The model keeps one weight per (leaf, feature): ``class_logits``."""
+    row = {f"w:{t}": v for t, v in words.items() if " " not in t}
+    if embedding is not None:
+        row.update(
+            {f"e:{i}": round(CLASS_EMBEDDING_SCALE * float(x), 6) for i, x in enumerate(embedding)}
+        )
+    for leaf, s in scores.items():
+        row[f"cue:{leaf}"] = math.log1p(s.score)
+        row[f"title:{leaf}"] = math.log1p(s.title_score)
+    if rule_leaves:
+        row[f"rule:{rule_leaves[0]}"] = 1.0
+    row["bias"] = 1.0
+    return row
+
+
+def class_logits(head: Head, row: dict[str, float], leaves: Iterable[str]) -> dict[str, float]:
+    """Each leaf's logit under the multinomial re-ranker: the weights ``<leaf>|<feature>``.
+    A leaf the model was not fitted on (no ``<leaf>|bias``) has no logit: it is never chosen."""
+    weights = head.weights
+    return {
+        leaf: sum(weights.get(f"{leaf}|{name}", 0.0) * value for name, value in row.items())
+        for leaf in leaves
+        if f"{leaf}|bias" in weights
+    }
+
+
+def best_other_class(logits: dict[str, float], rule_primary: str) -> tuple[str, float]:
+    """The leaf with the highest logit other than the rules' primary and its logit minus the
+    rules' primary's (ties: the leaf first in ``logits``' order); -inf when there is none."""
+    base = logits.get(rule_primary)
+    best: tuple[str, float] = (rule_primary, -math.inf)
+    if base is None:
+        return best
+    for leaf, logit in logits.items():
+        if leaf != rule_primary and logit - base > best[1]:
+            best = (leaf, logit - base)
+    return best
 
 
 def row_difference(row: dict[str, float], base: dict[str, float]) -> dict[str, float]:
@@ -327,6 +383,7 @@ class LearnedModel:
     # another candidate must beat the rules' primary (math.inf: never).
     reranker: Head | None = None
     rerank_margin: float = math.inf
+    rerank_kind: str = RERANK_PAIRS
 
     @property
     def uses_embedding(self) -> bool:
@@ -346,6 +403,12 @@ class LearnedModel:
         """The rules' primary, or the candidate the re-ranker prefers by more than the margin."""
         if self.reranker is None or not rule_leaves or self.rerank_margin == math.inf:
             return rule_leaves[0] if rule_leaves else ""
+        if self.rerank_kind == RERANK_CLASSES:
+            row = class_features(words, scores, rule_leaves, embedding)
+            leaf, gain = best_other_class(
+                class_logits(self.reranker, row, scores), rule_leaves[0]
+            )
+            return leaf if gain > self.rerank_margin else rule_leaves[0]
         contribution = contribution_weights(doc, scores)
         candidates = primary_candidates(scores, rule_leaves)
         rows = [
@@ -385,7 +448,8 @@ class LearnedModel:
         if self.reranker is None or self.rerank_margin == math.inf:
             return {}
         head = {"bias": self.reranker.bias, "weights": self.reranker.weights}
-        return {"primary_rerank": head, "rerank_margin": self.rerank_margin}
+        kind = {} if self.rerank_kind == RERANK_PAIRS else {"rerank_kind": self.rerank_kind}
+        return {"primary_rerank": head, "rerank_margin": self.rerank_margin, **kind}
 
     def covers(self, leaf_ids: list[str]) -> bool:
         """Were these weights trained on exactly these leaves?"""
@@ -447,7 +511,17 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
         relevance_override=float(data.get("relevance_override", NEVER)),
         reranker=_head(data["primary_rerank"]) if "primary_rerank" in data else None,
         rerank_margin=float(data.get("rerank_margin", math.inf)),
+        rerank_kind=_rerank_kind(data.get("rerank_kind", RERANK_PAIRS)),
     )
+
+
+def _rerank_kind(kind: object) -> str:
+    if kind not in (RERANK_PAIRS, RERANK_CLASSES):
+        raise ValueError(
+            f"learned weights have a primary re-ranker of kind {kind!r}, this code reads "
+            f"{RERANK_PAIRS!r} and {RERANK_CLASSES!r}: retrain them with `make train-local`"
+        )
+    return str(kind)
 
 
 def _head(data: dict[str, Any]) -> Head:
@@ -476,7 +550,7 @@ def check_embedding(model: LearnedModel, embedding: StaticEmbedding | None) -> N
     """Refuse weights whose relevance head or primary re-ranker reads an embedding that is
     absent or smaller than the one it was fitted on (its answers would change without a word)."""
     used = [int(name[2:]) for name in model.relevance.weights if name.startswith("e:")]
-    if model.reranker is not None:  # the re-ranker's copies per level: "<level>|e:<i>"
+    if model.reranker is not None:  # "<level>|e:<i>" (pairs) or "<leaf>|e:<i>" (classes)
         used += [int(name.rsplit("|e:", 1)[1]) for name in model.reranker.weights if "|e:" in name]
     if not used:
         return

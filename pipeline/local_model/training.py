@@ -21,11 +21,16 @@ from pipeline.local_model.embedding import embed
 from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.learned import (
     NEVER,
+    RERANK_CLASSES,
+    RERANK_PAIRS,
     Head,
     LearnedModel,
     Prediction,
     best_other,
+    best_other_class,
     choose_leaves,
+    class_features,
+    class_logits,
     contribution_weights,
     from_json,
     head_relevant,
@@ -84,6 +89,8 @@ LEVEL_CS = [0.25, 0.5, 1.0, 2.0, 4.0]
 # 4,138 labelled papers it beat the rules' primary held out, 0.803 -> 0.812 primary lenient);
 # math.inf: never switch, which wins ties.
 RERANK_CS = [0.03, 0.1, 0.3, 1.0]
+# The multinomial re-ranker's C candidates (kind RERANK_CLASSES, most regularised first).
+CLASS_CS = [0.25, 0.5, 1.0]
 RERANK_MARGINS = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, math.inf]
 # A candidate within this much inner-CV F1 of the best counts as tied, and the most
 # regularised of the tied ones wins: differences this small are noise on a few hundred papers.
@@ -527,7 +534,7 @@ def fit_levels_head(
 
 @dataclass(frozen=True)
 class RerankChoice:
-    """The primary re-ranker fitted on all items, its C and margin chosen by inner
+    """The primary re-ranker fitted on all items, its kind, C and margin chosen by inner
     cross-validation (primary lenient + levels F1), and each item's out-of-fold primary."""
 
     head: Head
@@ -535,10 +542,14 @@ class RerankChoice:
     margin: float
     inner: float
     out_of_fold: list[str]
+    kind: str = RERANK_PAIRS
 
 
 class _Candidates:
-    """Each item's candidate rows for the re-ranker, words weighted by one IDF."""
+    """Each item's candidate rows for the pairwise re-ranker, words weighted by one IDF."""
+
+    kind = RERANK_PAIRS
+    cs = RERANK_CS
 
     def __init__(self, items: list[Analysed], idf: dict[str, float]) -> None:
         from pipeline.local_model.text import make_document
@@ -583,6 +594,59 @@ class _Candidates:
         return best_other(head, rows) if rows else ("", -math.inf)
 
 
+class _Classes:
+    """Each item's row for the multinomial re-ranker (learned.class_features), words weighted
+    by one IDF; fitted on every in-scope item with a gold primary among ``leaf_ids``."""
+
+    kind = RERANK_CLASSES
+    cs = CLASS_CS
+
+    def __init__(self, items: list[Analysed], idf: dict[str, float], leaf_ids: list[str]) -> None:
+        self.items = items
+        self.leaf_ids = leaf_ids
+        self.rows = [
+            class_features(tfidf(item.words, idf), item.scores, item.rule_leaves, item.embedding)
+            if item.rule_leaves
+            else {}
+            for item in items
+        ]
+
+    def fit(self, chosen: list[int], c: float) -> Head:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        known = set(self.leaf_ids)
+        use = [i for i in chosen
+               if self.items[i].example.relevant and self.items[i].example.primary in known
+               and self.rows[i]]  # fmt: skip
+        labels = [str(self.items[i].example.primary) for i in use]
+        if len(set(labels)) < 2:  # nothing to tell apart: a head that never moves the primary
+            return Head({}, 0.0)
+        vectorizer = DictVectorizer(sort=True)
+        x = vectorizer.fit_transform([self.rows[i] for i in use])
+        model = LogisticRegression(C=c, max_iter=3000, solver="lbfgs")
+        model.fit(x, labels)
+        names = list(vectorizer.get_feature_names_out())
+        at = names.index("bias")
+        coefs, biases = model.coef_, model.intercept_
+        if len(model.classes_) == 2:  # sklearn keeps one row for two classes: logit of the second
+            coefs, biases = [-0.5 * coefs[0], 0.5 * coefs[0]], [-0.5 * biases[0], 0.5 * biases[0]]
+        weights: dict[str, float] = {}
+        for leaf, coef, bias in zip(model.classes_, coefs, biases, strict=True):
+            for name, w in zip(names, coef, strict=True):
+                if name != "bias" and abs(w) >= MIN_WEIGHT:
+                    weights[f"{leaf}|{name}"] = round(float(w), 3)
+            weights[f"{leaf}|bias"] = round(float(bias) + float(coef[at]), 4)
+        return Head(dict(sorted(weights.items())), 0.0)
+
+    def best_other(self, head: Head, i: int) -> tuple[str, float]:
+        item = self.items[i]
+        if not self.rows[i] or not head.weights:
+            return "", -math.inf
+        logits = class_logits(head, self.rows[i], self.leaf_ids)
+        return best_other_class(logits, item.rule_leaves[0])
+
+
 def with_primary(item: Analysed, primary: str) -> Analysed:
     """The item with ``primary`` first among its rule leaves."""
     if not primary or primary == item.rule_leaves[0]:
@@ -591,33 +655,46 @@ def with_primary(item: Analysed, primary: str) -> Analysed:
 
 
 def choose_reranker(
-    items: list[Analysed], idf: dict[str, float], levels_head: Head, level_threshold: float
+    items: list[Analysed],
+    idf: dict[str, float],
+    levels_head: Head,
+    level_threshold: float,
+    leaf_ids: list[str] | None = None,
+    kinds: tuple[str, ...] = (RERANK_PAIRS, RERANK_CLASSES),
 ) -> RerankChoice:
-    """The primary re-ranker's C and margin by an inner cross-validation over ``items``: the
-    out-of-fold choice of every item scored by primary lenient + levels F1 (levels from
+    """The primary re-ranker's kind, C and margin by an inner cross-validation over ``items``:
+    the out-of-fold choice of every item scored by primary lenient + levels F1 (levels from
     ``levels_head``, fitted on ``items``, at ``level_threshold``); then the re-ranker fitted on
-    all of ``items`` at that C."""
-    candidates = _Candidates(items, idf)
+    all of ``items`` with that kind and C. The kinds are tried in ``kinds``' order, and a later
+    one wins only by scoring higher (RERANK_CLASSES needs ``leaf_ids``)."""
+    makers: dict[str, _Candidates | _Classes] = {}
+    for kind in kinds:
+        if kind == RERANK_PAIRS:
+            makers[kind] = _Candidates(items, idf)
+        elif kind == RERANK_CLASSES and leaf_ids:
+            makers[kind] = _Classes(items, idf, leaf_ids)
     everyone = list(range(len(items)))
-    others: dict[float, list[tuple[str, float]]] = {c: [("", -math.inf)] * len(items)
-                                                    for c in RERANK_CS}  # fmt: skip
+    options = [(kind, c) for kind, maker in makers.items() for c in maker.cs]
+    others: dict[tuple[str, float], list[tuple[str, float]]] = {
+        option: [("", -math.inf)] * len(items) for option in options
+    }
     for test in folds(items, INNER_FOLDS):
         held = set(test)
         train = [i for i in everyone if i not in held]
-        for c in RERANK_CS:
-            head = candidates.fit(train, c)
+        for kind, c in options:
+            head = makers[kind].fit(train, c)
             for i in test:
-                others[c][i] = candidates.best_other(head, i)
+                others[(kind, c)][i] = makers[kind].best_other(head, i)
 
-    def primaries(c: float, margin: float) -> list[str]:
+    def primaries(option: tuple[str, float], margin: float) -> list[str]:
         return [leaf if gain > margin else (item.rule_leaves[0] if item.rule_leaves else "")
-                for item, (leaf, gain) in zip(items, others[c], strict=True)]  # fmt: skip
+                for item, (leaf, gain) in zip(items, others[option], strict=True)]  # fmt: skip
 
-    best = (-1.0, RERANK_CS[0], math.inf)
-    for c in RERANK_CS:
+    best = (-1.0, options[0], math.inf)
+    for option in options:
         for margin in reversed(RERANK_MARGINS):  # never switching first: ties keep the rules
             right = tp = pred = gold = in_scope = 0
-            for item, primary in zip(items, primaries(c, margin), strict=True):
+            for item, primary in zip(items, primaries(option, margin), strict=True):
                 if not item.example.relevant:
                     continue
                 in_scope += 1
@@ -631,10 +708,10 @@ def choose_reranker(
                 tp, pred = tp + len(got & want), pred + len(got)
             value = right / max(in_scope, 1) + _f1(tp, pred, gold)
             if value > best[0] + 1e-9:
-                best = (value, c, margin)
-    value, c, margin = best
-    head = candidates.fit(everyone, c)
-    return RerankChoice(head, c, margin, round(value, 4), primaries(c, margin))
+                best = (value, option, margin)
+    value, (kind, c), margin = best
+    head = makers[kind].fit(everyone, c)
+    return RerankChoice(head, c, margin, round(value, 4), primaries((kind, c), margin), kind)
 
 
 def fit_analysed(
@@ -684,10 +761,13 @@ def fit_analysed(
     chosen = choose_leaf_config({config: f1 for config, (_, f1) in leaf_f1.items()})
     data = _heads(items, leaf_ids, [chosen], levels.c)[0]
     levels_head = Head(data["heads"]["levels"]["weights"], data["heads"]["levels"]["bias"])
-    rerank = choose_reranker(items, data["idf"], levels_head, levels.threshold)
+    rerank = choose_reranker(items, data["idf"], levels_head, levels.threshold, leaf_ids)
     if rerank.margin != math.inf:
         data["primary_rerank"] = {"bias": rerank.head.bias, "weights": rerank.head.weights}
         data["rerank_margin"] = rerank.margin
+        if rerank.kind != RERANK_PAIRS:
+            data["rerank_kind"] = rerank.kind
+    data["membership_config"]["rerank_kind"] = rerank.kind
     data["membership_config"]["rerank_c"] = rerank.c
     data["membership_config"]["inner_rerank"] = rerank.inner
     # Calibrate on the answers decide() gives: an item whose out-of-fold primary is not the
