@@ -507,7 +507,10 @@ def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(
     items = analyse(classics, taxonomy)
     model = fit_analysed(items, taxonomy.leaf_ids)
     config = model.membership_config
-    assert config["rerank_c"] in RERANK_CS and config["inner_rerank"] > 0
+    cs = RERANK_CS if config["rerank_kind"] == RERANK_PAIRS else CLASS_CS
+    assert config["rerank_kind"] in (RERANK_PAIRS, RERANK_CLASSES)
+    assert config["rerank_c"] in cs and config["inner_rerank"] > 0
+    assert model.rerank_kind == config["rerank_kind"] or model.reranker is None
     assert (model.reranker is None) == (model.rerank_margin == math.inf)
     # Where the rules' primary is always the gold one, every margin ties and the rules stay.
     agreed = [
@@ -518,6 +521,7 @@ def test_the_reranker_is_chosen_on_inner_folds_and_never_switching_wins_ties(
     same = fit_analysed(agreed, taxonomy.leaf_ids)
     assert same.reranker is None and same.rerank_margin == math.inf
     assert same.membership_config["rerank_c"] == RERANK_CS[0]
+    assert same.membership_config["rerank_kind"] == RERANK_PAIRS  # the first kind wins ties
     rows = _Candidates(items, _idf(items))
     head = rows.fit(list(range(len(items))), 1.0)
     pairs = sum(len(r) - 1 for r, i in zip(rows.rows, items, strict=True)

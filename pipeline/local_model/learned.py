@@ -618,8 +618,9 @@ def decide(
     out, never on the title alone. Cross-validation with the arXiv-listing sets of
     tests/fixtures/extern (papers from outside efficiency searches) found the veto better than
     the rules alone and than the head alone, and the override better still on never-trained
-    listings (bench/relevance_cv.py). The primary is the re-ranker's choice among the rules'
-    candidates when the weights have one (``prediction.leader``), else the rules'; the primary
+    listings (bench/relevance_cv.py). The primary is the re-ranker's choice (among the rules'
+    top candidates, or among every leaf for the multinomial kind) when the weights have one
+    (``prediction.leader``), else the rules'; the primary
     head alone was no better than the rules on held-out papers. The other levels come from the
     levels head, the secondary leaves from the membership head, and the confidence from the heads'
     probabilities of that answer.
