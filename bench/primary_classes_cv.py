@@ -52,8 +52,10 @@ def main() -> None:
     items = analyse([e for examples in sets.values() for e in examples], taxonomy)
     print(f"{len(items)} labelled papers; 5 folds, fold seed {args.seed}; margin {args.margin}",
           flush=True)  # fmt: skip
-    splits = [(test, [i for i in range(len(items)) if i not in set(test)])
-              for test in folds(items, seed=args.seed)]  # fmt: skip
+    splits = []
+    for test in folds(items, seed=args.seed):
+        held = set(test)
+        splits.append((test, [i for i in range(len(items)) if i not in held]))
     rules = {i: item.rule_leaves[0] for i, item in enumerate(items) if item.signal.relevant}
     everyone = list(range(len(items)))
     lenient, strict = tally(items, everyone, rules)

@@ -61,6 +61,7 @@ from pipeline.local_model.training import (
     item_levels,
     levels_f1_of,
     one_paper_of_f_beta,
+    predict,
     with_primary,
 )
 from pipeline.stages.screen import apply, low_confidence
@@ -618,3 +619,65 @@ def test_a_multinomial_reranker_without_two_primaries_never_moves(
     head = classes.fit(list(range(len(one))), 1.0)
     assert head.weights == {}
     assert all(classes.best_other(head, i) == ("", -math.inf) for i in range(len(one)))
+
+
+def test_the_multinomial_reranker_answers_as_it_was_fitted(
+    taxonomy: Taxonomy, classics: list[Example], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training rows and answering rows are the same features: a fitted head put in a model moves
+    exactly the primaries that _Classes.best_other and the margin move; and the weights (biases
+    folded, sklearn's one-row binary case split) give sklearn's own logit differences."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.local_model import training
+
+    items = analyse(classics, taxonomy)
+    idf = _idf(items)
+    classes = _Classes(items, idf, taxonomy.leaf_ids)
+    everyone = list(range(len(items)))
+    head = classes.fit(everyone, 1.0)
+    base = fit_analysed(items, taxonomy.leaf_ids, inner=False)
+    model = replace(base, idf=idf, reranker=head, rerank_margin=0.5, rerank_kind=RERANK_CLASSES)
+    moved = 0
+    for i, item in enumerate(items):
+        leaf, gain = classes.best_other(head, i)
+        want = leaf if gain > 0.5 else item.rule_leaves[0]
+        assert predict(model, item).leader == want
+        moved += want != item.rule_leaves[0]
+    assert moved > 0
+    monkeypatch.setattr(training, "MIN_WEIGHT", 0.0)
+    for chosen in (everyone, [i for i in everyone if items[i].example.primary in
+                              {"model.quantization", "model.pruning"}]):  # fmt: skip
+        full = classes.fit(chosen, 1.0)
+        use = [i for i in chosen if items[i].example.relevant and items[i].example.primary]
+        vectorizer = DictVectorizer(sort=True)
+        x = vectorizer.fit_transform([classes.rows[i] for i in use])
+        gold = [items[i].example.primary for i in use]
+        sk = LogisticRegression(C=1.0, max_iter=3000).fit(x, gold)
+        scores = sk.decision_function(x)
+        labels = list(sk.classes_)
+        for row_index, i in enumerate(use[:15]):
+            logits = class_logits(full, classes.rows[i], labels)
+            if len(labels) == 2:  # sklearn: one score, the logit of the second class over the first
+                ours = logits[labels[1]] - logits[labels[0]]
+                assert ours == pytest.approx(float(scores[row_index]), abs=0.05)
+            else:
+                want = np.asarray(scores[row_index]) - scores[row_index][0]
+                got = [logits[c] - logits[labels[0]] for c in labels]
+                assert got == pytest.approx(list(want), abs=0.05)
+
+
+def test_check_embedding_reads_the_multinomial_heads_dimensions() -> None:
+    from pipeline.local_model.learned import check_embedding
+
+    head = Head({"model.pruning|e:999": 1.0, "model.pruning|bias": 0.0}, 0.0)
+    base = from_json(json.loads(WEIGHTS_PATH.read_text()))
+    model = replace(base, reranker=head, rerank_margin=0.5, rerank_kind=RERANK_CLASSES)
+    from pipeline.local_model.embedding import shipped as shipped_embedding
+
+    embedding = shipped_embedding()
+    assert embedding is not None
+    with pytest.raises(ValueError, match="dimension 999"):
+        check_embedding(replace(model, embedding=""), embedding)

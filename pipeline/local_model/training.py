@@ -668,6 +668,8 @@ def choose_reranker(
     ``levels_head``, fitted on ``items``, at ``level_threshold``); then the re-ranker fitted on
     all of ``items`` with that kind and C. The kinds are tried in ``kinds``' order, and a later
     one wins only by scoring higher (RERANK_CLASSES needs ``leaf_ids``)."""
+    if RERANK_CLASSES in kinds and not leaf_ids and kinds == (RERANK_CLASSES,):
+        raise ValueError("choose_reranker: the multinomial kind needs the taxonomy's leaf_ids")
     makers: dict[str, _Candidates | _Classes] = {}
     for kind in kinds:
         if kind == RERANK_PAIRS:
@@ -715,8 +717,9 @@ def choose_reranker(
         mine = [option for option in options if option[0] == kind]
         top = max(scored[option][0] for option in mine)
         # The multinomial model overfits as its C grows (fitted - held-out primary lenient
-        # 0.021 at C=0.25, 0.062 at C=1, README): the most regularised C within
-        # LEAF_TOLERANCE of its best inner value is taken, as the membership head's is.
+        # 0.021 at C=0.25, 0.062 at C=1: bench/primary_classes_cv.py, README): the most
+        # regularised C within LEAF_TOLERANCE of its best inner value is taken, as the membership
+        # head's is.
         if kind == RERANK_CLASSES:
             mine = [next(o for o in mine if scored[o][0] >= top - LEAF_TOLERANCE)]
         for option in mine:
