@@ -549,7 +549,6 @@ class RerankChoice:
 class _Candidates:
     """Each item's candidate rows for the pairwise re-ranker, words weighted by one IDF."""
 
-    kind = RERANK_PAIRS
     cs = RERANK_CS
 
     def __init__(self, items: list[Analysed], idf: dict[str, float]) -> None:
@@ -599,7 +598,6 @@ class _Classes:
     """Each item's row for the multinomial re-ranker (learned.class_features), words weighted
     by one IDF; fitted on every in-scope item with a gold primary among ``leaf_ids``."""
 
-    kind = RERANK_CLASSES
     cs = CLASS_CS
 
     def __init__(self, items: list[Analysed], idf: dict[str, float], leaf_ids: list[str]) -> None:
@@ -668,7 +666,7 @@ def choose_reranker(
     ``levels_head``, fitted on ``items``, at ``level_threshold``); then the re-ranker fitted on
     all of ``items`` with that kind and C. The kinds are tried in ``kinds``' order, and a later
     one wins only by scoring higher (RERANK_CLASSES needs ``leaf_ids``)."""
-    if RERANK_CLASSES in kinds and not leaf_ids and kinds == (RERANK_CLASSES,):
+    if kinds == (RERANK_CLASSES,) and not leaf_ids:
         raise ValueError("choose_reranker: the multinomial kind needs the taxonomy's leaf_ids")
     makers: dict[str, _Candidates | _Classes] = {}
     for kind in kinds:
@@ -715,13 +713,12 @@ def choose_reranker(
     best = (-1.0, options[0], math.inf)
     for kind in makers:
         mine = [option for option in options if option[0] == kind]
-        top = max(scored[option][0] for option in mine)
         # The multinomial model overfits as its C grows (fitted - held-out primary lenient
         # 0.021 at C=0.25, 0.062 at C=1: bench/primary_classes_cv.py, README): the most
         # regularised C within LEAF_TOLERANCE of its best inner value is taken, as the membership
         # head's is.
         if kind == RERANK_CLASSES:
-            mine = [next(o for o in mine if scored[o][0] >= top - LEAF_TOLERANCE)]
+            mine = [choose_leaf_config({option: scored[option][0] for option in mine})]
         for option in mine:
             value, margin = scored[option]
             if value > best[0] + 1e-9:
