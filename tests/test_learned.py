@@ -21,6 +21,7 @@ from pipeline.local_model.learned import (
     Prediction,
     best_other_class,
     choose_leaves,
+    class_candidates,
     class_features,
     class_logits,
     contribution_weights,
@@ -36,6 +37,7 @@ from pipeline.local_model.learned import (
     tfidf,
 )
 from pipeline.local_model.registry import model_digest
+from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.training import (
     CLASS_CS,
     LEAF_CONFIGS,
@@ -550,6 +552,13 @@ def test_class_logits_read_per_leaf_weights_and_skip_leaves_never_fitted() -> No
     assert best_other_class({"a": 1.0}, "a") == ("a", -math.inf)
 
 
+def test_class_candidates_are_the_rules_primary_and_the_leaves_with_a_cue() -> None:
+    scores = {leaf: LeafScore(leaf, score) for leaf, score in
+              (("a", 0.0), ("b", 1.5), ("c", 0.0), ("d", 0.2))}  # fmt: skip
+    assert class_candidates(scores, "c", ["d", "c", "b", "a", "e"]) == ["d", "c", "b"]
+    assert class_candidates(scores, "a", scores) == ["a", "b", "d"]
+
+
 def test_class_features_hold_words_embedding_cues_and_the_rules_primary(
     taxonomy: Taxonomy, classics: list[Example]
 ) -> None:
@@ -592,12 +601,22 @@ def test_the_multinomial_reranker_is_fitted_chosen_and_kept_in_the_json(
     base = fit_analysed(items, taxonomy.leaf_ids, inner=False)
     e = next(x for x in classics if x.relevant)
     rules = LocalModel(taxonomy, rules_only=True).analyse(e.title, e.abstract)
-    favour = next(leaf for leaf in taxonomy.leaf_ids if leaf != rules.choice.primary)
+    cued = [leaf for leaf in taxonomy.leaf_ids
+            if leaf != rules.choice.primary and rules.scores[leaf].score > 0]  # fmt: skip
+    bare = [leaf for leaf in taxonomy.leaf_ids if rules.scores[leaf].score == 0]
+    assert cued and bare
+    favour = cued[0]
     push = Head({f"{leaf}|bias": 0.0 for leaf in taxonomy.leaf_ids} | {f"{favour}|bias": 5.0}, 0.0)
     moved = replace(base, reranker=push, rerank_margin=4.0, rerank_kind=RERANK_CLASSES)
     kept = replace(moved, rerank_margin=5.0)
     assert LocalModel(taxonomy, learned=moved).classify(e.title, e.abstract)["primary"] == favour
     assert LocalModel(taxonomy, learned=kept).classify(e.title, e.abstract)["primary"] == (
+        rules.choice.primary
+    )
+    # A leaf without a cue in the paper is never made primary, however strong its logit.
+    pull = Head({f"{leaf}|bias": 0.0 for leaf in taxonomy.leaf_ids} | {f"{bare[0]}|bias": 9.0}, 0.0)
+    unmoved = replace(moved, reranker=pull)
+    assert LocalModel(taxonomy, learned=unmoved).classify(e.title, e.abstract)["primary"] == (
         rules.choice.primary
     )
     data = json.loads(json.dumps(moved.to_json()))

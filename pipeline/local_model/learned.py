@@ -211,6 +211,19 @@ def class_logits(head: Head, row: dict[str, float], leaves: Iterable[str]) -> di
     }
 
 
+def class_candidates(
+    scores: dict[str, LeafScore], rule_primary: str, leaves: Iterable[str]
+) -> list[str]:
+    """The leaves the multinomial re-ranker may choose, in ``leaves``' order: the rules' primary
+    and every leaf with a cue in the paper. A leaf with no evidence in the text is never made
+    primary on the words and embedding alone (a broad survey would otherwise land anywhere)."""
+    return [
+        leaf
+        for leaf in leaves
+        if leaf == rule_primary or (leaf in scores and scores[leaf].score > 0)
+    ]
+
+
 def best_other_class(logits: dict[str, float], rule_primary: str) -> tuple[str, float]:
     """The leaf with the highest logit other than the rules' primary and its logit minus the
     rules' primary's (ties: the leaf first in ``logits``' order); -inf when there is none."""
@@ -406,7 +419,10 @@ class LearnedModel:
         if self.rerank_kind == RERANK_CLASSES:
             row = class_features(words, scores, rule_leaves, embedding)
             leaf, gain = best_other_class(
-                class_logits(self.reranker, row, scores), rule_leaves[0]
+                class_logits(
+                    self.reranker, row, class_candidates(scores, rule_leaves[0], scores)
+                ),
+                rule_leaves[0],
             )
             return leaf if gain > self.rerank_margin else rule_leaves[0]
         contribution = contribution_weights(doc, scores)

@@ -29,6 +29,7 @@ from pipeline.local_model.learned import (
     best_other,
     best_other_class,
     choose_leaves,
+    class_candidates,
     class_features,
     class_logits,
     contribution_weights,
@@ -642,8 +643,8 @@ class _Classes:
         item = self.items[i]
         if not self.rows[i] or not head.weights:
             return "", -math.inf
-        logits = class_logits(head, self.rows[i], self.leaf_ids)
-        return best_other_class(logits, item.rule_leaves[0])
+        leaves = class_candidates(item.scores, item.rule_leaves[0], self.leaf_ids)
+        return best_other_class(class_logits(head, self.rows[i], leaves), item.rule_leaves[0])
 
 
 def with_primary(item: Analysed, primary: str) -> Analysed:
