@@ -1291,6 +1291,13 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern98.jsonl", 0.87, 0.03, 0.70),
         ("results-extern99.jsonl", 0.77, 0.16, 0.76),
         ("results-extern100.jsonl", 0.85, 0.07, 0.66),
+        # judges of stop 43 (the 129 papers of extern101-104, listings of 2025-09-25..10-07),
+        # scored once with the code of stop 42: 1.000 / 0.000 / 0.849, 0.936 / 0.021 / 0.696,
+        # 0.902 / 0.033 / 0.681, 0.939 / 0.030 / 0.757
+        ("results-extern101.jsonl", 0.97, 0.03, 0.81),
+        ("results-extern102.jsonl", 0.90, 0.05, 0.66),
+        ("results-extern103.jsonl", 0.87, 0.06, 0.64),
+        ("results-extern104.jsonl", 0.90, 0.06, 0.72),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
