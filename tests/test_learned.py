@@ -603,7 +603,8 @@ def test_the_multinomial_reranker_is_fitted_chosen_and_kept_in_the_json(
     rules = LocalModel(taxonomy, rules_only=True).analyse(e.title, e.abstract)
     cued = [leaf for leaf in taxonomy.leaf_ids
             if leaf != rules.choice.primary and rules.scores[leaf].score > 0]  # fmt: skip
-    bare = [leaf for leaf in taxonomy.leaf_ids if rules.scores[leaf].score == 0]
+    bare = [leaf for leaf in taxonomy.leaf_ids
+            if leaf != rules.choice.primary and rules.scores[leaf].score == 0]  # fmt: skip
     assert cued and bare
     favour = cued[0]
     push = Head({f"{leaf}|bias": 0.0 for leaf in taxonomy.leaf_ids} | {f"{favour}|bias": 5.0}, 0.0)
