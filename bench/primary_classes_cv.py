@@ -5,8 +5,9 @@
 Fits only the multinomial re-ranker (``training._Classes``, kind RERANK_CLASSES: every leaf, on
 the paper's words, embedding and cue scores, pruned as it ships) on the training part of each of
 the 5 folds of ``make eval-local`` over every labelled set of bench/cross_validate.labelled_sets,
-and reads its primary as the model does: the best other leaf when its logit beats the rules'
-primary's by more than ``--margin``. Relevance is the rules' (a paper they keep out has no
+and reads its primary as the model does: the best other leaf with a cue in the paper
+(``learned.class_candidates``, since stop 43) when its logit beats the rules' primary's by more
+than ``--margin``. Relevance is the rules' (a paper they keep out has no
 primary), so the figures compare C values and the rules' primary, not the whole model (that is
 ``make eval-local``). Prints, per C, primary lenient and strict held out (pooled over the folds)
 and fitted (the training parts' own papers), and the fitted - held-out gap of primary lenient.
