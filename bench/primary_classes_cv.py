@@ -53,34 +53,33 @@ def main() -> None:
     items = analyse([e for examples in sets.values() for e in examples], taxonomy)
     print(f"{len(items)} labelled papers; 5 folds, fold seed {args.seed}; margin {args.margin}",
           flush=True)  # fmt: skip
-    splits = []
-    for test in folds(items, seed=args.seed):
-        held = set(test)
-        splits.append((test, [i for i in range(len(items)) if i not in held]))
     rules = {i: item.rule_leaves[0] for i, item in enumerate(items) if item.signal.relevant}
     everyone = list(range(len(items)))
     lenient, strict = tally(items, everyone, rules)
     print(f"{'rules primary':16} held out lenient {lenient:.3f} strict {strict:.3f}", flush=True)
-    for c in (float(x) for x in args.cs.split(",")):
-        held: dict[int, str] = {}
-        fitted: list[tuple[float, float]] = []
-        for test, train in splits:
-            classes = _Classes(items, _idf([items[i] for i in train]), taxonomy.leaf_ids)
+    cs = [float(x) for x in args.cs.split(",")]
+    held: dict[float, dict[int, str]] = {c: {} for c in cs}
+    fitted: dict[float, list[tuple[float, float]]] = {c: [] for c in cs}
+    for test in folds(items, seed=args.seed):
+        exclude = set(test)
+        train = [i for i in everyone if i not in exclude]
+        # the rows depend on the fold (its IDF), not on C: built once per fold
+        classes = _Classes(items, _idf([items[i] for i in train]), taxonomy.leaf_ids)
+        for c in cs:
             head = classes.fit(train, c)
             answers: dict[int, str] = {}
-            for i in everyone:
-                if i in rules:
-                    leaf, gain = classes.best_other(head, i)
-                    answers[i] = leaf if gain > args.margin else rules[i]
-            held.update({i: answers[i] for i in test if i in answers})
-            fitted.append(tally(items, train, answers))
-        h_lenient, h_strict = tally(items, everyone, held)
-        f_lenient = sum(f[0] for f in fitted) / len(fitted)
-        f_strict = sum(f[1] for f in fitted) / len(fitted)
+            for i, rule in rules.items():
+                leaf, gain = classes.best_other(head, i)
+                answers[i] = leaf if gain > args.margin else rule
+            held[c].update({i: answers[i] for i in test if i in answers})
+            fitted[c].append(tally(items, train, answers))
+    for c in cs:
+        h_lenient, h_strict = tally(items, everyone, held[c])
+        f_lenient = sum(f[0] for f in fitted[c]) / len(fitted[c])
+        f_strict = sum(f[1] for f in fitted[c]) / len(fitted[c])
         print(f"{'C=' + str(c):16} held out lenient {h_lenient:.3f} strict {h_strict:.3f}; "
               f"fitted lenient {f_lenient:.3f} strict {f_strict:.3f}; "
               f"gap {f_lenient - h_lenient:.3f}", flush=True)  # fmt: skip
-
 
 if __name__ == "__main__":
     main()

@@ -690,13 +690,12 @@ def test_the_multinomial_reranker_answers_as_it_was_fitted(
 
 
 def test_check_embedding_reads_the_multinomial_heads_dimensions() -> None:
+    from pipeline.local_model.embedding import shipped as shipped_embedding
     from pipeline.local_model.learned import check_embedding
 
     head = Head({"model.pruning|e:999": 1.0, "model.pruning|bias": 0.0}, 0.0)
     base = from_json(json.loads(WEIGHTS_PATH.read_text()))
     model = replace(base, reranker=head, rerank_margin=0.5, rerank_kind=RERANK_CLASSES)
-    from pipeline.local_model.embedding import shipped as shipped_embedding
-
     embedding = shipped_embedding()
     assert embedding is not None
     with pytest.raises(ValueError, match="dimension 999"):
