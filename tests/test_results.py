@@ -1298,6 +1298,13 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern102.jsonl", 0.90, 0.05, 0.66),
         ("results-extern103.jsonl", 0.87, 0.06, 0.64),
         ("results-extern104.jsonl", 0.90, 0.06, 0.72),
+        # judges of stop 44 (the 98 papers of extern105-108, listings of 2025-09-12..09-24),
+        # labelled in stop 43 and scored once with its code: 0.914 / 0.037 / 0.833, 0.892 /
+        # 0.054 / 0.650, 0.905 / 0.024 / 0.667, 0.920 / 0.040 / 0.607
+        ("results-extern105.jsonl", 0.88, 0.06, 0.79),
+        ("results-extern106.jsonl", 0.86, 0.08, 0.61),
+        ("results-extern107.jsonl", 0.87, 0.05, 0.63),
+        ("results-extern108.jsonl", 0.88, 0.07, 0.57),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
