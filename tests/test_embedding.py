@@ -49,7 +49,8 @@ def test_shipped_embedding_is_a_unit_vector_of_its_dimensions() -> None:
     assert vector.dtype == np.float32
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-3)  # rounded to DECIMALS
     assert np.array_equal(vector, np.round(vector, DECIMALS))
-    assert np.array_equal(vector, model.encode(QUANT))  # deterministic
+    assert np.array_equal(vector, model.encode(QUANT))  # deterministic (in a process; the
+    # README's byte-identical outputs of two `make survey` runs check it across processes)
 
 
 def test_embedding_places_related_texts_closer_than_unrelated_ones() -> None:
@@ -61,12 +62,13 @@ def test_embedding_places_related_texts_closer_than_unrelated_ones() -> None:
 
 def test_encoder_agrees_with_the_float32_pytorch_model() -> None:
     """The int8 ONNX file computes what sentence-transformers' all-MiniLM-L6-v2 computes: vectors
-    of the float32 PyTorch model (bench/embedding_reference.py) agree to a cosine of 0.999."""
+    of the float32 PyTorch model (bench/embedding_reference.py) agree to a cosine of 0.999, a text
+    longer than the 256 word pieces included (the model reads its start)."""
     model = shipped()
     assert model is not None
     path = Path(__file__).parent / "fixtures" / "embedding" / "reference.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    assert len(rows) == 4
+    assert len(rows) == 5 and any(len(row["text"]) > 2000 for row in rows)  # one truncated
     for row in rows:
         assert _cosine(model.encode(row["text"]), np.asarray(row["vector"])) > 0.999
 
@@ -106,7 +108,10 @@ def test_the_tokenizer_reads_minilm_word_pieces_with_its_markers() -> None:
     assert model is not None
     tokens = model.tokenizer.encode("KV-cache quantization").tokens
     assert tokens[0] == "[CLS]" and tokens[-1] == "[SEP]" and "[PAD]" not in tokens
-    assert len(model.tokenizer.encode("word " * 1000).ids) == 256  # truncated as MiniLM is
+    long = model.tokenizer.encode("first " + "word " * 1000 + "last")
+    assert len(long.ids) == 256  # truncated as MiniLM is: its start kept, [SEP] last
+    assert long.tokens[:2] == ["[CLS]", "first"] and long.tokens[-1] == "[SEP]"
+    assert "last" not in long.tokens
 
 
 def test_relevance_features_carry_the_scaled_embedding() -> None:
@@ -215,3 +220,26 @@ def test_weights_that_read_the_embedding_need_it(tmp_path: Path) -> None:
     rebuilt = SentenceEncoder(embedding.session, embedding.tokenizer, digest="0" * 16)
     with pytest.raises(ValueError, match="fitted on the paper embedding"):
         check_embedding(model, rebuilt)
+
+
+def test_what_is_missing_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import pipeline.local_model.embedding as embedding
+
+    assert embedding.missing() == []
+    monkeypatch.setattr(embedding, "TOKENIZER_PATH", tmp_path / "minilm-tokenizer.json")
+    assert embedding.missing() == [str(tmp_path / "minilm-tokenizer.json")]
+    model = shipped_model()
+    assert model is not None
+    monkeypatch.setattr("pipeline.local_model.learned.missing", embedding.missing)
+    with pytest.raises(FileNotFoundError, match="minilm-tokenizer.json: missing"):
+        check_embedding(model, None)
+
+
+def test_a_missing_runtime_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    found = model_path()
+    assert found is not None
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # an import of it fails
+    with pytest.raises(ModuleNotFoundError, match="paper encoder needs onnxruntime"):
+        load(found, TOKENIZER_PATH)

