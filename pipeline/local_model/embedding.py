@@ -45,16 +45,37 @@ DECIMALS = 4
 # What else decides a vector: a change here is a new embedding (the weights' digest changes).
 SETTINGS = f"mean-pool+l2;[CLS]/[SEP];max_tokens={MAX_TOKENS};decimals={DECIMALS};title. abstract"
 _LOCK = threading.Lock()
+_SESSION_LOCK = threading.Lock()
 
 
 class SentenceEncoder:
-    """Mean of MiniLM's last hidden states over a text's word pieces, L2-normalised."""
+    """Mean of MiniLM's last hidden states over a text's word pieces, L2-normalised. Given the
+    model's bytes instead of a session, it opens the onnxruntime session on its first text (a
+    quarter of a second), so that a run whose answers are all cached never opens it."""
 
-    def __init__(self, session: Any, tokenizer: Any, digest: str = "") -> None:
-        self.session = session
+    def __init__(
+        self, session: Any, tokenizer: Any, digest: str = "", model: bytes | None = None
+    ) -> None:
+        self._session = session
+        self._model = model
         self.tokenizer = tokenizer
         self.digest = digest  # of the files it was loaded from (weights record what they read)
         self.dims = DIMS
+
+    @property
+    def session(self) -> Any:
+        with _SESSION_LOCK:
+            if self._session is None:
+                import onnxruntime
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = 1  # the pipeline's worker threads each run one paper
+                options.inter_op_num_threads = 1
+                options.log_severity_level = 3
+                self._session = onnxruntime.InferenceSession(
+                    self._model, options, providers=["CPUExecutionProvider"]
+                )
+            return self._session
 
     def encode(self, text: str) -> np.ndarray:
         """The text's embedding (float32, unit length up to rounding)."""
@@ -96,7 +117,7 @@ def missing() -> list[str]:
 def load(model_file: Path, tokenizer_path: Path = TOKENIZER_PATH) -> SentenceEncoder:
     """The encoder of the two files (the model checked against MODEL_SHA256)."""
     try:
-        import onnxruntime
+        import onnxruntime  # noqa: F401  (the session opens on the first text; fail here, early)
         from tokenizers import Tokenizer
     except ImportError as error:
         raise ModuleNotFoundError(
@@ -115,17 +136,10 @@ def load(model_file: Path, tokenizer_path: Path = TOKENIZER_PATH) -> SentenceEnc
     tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1  # the pipeline's worker threads each run one paper
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(
-        model_bytes, options, providers=["CPUExecutionProvider"]
-    )
     digest = hashlib.sha256(
         MODEL_SHA256.encode() + SETTINGS.encode() + tokenizer_bytes
     ).hexdigest()[:16]
-    return SentenceEncoder(session, tokenizer, digest)
+    return SentenceEncoder(None, tokenizer, digest, model=model_bytes)
 
 
 @cache
@@ -133,7 +147,7 @@ def shipped() -> SentenceEncoder | None:
     """The encoder the package installs, or None when its model or tokenizer is absent
     (``missing`` says which)."""
     found = model_path()
-    if found is None or missing():
+    if found is None or not TOKENIZER_PATH.exists():
         return None
     return load(found)
 
