@@ -1305,6 +1305,14 @@ def test_local_model_scores_on_the_labelled_results(
         ("results-extern106.jsonl", 0.86, 0.08, 0.61),
         ("results-extern107.jsonl", 0.87, 0.05, 0.63),
         ("results-extern108.jsonl", 0.88, 0.07, 0.57),
+        # judges of stop 45 (the 122 papers of extern109-113, listings of 2025-08-28..09-11),
+        # scored once with the code of stop 44: 0.917 / 0.083 / 0.760, 0.911 / 0.089 / 0.870,
+        # 0.900 / 0.050 / 0.765, 0.908 / 0.077 / 0.804, 0.914 / 0.034 / 0.822
+        ("results-extern109.jsonl", 0.88, 0.11, 0.72),
+        ("results-extern110.jsonl", 0.88, 0.11, 0.83),
+        ("results-extern111.jsonl", 0.85, 0.10, 0.70),
+        ("results-extern112.jsonl", 0.88, 0.10, 0.77),
+        ("results-extern113.jsonl", 0.88, 0.06, 0.78),
     ],
 )
 def test_local_model_scores_on_the_never_tuned_papers(
