@@ -62,12 +62,7 @@ EXTERN_OLDER = EXTERN_FIRST + EXTERN_JUDGES
 # and extern63-78 at its end, when extern79-82 took theirs (each refit scored on the fresh judges
 # first: tests/fixtures/extern/README.md "... as training sets").
 EXTERN_LATER = tuple(f"extern{n}" for n in range(31, 79))
-# The judges of stops 39-43 (extern79-104: 699 arXiv efficiency papers of the listings of
-# 2025-09-25..12-17, two labellers each), trained on since stop 45, when extern105-113 (220
-# papers) became the never-trained judges; the refit was scored on those first
-# (tests/fixtures/extern/README.md "extern79-104 as training sets").
-EXTERN_STOP45 = tuple(f"extern{n}" for n in range(79, 105))
-EXTERN_TRAIN = EXTERN_OLDER + EXTERN_POOLS + EXTERN_LATER + EXTERN_STOP45
+EXTERN_TRAIN = EXTERN_OLDER + EXTERN_POOLS + EXTERN_LATER
 DEV_GOLD = ROOT.parent / "shared" / "eval" / "dev-gold.jsonl"
 REPORTED = ["relevance_f1", "primary_lenient", "levels_f1", "leaves_f1", "primary_strict"]
 
