@@ -569,7 +569,7 @@ def test_class_features_hold_words_embedding_cues_and_the_rules_primary(
     assert row["bias"] == 1.0 and row[f"rule:{item.rule_leaves[0]}"] == 1.0
     assert sum(k.startswith("rule:") for k in row) == 1
     assert {k for k in row if k.startswith("cue:")} == {f"cue:{leaf}" for leaf in item.scores}
-    assert row["e:0"] == 2.0 and row["e:1"] == -1.0  # times CLASS_EMBEDDING_SCALE (4)
+    assert row["e:0"] == 1.5 and row["e:1"] == -0.75  # times CLASS_EMBEDDING_SCALE (3)
     assert not any(k.startswith("w:") and " " in k for k in row)  # single words only
     assert any(k.startswith("w:") for k in row)
 
