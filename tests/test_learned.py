@@ -364,6 +364,28 @@ def test_wrong_weights_format_names_the_fix() -> None:
         from_json({"format": 99})
 
 
+def test_weights_fitted_at_other_embedding_scales_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.local_model import learned
+
+    data = json.loads(WEIGHTS_PATH.read_text())
+    # the shipped weights record the scales this code reads the embedding at
+    assert data["embedding_scales"] == {
+        "relevance": learned.EMBEDDING_SCALE,
+        "rerank": learned.CLASS_EMBEDDING_SCALE,
+    }
+    assert from_json(data).to_json()["embedding_scales"] == data["embedding_scales"]
+    unrecorded = {k: v for k, v in data.items() if k != "embedding_scales"}
+    with pytest.raises(ValueError, match="make train-local"):
+        from_json(unrecorded)
+    monkeypatch.setattr(learned, "CLASS_EMBEDDING_SCALE", 4.0)
+    with pytest.raises(ValueError, match=r"embedding at scales .*'rerank': 3"):
+        from_json(data)
+    # weights fitted without an embedding read none: no scale to agree on
+    assert from_json({k: v for k, v in data.items() if k not in ("embedding", "embedding_scales")})
+
+
 def test_low_confidence_papers_are_listed_least_confident_first() -> None:
     records = []
     for n, confidence in enumerate([0.9, 0.3, None, 0.5]):

@@ -48,7 +48,10 @@ from pipeline.local_model.text import Document
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
 EMBEDDING_FILES = f"{PACKAGE} / {TOKENIZER_PATH.name}"
 # The embedding's dimensions enter the relevance head at this scale (unit-length vectors have
-# small coordinates; bench/relevance_cv.py compared 2, 3 and 5: 2 held out best).
+# small coordinates; bench/relevance_cv.py compared 2, 3 and 5 on the static embedding: 2 held out
+# best; on MiniLM, stop 45, bench/embedding_scales.py relevance: 1 / 1.5 / 2 / 3.5 / 5 held out
+# 0.857 / 0.853 / 0.854 / 0.848 / 0.843, gaps 0.056 / 0.057 / 0.053 / 0.052 / 0.060, one fold
+# seed: flat from 1 to 2, so 2 stays).
 EMBEDDING_SCALE = 2.0
 FORMAT = 2
 # An override threshold no probability reaches: the relevance head only vetoes.
@@ -59,9 +62,10 @@ RERANK_CANDIDATES = 3  # the rules' primary and the next two leaves by cue score
 # model over every leaf (class_features; its embedding at CLASS_EMBEDDING_SCALE).
 RERANK_PAIRS = "pairs"
 RERANK_CLASSES = "classes"
-# bench/primary_classes_cv.py (C 0.25, fold seeds 0 and 1) over scales 2/3/4/7/10: held-out primary
-# lenient 0.831/0.836/0.838/0.834/0.833 (seed 0), gap 0.018/0.023/0.032/0.053/0.062; 3 is the most
-# regularised within 0.003 of the best on both seeds (4 until stop 45).
+# bench/embedding_scales.py classes (bench/primary_classes_cv.py, C 0.25) over scales 2/3/4/7/10,
+# fold seed 0: held-out primary lenient 0.831/0.836/0.838/0.834/0.833, gap 0.018/0.023/0.032/
+# 0.053/0.062; 3 is the most regularised within 0.003 of the best (fold seed 1, scales 2/3/4:
+# 0.830/0.835/0.834). 4 until stop 45.
 CLASS_EMBEDDING_SCALE = 3.0
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+(?:\.[0-9]+)?(?:x|bit|b)\b")
@@ -501,8 +505,16 @@ class LearnedModel:
             "calibration": list(self.calibration),
             **({"membership_config": self.membership_config} if self.membership_config else {}),
             **({"embedding": self.embedding} if self.embedding else {}),
+            **({"embedding_scales": embedding_scales()} if self.embedding else {}),
             **self._rerank_json(),
         }
+
+
+def embedding_scales() -> dict[str, float]:
+    """The scales at which this code's heads read the embedding: weights record the scales they
+    were fitted at, and from_json refuses weights fitted at others (they would load and answer
+    quietly wrong: 5 of the 220 judges' primaries differ when ×3 weights are read at ×4)."""
+    return {"relevance": EMBEDDING_SCALE, "rerank": CLASS_EMBEDDING_SCALE}
 
 
 def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
@@ -510,6 +522,12 @@ def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:
     if data.get("format") != FORMAT:
         raise ValueError(
             f"learned weights have format {data.get('format')!r}, this code reads {FORMAT}: "
+            "retrain them with `make train-local`"
+        )
+    if data.get("embedding") and data.get("embedding_scales") != embedding_scales():
+        raise ValueError(
+            f"learned weights were fitted with the paper embedding at scales "
+            f"{data.get('embedding_scales')!r}, this code reads it at {embedding_scales()!r}: "
             "retrain them with `make train-local`"
         )
     heads = {name: _head(head) for name, head in data["heads"].items()}
