@@ -33,6 +33,7 @@ from pipeline.local_model.learned import (
     class_features,
     class_logits,
     contribution_weights,
+    embedding_scales,
     from_json,
     head_relevant,
     leaf_features,
@@ -287,7 +288,11 @@ def _heads(
                 "level_threshold": 0.5,
                 "calibration": [1.0, 0.0],
                 "membership_config": {"c": config.c, "pairs": config.pairs, "level_c": level_c},
-                **({"embedding": embedding_digest} if embedding_digest else {}),
+                **(
+                    {"embedding": embedding_digest, "embedding_scales": embedding_scales()}
+                    if embedding_digest
+                    else {}
+                ),
             }
         )
     return out
