@@ -504,8 +504,7 @@ class LearnedModel:
             "level_threshold": self.level_threshold,
             "calibration": list(self.calibration),
             **({"membership_config": self.membership_config} if self.membership_config else {}),
-            **({"embedding": self.embedding} if self.embedding else {}),
-            **({"embedding_scales": embedding_scales()} if self.embedding else {}),
+            **embedding_record(self.embedding),
             **self._rerank_json(),
         }
 
@@ -515,6 +514,12 @@ def embedding_scales() -> dict[str, float]:
     were fitted at, and from_json refuses weights fitted at others (they would load and answer
     quietly wrong: 5 of the 220 judges' primaries differ when ×3 weights are read at ×4)."""
     return {"relevance": EMBEDDING_SCALE, "rerank": CLASS_EMBEDDING_SCALE}
+
+
+def embedding_record(digest: str) -> dict[str, Any]:
+    """What weights fitted on the embedding of ``digest`` record of it (nothing without one): the
+    encoder's digest and the scales its heads read it at (to_json and training write the same)."""
+    return {"embedding": digest, "embedding_scales": embedding_scales()} if digest else {}
 
 
 def from_json(data: dict[str, Any], version: str = "") -> LearnedModel:

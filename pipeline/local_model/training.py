@@ -33,7 +33,7 @@ from pipeline.local_model.learned import (
     class_features,
     class_logits,
     contribution_weights,
-    embedding_scales,
+    embedding_record,
     from_json,
     head_relevant,
     leaf_features,
@@ -288,11 +288,7 @@ def _heads(
                 "level_threshold": 0.5,
                 "calibration": [1.0, 0.0],
                 "membership_config": {"c": config.c, "pairs": config.pairs, "level_c": level_c},
-                **(
-                    {"embedding": embedding_digest, "embedding_scales": embedding_scales()}
-                    if embedding_digest
-                    else {}
-                ),
+                **embedding_record(embedding_digest),
             }
         )
     return out
